@@ -1,0 +1,187 @@
+package org.kerbscope.capture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.kerbscope.capture.internal.MappedFile;
+import org.kerbscope.capture.internal.NetmonParser;
+import org.kerbscope.capture.internal.ParserReader;
+import org.kerbscope.capture.internal.PcapParser;
+import org.kerbscope.capture.internal.PcapngParser;
+import org.kerbscope.capture.internal.RecordParser;
+import org.kerbscope.core.model.CaptureInfo;
+import org.kerbscope.core.model.Diagnostic;
+import org.kerbscope.core.model.Frame;
+
+/**
+ * A capture file, mapped read-only. The format is found from the first bytes, never from the name: pcap
+ * (either byte order, micro- or nanosecond), pcapng (either byte order) or Network Monitor 1.x/2.x. Give it
+ * to {@link #reader()} for one streaming pass, or to {@link #index()} for random access by frame number.
+ * Several readers may run at once. Closing releases the file; frames handed out stay readable until the
+ * garbage collector unmaps them.
+ */
+public final class CaptureFile implements AutoCloseable {
+    public static final String PCAP = "pcap";
+    public static final String PCAPNG = "pcapng";
+    public static final String NETMON = "netmon";
+
+    private final MappedFile file;
+    private final String format;
+    private FrameIndex index;
+    private List<Diagnostic> indexDiagnostics = List.of();
+
+    private CaptureFile(MappedFile file, String format) {
+        this.file = file;
+        this.format = format;
+    }
+
+    /**
+     * Opens and maps {@code path}.
+     *
+     * @throws IOException when the file cannot be read, or is not a capture file (the message says what it
+     *                     starts with)
+     */
+    public static CaptureFile open(Path path) throws IOException {
+        return open(path, MappedFile.DEFAULT_CHUNK_SHIFT, MappedFile.DEFAULT_OVERLAP);
+    }
+
+    /**
+     * Opens {@code path} with mapping windows of {@code 2^chunkShift} bytes that overlap by {@code overlap}:
+     * lets tests exercise the several-mappings path of files over 2 GiB with small files.
+     */
+    public static CaptureFile open(Path path, int chunkShift, int overlap) throws IOException {
+        String fmt = detect(path);
+        return new CaptureFile(MappedFile.open(path, chunkShift, overlap), fmt);
+    }
+
+    /** A reader that owns the file: closing it closes the file. */
+    public static CaptureReader openReader(Path path) throws IOException {
+        CaptureFile f = open(path);
+        return new ParserReader(f.parser(), f.file);
+    }
+
+    /**
+     * The format of {@code path} from its first bytes.
+     *
+     * @throws IOException when it is none of the capture formats, with a one-line message
+     */
+    public static String detect(Path path) throws IOException {
+        byte[] head = new byte[16];
+        int n;
+        try (var in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String name = String.valueOf(path.getFileName());
+        if (n < 4) {
+            throw new IOException("not a capture file: " + name + ", it is only " + n + " byte" + (n == 1 ? "" : "s")
+                    + " long");
+        }
+        int be = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
+        int le = Integer.reverseBytes(be);
+        for (int magic : new int[] {PcapParser.MAGIC_USEC, PcapParser.MAGIC_NSEC, PcapParser.MAGIC_MODIFIED}) {
+            if (be == magic || le == magic) {
+                return PCAP;
+            }
+        }
+        if (be == PcapngParser.SHB) {
+            return PCAPNG;
+        }
+        if (le == NetmonParser.MAGIC_2X || le == NetmonParser.MAGIC_1X) {
+            return NETMON;
+        }
+        String hint = "";
+        if ((head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            hint = " (gzip-compressed: decompress it first)";
+        } else if (be == 0x504B0304) {
+            hint = " (a zip archive: extract the capture first)";
+        }
+        throw new IOException("not a capture file: " + name + ", starts with " + describe(head, Math.min(n, 8)) + hint);
+    }
+
+    private static String describe(byte[] b, int n) {
+        StringBuilder hex = new StringBuilder();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            hex.append(i == 0 ? "" : " ").append(String.format("%02x", b[i] & 0xff));
+            char c = (char) (b[i] & 0xff);
+            text.append(c >= 0x20 && c < 0x7f ? c : '.');
+        }
+        return hex + " \"" + text + "\"";
+    }
+
+    private RecordParser parser() {
+        return switch (format) {
+            case PCAP -> new PcapParser(file);
+            case PCAPNG -> new PcapngParser(file);
+            default -> new NetmonParser(file);
+        };
+    }
+
+    public String format() {
+        return format;
+    }
+
+    public Path path() {
+        return file.path();
+    }
+
+    /** File size in bytes. */
+    public long size() {
+        return file.size();
+    }
+
+    /** A new pass over the frames from the first; the file stays open when the reader is closed. */
+    public CaptureReader reader() {
+        return new ParserReader(parser(), null);
+    }
+
+    /** The frame index, built by one pass on first use (its diagnostics: {@link #diagnostics()}). */
+    public synchronized FrameIndex index() {
+        if (index == null) {
+            RecordParser p = parser();
+            FrameIndex idx = new FrameIndex();
+            while (p.advance()) {
+                idx.add(p.dataOffset, p.timeNanos, p.capturedLength, p.originalLength, p.linkType, p.comment);
+            }
+            indexDiagnostics = p.diagnostics();
+            index = idx;
+        }
+        return index;
+    }
+
+    /** Frame {@code n} (1-based) through the index. */
+    public Frame frame(long n) {
+        FrameIndex idx = index();
+        return new Frame(n, idx.timeNanos(n), idx.linkType(n), idx.originalLength(n),
+                file.slice(idx.offset(n), idx.capturedLength(n)));
+    }
+
+    /** The comment stored with frame {@code n}, or null. */
+    public String comment(long n) {
+        return index().comment(n);
+    }
+
+    /** What the index pass found wrong with the file (empty for a sound file). */
+    public synchronized List<Diagnostic> diagnostics() {
+        index();
+        return indexDiagnostics;
+    }
+
+    /** Name, format, frame count and time span, from the index. */
+    public CaptureInfo info() {
+        FrameIndex idx = index();
+        return new CaptureInfo(String.valueOf(file.path()), format, idx.size(), idx.firstTime(), idx.lastTime());
+    }
+
+    /** Mappings used (more than one for files over 1 GiB). */
+    public int mappings() {
+        return file.windowCount();
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+}

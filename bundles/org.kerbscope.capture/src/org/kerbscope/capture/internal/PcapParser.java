@@ -1,0 +1,93 @@
+package org.kerbscope.capture.internal;
+
+/**
+ * libpcap files (draft-ietf-opsawg-pcap): a 24-byte file header and 16-byte record headers, in the byte
+ * order the magic number reveals; microsecond ({@code A1B2C3D4}) or nanosecond ({@code A1B23C4D})
+ * timestamps; also Alexey Kuznetzov's modified format ({@code A1B2CD34}) whose record headers carry 8 more
+ * bytes.
+ */
+public final class PcapParser extends RecordParser {
+    public static final int MAGIC_USEC = 0xA1B2C3D4;
+    public static final int MAGIC_NSEC = 0xA1B23C4D;
+    public static final int MAGIC_MODIFIED = 0xA1B2CD34;
+    /** What Wireshark accepts as the largest record; larger means the header is garbage. */
+    static final int MAX_RECORD = 262_144;
+
+    private final boolean bigEndian;
+    private final boolean nanos;
+    private final int recordHeader;
+    private final int fileLinkType;
+    private final int snaplen;
+    private long pos;
+
+    public PcapParser(MappedFile file) {
+        super(file);
+        int magic = file.size() >= 4 ? file.i32(0, true) : 0;
+        boolean be = magic == MAGIC_USEC || magic == MAGIC_NSEC || magic == MAGIC_MODIFIED;
+        int m = be ? magic : Integer.reverseBytes(magic);
+        bigEndian = be;
+        nanos = m == MAGIC_NSEC;
+        recordHeader = m == MAGIC_MODIFIED ? 24 : 16;
+        if (file.size() >= 24) {
+            // The upper bits of the link-type field carry FCS information (pcap spec, section 4).
+            fileLinkType = file.i32(20, bigEndian) & 0x03FF_FFFF;
+            snaplen = file.i32(16, bigEndian);
+        } else {
+            fileLinkType = -1;
+            snaplen = 0;
+        }
+        pos = 24;
+    }
+
+    @Override
+    public String format() {
+        return "pcap";
+    }
+
+    /** The precision of the file's timestamps: 1000 for microseconds, 1 for nanoseconds. */
+    public boolean nanosecond() {
+        return nanos;
+    }
+
+    public int snaplen() {
+        return snaplen;
+    }
+
+    @Override
+    protected boolean next() {
+        if (fileLinkType < 0) {
+            damage(0, "is cut short inside its 24-byte file header (" + size + " bytes)");
+            return false;
+        }
+        long left = size - pos;
+        if (left == 0) {
+            return false;
+        }
+        if (left < recordHeader) {
+            damage(pos, "ends inside a record header (" + left + " of " + recordHeader + " bytes): the file was cut short");
+            return false;
+        }
+        long sec = file.u32(pos, bigEndian);
+        long frac = file.u32(pos + 4, bigEndian);
+        long incl = file.u32(pos + 8, bigEndian);
+        long orig = file.u32(pos + 12, bigEndian);
+        if (incl > MAX_RECORD) {
+            damage(pos, "has a record header claiming " + incl + " captured bytes, more than the maximum of "
+                    + MAX_RECORD + ": the header is garbage");
+            return false;
+        }
+        long data = pos + recordHeader;
+        if (incl > size - data) {
+            damage(pos, "has a record of " + incl + " bytes but only " + (size - data)
+                    + " remain: the file was cut short");
+            return false;
+        }
+        dataOffset = data;
+        capturedLength = (int) incl;
+        originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(orig, incl));
+        timeNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
+        linkType = fileLinkType;
+        pos = data + incl;
+        return true;
+    }
+}

@@ -1,0 +1,81 @@
+package org.kerbscope.capture.live;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Records packets from a network interface to a pcapng file while a {@link LiveCaptureListener} follows
+ * each frame. pcap4j (libpcap, Npcap on Windows) is loaded only when this class is used, never for reading
+ * files; when it or the native library is missing, the exception says how to get it.
+ * <p>
+ * Typical use: {@code try (LiveCapture c = LiveCapture.start("eth0", LiveCapture.DEFAULT_FILTER, out, l)) {
+ * … c.stop(); }}.
+ */
+public final class LiveCapture implements AutoCloseable {
+    /** The ports whose protocols Kerbscope understands: Kerberos, DNS, HTTP(S), SMB, LDAP, GC, proxies. */
+    public static final String DEFAULT_FILTER =
+            "port 88 or port 53 or port 80 or port 443 or port 445 or port 389 or port 3268 or port 8080";
+    /** Bytes kept of each packet: whole Ethernet frames, and the large segments offloading hands up. */
+    public static final int SNAPLEN = 262_144;
+
+    private final Pcap4jSession session;
+
+    private LiveCapture(Pcap4jSession session) {
+        this.session = session;
+    }
+
+    /** The interfaces libpcap can open. */
+    public static List<CaptureInterface> interfaces() throws LiveCaptureException {
+        try {
+            return Pcap4jSession.interfaces();
+        } catch (LinkageError e) {
+            throw missingLibrary(e);
+        }
+    }
+
+    /**
+     * Opens {@code iface}, applies {@code filter} (BPF syntax; null or blank for {@link #DEFAULT_FILTER}),
+     * and starts recording to {@code output} on a background thread.
+     *
+     * @throws CapturePermissionException without the capture privilege (the message says how to get it)
+     * @throws LiveCaptureException       for a bad interface or filter, or missing libpcap
+     */
+    public static LiveCapture start(String iface, String filter, Path output, LiveCaptureListener listener)
+            throws LiveCaptureException {
+        String f = filter == null || filter.isBlank() ? DEFAULT_FILTER : filter;
+        try {
+            return new LiveCapture(Pcap4jSession.start(iface, f, output, listener));
+        } catch (LinkageError e) {
+            throw missingLibrary(e);
+        }
+    }
+
+    private static LiveCaptureException missingLibrary(Throwable e) {
+        return new LiveCaptureException("Live capture needs libpcap: install it (Debian/Ubuntu: "
+                + "`sudo apt install libpcap0.8`; Windows: Npcap from https://npcap.com) and restart Kerbscope ("
+                + e.getMessage() + ").", e);
+    }
+
+    /** Frames recorded so far. */
+    public long frames() {
+        return session.frames();
+    }
+
+    public Path output() {
+        return session.output();
+    }
+
+    public boolean running() {
+        return session.running();
+    }
+
+    /** Stops recording, waits for the capture thread, and closes the file; safe to call twice. */
+    public void stop() {
+        session.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,333 @@
+package org.kerbscope.checks.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.kerbscope.core.flow.Flows;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Endpoint;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Outcome;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.StepResult;
+import org.kerbscope.core.model.StepStatus;
+import org.kerbscope.core.model.TcpEvent;
+import org.kerbscope.core.spi.ServiceProfile;
+
+/**
+ * The guide's baseline: a browser authenticating to a web site with Negotiate. One attempt per client → site
+ * (server address, port and Host); its steps come from DNS, TCP, the HTTP exchange and the Kerberos exchange
+ * for {@code HTTP/host}.
+ */
+public final class HttpService implements ServiceProfile {
+    static final String SPN_CLASS = "HTTP";
+
+    @Override
+    public List<AuthAttempt> attempts(Analysis a, int firstIndex) {
+        Map<String, List<Event>> groups = new LinkedHashMap<>();
+        Map<String, Event> lastRequest = new LinkedHashMap<>();
+        for (Event e : a.events("http")) {
+            boolean request = "request".equals(e.string("kind"));
+            Endpoint client = request ? e.src() : e.dst();
+            Endpoint server = request ? e.dst() : e.src();
+            String conn = client + ">" + server;
+            String host;
+            if (request) {
+                host = Flows.hostOnly(e.string("host"));
+                lastRequest.put(conn, e);
+            } else {
+                Event req = lastRequest.get(conn);
+                host = req != null ? Flows.hostOnly(req.string("host")) : null;
+            }
+            String key = client.address() + ">" + server + ">" + (host == null ? "" : host.toLowerCase(Locale.ROOT));
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        }
+        List<AuthAttempt> out = new ArrayList<>();
+        for (List<Event> events : groups.values()) {
+            if (!involvesAuth(events)) {
+                continue;
+            }
+            out.add(build(a, events, firstIndex + out.size()));
+        }
+        // connections to web ports that never got an answer: the connect step failed before any HTTP
+        for (TcpEvent syn : a.tcpEvents()) {
+            if (!"SYN".equals(syn.kind()) || !webPort(syn.dst().port())) {
+                continue;
+            }
+            boolean known = out.stream().anyMatch(at -> at.server().equals(syn.dst())
+                    && at.client().equals(syn.src().address()));
+            if (!known && !answered(a, syn)) {
+                AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), "http");
+                fillBeforeHttp(a, at, syn.frame());
+                at.setSpn(at.host() != null ? SPN_CLASS + "/" + at.host() : null);
+                for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
+                        Step.AP_EXCHANGE, Step.AUTHORIZED)) {
+                    at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: no connection"));
+                }
+                at.setOutcome(Outcome.FAILED);
+                out.add(at);
+            }
+        }
+        return out;
+    }
+
+    private static boolean webPort(int p) {
+        return p == 80 || p == 443 || p == 8080 || p == 8000 || p == 8443;
+    }
+
+    private static boolean answered(Analysis a, TcpEvent syn) {
+        for (TcpEvent t : a.tcpEvents()) {
+            if (t.frame() > syn.frame() && "SYN-ACK".equals(t.kind()) && t.src().equals(syn.dst())
+                    && t.dst().equals(syn.src())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Only exchanges where authentication was asked for or offered make an attempt. */
+    private static boolean involvesAuth(List<Event> events) {
+        for (Event e : events) {
+            if (e.fields().containsKey("authorization") || !e.list("wwwAuthenticate").isEmpty()
+                    || e.integer("status", 0) == 401) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private AuthAttempt build(Analysis a, List<Event> events, int index) {
+        Event first = events.get(0);
+        boolean firstIsRequest = "request".equals(first.string("kind"));
+        String client = firstIsRequest ? first.src().address() : first.dst().address();
+        Endpoint server = firstIsRequest ? first.dst() : first.src();
+        AuthAttempt at = new AuthAttempt(index, client, server, "http");
+        at.events().addAll(events);
+        String host = null;
+        for (Event e : events) {
+            if (e.string("host") != null) {
+                host = Flows.hostOnly(e.string("host"));
+                break;
+            }
+        }
+        at.setHost(host);
+        fillBeforeHttp(a, at, first.frame());
+
+        // 3 anonymous request, 4 challenge
+        Event anon = null, challenge = null, apRequest = null, ntlmRequest = null, verdict = null;
+        for (Event e : events) {
+            boolean req = "request".equals(e.string("kind"));
+            if (req && anon == null && challenge == null && !e.fields().containsKey("authorization")) {
+                anon = e;
+            }
+            if (!req && e.integer("status", 0) == 401 && challenge == null && apRequest == null && ntlmRequest == null) {
+                challenge = e;
+            }
+            if (req && e.fields().get("authorization") instanceof Map<?, ?> auth) {
+                Object tok = auth.get("token");
+                if ("kerberos".equals(tok) && apRequest == null) {
+                    apRequest = e;
+                } else if ("ntlm".equals(tok) && ntlmRequest == null) {
+                    ntlmRequest = e;
+                }
+            }
+        }
+        Event authReq = apRequest != null ? apRequest : ntlmRequest;
+        if (authReq != null) {
+            for (Event e : events) {
+                if (e.frame() > authReq.frame() && "response".equals(e.string("kind"))) {
+                    // an NTLM handshake answers the NEGOTIATE with a 401 CHALLENGE: the verdict is the last answer
+                    verdict = e;
+                    if (apRequest != null || e.integer("status", 0) != 401) {
+                        break;
+                    }
+                }
+            }
+        }
+        Event firstRequest = events.stream().filter(e -> "request".equals(e.string("kind"))).findFirst().orElse(null);
+        if (anon != null) {
+            at.steps().add(ok(Step.ANONYMOUS_REQUEST, List.of(anon.frame()),
+                    anon.string("method") + " " + anon.string("uri") + " without credentials"));
+        } else if (firstRequest != null) {
+            at.steps().add(new StepResult(Step.ANONYMOUS_REQUEST, StepStatus.NOT_APPLICABLE, List.of(firstRequest.frame()),
+                    "the client sent credentials with its first request"));
+        } else {
+            at.steps().add(new StepResult(Step.ANONYMOUS_REQUEST, StepStatus.NOT_SEEN, List.of(),
+                    "no request in the capture"));
+        }
+        if (challenge != null) {
+            List<Object> schemes = challenge.list("wwwAuthenticate");
+            at.steps().add(ok(Step.CHALLENGE, List.of(challenge.frame()), "401 offering " + (schemes.isEmpty()
+                    ? "no scheme" : String.join(", ", schemes.stream().map(String::valueOf).toList()))));
+        } else {
+            at.steps().add(new StepResult(Step.CHALLENGE, authReq != null ? StepStatus.NOT_APPLICABLE : StepStatus.NOT_SEEN,
+                    List.of(), authReq != null ? "the client authenticated without being challenged" : "no 401 challenge seen"));
+        }
+
+        // 5 ticket request, 6 ticket
+        String spnHost = canonicalHost(a, at);
+        String spn = spnHost != null ? SPN_CLASS + "/" + spnHost : null;
+        long before = authReq != null ? authReq.frame() : Long.MAX_VALUE;
+        Event tgsReq = null;
+        Event reply = null;
+        for (Event k : a.events("kerberos")) {
+            if (k.frame() > before) {
+                break;
+            }
+            if ("TGS-REQ".equals(k.string("msgType")) && client.equals(k.src().address())
+                    && k.string("sname") != null && k.string("sname").toLowerCase(Locale.ROOT).startsWith("http/")
+                    && (spn == null || Flows.sameSpn(k.string("sname"), spn) || Flows.sameSpn(k.string("sname"),
+                            SPN_CLASS + "/" + host))) {
+                tgsReq = k;
+                reply = Flows.replyTo(a, k);
+            }
+        }
+        if (tgsReq != null) {
+            spn = tgsReq.string("sname");
+        }
+        at.setSpn(spn);
+        if (tgsReq != null) {
+            at.events().add(tgsReq);
+            at.steps().add(ok(Step.TICKET_REQUEST, List.of(tgsReq.frame()), "TGS-REQ for " + tgsReq.string("sname")
+                    + " (realm " + tgsReq.string("realm") + ")"));
+            if (reply == null) {
+                at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "the KDC did not answer"));
+            } else if ("KRB-ERROR".equals(reply.string("msgType"))) {
+                at.events().add(reply);
+                at.steps().add(new StepResult(Step.TICKET, StepStatus.FAILED, List.of(reply.frame()),
+                        "KRB-ERROR " + reply.integer("errorCode", -1) + " " + reply.string("errorName")));
+            } else {
+                at.events().add(reply);
+                if (reply.string("cname") != null) {
+                    at.setUser(reply.string("cname") + "@" + reply.string("realm"));
+                }
+                at.steps().add(ok(Step.TICKET, List.of(reply.frame()), "service ticket issued"
+                        + (reply.fields().get("ticket") instanceof Map<?, ?> t && t.get("etype") != null
+                                ? " (etype " + t.get("etype") + ")" : "")));
+            }
+        } else {
+            String why = apRequest != null ? "the ticket came from the client's cache (run klist purge before recording)"
+                    : Flows.isIpLiteral(host) ? "the client addressed the site by IP: Windows does not ask for a ticket"
+                            : "the client never asked the KDC for " + (spn != null ? spn : "a ticket");
+            at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.NOT_SEEN, List.of(), why));
+            at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "no ticket request"));
+        }
+
+        // 7 AP exchange, 8 authorised
+        if (apRequest != null) {
+            at.steps().add(ok(Step.AP_EXCHANGE, List.of(apRequest.frame()), "Authorization: Negotiate with a Kerberos AP-REQ"));
+        } else if (ntlmRequest != null) {
+            at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(ntlmRequest.frame()),
+                    "the client answered with NTLM instead of Kerberos"));
+            for (Event n : a.events("ntlm")) {
+                if (n.frame() >= ntlmRequest.frame() && "AUTHENTICATE".equals(n.string("messageType"))
+                        && client.equals(n.src().address())) {
+                    if (n.string("user") != null) {
+                        at.setUser((n.string("domain") != null ? n.string("domain") + "\\" : "") + n.string("user"));
+                    }
+                    break;
+                }
+            }
+        } else {
+            at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.NOT_SEEN, List.of(),
+                    challenge != null ? "the client did not answer the challenge with credentials" : "no credentials sent"));
+        }
+        if (verdict != null) {
+            int st = verdict.integer("status", 0);
+            boolean good = st >= 200 && st < 400 || st == 404;
+            at.steps().add(new StepResult(Step.AUTHORIZED, good ? StepStatus.OK : StepStatus.FAILED,
+                    List.of(verdict.frame()), "HTTP " + st + (good && "kerberos".equals(verdict.string("negotiateTokenKind"))
+                            ? " with mutual authentication" : "")));
+        } else {
+            at.steps().add(new StepResult(Step.AUTHORIZED, StepStatus.NOT_SEEN, List.of(),
+                    authReq != null ? "no answer to the authenticated request" : "never reached"));
+        }
+
+        StepResult auth = at.step(Step.AUTHORIZED);
+        if (ntlmRequest != null && apRequest == null) {
+            at.setOutcome(Outcome.NTLM_FALLBACK);
+        } else if (apRequest != null && auth.status() == StepStatus.OK) {
+            at.setOutcome(Outcome.KERBEROS);
+        } else if (at.failedStep() != null) {
+            at.setOutcome(Outcome.FAILED);
+        } else {
+            at.setOutcome(Outcome.INCOMPLETE);
+        }
+        return at;
+    }
+
+    private static StepResult ok(Step s, List<Long> frames, String note) {
+        return new StepResult(s, StepStatus.OK, frames, note);
+    }
+
+    /** Steps 1 and 2: the name lookup that led to the server's address, and the TCP handshake. */
+    static void fillBeforeHttp(Analysis a, AuthAttempt at, long firstHttpFrame) {
+        String client = at.client();
+        Endpoint server = at.server();
+        List<TcpEvent> tcp = Flows.tcp(a, client, server);
+        TcpEvent syn = null, synAck = null, rst = null;
+        for (TcpEvent t : tcp) {
+            if (t.frame() > firstHttpFrame) {
+                break;
+            }
+            switch (t.kind()) {
+                case "SYN" -> { syn = t; synAck = null; rst = null; }
+                case "SYN-ACK" -> synAck = t;
+                case "RST" -> { if (synAck == null) { rst = t; } }
+                default -> { }
+            }
+        }
+        long connectFrame = syn != null ? syn.frame() : firstHttpFrame;
+        Flows.Lookup lookup = Flows.lookupFor(a, client, server.address(), connectFrame);
+        if (Flows.isIpLiteral(at.host())) {
+            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_APPLICABLE, List.of(),
+                    "the client used the address " + at.host() + " instead of a name"));
+        } else if (lookup != null) {
+            List<Long> f = new ArrayList<>();
+            if (lookup.query() != null) {
+                f.add(lookup.query().frame());
+            }
+            f.add(lookup.response().frame());
+            if (at.host() == null) {
+                at.setHost(lookup.name());
+            }
+            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.OK, f, lookup.name() + " → "
+                    + (lookup.chain().isEmpty() ? "" : String.join(" → ", lookup.chain()) + " → ")
+                    + String.join(", ", lookup.addresses())));
+        } else {
+            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_SEEN, List.of(),
+                    "no DNS lookup for the server in the capture (cached? run ipconfig /flushdns before recording)"));
+        }
+        if (syn != null && synAck != null) {
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.OK, List.of(syn.frame(), synAck.frame()),
+                    "TCP handshake with " + server));
+        } else if (syn != null) {
+            List<Long> f = rst != null ? List.of(syn.frame(), rst.frame()) : List.of(syn.frame());
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null
+                    ? "the server refused the connection (RST): nothing listens on port " + server.port()
+                    : "no answer to the SYN: port " + server.port() + " filtered or host down"));
+        } else {
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(),
+                    "the connection was already open when the capture started"));
+        }
+    }
+
+    /** The name Windows builds the SPN from: the canonical name at the end of the CNAME chain. */
+    private static String canonicalHost(Analysis a, AuthAttempt at) {
+        String host = at.host();
+        if (host == null || Flows.isIpLiteral(host)) {
+            return host;
+        }
+        List<Flows.Lookup> lookups = Flows.lookupsOf(a, at.client(), host);
+        for (Flows.Lookup l : lookups) {
+            if (!l.chain().isEmpty()) {
+                return l.canonical();
+            }
+        }
+        return host;
+    }
+}

@@ -1,0 +1,44 @@
+package org.kerbscope.checks.http;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.flow.Flows;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.spi.Check;
+import org.kerbscope.core.spi.FindingSink;
+
+/**
+ * {@code http.no-kerberos-attempt}: the server offered Negotiate, but the client neither asked the KDC for a
+ * ticket for the site nor sent a Kerberos token — it decided not to use Kerberos (zone, IP literal, policy).
+ */
+public final class NoKerberosAttemptCheck implements Check {
+
+    @Override
+    public void run(Analysis a, FindingSink sink) {
+        for (AuthAttempt at : a.attempts()) {
+            Event challenge = HttpChecks.challenge(at);
+            if (challenge == null || !HttpChecks.offers(challenge, "Negotiate") || HttpChecks.hasTgsFor(at)
+                    || HttpChecks.requestWith(at, "kerberos") != null) {
+                continue;
+            }
+            FindingBuilder f = new FindingBuilder("http.no-kerberos-attempt").step(Step.TICKET_REQUEST).attempt(at.index())
+                    .frame(challenge.frame(), "401 offering " + challenge.list("wwwAuthenticate"));
+            Event ntlm = HttpChecks.requestWith(at, "ntlm");
+            if (ntlm != null) {
+                f.frame(ntlm.frame(), "the client answered with NTLM");
+            }
+            String why = Flows.isIpLiteral(at.host()) ? "the client addressed the site by IP address, so it has no SPN to ask for"
+                    : "typical causes: the site is not in the Local intranet zone (browsers only send Kerberos to intranet sites"
+                            + " automatically), the client is not signed in to the domain or cannot reach a KDC, or policy"
+                            + " disables Kerberos for this site";
+            sink.report(f.title("The client never tried Kerberos for " + HttpChecks.site(at))
+                    .explanation("Step 5 is missing: the server offered Negotiate, but no TGS-REQ for HTTP/" + HttpChecks.site(at)
+                            + " and no Kerberos token followed — " + why + ".")
+                    .fix(HttpChecks.zoneFix(at), "klist", "klist get HTTP/" + HttpChecks.site(at),
+                            "Resolve-DnsName -Name " + HttpChecks.site(at))
+                    .build());
+        }
+    }
+}

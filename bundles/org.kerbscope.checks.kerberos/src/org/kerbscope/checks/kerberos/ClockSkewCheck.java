@@ -1,0 +1,77 @@
+package org.kerbscope.checks.kerberos;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.flow.Flows;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.EvidenceItem;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.spi.Check;
+import org.kerbscope.core.spi.FindingSink;
+
+/**
+ * {@code kerberos.clock-skew}: KRB_AP_ERR_SKEW (37) from a KDC or a service; Kerby's 24 with a skew e-text; a
+ * decrypted authenticator whose time is further from the capture clock than the tolerance; a 4769/4771 failing
+ * with 0x25.
+ */
+public final class ClockSkewCheck implements Check {
+
+    @Override
+    public void run(Analysis a, FindingSink sink) {
+        FindingBuilder f = new FindingBuilder("kerberos.clock-skew").step(Step.AP_EXCHANGE);
+        String where = null;
+        for (Event e : a.events("kerberos")) {
+            int code = e.integer("errorCode", -1);
+            if ("KRB-ERROR".equals(e.string("msgType")) && (code == 37 || code == 24 && KdcErrorCheck.skewText(e))) {
+                boolean fromKdc = e.string("carrier") != null && e.string("carrier").startsWith("kdc-");
+                f.frame(e.frame(), "KRB-ERROR " + code + " " + e.string("errorName") + " from " + e.src().address()
+                        + (e.string("stime") != null ? " (its clock: " + e.string("stime") + ")" : ""));
+                if (f.attemptIndex() < 0) {
+                    f.attempt(Flows.attemptOf(a, e.frame()));
+                }
+                where = fromKdc ? "the domain controller " + e.src().address() : "the server " + e.src().address();
+                if (fromKdc) {
+                    f.step(Step.TICKET);
+                }
+            }
+            if (e.fields().get("decrypted") instanceof Map<?, ?> d && d.get("ctime") instanceof String ctime) {
+                try {
+                    long diff = Duration.between(Instant.ofEpochSecond(0, e.timeNanos()), Instant.parse(ctime)).abs().toSeconds();
+                    int tol = 300;
+                    if (diff > tol) {
+                        f.frame(e.frame(), "authenticator time " + ctime + " is " + diff + " s away from the capture clock");
+                        where = where != null ? where : "the client " + e.src().address();
+                    }
+                } catch (RuntimeException ignored) {
+                    // an unreadable time is no evidence either way
+                }
+            }
+        }
+        for (EvidenceItem ev : a.evidence("events")) {
+            if (ev.fields().get("data") instanceof Map<?, ?> data) {
+                Object status = data.containsKey("Status") ? data.get("Status") : data.get("FailureCode");
+                Object id = ev.fields().get("eventId");
+                if ("0x25".equalsIgnoreCase(String.valueOf(status)) && id instanceof Number n
+                        && (n.intValue() == 4769 || n.intValue() == 4771 || n.intValue() == 4768)) {
+                    f.file(ev.file(), "event " + n + " record " + ev.fields().get("recordId") + ": failure 0x25 (clock skew) for "
+                            + data.get("TargetUserName") + " " + (data.get("ServiceName") != null ? "→ " + data.get("ServiceName") : ""));
+                    where = where != null ? where : "the computer " + data.get("IpAddress");
+                }
+            }
+        }
+        if (!f.hasEvidence()) {
+            return;
+        }
+        sink.report(f.title("Clocks differ by more than Kerberos tolerates (5 minutes)")
+                .explanation("Kerberos messages carry timestamps; a KDC or service rejects any whose time is more than 5 minutes"
+                        + " away from its own clock (KRB_AP_ERR_SKEW, 37), so the ticket is refused and the browser gets 401"
+                        + " again. The skewed party is " + where + ". Synchronise it with the domain's time hierarchy.")
+                .fix("w32tm /query /status", "w32tm /resync /rediscover", "w32tm /stripchart /computer:<domain controller> /samples:3",
+                        "klist purge")
+                .build());
+    }
+}

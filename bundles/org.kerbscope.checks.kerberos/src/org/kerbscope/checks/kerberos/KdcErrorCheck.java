@@ -1,0 +1,166 @@
+package org.kerbscope.checks.kerberos;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.flow.Flows;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.spi.Check;
+import org.kerbscope.core.spi.FindingSink;
+
+/**
+ * A check raised by KRB-ERRORs with given codes: one finding per distinct (code, service principal, client),
+ * citing every frame that shows it, tied to the attempt whose ticket step it failed when there is one.
+ */
+abstract class KdcErrorCheck implements Check {
+
+    /** Whether this KRB-ERROR is this check's (the code, and where the dialects differ, the e-text). */
+    abstract boolean matches(Analysis a, Event error);
+
+    /** Fills title, explanation, step, severity and remediation for the error. */
+    abstract void describe(Analysis a, Event error, Event request, FindingBuilder f);
+
+    abstract String id();
+
+    @Override
+    public void run(Analysis a, FindingSink sink) {
+        Set<String> seen = new HashSet<>();
+        for (Event e : a.events("kerberos")) {
+            if (!"KRB-ERROR".equals(e.string("msgType")) || !matches(a, e)) {
+                continue;
+            }
+            String key = e.integer("errorCode", -1) + "|" + lower(e.string("sname")) + "|" + e.dst().address()
+                    + "|" + lower(e.string("cname"));
+            if (!seen.add(key)) {
+                continue;
+            }
+            Event req = requestOf(a, e);
+            FindingBuilder f = new FindingBuilder(id()).attempt(Flows.attemptOf(a, e.frame()));
+            if (req != null) {
+                f.frame(req.frame(), req.string("msgType") + " for " + req.string("sname")
+                        + (req.string("cname") != null ? " by " + req.string("cname") : ""));
+            }
+            for (Event other : a.events("kerberos")) {
+                if ("KRB-ERROR".equals(other.string("msgType")) && other.integer("errorCode", -1) == e.integer("errorCode", -2)
+                        && key.equals(other.integer("errorCode", -1) + "|" + lower(other.string("sname")) + "|"
+                                + other.dst().address() + "|" + lower(other.string("cname")))) {
+                    f.frame(other.frame(), "KRB-ERROR " + other.integer("errorCode", -1) + " " + other.string("errorName")
+                            + (other.string("eText") != null ? " (" + other.string("eText") + ")" : ""));
+                }
+            }
+            describe(a, e, req, f);
+            sink.report(f.build());
+        }
+    }
+
+    static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
+    /** The request the error answers: the last request from the error's receiver to its sender before it. */
+    static Event requestOf(Analysis a, Event error) {
+        Event best = null;
+        for (Event k : a.events("kerberos")) {
+            if (k.frame() > error.frame()) {
+                break;
+            }
+            String t = k.string("msgType");
+            if (("AS-REQ".equals(t) || "TGS-REQ".equals(t) || "AP-REQ".equals(t))
+                    && k.src().address().equals(error.dst().address()) && k.dst().address().equals(error.src().address())) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /** The service principal the error concerns: the error's sname, else the request's. */
+    static String spn(Event error, Event req) {
+        String s = error.string("sname");
+        if ((s == null || s.toLowerCase(Locale.ROOT).startsWith("krbtgt/")) && req != null && req.string("sname") != null) {
+            s = req.string("sname");
+        }
+        return s;
+    }
+
+    static String user(Event error, Event req) {
+        String c = error.string("cname");
+        if (c == null && req != null) {
+            c = req.string("cname");
+        }
+        return c;
+    }
+
+    static String realm(Event error, Event req) {
+        String r = error.string("realm");
+        if (r == null && req != null) {
+            r = req.string("realm");
+        }
+        return r;
+    }
+
+    /** The attempt a finding concerns (for names in the remediation), or null. */
+    static AuthAttempt attempt(Analysis a, long frame) {
+        int i = Flows.attemptOf(a, frame);
+        return i >= 0 && i < a.attempts().size() ? a.attempts().get(i) : null;
+    }
+
+    static boolean isAsExchange(Event req) {
+        return req != null && "AS-REQ".equals(req.string("msgType"));
+    }
+
+    static List<String> list(String... s) {
+        return List.of(s);
+    }
+
+    static boolean skewText(Event e) {
+        String t = e.string("eText");
+        return t != null && t.toLowerCase(Locale.ROOT).contains("skew");
+    }
+
+    static boolean preauthText(Event e) {
+        String t = e.string("eText");
+        return t != null && t.toUpperCase(Locale.ROOT).contains("PREAUTH");
+    }
+
+    /** sAMAccountName-ish form of a principal: john@CONTOSO.COM or CONTOSO\\john → john. */
+    static String simple(String user) {
+        if (user == null) {
+            return "<user>";
+        }
+        String u = user;
+        int at = u.indexOf('@');
+        if (at > 0) {
+            u = u.substring(0, at);
+        }
+        int bs = u.lastIndexOf('\\');
+        return bs >= 0 ? u.substring(bs + 1) : u;
+    }
+
+    /** The account state behind KDC_ERR_CLIENT_REVOKED, from the KERB-EXT-ERROR NTSTATUS. */
+    static String accountState(int ntstatus) {
+        return switch (ntstatus) {
+            case 0xC0000234 -> "locked out";
+            case 0xC0000072 -> "disabled";
+            case 0xC0000193 -> "expired";
+            case 0xC000006F -> "outside its allowed logon hours";
+            case 0xC0000070 -> "not allowed to log on from this workstation";
+            default -> "disabled, locked out or expired";
+        };
+    }
+
+    /** Whether the client repeated the request that got {@code error} over TCP. */
+    static boolean retriedOverTcp(Analysis a, Event error) {
+        for (Event k : a.events("kerberos")) {
+            if (k.frame() > error.frame() && "kdc-tcp".equals(k.string("carrier"))
+                    && k.src().address().equals(error.dst().address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+package org.kerbscope.checks.kerberos;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.flow.Flows;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.spi.Check;
+import org.kerbscope.core.spi.FindingSink;
+
+/**
+ * {@code kerberos.kdc-unreachable}: requests to a KDC that never answered. A lone unanswered request at the very
+ * end of a capture may just be cut off, so the request must be repeated or followed by other traffic.
+ */
+public final class KdcUnreachableCheck implements Check {
+
+    @Override
+    public void run(Analysis a, FindingSink sink) {
+        Map<String, FindingBuilder> byKdc = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        long lastFrame = a.capture() != null ? a.capture().frames() : Long.MAX_VALUE;
+        for (Event e : a.events("kerberos")) {
+            String t = e.string("msgType");
+            String c = e.string("carrier");
+            if (!("AS-REQ".equals(t) || "TGS-REQ".equals(t)) || c == null || !c.startsWith("kdc-")) {
+                continue;
+            }
+            if (Flows.replyTo(a, e) != null) {
+                continue;
+            }
+            String kdc = e.dst().address();
+            counts.merge(kdc, 1, Integer::sum);
+            byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST)
+                    .attempt(Flows.attemptOf(a, e.frame())))
+                    .frame(e.frame(), t + " to " + e.dst() + " for " + e.string("sname") + ": no answer");
+        }
+        for (Map.Entry<String, FindingBuilder> en : byKdc.entrySet()) {
+            // a single request in a capture that ends right after it proves nothing
+            if (counts.get(en.getKey()) < 2 && lastFrame - en.getValue().build().evidence().get(0).frame() < 3) {
+                continue;
+            }
+            sink.report(en.getValue().title("The KDC " + en.getKey() + " did not answer")
+                    .explanation("The client sent Kerberos requests to " + en.getKey() + " on port 88 and no reply came back."
+                            + " Without a KDC the client cannot get a ticket (steps 5–6), and Negotiate falls back to NTLM or"
+                            + " fails. Check that the domain controller is up and that UDP and TCP 88 are open on the path.")
+                    .fix("Test-NetConnection -Port 88 " + en.getKey(), "nltest /dsgetdc:<domain>", "nslookup -type=SRV _kerberos._tcp.<domain>")
+                    .build());
+        }
+    }
+}

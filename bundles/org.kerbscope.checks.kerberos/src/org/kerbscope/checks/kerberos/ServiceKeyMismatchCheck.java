@@ -1,0 +1,98 @@
+package org.kerbscope.checks.kerberos;
+
+import java.util.Map;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.flow.Flows;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.StepStatus;
+import org.kerbscope.core.spi.Check;
+import org.kerbscope.core.spi.FindingSink;
+
+/**
+ * {@code kerberos.service-key-mismatch}: the service could not decrypt the ticket — KRB_AP_ERR_MODIFIED (41) or
+ * BAD_INTEGRITY (31) returned by the service inside a GSS token, or the user's keytab cannot decrypt the ticket
+ * (another kvno, a key that fails). A 401 after a valid-looking AP-REQ with no such evidence is reported with the
+ * causes that remain and the one piece of evidence that would separate them.
+ */
+public final class ServiceKeyMismatchCheck implements Check {
+
+    @Override
+    public void run(Analysis a, FindingSink sink) {
+        for (AuthAttempt at : a.attempts()) {
+            var ap = at.step(Step.AP_EXCHANGE);
+            var auth = at.step(Step.AUTHORIZED);
+            if (ap == null || ap.status() != StepStatus.OK || auth == null || auth.status() != StepStatus.FAILED) {
+                continue;
+            }
+            FindingBuilder f = new FindingBuilder("kerberos.service-key-mismatch").step(Step.AP_EXCHANGE)
+                    .attempt(at.index());
+            String decryptError = null;
+            boolean proven = false;
+            boolean skew = false;
+            for (Event e : a.events("kerberos")) {
+                boolean sameConv = e.src().equals(at.server()) || e.dst().equals(at.server());
+                if (!sameConv) {
+                    continue;
+                }
+                int code = e.integer("errorCode", -1);
+                if ("KRB-ERROR".equals(e.string("msgType")) && (code == 41 || code == 31)) {
+                    f.frame(e.frame(), "the service answered KRB-ERROR " + code + " " + e.string("errorName"));
+                    proven = true;
+                }
+                if ("KRB-ERROR".equals(e.string("msgType")) && code == 37) {
+                    skew = true;
+                }
+                if ("AP-REQ".equals(e.string("msgType")) && e.string("decryptError") != null) {
+                    decryptError = e.string("decryptError");
+                    f.frame(e.frame(), "with the given keytab: " + decryptError);
+                    proven = true;
+                }
+                if ("AP-REQ".equals(e.string("msgType")) && e.fields().get("decrypted") instanceof Map<?, ?>) {
+                    // the keytab decrypts the ticket: the key is right, so the cause lies elsewhere
+                    skew = skew || false;
+                }
+            }
+            if (skew) {
+                continue; // the clock-skew check explains this 401
+            }
+            f.frame(ap.frames().get(0), "AP-REQ for " + at.spn()).frame(auth.frames().get(0), auth.note());
+            String spn = at.spn() != null ? at.spn() : "HTTP/<host>";
+            String host = at.host() != null ? at.host() : "<host>";
+            String domain = Flows.netbiosDomain(realmOf(a, at));
+            if (proven) {
+                f.title("The service cannot decrypt the ticket for " + spn + ": its key differs from the KDC's")
+                        .explanation("Step 7 failed: the KDC encrypted the service ticket with the key of the account that holds "
+                                + spn + ", but the service decrypts with another key" + (decryptError != null ? " (" + decryptError + ")" : "")
+                                + ". Either the SPN sits on a different account from the one the service runs as, or the service's"
+                                + " keytab/password is stale (its kvno lags the account's). The client then gets 401 again.");
+            } else {
+                f.title("The server rejected a valid-looking Kerberos ticket for " + spn)
+                        .explanation("Step 7 failed: the client sent an AP-REQ for " + spn + " and the server answered 401 again."
+                                + " The capture alone cannot tell which of these it is: (1) the SPN is registered on another account"
+                                + " than the one the site runs as; (2) the service's key is stale (keytab or password changed);"
+                                + " (3) a duplicate SPN; (4) IIS kernel-mode authentication with a custom application pool identity"
+                                + " (useAppPoolCredentials); (5) clock skew on the server. One piece of evidence separates them:"
+                                + " give the service keytab (--keytab) to test the key, run setspn -X for duplicates, or read the"
+                                + " server's Security log (4625/4769) for the failure reason.");
+            }
+            f.fix("setspn -Q " + spn, "setspn -X",
+                    "setspn -S " + spn + " " + domain + "\\" + Flows.computerAccount(host),
+                    "%windir%\\system32\\inetsrv\\appcmd.exe set config \"Default Web Site\" -section:system.webServer/security/authentication/windowsAuthentication /useAppPoolCredentials:true /commit:apphost",
+                    "klist purge");
+            sink.report(f.build());
+        }
+    }
+
+    private static String realmOf(Analysis a, AuthAttempt at) {
+        for (Event e : at.events()) {
+            if ("kerberos".equals(e.protocol()) && e.string("realm") != null) {
+                return e.string("realm");
+            }
+        }
+        return null;
+    }
+}

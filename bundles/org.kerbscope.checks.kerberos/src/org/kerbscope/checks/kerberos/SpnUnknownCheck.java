@@ -1,0 +1,39 @@
+package org.kerbscope.checks.kerberos;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.flow.Flows;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Severity;
+import org.kerbscope.core.model.Step;
+
+/** Raises {@code kerberos.spn-unknown}. */
+public final class SpnUnknownCheck extends KdcErrorCheck {
+
+    @Override
+    String id() {
+        return "kerberos.spn-unknown";
+    }
+
+    @Override
+    boolean matches(Analysis a, Event e) {
+        int code = e.integer("errorCode", -1);
+        return code == 7;
+    }
+
+    @Override
+    void describe(Analysis a, Event e, Event req, FindingBuilder f) {
+        String spn = spn(e, req);
+        String realm = realm(e, req);
+        String host = spn != null && spn.contains("/") ? spn.substring(spn.indexOf('/') + 1) : "host";
+        f.step(Step.TICKET).title("The KDC does not know the service principal " + spn)
+            .explanation("Step 6 of the flow failed: the client asked the domain controller for a service ticket for "
+                + spn + " and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7). No account in " + realm
+                + " has this SPN registered, so no ticket can be issued and the client cannot use Kerberos with this"
+                + " service (browsers then fall back to NTLM or fail). Register the SPN on the account the service runs"
+                + " as: the computer account when it runs as Network Service or ApplicationPoolIdentity, otherwise the"
+                + " service account (and for a CNAME alias, register the name the client builds the SPN from).")
+            .fix("setspn -Q " + spn, "setspn -S " + spn + " " + Flows.netbiosDomain(realm) + "\\" + Flows.computerAccount(host),
+                 "klist purge");
+    }
+}

@@ -1,0 +1,225 @@
+package org.kerbscope.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Severity;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.EvidenceInput;
+import org.kerbscope.engine.Progress;
+import org.kerbscope.engine.report.HtmlReport;
+import org.kerbscope.engine.report.JsonReport;
+import org.kerbscope.engine.report.TextReport;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kerbscope analyze}: the headless analysis, in the formats of ANALYSIS-JSON.md. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Replays the Kerberos/Negotiate flow in captures and outside evidence, and says where it broke.")
+public final class AnalyzeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--format", defaultValue = "text", description = "text, json, jsonl or html (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--keytab", description = "keytab for decrypting tickets (read in place, never copied)")
+    List<Path> keytabs = new ArrayList<>();
+
+    @Option(names = "--klist", description = "klist output") List<Path> klist = new ArrayList<>();
+    @Option(names = "--events", description = "Security event log (.evtx or exported XML)") List<Path> events = new ArrayList<>();
+    @Option(names = "--dns", description = "Resolve-DnsName or nslookup output") List<Path> dns = new ArrayList<>();
+    @Option(names = "--port-test", description = "Test-NetConnection output") List<Path> portTests = new ArrayList<>();
+    @Option(names = "--setspn", description = "setspn -L/-Q/-X output") List<Path> setspn = new ArrayList<>();
+    @Option(names = "--web-request", description = "Invoke-WebRequest -UseDefaultCredentials output") List<Path> web = new ArrayList<>();
+    @Option(names = "--auditpol", description = "auditpol /get output") List<Path> auditpol = new ArrayList<>();
+    @Option(names = "--evidence", description = "evidence of any kind; the importers recognise it") List<Path> anyEvidence = new ArrayList<>();
+
+    @Option(names = "--decode-as", description = "force a mapping, e.g. udp.port=60088:kerberos")
+    List<String> decodeAs = new ArrayList<>();
+
+    @Option(names = "--sample", description = "analyze one of the lab's sample captures by name")
+    List<String> samples = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, description = "write the report to this file instead of standard output")
+    Path output;
+
+    @Option(names = "--no-redact", description = "show ticket and NTLM response sizes unredacted in reports")
+    boolean noRedact;
+
+    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap, pcapng or Network Monitor files")
+    List<String> captures = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        if (!List.of("text", "json", "jsonl", "html").contains(format)) {
+            err.println("kerbscope analyze: unknown format '" + format + "' (text, json, jsonl, html)");
+            return 2;
+        }
+        Map<String, String> rules = new LinkedHashMap<>();
+        for (String r : decodeAs) {
+            int c = r.lastIndexOf(':');
+            if (c < 0 || !r.substring(0, c).contains("=")) {
+                err.println("kerbscope analyze: --decode-as wants TABLE=KEY:PROTOCOL, e.g. udp.port=60088:kerberos, not '" + r + "'");
+                return 2;
+            }
+            rules.put(r.substring(0, c), r.substring(c + 1));
+        }
+        for (Path k : keytabs) {
+            if (!Files.isReadable(k)) {
+                err.println("kerbscope analyze: cannot read keytab " + k);
+                return 2;
+            }
+        }
+        List<String> inputs = new ArrayList<>(captures);
+        for (String s : samples) {
+            Path p = Samples.find(s);
+            if (p == null) {
+                err.println("kerbscope analyze: no sample named '" + s + "' (samples: " + String.join(", ", Samples.names()) + ")");
+                return 2;
+            }
+            inputs.add(p.toString());
+        }
+        List<EvidenceInput> evidence = new ArrayList<>();
+        add(evidence, "klist", klist);
+        add(evidence, "eventlog", events);
+        add(evidence, "dns", dns);
+        add(evidence, "port-test", portTests);
+        add(evidence, "setspn", setspn);
+        add(evidence, "web-request", web);
+        add(evidence, "auditpol", auditpol);
+        add(evidence, null, anyEvidence);
+        for (EvidenceInput e : evidence) {
+            if (!Files.isReadable(e.file())) {
+                err.println("kerbscope analyze: cannot read " + e.file());
+                return 2;
+            }
+        }
+        for (String c : inputs) {
+            if (!Files.isReadable(Path.of(c))) {
+                err.println("kerbscope analyze: cannot read " + c);
+                return 2;
+            }
+        }
+        AnalysisOptions options = AnalysisOptions.defaults().withKeytabs(keytabs).withDecodeAs(rules);
+        Analyzer analyzer = new Analyzer(Registries.platform(), options);
+
+        List<Analysis> results = new ArrayList<>();
+        int status = 0;
+        if (inputs.isEmpty()) {
+            results.add(analyzer.analyze(null, null, evidence, Progress.NONE));
+        } else {
+            // several captures are independent: analyse them in parallel, print in argument order
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(inputs.size(),
+                    Math.max(1, Runtime.getRuntime().availableProcessors())));
+            try {
+                List<Future<Object>> futures = new ArrayList<>();
+                for (String c : inputs) {
+                    futures.add(pool.submit(() -> {
+                        try {
+                            return analyzer.analyze(Path.of(c), c, evidence, new TerminalProgress(c));
+                        } catch (IOException e) {
+                            return e;
+                        }
+                    }));
+                }
+                for (int i = 0; i < inputs.size(); i++) {
+                    Object r = futures.get(i).get();
+                    if (r instanceof IOException e) {
+                        err.println("kerbscope analyze: " + inputs.get(i) + ": " + e.getMessage());
+                        status = 2;
+                    } else {
+                        results.add((Analysis) r);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        try (PrintStream out = output != null ? new PrintStream(Files.newOutputStream(output), true, "UTF-8")
+                : new PrintStream(System.out, true, "UTF-8")) {
+            switch (format) {
+                case "json" -> {
+                    if (results.size() == 1) {
+                        out.println(JsonReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(JsonReport.toJson(results.get(0))));
+                    } else {
+                        ArrayNode arr = JsonReport.mapper().createArrayNode();
+                        results.forEach(a -> arr.add(JsonReport.toJson(a)));
+                        out.println(JsonReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+                    }
+                }
+                case "jsonl" -> {
+                    for (Analysis a : results) {
+                        ObjectNode doc = JsonReport.toJson(a);
+                        out.println(JsonReport.mapper().writeValueAsString(doc));
+                    }
+                }
+                case "html" -> {
+                    for (Analysis a : results) {
+                        out.println(HtmlReport.render(a, !noRedact));
+                    }
+                }
+                default -> {
+                    for (Analysis a : results) {
+                        TextReport.print(a, out);
+                        out.println();
+                    }
+                }
+            }
+        }
+        if (status == 0) {
+            for (Analysis a : results) {
+                if (a.findings().stream().anyMatch(f -> f.severity() == Severity.ERROR)) {
+                    status = 1;
+                }
+            }
+        }
+        return status;
+    }
+
+    private static void add(List<EvidenceInput> out, String kind, List<Path> files) {
+        for (Path p : files) {
+            out.add(new EvidenceInput(kind, p));
+        }
+    }
+
+    /** A progress line on standard error for captures that take more than a second, when it is a terminal. */
+    private static final class TerminalProgress implements Progress {
+        private final String name;
+        private final long start = System.nanoTime();
+        private final boolean terminal = System.console() != null;
+
+        TerminalProgress(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void worked(long frames, long total) {
+            if (terminal && System.nanoTime() - start > 1_000_000_000L) {
+                System.err.print("\r" + name + ": " + frames + " frames…");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.kerbscope.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kerbscope} command line: {@code analyze}, {@code lab}, {@code samples}. */
+@Command(name = "kerbscope", mixinStandardHelpOptions = true, versionProvider = Kerbscope.Version.class,
+        description = "Troubleshoots Kerberos / Negotiate authentication from captures and Windows evidence.",
+        subcommands = {AnalyzeCommand.class, LabCommand.class, SamplesCommand.class})
+public final class Kerbscope implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** Runs the command line and returns the exit status (0, 1 for error findings, 2 for bad usage). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Kerbscope());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            System.err.println("kerbscope: " + ex.getMessage());
+            return 2;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("kerbscope: " + ex.getMessage());
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Kerbscope.class.getPackage().getImplementationVersion();
+            return new String[] {"Kerbscope " + (v != null ? v : "0.1.0")};
+        }
+    }
+}

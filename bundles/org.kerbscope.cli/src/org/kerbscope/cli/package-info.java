@@ -1,0 +1,2 @@
+/** The kerbscope command line: analyze, lab, samples. */
+package org.kerbscope.cli;

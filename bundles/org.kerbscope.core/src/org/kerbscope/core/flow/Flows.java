@@ -1,0 +1,214 @@
+package org.kerbscope.core.flow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Endpoint;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.TcpEvent;
+
+/**
+ * What every service profile needs to tie an attempt together from the substrate protocols Kerbscope is built
+ * on (DNS, TCP, Kerberos, NTLM): name lookups, connection facts, ticket exchanges. Service-neutral.
+ */
+public final class Flows {
+    private Flows() {
+    }
+
+    /** Is this text an IPv4 or IPv6 literal (as a Host header or URL may hold)? */
+    public static boolean isIpLiteral(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) : host;
+        return h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (h.contains(":") && h.matches("[0-9a-fA-F:.]+"));
+    }
+
+    /** The host part of a Host header value (without port). */
+    public static String hostOnly(String hostHeader) {
+        if (hostHeader == null) {
+            return null;
+        }
+        String h = hostHeader.trim();
+        if (h.startsWith("[")) {
+            int e = h.indexOf(']');
+            return e > 0 ? h.substring(1, e) : h;
+        }
+        int c = h.indexOf(':');
+        return c > 0 && h.indexOf(':', c + 1) < 0 ? h.substring(0, c) : h;
+    }
+
+    /** A DNS lookup for a name as the client made it, with the CNAME chain and addresses it got. */
+    public record Lookup(String name, Event query, Event response, List<String> chain, List<String> addresses,
+            int rcode) {
+        /** The name the records end at: the canonical name Windows builds the SPN from. */
+        public String canonical() {
+            return chain.isEmpty() ? name : chain.get(chain.size() - 1);
+        }
+    }
+
+    /**
+     * The last DNS lookup by {@code client} (address) whose answers include {@code address}, made before
+     * {@code beforeFrame}; null when none.
+     */
+    public static Lookup lookupFor(Analysis a, String client, String address, long beforeFrame) {
+        Lookup best = null;
+        for (Event r : a.events("dns")) {
+            if (r.frame() >= beforeFrame || !"response".equals(r.string("kind")) || !client.equals(r.dst().address())) {
+                continue;
+            }
+            List<Object> answers = r.list("answers");
+            if (address == null || answers.stream().anyMatch(x -> address.equalsIgnoreCase(String.valueOf(x)))) {
+                best = lookup(a, r);
+            }
+        }
+        return best;
+    }
+
+    /** Every lookup of {@code name} (case-insensitive) by {@code client}, in frame order. */
+    public static List<Lookup> lookupsOf(Analysis a, String client, String name) {
+        List<Lookup> out = new ArrayList<>();
+        for (Event r : a.events("dns")) {
+            if ("response".equals(r.string("kind")) && (client == null || client.equals(r.dst().address()))
+                    && name.equalsIgnoreCase(r.string("name"))) {
+                out.add(lookup(a, r));
+            }
+        }
+        return out;
+    }
+
+    private static Lookup lookup(Analysis a, Event response) {
+        Event query = null;
+        for (Event q : a.events("dns")) {
+            if (q.frame() > response.frame()) {
+                break;
+            }
+            if ("query".equals(q.string("kind")) && q.integer("id", -1) == response.integer("id", -2)
+                    && q.src().address().equals(response.dst().address())) {
+                query = q;
+            }
+        }
+        List<String> chain = new ArrayList<>();
+        List<String> addrs = new ArrayList<>();
+        for (Object o : response.list("answers")) {
+            String s = String.valueOf(o);
+            if (s.matches("[0-9.]+") || s.contains(":")) {
+                addrs.add(s);
+            } else {
+                chain.add(s);
+            }
+        }
+        return new Lookup(response.string("name"), query, response, chain, addrs, response.integer("rcode", 0));
+    }
+
+    /** TCP control facts between the two endpoints (either direction) in frame order. */
+    public static List<TcpEvent> tcp(Analysis a, String client, Endpoint server) {
+        List<TcpEvent> out = new ArrayList<>();
+        for (TcpEvent t : a.tcpEvents()) {
+            boolean c2s = t.src().address().equals(client) && t.dst().equals(server);
+            boolean s2c = t.dst().address().equals(client) && t.src().equals(server);
+            if (c2s || s2c) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Compares SPNs as Windows does: case-insensitive, realm and port ignored. */
+    public static boolean sameSpn(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        return strip(a).equals(strip(b));
+    }
+
+    private static String strip(String spn) {
+        String s = spn.toLowerCase(Locale.ROOT);
+        int at = s.indexOf('@');
+        if (at > 0) {
+            s = s.substring(0, at);
+        }
+        String[] parts = s.split("/");
+        if (parts.length >= 2) {
+            String host = parts[1];
+            int colon = host.indexOf(':');
+            if (colon > 0) {
+                host = host.substring(0, colon);
+            }
+            return parts[0] + "/" + host;
+        }
+        return s;
+    }
+
+    /** Kerberos messages sent by or to {@code client}, in frame order. */
+    public static List<Event> kerberosOf(Analysis a, String client) {
+        List<Event> out = new ArrayList<>();
+        for (Event e : a.events("kerberos")) {
+            if (client == null || client.equals(e.src().address()) || client.equals(e.dst().address())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The KDC's answer (TGS-REP, AS-REP or KRB-ERROR) to a request: the next reply on the same conversation. */
+    public static Event replyTo(Analysis a, Event request) {
+        for (Event e : a.events("kerberos")) {
+            if (e.frame() <= request.frame()) {
+                continue;
+            }
+            String t = e.string("msgType");
+            if (("TGS-REP".equals(t) || "AS-REP".equals(t) || "KRB-ERROR".equals(t))
+                    && e.dst().address().equals(request.src().address())
+                    && e.src().address().equals(request.dst().address())
+                    && (e.dst().port() == request.src().port() || e.src().port() == request.dst().port())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** NetBIOS-style domain from a realm: CONTOSO.COM → CONTOSO. */
+    public static String netbiosDomain(String realm) {
+        if (realm == null || realm.isBlank()) {
+            return "DOMAIN";
+        }
+        int dot = realm.indexOf('.');
+        return (dot > 0 ? realm.substring(0, dot) : realm).toUpperCase(Locale.ROOT);
+    }
+
+    /** The machine account a service on {@code host} runs as by default: iisserver.contoso.com → IISSERVER$. */
+    public static String computerAccount(String host) {
+        if (host == null) {
+            return "SERVER$";
+        }
+        int dot = host.indexOf('.');
+        return (dot > 0 ? host.substring(0, dot) : host).toUpperCase(Locale.ROOT) + "$";
+    }
+
+    /** Frames of events, de-duplicated, in order. */
+    public static List<Long> frames(List<Event> events) {
+        Set<Long> s = new LinkedHashSet<>();
+        for (Event e : events) {
+            s.add(e.frame());
+        }
+        return List.copyOf(s);
+    }
+
+    /** Index of the attempt whose steps cite {@code frame}, or -1. */
+    public static int attemptOf(Analysis a, long frame) {
+        for (AuthAttempt at : a.attempts()) {
+            for (var s : at.steps()) {
+                if (s.frames().contains(frame)) {
+                    return at.index();
+                }
+            }
+        }
+        return -1;
+    }
+}

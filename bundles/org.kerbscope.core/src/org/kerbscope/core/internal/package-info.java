@@ -1,0 +1,2 @@
+/** Logging and environment details, not API. */
+package org.kerbscope.core.internal;

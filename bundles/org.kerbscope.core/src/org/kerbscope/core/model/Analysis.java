@@ -1,0 +1,50 @@
+package org.kerbscope.core.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one run produced from one capture (or none) and the outside evidence given with it. Filled by
+ * the pipeline, read by checks, views, the CLI and reports. Not thread-safe: one run fills it, then it is
+ * only read.
+ */
+public final class Analysis {
+    private CaptureInfo capture;
+    private final Map<String, List<Event>> events = new LinkedHashMap<>();
+    private final List<AuthAttempt> attempts = new ArrayList<>();
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<EvidenceFile> evidenceFiles = new ArrayList<>();
+    private final List<EvidenceItem> evidence = new ArrayList<>();
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final List<TcpEvent> tcpEvents = new ArrayList<>();
+
+    /** The capture read, or null when only evidence was given. */
+    public CaptureInfo capture() { return capture; }
+    public void setCapture(CaptureInfo capture) { this.capture = capture; }
+
+    /** Events by protocol (the JSON array name), each list in frame order. */
+    public Map<String, List<Event>> events() { return events; }
+
+    public List<Event> events(String protocol) {
+        return events.getOrDefault(protocol, List.of());
+    }
+
+    public void add(Event e) {
+        events.computeIfAbsent(e.protocol(), k -> new ArrayList<>()).add(e);
+    }
+
+    /** Connection facts (SYN, SYN/ACK, RST, FIN) for the connect step. */
+    public List<TcpEvent> tcpEvents() { return tcpEvents; }
+    public List<AuthAttempt> attempts() { return attempts; }
+    public List<Finding> findings() { return findings; }
+    public List<EvidenceFile> evidenceFiles() { return evidenceFiles; }
+    public List<EvidenceItem> evidence() { return evidence; }
+
+    public List<EvidenceItem> evidence(String section) {
+        return evidence.stream().filter(i -> i.section().equals(section)).toList();
+    }
+
+    public List<Diagnostic> diagnostics() { return diagnostics; }
+}

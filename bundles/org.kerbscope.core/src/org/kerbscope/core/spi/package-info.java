@@ -1,0 +1,2 @@
+/** What a plug-in implements: dissectors, service profiles, checks, evidence importers. */
+package org.kerbscope.core.spi;

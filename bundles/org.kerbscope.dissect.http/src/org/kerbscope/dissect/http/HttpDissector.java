@@ -1,0 +1,320 @@
+package org.kerbscope.dissect.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.spi.ConversationState;
+import org.kerbscope.core.spi.DissectionContext;
+import org.kerbscope.core.spi.Dissector;
+import org.kerbscope.core.spi.Pdu;
+import org.kerbscope.core.spi.StreamFramer;
+import org.kerbscope.dissect.http.internal.AuthHeaders;
+import org.kerbscope.dissect.http.internal.AuthHeaders.Challenge;
+import org.kerbscope.dissect.http.internal.HttpConversation;
+import org.kerbscope.dissect.http.internal.HttpFramer;
+import org.kerbscope.dissect.http.internal.HttpHead;
+import org.kerbscope.dissect.http.internal.TokenKind;
+
+/**
+ * HTTP/1.x requests and responses. Emits one {@code http} event per header block and hands every
+ * Negotiate/NTLM/Kerberos token (from WWW-Authenticate, Proxy-Authenticate, Authorization and
+ * Proxy-Authorization) base64-decoded to the {@code http.auth} table, so SPNEGO, Kerberos and NTLMSSP are read
+ * with carrier {@code http}.
+ * <p>
+ * Event fields: {@code kind}; requests {@code method}, {@code uri}, {@code host}; responses {@code status},
+ * {@code reason}; {@code wwwAuthenticate} (scheme names of WWW-Authenticate then Proxy-Authenticate, in header
+ * order); {@code authorization} {scheme, token} (token kind for the GSS schemes only); and for checks
+ * {@code authorizationLength} (bytes of the header value, for token bloat), {@code authorizationHeader}
+ * (when it was Proxy-Authorization), {@code negotiateTokenKind} (what a response's Negotiate token carries: a
+ * mutual-authentication AP-REP shows as kerberos), {@code persistentAuth}, {@code server},
+ * {@code contentLength}, {@code connection}, {@code version}, {@code headerLength}.
+ */
+public final class HttpDissector implements Dissector {
+    static final String ID = "http";
+
+    @Override
+    public boolean accepts(Pdu pdu, String transport) {
+        try {
+            if (!"tcp".equals(transport) || pdu.length() < 4) {
+                return false;
+            }
+            int k = HttpHead.startLine(pdu.data(), 0, pdu.length());
+            if (k == HttpHead.REQUEST || k == HttpHead.RESPONSE) {
+                return true;
+            }
+            // a request line longer than the first segment: trust the common methods only
+            return k == HttpHead.MORE && pdu.length() >= 8 && knownMethod(pdu);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean knownMethod(Pdu pdu) {
+        String head = new String(pdu.bytes(0, Math.min(pdu.length(), 10)), StandardCharsets.ISO_8859_1);
+        for (String m : new String[] {"GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "DELETE ", "PROPFIND ", "CONNECT "}) {
+            if (head.startsWith(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public StreamFramer newFramer(ConversationState conversation, boolean fromClient) {
+        return new HttpFramer(state(conversation), fromClient);
+    }
+
+    private static HttpConversation state(ConversationState c) {
+        return c.attribute(HttpConversation.KEY, HttpConversation::new);
+    }
+
+    @Override
+    public void dissect(Pdu pdu, DissectionContext ctx) {
+        ConversationState cs = ctx.conversation();
+        HttpConversation.Side side = null;
+        if (cs != null) {
+            boolean fromClient = cs.client() == null || cs.client().equals(ctx.src());
+            side = state(cs).side(fromClient);
+        }
+        byte[] pending = null;
+        boolean completion = false;
+        boolean oversized = false;
+        if (side != null) {
+            for (String note : side.takeNotes()) {
+                ctx.diagnostic(ID, note);
+            }
+            pending = side.takePendingHead();
+            completion = side.takeCompletion();
+            oversized = side.takeOversized();
+        }
+        FieldNode tree = ctx.tree();
+        if (pending != null) {
+            FieldNode t = null;
+            if (tree != null) {
+                t = tree.add("http.header_block", "Header block (" + pending.length
+                        + " bytes, received before this frame; the message ends here)", null, 0, pending.length);
+                t.setSource("HTTP header block");
+            }
+            read(Pdu.detached(ByteBuffer.wrap(pending), "HTTP header block"), ctx, t, false);
+        }
+        if (completion) {
+            if (tree != null) {
+                tree.add("http.message_end", "End of the message body (" + pdu.length() + " bytes)", null,
+                        pdu.abs(0), pdu.length());
+            }
+            return;
+        }
+        read(pdu, ctx, tree, oversized);
+    }
+
+    private void read(Pdu pdu, DissectionContext ctx, FieldNode tree, boolean oversized) {
+        ByteBuffer b = pdu.data();
+        int n = pdu.length();
+        int end = HttpHead.headerEnd(b, 0, n);
+        HttpHead h = HttpHead.parse(b, end < 0 ? n : end);
+        if (h == null) {
+            ctx.diagnostic(ID, "these " + n + " bytes do not start an HTTP/1.x message");
+            if (tree != null) {
+                tree.malformed("not an HTTP/1.x start line", pdu.abs(0), Math.min(n, 64));
+            }
+            return;
+        }
+        if (oversized) {
+            ctx.diagnostic(ID, "a header block is larger than " + HttpFramer.MAX_HEAD
+                    + " bytes: the fields read so far are reported and the rest of this direction is passed over");
+        } else if (end < 0) {
+            ctx.diagnostic(ID, "a header block has no final empty line: the fields read so far are reported");
+        }
+        for (String p : h.problems()) {
+            ctx.diagnostic(ID, p);
+        }
+        int headLen = end < 0 ? n : end;
+        Map<String, Object> ev = new LinkedHashMap<>();
+        FieldNode top = tree;
+        if (tree != null) {
+            top = tree.add("http", "Hypertext Transfer Protocol", null, pdu.abs(0), headLen);
+            if (end < 0) {
+                top.malformed(oversized ? "header block too large" : "header block without its end",
+                        pdu.abs(0), headLen);
+            }
+            String line = new String(pdu.bytes(0, Math.max(0, h.startLineLength() - 2)), StandardCharsets.ISO_8859_1);
+            FieldNode sl = top.add(h.isRequest() ? "http.request.line" : "http.response.line", line.strip(), null,
+                    pdu.abs(0), h.startLineLength());
+            if (h.isRequest()) {
+                sl.add("http.request.method", "Request Method: " + h.method(), h.method(), pdu.abs(0), h.method().length());
+                sl.add("http.request.uri", "Request URI: " + h.uri(), h.uri(), pdu.abs(h.method().length() + 1),
+                        h.uri().length());
+                sl.add("http.request.version", "Request Version: " + h.version(), h.version(),
+                        pdu.abs(h.method().length() + h.uri().length() + 2), h.version().length());
+            } else {
+                sl.add("http.response.version", "Response Version: " + h.version(), h.version(), pdu.abs(0), 8);
+                sl.add("http.response.code", "Status Code: " + h.status(), h.status(), pdu.abs(9), 3);
+                sl.add("http.response.phrase", "Response Phrase: " + h.reason(), h.reason(), pdu.abs(13),
+                        h.reason().length());
+            }
+        }
+        if (h.isRequest()) {
+            ev.put("kind", "request");
+            ev.put("method", h.method());
+            ev.put("uri", h.uri());
+            String host = h.first("Host");
+            if (host != null) {
+                ev.put("host", host);
+            }
+        } else {
+            ev.put("kind", "response");
+            ev.put("status", h.status());
+            ev.put("reason", h.reason());
+        }
+        ev.put("version", h.version());
+
+        List<String> schemes = new ArrayList<>(2);
+        String negotiateKind = null;
+        Map<String, Object> authorization = null;
+        for (String header : new String[] {"WWW-Authenticate", "Proxy-Authenticate"}) {
+            for (HttpHead.Field f : h.all(header)) {
+                FieldNode fn = fieldNode(top, f, pdu);
+                for (Challenge c : AuthHeaders.challenges(f.value())) {
+                    schemes.add(c.scheme());
+                    FieldNode cn = fn == null ? null
+                            : fn.add("http.auth.scheme", "Scheme: " + c.scheme(), c.scheme(),
+                                    pdu.abs(f.valueOffset() + c.offset()), c.length());
+                    if (c.carriesGssToken() && c.token68() != null) {
+                        String kind = token(pdu, f, c, ctx, cn);
+                        if (negotiateKind == null && c.scheme().equalsIgnoreCase("negotiate")) {
+                            negotiateKind = kind;
+                        }
+                    } else if (cn != null) {
+                        for (Map.Entry<String, String> p : c.params().entrySet()) {
+                            cn.add("http.auth.param", p.getKey() + "=" + p.getValue(), p.getValue(),
+                                    pdu.abs(f.valueOffset() + c.offset()), c.length());
+                        }
+                    }
+                }
+            }
+        }
+        for (String header : new String[] {"Authorization", "Proxy-Authorization"}) {
+            List<HttpHead.Field> fs = h.all(header);
+            for (int i = 0; i < fs.size(); i++) {
+                HttpHead.Field f = fs.get(i);
+                FieldNode fn = fieldNode(top, f, pdu);
+                Challenge c = AuthHeaders.credentials(f.value());
+                FieldNode cn = fn == null ? null
+                        : fn.add("http.auth.scheme", "Scheme: " + c.scheme(), c.scheme(),
+                                pdu.abs(f.valueOffset() + c.offset()), c.scheme().length());
+                String kind = null;
+                if (c.carriesGssToken() && c.token68() != null) {
+                    kind = token(pdu, f, c, ctx, cn);
+                }
+                if (authorization == null) {
+                    authorization = new LinkedHashMap<>();
+                    authorization.put("scheme", c.scheme());
+                    if (kind != null) {
+                        authorization.put("token", kind);
+                    }
+                    ev.put("authorizationLength", f.valueLength());
+                    if (!header.equals("Authorization")) {
+                        ev.put("authorizationHeader", header);
+                    }
+                }
+            }
+        }
+        if (!schemes.isEmpty()) {
+            ev.put("wwwAuthenticate", schemes);
+        }
+        if (authorization != null) {
+            ev.put("authorization", authorization);
+        }
+        if (negotiateKind != null) {
+            ev.put("negotiateTokenKind", negotiateKind);
+        }
+        String pa = h.first("Persistent-Auth");
+        if (pa != null) {
+            ev.put("persistentAuth", pa.strip().equalsIgnoreCase("true") ? Boolean.TRUE
+                    : pa.strip().equalsIgnoreCase("false") ? Boolean.FALSE : pa);
+        }
+        putIf(ev, "server", h.first("Server"));
+        putIf(ev, "connection", h.first("Connection"));
+        String cl = h.first("Content-Length");
+        if (cl != null) {
+            try {
+                ev.put("contentLength", Long.parseLong(cl.strip()));
+            } catch (NumberFormatException e) {
+                ctx.diagnostic(ID, "Content-Length \"" + cl + "\" is not a number");
+            }
+        }
+        ev.put("headerLength", headLen);
+        if (top != null) {
+            for (HttpHead.Field f : h.fields()) {
+                if (!isAuthHeader(f.name())) {
+                    fieldNode(top, f, pdu);
+                }
+            }
+        }
+        ctx.emit(ID, ev);
+    }
+
+    /** Decodes a token, hands it to {@code http.auth} and says what it carried. */
+    private static String token(Pdu pdu, HttpHead.Field f, Challenge c, DissectionContext ctx, FieldNode parent) {
+        int[] bad = {0};
+        byte[] raw = AuthHeaders.base64(c.token68(), bad);
+        if (bad[0] > 0) {
+            ctx.diagnostic(ID, "the " + c.scheme() + " token holds " + bad[0]
+                    + " characters that are not base64; they were passed over");
+        }
+        if (raw.length == 0) {
+            return TokenKind.UNKNOWN;
+        }
+        FieldNode decoded = null;
+        if (parent != null) {
+            int tokOff = f.valueOffset() + c.offset() + c.scheme().length();
+            FieldNode t = parent.add("http.auth.token", c.scheme() + " token (" + raw.length + " bytes decoded)",
+                    raw.length, pdu.abs(tokOff), Math.max(0, c.length() - c.scheme().length()));
+            decoded = t.add("http.auth.decoded", "Decoded base64 (" + raw.length + " bytes)", null, 0, raw.length);
+            decoded.setSource("Decoded base64");
+        }
+        String inner = ctx.call("http.auth", c.scheme().toLowerCase(Locale.ROOT),
+                Pdu.detached(ByteBuffer.wrap(raw), "Decoded base64"), decoded);
+        return TokenKind.of(inner, raw);
+    }
+
+    private static boolean isAuthHeader(String name) {
+        return name.equalsIgnoreCase("WWW-Authenticate") || name.equalsIgnoreCase("Proxy-Authenticate")
+                || name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Proxy-Authorization");
+    }
+
+    private static FieldNode fieldNode(FieldNode top, HttpHead.Field f, Pdu pdu) {
+        if (top == null) {
+            return null;
+        }
+        String lower = f.name().toLowerCase(Locale.ROOT);
+        String name = switch (lower) {
+            case "host", "server", "connection", "location", "authorization", "www-authenticate",
+                    "proxy-authenticate", "proxy-authorization", "persistent-auth", "content-length",
+                    "content-type", "user-agent", "transfer-encoding" -> "http." + lower.replace('-', '_');
+            default -> "http.header";
+        };
+        String shown = f.value();
+        if (isAuthHeader(f.name())) {
+            Challenge c = AuthHeaders.credentials(f.value());
+            if (c.scheme().equalsIgnoreCase("basic") && c.token68() != null) {
+                // a Basic credential is a password in base64: never shown as text
+                shown = c.scheme() + " (credentials, " + c.token68().length() + " characters, not shown)";
+            }
+        }
+        String label = f.name() + ": " + (shown.length() > 200 ? shown.substring(0, 200) + "…" : shown);
+        return top.add(name, label, shown, pdu.abs(f.offset()), f.length());
+    }
+
+    private static void putIf(Map<String, Object> ev, String key, String value) {
+        if (value != null) {
+            ev.put(key, value);
+        }
+    }
+}

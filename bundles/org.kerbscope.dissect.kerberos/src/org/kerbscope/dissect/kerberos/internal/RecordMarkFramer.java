@@ -1,0 +1,54 @@
+package org.kerbscope.dissect.kerberos.internal;
+
+import java.nio.ByteBuffer;
+
+import org.kerbscope.core.spi.StreamFramer;
+
+/**
+ * Cuts Kerberos over TCP into records (RFC 4120 §7.2.2): a 4-byte big-endian length whose high bit is
+ * reserved, then the message. Each PDU handed on includes its record mark. After a capture gap the framer
+ * looks for the next plausible record (a length followed by a Kerberos application tag) before going on.
+ */
+public final class RecordMarkFramer implements StreamFramer {
+    private boolean resync;
+
+    @Override
+    public long next(ByteBuffer b) {
+        if (resync) {
+            int n = b.limit();
+            for (int i = 0; i + 5 <= n; i++) {
+                if (plausible(b, i)) {
+                    resync = false;
+                    return i == 0 ? next(b) : StreamFramer.skip(i);
+                }
+            }
+            return n > 4 ? StreamFramer.skip(n - 4) : NEED_MORE;
+        }
+        if (b.limit() < 4) {
+            return NEED_MORE;
+        }
+        long len = b.getInt(0) & 0xffffffffL;
+        if ((len & 0x80000000L) != 0 || len == 0) {
+            return REJECT;
+        }
+        if (b.limit() >= 5 && !isAppTag(b.get(4) & 0xff)) {
+            return REJECT;
+        }
+        return StreamFramer.pdu(4 + len);
+    }
+
+    @Override
+    public void gap() {
+        resync = true;
+    }
+
+    private static boolean plausible(ByteBuffer b, int i) {
+        long len = b.getInt(i) & 0xffffffffL;
+        return len > 0 && len < (1 << 24) && isAppTag(b.get(i + 4) & 0xff);
+    }
+
+    /** 0x6a–0x6f, 0x74–0x76, 0x7e: the constructed application tags of Kerberos messages. */
+    public static boolean isAppTag(int b) {
+        return (b & 0xe0) == 0x60 && KrbParser.isMessageTag(b & 0x1f) && (b & 0x1f) != 0x1f;
+    }
+}

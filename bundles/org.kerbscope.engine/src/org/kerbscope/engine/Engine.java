@@ -1,0 +1,463 @@
+package org.kerbscope.engine;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.kerbscope.core.internal.Log;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Diagnostic;
+import org.kerbscope.core.model.Endpoint;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.model.Frame;
+import org.kerbscope.core.model.TcpEvent;
+import org.kerbscope.core.registry.DissectorContribution;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.core.spi.Dissector;
+import org.kerbscope.core.spi.Pdu;
+import org.kerbscope.core.spi.StreamFramer;
+import org.kerbscope.engine.internal.Context;
+import org.kerbscope.engine.internal.Conversation;
+import org.kerbscope.net.FlowKey;
+import org.kerbscope.net.TcpConnection;
+import org.kerbscope.net.TransportHandler;
+
+/**
+ * Hands transport payloads to dissectors: picks the dissector of a conversation once (decode-as, port
+ * tables, then heuristics) and keeps it; frames TCP streams into PDUs with the dissector's framer, buffering
+ * only the PDU in progress and skipping bodies; attributes a PDU to the frame that completes it. Conversations
+ * no dissector wants are passed over at the cost of a map lookup.
+ */
+public final class Engine implements TransportHandler {
+    private static final DissectorContribution NONE = null;
+
+    private final DissectorTables tables;
+    private final AnalysisOptions options;
+    private final Analysis analysis;
+    private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
+    private final Map<PairKey, Object> udpPins = new HashMap<>();
+    private final Map<String, Boolean> failuresLogged = new HashMap<>();
+    /** Frame for which a dissection tree is wanted (the workbench's details pane), or 0. */
+    private long treeFrame;
+    private FieldNode treeRoot;
+    private Frame current;
+
+    public Engine(DissectorTables tables, AnalysisOptions options, Analysis analysis) {
+        this.tables = tables;
+        this.options = options;
+        this.analysis = analysis;
+    }
+
+    public DissectorTables tables() {
+        return tables;
+    }
+
+    public AnalysisOptions options() {
+        return options;
+    }
+
+    /** Asks for the dissection tree of one frame; read it with {@link #tree()} after that frame was decoded. */
+    public void wantTree(long frame) {
+        this.treeFrame = frame;
+        this.treeRoot = null;
+    }
+
+    public FieldNode tree() {
+        return treeRoot;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T service(Class<T> type, Supplier<T> create) {
+        return (T) services.computeIfAbsent(type, k -> create.get());
+    }
+
+    public void emit(String protocol, long frame, long timeNanos, Endpoint src, Endpoint dst,
+            LinkedHashMap<String, Object> fields) {
+        analysis.add(new Event(protocol, frame, timeNanos, src, dst, fields));
+    }
+
+    public void diagnostic(long frame, String protocol, String message) {
+        analysis.diagnostics().add(new Diagnostic(frame, protocol, message));
+    }
+
+    // ---------------------------------------------------------------- UDP
+
+    @Override
+    public void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
+        current = frame;
+        PairKey pk = new PairKey(key);
+        Object pin = udpPins.get(pk);
+        DissectorContribution d;
+        boolean fromClient = true;
+        if (pin == null && !udpPins.containsKey(pk)) {
+            Pdu pdu = pdu(payload, payloadOffset);
+            d = choose("udp", key, pdu);
+            if (udpPins.size() < 1_000_000) {
+                udpPins.put(pk, d == NONE ? pk : new UdpPin(d, key));
+            }
+            if (d == NONE) {
+                return;
+            }
+        } else if (pin instanceof UdpPin p) {
+            d = p.dissector;
+            fromClient = p.client.equals(key);
+        } else {
+            return;
+        }
+        Pdu pdu = pdu(payload, payloadOffset);
+        UdpPin p = pin instanceof UdpPin up ? up : (UdpPin) udpPins.get(pk);
+        Conversation conv = p != null ? p.conversation() : new Conversation(key.src(), key.dst());
+        Endpoint src = fromClient ? conv.client() : conv.server();
+        Endpoint dst = fromClient ? conv.server() : conv.client();
+        dissectTop(d, pdu, frame, src, dst, "udp", conv);
+    }
+
+    private static Pdu pdu(ByteBuffer payload, int offset) {
+        ByteBuffer b = payload.slice();
+        return offset >= 0 ? Pdu.ofFrame(b, offset) : Pdu.detached(b, "Reassembled IP");
+    }
+
+    /** decode-as and port tables (server port first: the lower, well-known one), then heuristics. */
+    private DissectorContribution choose(String transport, FlowKey key, Pdu firstPdu) {
+        String table = transport + ".port";
+        int lo = Math.min(key.srcPort(), key.dstPort());
+        int hi = Math.max(key.srcPort(), key.dstPort());
+        DissectorContribution d = tables.lookup(table, Integer.toString(lo));
+        if (d == null) {
+            d = tables.lookup(table, Integer.toString(hi));
+        }
+        if (d != null && d.get() != null) {
+            return d;
+        }
+        if (firstPdu == null || firstPdu.length() == 0) {
+            return NONE;
+        }
+        for (DissectorContribution h : tables.heuristics(transport)) {
+            Dissector dis = h.get();
+            if (dis != null && accepts(h, dis, firstPdu, transport)) {
+                return h;
+            }
+        }
+        return NONE;
+    }
+
+    /** Runs a heuristic; one that throws is a defect of its plug-in, reported and counted as "no". */
+    public boolean accepts(DissectorContribution d, Dissector dis, Pdu pdu, String transport) {
+        try {
+            return dis.accepts(pdu, transport);
+        } catch (RuntimeException | StackOverflowError e) {
+            reportFailure(d, "heuristic", e);
+            return false;
+        }
+    }
+
+    private void dissectTop(DissectorContribution d, Pdu pdu, Frame frame, Endpoint src, Endpoint dst,
+            String transport, Conversation conv) {
+        FieldNode root = null;
+        if (treeFrame != 0 && frame.number() == treeFrame) {
+            if (treeRoot == null) {
+                treeRoot = new FieldNode("frame", "Frame " + frame.number() + ": " + frame.originalLength()
+                        + " bytes on wire, " + frame.capturedLength() + " bytes captured", frame.number(),
+                        new org.kerbscope.core.model.ByteRange(0, frame.capturedLength()));
+                treeRoot.add(transport, ("udp".equals(transport) ? "User Datagram Protocol" : "Transmission Control Protocol")
+                        + ", " + src + " → " + dst, null, 0, 0);
+            }
+            root = treeRoot.add(d.id(), d.name(), null, Math.max(0, pdu.base()), pdu.length());
+            if (pdu.base() < 0) {
+                root.setSource(pdu.source());
+            }
+        }
+        Context ctx = new Context(this, frame.number(), frame.timeNanos(), src, dst, transport, null, d.id(), root,
+                conv, 0);
+        invoke(d, pdu, ctx);
+    }
+
+    /** Calls a dissector; whatever escapes it is reported against its plug-in and the analysis goes on. */
+    public void invoke(DissectorContribution d, Pdu pdu, Context ctx) {
+        Dissector dis = d.get();
+        if (dis == null) {
+            return;
+        }
+        try {
+            dis.dissect(pdu, ctx);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            diagnostic(current != null ? current.number() : 0, d.id(),
+                    "the " + d.name() + " dissector failed on this PDU (" + e.getClass().getSimpleName() + ")");
+            reportFailure(d, "dissect", e);
+        }
+    }
+
+    private void reportFailure(DissectorContribution d, String where, Throwable e) {
+        if (failuresLogged.putIfAbsent(d.id() + where, Boolean.TRUE) == null) {
+            Log.error("Plug-in " + d.contributor() + ": dissector '" + d.id() + "' threw in " + where
+                    + " (reported once per analysis)", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- TCP
+
+    @Override
+    public void tcpControl(Frame frame, TcpConnection connection, FlowKey key, int kind) {
+        current = frame;
+        String k = switch (kind) {
+            case SYN -> "SYN";
+            case SYN_ACK -> "SYN-ACK";
+            case FIN -> "FIN";
+            case RST -> "RST";
+            default -> null;
+        };
+        if (k != null && (kind != FIN || interesting(connection))) {
+            analysis.tcpEvents().add(new TcpEvent(frame.number(), frame.timeNanos(), k, key.src(), key.dst()));
+        }
+    }
+
+    private boolean interesting(TcpConnection c) {
+        return c.attachment instanceof TcpState s && s.dissector != NONE;
+    }
+
+    @Override
+    public void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int dataOffset) {
+        current = frame;
+        TcpState st;
+        if (connection.attachment instanceof TcpState s) {
+            st = s;
+        } else {
+            st = new TcpState(connection);
+            connection.attachment = st;
+            st.dissector = choose("tcp", connection.client(), pdu(data, dataOffset));
+            if (st.dissector == NONE) {
+                st.ignored = true;
+            }
+        }
+        if (st.ignored) {
+            return;
+        }
+        Dir dir = fromClient ? st.c2s : st.s2c;
+        if (dir.rejected) {
+            return;
+        }
+        Dissector dis = st.dissector.get();
+        if (dis == null) {
+            st.ignored = true;
+            return;
+        }
+        if (dir.framer == null && !dir.framerAsked) {
+            dir.framerAsked = true;
+            try {
+                dir.framer = dis.newFramer(st.conversation, fromClient);
+            } catch (RuntimeException e) {
+                reportFailure(st.dissector, "newFramer", e);
+                dir.rejected = true;
+                return;
+            }
+        }
+        Endpoint src = fromClient ? st.conversation.client() : st.conversation.server();
+        Endpoint dst = fromClient ? st.conversation.server() : st.conversation.client();
+        if (dir.framer == null) {
+            dissectTop(st.dissector, pdu(data, dataOffset), frame, src, dst, "tcp", st.conversation);
+            return;
+        }
+        feed(st, dir, frame, src, dst, data.slice(), dataOffset);
+    }
+
+    private void feed(TcpState st, Dir dir, Frame frame, Endpoint src, Endpoint dst, ByteBuffer data, int dataOffset) {
+        int pos = 0;
+        int n = data.limit();
+        while (pos < n && !dir.rejected) {
+            if (dir.skip > 0) {
+                int k = (int) Math.min(dir.skip, n - pos);
+                dir.skip -= k;
+                pos += k;
+                continue;
+            }
+            if (dir.buffered == 0) {
+                // zero-copy path: frame directly on this segment's bytes
+                ByteBuffer view = data.slice(pos, n - pos);
+                long r = next(st, dir, view);
+                if (r == StreamFramer.REJECT) {
+                    dir.rejected = true;
+                    return;
+                }
+                if (r > 0 && r <= n - pos) {
+                    Pdu p = dataOffset >= 0 ? Pdu.ofFrame(data.slice(pos, (int) r), dataOffset + pos)
+                            : Pdu.detached(data.slice(pos, (int) r), "Reassembled TCP");
+                    dissectTop(st.dissector, p, frame, src, dst, "tcp", st.conversation);
+                    pos += (int) r;
+                    continue;
+                }
+                if (r < 0) {
+                    dir.skip = -r;
+                    continue;
+                }
+                if (r > options.maxPduBytes()) {
+                    diagnostic(frame.number(), st.dissector.id(), "a PDU of " + r + " bytes exceeds the "
+                            + options.maxPduBytes() + "-byte limit: skipped");
+                    dir.skip = r;
+                    continue;
+                }
+                append(dir, data, pos, n - pos);
+                return;
+            }
+            // bytes are waiting from earlier segments: add these and frame on the buffer
+            append(dir, data, pos, n - pos);
+            pos = n;
+            drain(st, dir, frame, src, dst);
+        }
+    }
+
+    private void drain(TcpState st, Dir dir, Frame frame, Endpoint src, Endpoint dst) {
+        while (dir.buffered > 0 && !dir.rejected) {
+            ByteBuffer view = ByteBuffer.wrap(dir.buf, dir.start, dir.buffered).slice();
+            long r = next(st, dir, view);
+            if (r == StreamFramer.REJECT) {
+                dir.rejected = true;
+                dir.clear();
+                return;
+            }
+            if (r < 0) {
+                long k = Math.min(-r, dir.buffered);
+                dir.consume((int) k);
+                dir.skip = -r - k;
+                if (dir.skip > 0) {
+                    return;
+                }
+                continue;
+            }
+            if (r > 0 && r <= dir.buffered) {
+                byte[] copy = new byte[(int) r];
+                System.arraycopy(dir.buf, dir.start, copy, 0, (int) r);
+                dir.consume((int) r);
+                dissectTop(st.dissector, Pdu.detached(ByteBuffer.wrap(copy), "Reassembled TCP"), frame, src, dst,
+                        "tcp", st.conversation);
+                continue;
+            }
+            if (r > options.maxPduBytes() || dir.buffered > options.maxPduBytes()) {
+                diagnostic(frame.number(), st.dissector.id(), "a PDU larger than the " + options.maxPduBytes()
+                        + "-byte limit: skipped");
+                long k = Math.max(r, dir.buffered);
+                int drop = (int) Math.min(k, dir.buffered);
+                dir.consume(drop);
+                dir.skip = k - drop;
+            }
+            return;
+        }
+    }
+
+    private long next(TcpState st, Dir dir, ByteBuffer view) {
+        try {
+            return dir.framer.next(view);
+        } catch (RuntimeException e) {
+            reportFailure(st.dissector, "framing", e);
+            return StreamFramer.REJECT;
+        }
+    }
+
+    private static void append(Dir dir, ByteBuffer data, int pos, int len) {
+        dir.ensure(len);
+        data.get(pos, dir.buf, dir.start + dir.buffered, len);
+        dir.buffered += len;
+    }
+
+    @Override
+    public void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes) {
+        if (connection.attachment instanceof TcpState st && !st.ignored) {
+            Dir dir = fromClient ? st.c2s : st.s2c;
+            if (dir.skip >= missingBytes) {
+                dir.skip -= missingBytes; // the lost bytes were a body we were going to pass over anyway
+                return;
+            }
+            diagnostic(frame.number(), st.dissector.id(),
+                    missingBytes + " bytes of the stream were not captured; dissection resumes where it can");
+            dir.clear();
+            dir.skip = 0;
+            if (dir.framer != null) {
+                try {
+                    dir.framer.gap();
+                } catch (RuntimeException e) {
+                    dir.rejected = true;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private static final class TcpState {
+        final Conversation conversation;
+        DissectorContribution dissector;
+        boolean ignored;
+        final Dir c2s = new Dir();
+        final Dir s2c = new Dir();
+
+        TcpState(TcpConnection c) {
+            conversation = new Conversation(c.client().src(), c.client().dst());
+        }
+    }
+
+    private static final class Dir {
+        StreamFramer framer;
+        boolean framerAsked;
+        boolean rejected;
+        long skip;
+        byte[] buf = new byte[0];
+        int start;
+        int buffered;
+
+        void ensure(int more) {
+            if (start + buffered + more <= buf.length) {
+                return;
+            }
+            if (buffered + more <= buf.length) {
+                System.arraycopy(buf, start, buf, 0, buffered);
+                start = 0;
+                return;
+            }
+            byte[] nb = new byte[Math.max(buffered + more, Math.max(1024, buf.length * 2))];
+            System.arraycopy(buf, start, nb, 0, buffered);
+            buf = nb;
+            start = 0;
+        }
+
+        void consume(int n) {
+            start += n;
+            buffered -= n;
+            if (buffered == 0) {
+                start = 0;
+                if (buf.length > 1 << 16) {
+                    buf = new byte[0]; // give back a large PDU's buffer
+                }
+            }
+        }
+
+        void clear() {
+            start = 0;
+            buffered = 0;
+        }
+    }
+
+    private record UdpPin(DissectorContribution dissector, FlowKey client, Conversation conv) {
+        UdpPin(DissectorContribution d, FlowKey client) {
+            this(d, client, new Conversation(client.src(), client.dst()));
+        }
+
+        Conversation conversation() {
+            return conv;
+        }
+    }
+
+    /** A direction-free key for a UDP conversation. */
+    private record PairKey(FlowKey a, FlowKey b) {
+        PairKey(FlowKey k) {
+            this(ordered(k) ? k : k.reversed(), ordered(k) ? k.reversed() : k);
+        }
+
+        private static boolean ordered(FlowKey k) {
+            int c = java.util.Arrays.compare(k.srcAddr(), k.dstAddr());
+            return c < 0 || (c == 0 && k.srcPort() <= k.dstPort());
+        }
+    }
+}

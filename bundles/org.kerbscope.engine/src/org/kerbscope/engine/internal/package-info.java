@@ -1,0 +1,2 @@
+/** Dissection contexts and conversation state. */
+package org.kerbscope.engine.internal;

@@ -1,0 +1,2 @@
+/** The analysis pipeline: dissector dispatch, stream framing, attempts and checks. */
+package org.kerbscope.engine;

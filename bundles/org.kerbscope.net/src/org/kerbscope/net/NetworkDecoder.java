@@ -1,0 +1,613 @@
+package org.kerbscope.net;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.kerbscope.core.model.Diagnostic;
+import org.kerbscope.core.model.Frame;
+import org.kerbscope.net.internal.Addr;
+import org.kerbscope.net.internal.Defragmenter;
+import org.kerbscope.net.internal.FlowId;
+import org.kerbscope.net.internal.TcpReassembler;
+
+/**
+ * Decodes frames down to the transport layer and hands UDP datagrams and reassembled TCP streams to a
+ * {@link TransportHandler}, in frame order.
+ * <ul>
+ * <li>Link: Ethernet II (802.3/LLC frames skipped, SNAP followed), 802.1Q/802.1ad/QinQ, MPLS, PPPoE,
+ * Linux cooked SLL (113) and SLL2 (276), BSD null (0) and OpenBSD loop (108), raw IP (12, 14, 101) and raw
+ * IPv4/IPv6 (228/229).</li>
+ * <li>Tunnels: GRE (IP, transparent Ethernet bridging), ERSPAN type I/II/III, IP-in-IP, IPv6-in-IP; the
+ * innermost packet counts.</li>
+ * <li>IPv4 and IPv6 (extension headers) with fragment reassembly, UDP, TCP with per-direction reassembly
+ * ({@link TcpReassembler}).</li>
+ * </ul>
+ * {@link #decode} never throws: what cannot be read becomes a {@link Diagnostic} (frames the snaplen cut are
+ * not reported as malformed). Not thread-safe: one decoder per pass.
+ */
+public final class NetworkDecoder {
+    private static final int MAX_DEPTH = 4;
+    private static final int MAX_DIAGNOSTICS = 1000;
+
+    private final TransportHandler handler;
+    private final DecoderLimits limits;
+    private final TcpReassembler tcp;
+    private final Defragmenter defrag;
+    private final Map<FlowId, FlowKey[]> udpKeys = new HashMap<>();
+    private final FlowId probe = new FlowId();
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Set<Integer> unknownLinks = new HashSet<>();
+    private int droppedDiagnostics;
+
+    private Frame frame;
+    private boolean truncated;
+    private boolean detached;
+    private boolean haveIp;
+    private boolean havePorts;
+    private long sHi, sLo, dHi, dLo;
+    private int sPort, dPort, ipProto;
+
+    private long frames, ipPackets, tcpSegments, udpDatagrams, undecoded;
+
+    public NetworkDecoder(TransportHandler handler) {
+        this(handler, DecoderLimits.defaults());
+    }
+
+    public NetworkDecoder(TransportHandler handler, DecoderLimits limits) {
+        this.handler = handler;
+        this.limits = limits;
+        this.tcp = new TcpReassembler(handler, (f, m) -> problem(f, "tcp", m), limits.maxStreamBuffer(),
+                limits.maxTotalBuffer(), limits.maxConnections());
+        this.defrag = new Defragmenter(limits.maxFragmentBytes(), limits.fragmentTimeoutNanos(),
+                (p, m) -> problem(frame, p, m));
+    }
+
+    public DecoderLimits limits() {
+        return limits;
+    }
+
+    /** Decodes one frame; the handler is called zero or more times before this returns. Never throws. */
+    public void decode(Frame f) {
+        frame = f;
+        frames++;
+        haveIp = false;
+        havePorts = false;
+        detached = false;
+        try {
+            ByteBuffer d = f.data();
+            truncated = d.limit() < f.originalLength();
+            link(d, f.linkType(), 0, d.limit());
+        } catch (RuntimeException e) {
+            problem(f, "net", "could not be decoded (" + e + ")");
+        }
+    }
+
+    /** The end of the capture: holes left in TCP streams become gaps, incomplete IP datagrams are dropped. */
+    public void finish() {
+        try {
+            tcp.finish();
+            defrag.finish();
+        } catch (RuntimeException e) {
+            problem(frame, "net", "could not finish the TCP streams (" + e + ")");
+        }
+    }
+
+    /** Problems seen so far, in frame order (at most 1000, then a count). */
+    public List<Diagnostic> diagnostics() {
+        if (droppedDiagnostics == 0) {
+            return List.copyOf(diagnostics);
+        }
+        List<Diagnostic> all = new ArrayList<>(diagnostics);
+        all.add(new Diagnostic(0, "net", droppedDiagnostics + " more problems were not listed"));
+        return List.copyOf(all);
+    }
+
+    /**
+     * The innermost IP packet of the frame last decoded, as a 5-tuple (ports 0 without UDP/TCP), or null when
+     * it carried no IP. Built on request: the hot path allocates nothing for it.
+     */
+    public FlowKey lastFlow() {
+        if (!haveIp) {
+            return null;
+        }
+        return new FlowKey(Addr.bytes(sHi, sLo), havePorts ? sPort : 0, Addr.bytes(dHi, dLo), havePorts ? dPort : 0,
+                ipProto);
+    }
+
+    public long frames() {
+        return frames;
+    }
+
+    public long ipPackets() {
+        return ipPackets;
+    }
+
+    public long tcpSegments() {
+        return tcpSegments;
+    }
+
+    public long udpDatagrams() {
+        return udpDatagrams;
+    }
+
+    /** Frames whose link type is not decoded (Network Monitor events, Wi-Fi, …). */
+    public long undecodedFrames() {
+        return undecoded;
+    }
+
+    public long tcpConnections() {
+        return tcp.connectionsSeen();
+    }
+
+    private void problem(Frame f, String protocol, String message) {
+        if (diagnostics.size() < MAX_DIAGNOSTICS) {
+            diagnostics.add(new Diagnostic(f == null ? 0 : f.number(), protocol, message));
+        } else {
+            droppedDiagnostics++;
+        }
+    }
+
+    /** A header that does not fit: silent when the snaplen explains it. */
+    private void tooShort(String protocol, int have, int need) {
+        if (!truncated) {
+            problem(frame, protocol, "frame too short for the " + protocol + " header (" + Math.max(0, have) + " of "
+                    + need + " bytes)");
+        }
+    }
+
+    private static int u8(ByteBuffer d, int i) {
+        return d.get(i) & 0xff;
+    }
+
+    private static int u16(ByteBuffer d, int i) {
+        return d.getShort(i) & 0xffff;
+    }
+
+    private void link(ByteBuffer d, int type, int off, int end) {
+        switch (type) {
+            case 1 -> ether(d, off, end, 0);
+            case 113 -> {
+                if (end - off < 16) {
+                    tooShort("sll", end - off, 16);
+                } else {
+                    ethertype(d, u16(d, off + 14), off + 16, end, 0);
+                }
+            }
+            case 276 -> {
+                if (end - off < 20) {
+                    tooShort("sll2", end - off, 20);
+                } else {
+                    ethertype(d, u16(d, off), off + 20, end, 0);
+                }
+            }
+            case 0, 108 -> {
+                if (end - off < 4) {
+                    tooShort("null", end - off, 4);
+                    return;
+                }
+                int fam = d.getInt(off);
+                // DLT_NULL stores the family in the capturing host's byte order; LOOP in network order.
+                if (type == 0 && (fam & 0xFFFF_0000) != 0) {
+                    fam = Integer.reverseBytes(fam);
+                }
+                switch (fam) {
+                    case 2 -> ipv4(d, off + 4, end, 0);
+                    case 10, 23, 24, 28, 30 -> ipv6(d, off + 4, end, 0);
+                    default -> undecoded++;
+                }
+            }
+            case 12, 14, 101 -> rawIp(d, off, end, 0);
+            case 228 -> ipv4(d, off, end, 0);
+            case 229 -> ipv6(d, off, end, 0);
+            default -> {
+                undecoded++;
+                if ((type & 0xFFFF_0000) != 0x4E4D_0000 && unknownLinks.add(type)) {
+                    problem(frame, "link", "frames of link type " + type + " are not decoded");
+                }
+            }
+        }
+    }
+
+    private void rawIp(ByteBuffer d, int off, int end, int depth) {
+        if (end - off < 1) {
+            tooShort("ip", 0, 20);
+            return;
+        }
+        int v = u8(d, off) >> 4;
+        if (v == 4) {
+            ipv4(d, off, end, depth);
+        } else if (v == 6) {
+            ipv6(d, off, end, depth);
+        } else {
+            problem(frame, "ip", "raw IP frame with IP version " + v);
+        }
+    }
+
+    private void ether(ByteBuffer d, int off, int end, int depth) {
+        if (end - off < 14) {
+            tooShort("ethernet", end - off, 14);
+            return;
+        }
+        int type = u16(d, off + 12);
+        off += 14;
+        if (type < 0x0600) {
+            // IEEE 802.3 length field: LLC follows. Only SNAP carries an EtherType; STP, NetBIOS, IPX are not ours.
+            if (end - off >= 8 && u8(d, off) == 0xAA && u8(d, off + 1) == 0xAA && u8(d, off + 2) == 0x03) {
+                type = u16(d, off + 6);
+                off += 8;
+            } else {
+                return;
+            }
+        }
+        ethertype(d, type, off, end, depth);
+    }
+
+    private void ethertype(ByteBuffer d, int type, int off, int end, int depth) {
+        for (int tags = 0; tags < 8; tags++) {
+            switch (type) {
+                case 0x0800 -> {
+                    ipv4(d, off, end, depth);
+                    return;
+                }
+                case 0x86DD -> {
+                    ipv6(d, off, end, depth);
+                    return;
+                }
+                case 0x8100, 0x88A8, 0x9100, 0x9200 -> {
+                    if (end - off < 4) {
+                        tooShort("vlan", end - off, 4);
+                        return;
+                    }
+                    type = u16(d, off + 2);
+                    off += 4;
+                }
+                case 0x8847, 0x8848 -> {
+                    while (end - off >= 4) {
+                        int label = d.getInt(off);
+                        off += 4;
+                        if ((label & 0x100) != 0) {
+                            break;
+                        }
+                    }
+                    if (end - off >= 1) {
+                        int v = u8(d, off) >> 4;
+                        if (v == 4 || v == 6) {
+                            rawIp(d, off, end, depth);
+                        }
+                    }
+                    return;
+                }
+                case 0x8864 -> {
+                    if (end - off < 8) {
+                        tooShort("pppoe", end - off, 8);
+                        return;
+                    }
+                    int ppp = u16(d, off + 6);
+                    if (ppp == 0x0021) {
+                        ipv4(d, off + 8, end, depth);
+                    } else if (ppp == 0x0057) {
+                        ipv6(d, off + 8, end, depth);
+                    }
+                    return;
+                }
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void setIp(long sh, long sl, long dh, long dl, int proto) {
+        haveIp = true;
+        havePorts = false;
+        sHi = sh;
+        sLo = sl;
+        dHi = dh;
+        dLo = dl;
+        ipProto = proto;
+        ipPackets++;
+    }
+
+    private void ipv4(ByteBuffer d, int off, int end, int depth) {
+        int avail = end - off;
+        if (avail < 20) {
+            tooShort("ipv4", avail, 20);
+            return;
+        }
+        int vihl = u8(d, off);
+        if (vihl >> 4 != 4) {
+            problem(frame, "ipv4", "IPv4 header with version " + (vihl >> 4));
+            return;
+        }
+        int ihl = (vihl & 15) * 4;
+        if (ihl < 20) {
+            problem(frame, "ipv4", "IPv4 header length " + ihl + " is below the minimum of 20");
+            return;
+        }
+        if (ihl > avail) {
+            tooShort("ipv4", avail, ihl);
+            return;
+        }
+        int total = u16(d, off + 2);
+        int declEnd;
+        if (total == 0) {
+            // Segmentation offload hands up packets with total length 0: the frame is the packet.
+            declEnd = end;
+        } else if (total < ihl) {
+            problem(frame, "ipv4", "IPv4 total length " + total + " is shorter than its header (" + ihl + ")");
+            return;
+        } else {
+            declEnd = off + total;
+        }
+        int capEnd = Math.min(declEnd, end);
+        int fo = u16(d, off + 6);
+        int proto = u8(d, off + 9);
+        long src = d.getInt(off + 12) & 0xffffffffL;
+        long dst = d.getInt(off + 16) & 0xffffffffL;
+        setIp(Addr.V4, src, Addr.V4, dst, proto);
+        int fragOff = (fo & 0x1FFF) * 8;
+        boolean more = (fo & 0x2000) != 0;
+        if (fragOff != 0 || more) {
+            if (capEnd < declEnd) {
+                problem(frame, "ipv4", "a fragment cut by the snaplen cannot be reassembled");
+                return;
+            }
+            ByteBuffer r = defrag.add(frame.timeNanos(), "ipv4", Addr.V4, src, Addr.V4, dst, u16(d, off + 4), proto,
+                    fragOff, more, d, off + ihl, capEnd - (off + ihl), proto);
+            if (r != null) {
+                detached = true;
+                transport(r, proto, 0, r.limit(), r.limit(), depth);
+            }
+            return;
+        }
+        transport(d, proto, off + ihl, capEnd, declEnd, depth);
+    }
+
+    private void ipv6(ByteBuffer d, int off, int end, int depth) {
+        int avail = end - off;
+        if (avail < 40) {
+            tooShort("ipv6", avail, 40);
+            return;
+        }
+        if (u8(d, off) >> 4 != 6) {
+            problem(frame, "ipv6", "IPv6 header with version " + (u8(d, off) >> 4));
+            return;
+        }
+        int plen = u16(d, off + 4);
+        int nh = u8(d, off + 6);
+        // Payload length 0: a jumbogram or an offloaded segment; the frame is the packet.
+        int declEnd = plen == 0 ? end : off + 40 + plen;
+        int capEnd = Math.min(declEnd, end);
+        setIp(d.getLong(off + 8), d.getLong(off + 16), d.getLong(off + 24), d.getLong(off + 32), nh);
+        ipv6Payload(d, off + 40, capEnd, declEnd, nh, depth);
+    }
+
+    private void ipv6Payload(ByteBuffer d, int p, int capEnd, int declEnd, int nh, int depth) {
+        for (int hops = 0; hops < 16; hops++) {
+            switch (nh) {
+                case 0, 43, 60, 135, 139, 140 -> {
+                    if (capEnd - p < 8) {
+                        tooShort("ipv6", capEnd - p, 8);
+                        return;
+                    }
+                    int next = u8(d, p);
+                    p += (u8(d, p + 1) + 1) * 8;
+                    nh = next;
+                }
+                case 51 -> {
+                    if (capEnd - p < 8) {
+                        tooShort("ipv6", capEnd - p, 8);
+                        return;
+                    }
+                    int next = u8(d, p);
+                    p += (u8(d, p + 1) + 2) * 4;
+                    nh = next;
+                }
+                case 44 -> {
+                    if (capEnd - p < 8) {
+                        tooShort("ipv6", capEnd - p, 8);
+                        return;
+                    }
+                    int next = u8(d, p);
+                    int fo = u16(d, p + 2);
+                    int fragOff = fo & 0xFFF8;
+                    boolean more = (fo & 1) != 0;
+                    int id = d.getInt(p + 4);
+                    p += 8;
+                    if (fragOff == 0 && !more) {
+                        nh = next; // an atomic fragment (RFC 6946)
+                        continue;
+                    }
+                    if (capEnd < declEnd) {
+                        problem(frame, "ipv6", "a fragment cut by the snaplen cannot be reassembled");
+                        return;
+                    }
+                    ipProto = next;
+                    ByteBuffer r = defrag.add(frame.timeNanos(), "ipv6", sHi, sLo, dHi, dLo, id, -1, fragOff, more, d, p,
+                            capEnd - p, next);
+                    if (r != null) {
+                        detached = true;
+                        ipv6Payload(r, 0, r.limit(), r.limit(), defrag.completedNextHeader, depth);
+                    }
+                    return;
+                }
+                case 59, 50 -> {
+                    ipProto = nh;
+                    return;
+                }
+                default -> {
+                    if (p > capEnd) {
+                        tooShort("ipv6", capEnd - p, 0);
+                        return;
+                    }
+                    ipProto = nh;
+                    transport(d, nh, p, capEnd, declEnd, depth);
+                    return;
+                }
+            }
+            if (p > capEnd) {
+                tooShort("ipv6", capEnd - p, 0);
+                return;
+            }
+        }
+    }
+
+    private void transport(ByteBuffer d, int proto, int off, int capEnd, int declEnd, int depth) {
+        switch (proto) {
+            case 6 -> tcp(d, off, capEnd, declEnd);
+            case 17 -> udp(d, off, capEnd, declEnd);
+            case 47 -> {
+                if (depth < MAX_DEPTH) {
+                    gre(d, off, capEnd, depth + 1);
+                }
+            }
+            case 4 -> {
+                if (depth < MAX_DEPTH) {
+                    ipv4(d, off, capEnd, depth + 1);
+                }
+            }
+            case 41 -> {
+                if (depth < MAX_DEPTH) {
+                    ipv6(d, off, capEnd, depth + 1);
+                }
+            }
+            default -> {
+                // ICMP, ESP, OSPF …: nothing above IP that Kerbscope reads.
+            }
+        }
+    }
+
+    private void gre(ByteBuffer d, int off, int end, int depth) {
+        if (end - off < 4) {
+            tooShort("gre", end - off, 4);
+            return;
+        }
+        int flags = u16(d, off);
+        int ptype = u16(d, off + 2);
+        int hl = 4;
+        if ((flags & 0xC000) != 0) {
+            hl += 4; // checksum (and offset) present
+        }
+        if ((flags & 0x2000) != 0) {
+            hl += 4; // key
+        }
+        boolean seq = (flags & 0x1000) != 0;
+        if (seq) {
+            hl += 4;
+        }
+        if ((flags & 7) == 1) {
+            if ((flags & 0x0080) != 0) {
+                hl += 4; // PPTP acknowledgment number
+            }
+            return; // PPTP carries PPP, usually encrypted: nothing to read
+        }
+        if (end - off < hl) {
+            tooShort("gre", end - off, hl);
+            return;
+        }
+        int p = off + hl;
+        switch (ptype) {
+            case 0x6558 -> ether(d, p, end, depth);
+            case 0x88BE -> {
+                // ERSPAN type II has an 8-byte header and a GRE sequence number; type I has neither.
+                if (seq) {
+                    if (end - p < 8) {
+                        tooShort("erspan", end - p, 8);
+                        return;
+                    }
+                    p += 8;
+                }
+                ether(d, p, end, depth);
+            }
+            case 0x22EB -> {
+                if (end - p < 12) {
+                    tooShort("erspan", end - p, 12);
+                    return;
+                }
+                int w = u16(d, p + 10);
+                int frameType = (w >> 10) & 0x1F;
+                p += 12 + ((w & 1) != 0 ? 8 : 0); // O flag: an 8-byte platform-specific subheader follows
+                if (frameType == 0) {
+                    ether(d, p, end, depth);
+                } else if (frameType == 2) {
+                    rawIp(d, p, end, depth);
+                }
+            }
+            default -> ethertype(d, ptype, p, end, depth);
+        }
+    }
+
+    private void udp(ByteBuffer d, int off, int capEnd, int declEnd) {
+        if (capEnd - off < 8) {
+            tooShort("udp", capEnd - off, 8);
+            return;
+        }
+        int sp = u16(d, off);
+        int dp = u16(d, off + 2);
+        int ulen = u16(d, off + 4);
+        havePorts = true;
+        sPort = sp;
+        dPort = dp;
+        udpDatagrams++;
+        int pEnd;
+        if (ulen >= 8 && off + ulen <= declEnd) {
+            pEnd = off + ulen;
+        } else {
+            if (ulen != 0) {
+                problem(frame, "udp", "UDP length " + ulen + " does not fit the IP payload of " + (declEnd - off)
+                        + " bytes");
+            }
+            pEnd = declEnd;
+        }
+        int capPay = Math.min(pEnd, capEnd);
+        FlowKey key = udpKey(sp, dp);
+        handler.datagram(frame, key, d.slice(off + 8, capPay - (off + 8)), detached ? -1 : off + 8);
+    }
+
+    private FlowKey udpKey(int sp, int dp) {
+        probe.set(sHi, sLo, sp, dHi, dLo, dp, 17);
+        FlowKey[] ks = udpKeys.get(probe);
+        if (ks == null) {
+            if (udpKeys.size() >= limits.maxUdpFlows()) {
+                udpKeys.clear();
+            }
+            FlowKey k = new FlowKey(Addr.bytes(sHi, sLo), sp, Addr.bytes(dHi, dLo), dp, 17);
+            ks = probe.swapped ? new FlowKey[] {k.reversed(), k} : new FlowKey[] {k, k.reversed()};
+            udpKeys.put(probe.copy(), ks);
+        }
+        return ks[probe.swapped ? 1 : 0];
+    }
+
+    private void tcp(ByteBuffer d, int off, int capEnd, int declEnd) {
+        if (capEnd - off < 20) {
+            tooShort("tcp", capEnd - off, 20);
+            return;
+        }
+        int doff = (u8(d, off + 12) >> 4) * 4;
+        if (doff < 20) {
+            problem(frame, "tcp", "TCP header length " + doff + " is below the minimum of 20");
+            return;
+        }
+        if (off + doff > capEnd) {
+            tooShort("tcp", capEnd - off, doff);
+            return;
+        }
+        int sp = u16(d, off);
+        int dp = u16(d, off + 2);
+        havePorts = true;
+        sPort = sp;
+        dPort = dp;
+        tcpSegments++;
+        int pay = off + doff;
+        int cap = Math.max(0, capEnd - pay);
+        int decl = Math.max(cap, declEnd - pay);
+        probe.set(sHi, sLo, sp, dHi, dLo, dp, 6);
+        tcp.segment(frame, probe, sHi, sLo, sp, dHi, dLo, dp, d.getInt(off + 4), d.getInt(off + 8), u8(d, off + 13), d,
+                pay, cap, decl, detached);
+    }
+}

@@ -1,0 +1,35 @@
+package org.kerbscope.net;
+
+import java.nio.ByteBuffer;
+
+import org.kerbscope.core.model.Frame;
+
+/**
+ * What {@link NetworkDecoder} hands on, frame by frame, in file order. The buffers are views valid only
+ * during the call: a handler that keeps bytes copies them.
+ */
+public interface TransportHandler {
+    int SYN = 1, SYN_ACK = 2, FIN = 4, RST = 8;
+
+    /**
+     * A UDP datagram (after IP reassembly).
+     *
+     * @param payloadOffset where the payload starts in the frame, or -1 when it was reassembled from fragments
+     */
+    void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset);
+
+    /** A SYN, SYN/ACK, FIN or RST ({@link #SYN} …) seen on a connection, in the direction of {@code key}. */
+    void tcpControl(Frame frame, TcpConnection connection, FlowKey key, int kind);
+
+    /**
+     * In-order stream bytes for one direction (retransmissions removed, out-of-order segments released once
+     * the hole before them is filled).
+     *
+     * @param dataOffset where the bytes start in {@code frame}, or -1 when they are not that frame's bytes
+     *                   (released from an earlier out-of-order segment)
+     */
+    void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int dataOffset);
+
+    /** Bytes that never arrived (a capture gap): the stream goes on after them. */
+    void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes);
+}

@@ -1,0 +1,2 @@
+/** The decoder's tables: connection and flow keys, TCP stream state, IP fragment reassembly. */
+package org.kerbscope.net.internal;

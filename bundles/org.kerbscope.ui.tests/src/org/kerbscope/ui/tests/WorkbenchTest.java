@@ -1,0 +1,63 @@
+package org.kerbscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.kerbscope.ui.Perspective;
+import org.kerbscope.ui.Views;
+
+/** The product's workbench on real SWT (Xvfb in CI): it starts in the Kerbscope perspective with its views. */
+class WorkbenchTest {
+
+    static <T> T ui(java.util.function.Supplier<T> s) {
+        AtomicReference<T> r = new AtomicReference<>();
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        Display.getDefault().syncExec(() -> {
+            try {
+                r.set(s.get());
+            } catch (Throwable t) {
+                err.set(t);
+            }
+        });
+        if (err.get() != null) {
+            throw new AssertionError(err.get());
+        }
+        return r.get();
+    }
+
+    static void waitForWorkbench() throws InterruptedException {
+        for (int i = 0; i < 600 && !(PlatformUI.isWorkbenchRunning()
+                && ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow() != null)); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void startsInTheKerbscopePerspectiveWithItsViews() throws Exception {
+        waitForWorkbench();
+        assertTrue(PlatformUI.isWorkbenchRunning(), "the workbench runs");
+        String perspective = ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage()
+                .getPerspective().getId());
+        assertEquals(Perspective.ID, perspective);
+        for (String id : new String[] {Views.FINDINGS, Views.FLOW, Views.EVIDENCE, Views.PACKETS}) {
+            Object part = ui(() -> {
+                IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+                try {
+                    return page.showView(id);
+                } catch (org.eclipse.ui.PartInitException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertNotNull(part, id + " opens");
+        }
+        String title = ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell().getText());
+        assertTrue(title.contains("Kerbscope"), "window title: " + title);
+    }
+}

@@ -1,0 +1,28 @@
+package org.kerbscope.ui.views;
+
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.part.ViewPart;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.ui.internal.AnalysisService;
+
+/** A view that shows the current analysis and follows it when a new one is ready. */
+abstract class AnalysisViewPart extends ViewPart implements AnalysisService.Listener {
+
+    @Override
+    public final void createPartControl(Composite parent) {
+        create(parent);
+        AnalysisService.get().addListener(this);
+        Analysis a = AnalysisService.get().analysis();
+        if (a != null) {
+            analysisChanged(a);
+        }
+    }
+
+    abstract void create(Composite parent);
+
+    @Override
+    public void dispose() {
+        AnalysisService.get().removeListener(this);
+        super.dispose();
+    }
+}

@@ -1,0 +1,73 @@
+package org.kerbscope.ui.views;
+
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.EvidenceItem;
+
+/** Imported klist tickets, Security events, DNS and port tests, with the attempt each one supports. */
+public final class EvidenceView extends AnalysisViewPart {
+    private TableViewer viewer;
+
+    @Override
+    void create(Composite parent) {
+        viewer = new TableViewer(parent, SWT.FULL_SELECTION | SWT.V_SCROLL | SWT.H_SCROLL);
+        viewer.getTable().setHeaderVisible(true);
+        viewer.getTable().setLinesVisible(true);
+        col("Kind", 90, EvidenceItem::section);
+        col("File", 200, EvidenceItem::file);
+        col("What", 700, EvidenceView::summary);
+        viewer.setContentProvider(ArrayContentProvider.getInstance());
+        getSite().setSelectionProvider(viewer);
+    }
+
+    static String summary(EvidenceItem i) {
+        Object s = i.fields().get("summary");
+        if (s != null) {
+            return s.toString();
+        }
+        return switch (i.section()) {
+            case "tickets" -> i.string("client") + " → " + i.string("server") + " (" + i.string("etype") + ")";
+            case "dns" -> i.string("name") + " " + (i.string("error") != null ? i.string("error") : i.fields().get("answers"));
+            case "portTests" -> i.string("computer") + ":" + i.string("port") + " " + (Boolean.TRUE.equals(i.fields().get("succeeded"))
+                    ? "reachable" : "NOT reachable");
+            case "events" -> "event " + i.fields().get("eventId") + " " + (i.fields().get("data") instanceof Map<?, ?> d
+                    ? d.get("TargetUserName") : "");
+            default -> i.fields().toString();
+        };
+    }
+
+    private void col(String title, int width, java.util.function.Function<EvidenceItem, String> f) {
+        TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
+        c.getColumn().setText(title);
+        c.getColumn().setWidth(width);
+        c.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return f.apply((EvidenceItem) element);
+            }
+        });
+    }
+
+    @Override
+    public void analysisChanged(Analysis a) {
+        if (!viewer.getControl().isDisposed()) {
+            List<EvidenceItem> items = a != null ? a.evidence() : List.of();
+            viewer.setInput(items);
+            setContentDescription(a == null || a.evidenceFiles().isEmpty() ? "No evidence imported (File > Add Evidence...)."
+                    : a.evidenceFiles().size() + " files, " + items.size() + " records");
+        }
+    }
+
+    @Override
+    public void setFocus() {
+        viewer.getControl().setFocus();
+    }
+}

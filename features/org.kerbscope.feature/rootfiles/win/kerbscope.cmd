@@ -1,0 +1,48 @@
+@echo off
+rem Kerbscope launcher (Windows). Finds Java 21 or newer (JAVA_HOME first, then PATH), then starts
+rem   kerbscope [CAPTURE]                    the workbench
+rem   kerbscope analyze^|lab^|samples ...     the command line
+rem   kerbscope install REPOSITORY FEATURE   installs a plug-in feature with p2
+setlocal EnableDelayedExpansion
+set "HERE=%~dp0"
+set "JAVA="
+if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" set "JAVA=%JAVA_HOME%\bin\java.exe"
+if not defined JAVA for %%J in (java.exe) do if not "%%~$PATH:J"=="" set "JAVA=%%~$PATH:J"
+if not defined JAVA goto nojava
+set "MAJOR="
+for /f "tokens=3" %%V in ('"!JAVA!" -version 2^>^&1 ^| findstr /i "version"') do set "VER=%%~V"
+for /f "delims=." %%M in ("!VER!") do set "MAJOR=%%M"
+if not defined MAJOR goto nojava
+if !MAJOR! LSS 21 goto nojava
+set "LAUNCHER="
+for %%L in ("%HERE%plugins\org.eclipse.equinox.launcher_*.jar") do set "LAUNCHER=%%~fL"
+if not defined LAUNCHER (
+  echo kerbscope: %HERE% is not a complete Kerbscope installation ^(no Equinox launcher in plugins\^). 1>&2
+  exit /b 3
+)
+set "VMARGS=-Xmx2g -Dosgi.requiredJavaVersion=21 -Declipse.log.level=WARNING"
+set "CONFIG=%HERE%configuration"
+if "%~1"=="analyze" goto cli
+if "%~1"=="lab" goto cli
+if "%~1"=="samples" goto cli
+if "%~1"=="--help" goto cli
+if "%~1"=="install" goto install
+if "%~1"=="uninstall" goto uninstall
+"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data "%USERPROFILE%\.kerbscope\workspace" -product org.kerbscope.ui.product %*
+exit /b %ERRORLEVEL%
+:cli
+"!JAVA!" %VMARGS% -Djava.awt.headless=true -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.kerbscope.cli.app %*
+exit /b %ERRORLEVEL%
+:install
+set "FEATURE=%~3"
+if /i not "%FEATURE:~-14%"==".feature.group" set "FEATURE=%FEATURE%.feature.group"
+"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -repository "%~2" -installIU "%FEATURE%" -profile DefaultProfile
+exit /b %ERRORLEVEL%
+:uninstall
+set "FEATURE=%~2"
+if /i not "%FEATURE:~-14%"==".feature.group" set "FEATURE=%FEATURE%.feature.group"
+"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -uninstallIU "%FEATURE%" -profile DefaultProfile
+exit /b %ERRORLEVEL%
+:nojava
+echo kerbscope: Java 21 or newer is needed. Install a JDK 21+ (for example Temurin 21) and set JAVA_HOME to it, or put its java on PATH. 1>&2
+exit /b 3
