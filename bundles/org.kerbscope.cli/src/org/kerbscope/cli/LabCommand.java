@@ -45,8 +45,8 @@ public final class LabCommand implements Callable<Integer> {
             System.err.println("kerbscope lab: the lab plug-in (org.kerbscope.lab) is not installed");
             return 2;
         }
-        Method run = main.getMethod("run", String[].class);
-        Object r = run.invoke(null, (Object) all.toArray(String[]::new));
+        Method run = main.getMethod("run", String[].class, java.io.PrintStream.class, java.io.PrintStream.class);
+        Object r = run.invoke(null, all.toArray(String[]::new), System.out, System.err);
         return r instanceof Integer i ? i : 0;
     }
 }

@@ -86,6 +86,10 @@ public final class Analyzer {
                 }
             }
             net.finish();
+            // bytes released from held TCP segments carry their own (earlier) frame: keep each list in frame order
+            for (var list : a.events().values()) {
+                list.sort(Comparator.comparingLong(org.kerbscope.core.model.Event::frame));
+            }
             a.setCapture(new CaptureInfo(label, file.format(), frames, first, last));
             List<Diagnostic> all = new ArrayList<>(reader.diagnostics());
             all.addAll(net.diagnostics());
@@ -94,6 +98,30 @@ public final class Analyzer {
             a.diagnostics().clear();
             a.diagnostics().addAll(all);
         }
+    }
+
+    /**
+     * The dissection tree of one frame, for the workbench's details and hex panes: the capture is read again up to
+     * that frame (so that streams are reassembled as in the analysis) with a tree asked for that frame only.
+     *
+     * @return the tree, or null when no dissector read anything in that frame
+     */
+    public org.kerbscope.core.model.FieldNode dissect(Path capture, long frameNumber) throws IOException {
+        Analysis scratch = new Analysis();
+        DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
+        Engine engine = new Engine(tables, options, scratch);
+        engine.wantTree(frameNumber);
+        NetworkDecoder net = new NetworkDecoder(engine);
+        try (CaptureFile file = CaptureFile.open(capture); CaptureReader reader = file.reader()) {
+            Frame f;
+            while ((f = reader.next()) != null) {
+                net.decode(f);
+                if (f.number() >= frameNumber) {
+                    break;
+                }
+            }
+        }
+        return engine.tree();
     }
 
     /** Imports one outside file with the importer of the kind the user named (or the one that recognises it). */
@@ -164,8 +192,13 @@ public final class Analyzer {
             Log.error("Plug-in " + best.contributor() + ": importer '" + best.id() + "' failed on a file", e);
         }
         EvidenceFile s = summary[0];
+        // an importer may report a diagnostic both to the sink and in its file summary: list each once
         List<Diagnostic> allDiags = new ArrayList<>(s != null ? s.diagnostics() : List.of());
-        allDiags.addAll(diags);
+        for (Diagnostic d : diags) {
+            if (!allDiags.contains(d)) {
+                allDiags.add(d);
+            }
+        }
         a.evidenceFiles().add(new EvidenceFile(shown, s != null ? s.kind() : best.kind(), s != null ? s.format() : null,
                 s != null ? s.records() : count[0], allDiags));
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.kerbscope.capture.LinkTypes;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.Frame;
 import org.kerbscope.net.internal.Addr;
@@ -206,7 +207,7 @@ public final class NetworkDecoder {
             case 229 -> ipv6(d, off, end, 0);
             default -> {
                 undecoded++;
-                if ((type & 0xFFFF_0000) != 0x4E4D_0000 && unknownLinks.add(type)) {
+                if ((type & 0xFFFF_0000) != LinkTypes.NETMON_BASE && unknownLinks.add(type)) {
                     problem(frame, "link", "frames of link type " + type + " are not decoded");
                 }
             }

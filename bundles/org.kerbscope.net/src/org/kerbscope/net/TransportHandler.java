@@ -23,7 +23,8 @@ public interface TransportHandler {
 
     /**
      * In-order stream bytes for one direction (retransmissions removed, out-of-order segments released once
-     * the hole before them is filled).
+     * the hole before them is filled or known lost). Bytes released from a held segment come with the frame that
+     * carried them (and dataOffset -1), so a PDU inside one segment keeps that segment's frame, as in Wireshark.
      *
      * @param dataOffset where the bytes start in {@code frame}, or -1 when they are not that frame's bytes
      *                   (released from an earlier out-of-order segment)

@@ -18,6 +18,7 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.Pcaps;
+import org.pcap4j.core.RawPacketListener;
 
 /**
  * The only class that touches pcap4j. It reads raw bytes only ({@code getNextRawPacket}), so pcap4j's
@@ -25,7 +26,6 @@ import org.pcap4j.core.Pcaps;
  */
 final class Pcap4jSession {
     private static final int READ_TIMEOUT_MS = 100;
-    private static final long FLUSH_NANOS = 200_000_000L;
 
     private final PcapHandle handle;
     private final PcapngWriter writer;
@@ -35,6 +35,7 @@ final class Pcap4jSession {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile long frames;
+    private volatile Exception failure;
 
     private Pcap4jSession(PcapHandle handle, PcapngWriter writer, LiveCaptureListener listener, Path output,
             int linkType, String iface) {
@@ -125,41 +126,15 @@ final class Pcap4jSession {
     }
 
     private void run() {
-        Exception failure = null;
-        long lastFlush = System.nanoTime();
         try {
-            while (!stopping) {
-                byte[] p = handle.getNextRawPacket();
-                long now = System.nanoTime();
-                if (p == null) {
-                    if (now - lastFlush > FLUSH_NANOS) {
-                        writer.flush();
-                        lastFlush = now;
-                    }
-                    continue;
-                }
-                Timestamp ts = handle.getTimestamp();
-                long nanos = ts == null ? System.currentTimeMillis() * 1_000_000L
-                        : Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
-                Integer orig = handle.getOriginalLength();
-                int len = orig == null ? p.length : orig;
-                writer.write(0, nanos, ByteBuffer.wrap(p), len, null);
-                if (now - lastFlush > FLUSH_NANOS) {
-                    writer.flush();
-                    lastFlush = now;
-                }
-                long n = ++frames;
-                try {
-                    listener.frame(new Frame(n, nanos, linkType, len, ByteBuffer.wrap(p).asReadOnlyBuffer()));
-                } catch (RuntimeException e) {
-                    // A failing follower must not lose the recording; it hears about it when the capture stops.
-                    if (failure == null) {
-                        failure = e;
-                    }
-                }
+            // pcap_loop until stop() breaks it; libpcap wakes the loop up even when no packet comes.
+            handle.loop(-1, (RawPacketListener) this::packet);
+        } catch (InterruptedException e) {
+            // breakLoop(): the normal way to stop.
+        } catch (PcapNativeException | NotOpenException e) {
+            if (failure == null) {
+                failure = e;
             }
-        } catch (NotOpenException | IOException e) {
-            failure = e;
         } finally {
             try {
                 writer.close();
@@ -177,6 +152,45 @@ final class Pcap4jSession {
         }
     }
 
+    private void packet(byte[] p) {
+        if (stopping) {
+            return;
+        }
+        Timestamp ts = handle.getTimestamp();
+        long nanos = ts == null ? System.currentTimeMillis() * 1_000_000L
+                : Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
+        Integer orig = handle.getOriginalLength();
+        int len = orig == null ? p.length : orig;
+        try {
+            writer.write(0, nanos, ByteBuffer.wrap(p), len, null);
+            // Flushed per packet so that a reader of the file sees it whole; capture rates here are modest.
+            writer.flush();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            breakLoop();
+            return;
+        }
+        long n = ++frames;
+        try {
+            listener.frame(new Frame(n, nanos, linkType, len, ByteBuffer.wrap(p).asReadOnlyBuffer()));
+        } catch (RuntimeException e) {
+            // A failing follower must not lose the recording; it hears about it when the capture stops.
+            if (failure == null) {
+                failure = e;
+            }
+        }
+    }
+
+    private void breakLoop() {
+        try {
+            handle.breakLoop();
+        } catch (NotOpenException e) {
+            // Already closed: the loop has ended.
+        }
+    }
+
     long frames() {
         return frames;
     }
@@ -191,6 +205,9 @@ final class Pcap4jSession {
 
     void stop() {
         stopping = true;
+        if (thread.isAlive()) {
+            breakLoop();
+        }
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(5_000);

@@ -72,6 +72,39 @@ public final class HttpService implements ServiceProfile {
                 out.add(at);
             }
         }
+        // a client whose name lookup failed and that then connected nowhere: step 1 is where it broke
+        if (a.events("http").isEmpty()) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Event r : a.events("dns")) {
+                int type = r.integer("type", 0);
+                if (!"response".equals(r.string("kind")) || r.integer("rcode", 0) != 3 || (type != 1 && type != 28)
+                        || r.string("name") == null || !seen.add(r.dst().address() + ">" + r.string("name").toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                String name = r.string("name");
+                String client = r.dst().address();
+                boolean connectedLater = a.tcpEvents().stream().anyMatch(t -> t.frame() > r.frame() && "SYN".equals(t.kind())
+                        && t.src().address().equals(client));
+                boolean resolvedLater = a.events("dns").stream().anyMatch(x -> "response".equals(x.string("kind"))
+                        && name.equalsIgnoreCase(x.string("name")) && x.integer("rcode", 0) == 0 && !x.list("answers").isEmpty());
+                if (connectedLater || resolvedLater) {
+                    continue;
+                }
+                AuthAttempt at = new AuthAttempt(firstIndex + out.size(), client, new Endpoint(name, 80), "http");
+                at.setHost(name);
+                at.setSpn(SPN_CLASS + "/" + name);
+                Flows.Lookup l = Flows.lookupsOf(a, client, name).get(0);
+                List<Long> frames = l.query() != null ? List.of(l.query().frame(), r.frame()) : List.of(r.frame());
+                at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.FAILED, frames,
+                        name + " does not exist in DNS (NXDOMAIN from " + r.src().address() + ")"));
+                for (Step s : List.of(Step.CONNECT, Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
+                        Step.AP_EXCHANGE, Step.AUTHORIZED)) {
+                    at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: the name did not resolve"));
+                }
+                at.setOutcome(Outcome.FAILED);
+                out.add(at);
+            }
+        }
         return out;
     }
 
@@ -159,10 +192,15 @@ public final class HttpService implements ServiceProfile {
             at.steps().add(new StepResult(Step.ANONYMOUS_REQUEST, StepStatus.NOT_SEEN, List.of(),
                     "no request in the capture"));
         }
+        boolean negotiateOffered = false;
         if (challenge != null) {
             List<Object> schemes = challenge.list("wwwAuthenticate");
-            at.steps().add(ok(Step.CHALLENGE, List.of(challenge.frame()), "401 offering " + (schemes.isEmpty()
-                    ? "no scheme" : String.join(", ", schemes.stream().map(String::valueOf).toList()))));
+            negotiateOffered = schemes.stream().anyMatch(x -> "negotiate".equalsIgnoreCase(String.valueOf(x))
+                    || "kerberos".equalsIgnoreCase(String.valueOf(x)));
+            String offered = schemes.isEmpty() ? "no scheme" : String.join(", ", schemes.stream().map(String::valueOf).toList());
+            at.steps().add(negotiateOffered ? ok(Step.CHALLENGE, List.of(challenge.frame()), "401 offering " + offered)
+                    : new StepResult(Step.CHALLENGE, StepStatus.FAILED, List.of(challenge.frame()),
+                            "401 offering only " + offered + ": without Negotiate the client cannot use Kerberos"));
         } else {
             at.steps().add(new StepResult(Step.CHALLENGE, authReq != null ? StepStatus.NOT_APPLICABLE : StepStatus.NOT_SEEN,
                     List.of(), authReq != null ? "the client authenticated without being challenged" : "no 401 challenge seen"));
@@ -209,16 +247,36 @@ public final class HttpService implements ServiceProfile {
                         + (reply.fields().get("ticket") instanceof Map<?, ?> t && t.get("etype") != null
                                 ? " (etype " + t.get("etype") + ")" : "")));
             }
+        } else if (apRequest != null) {
+            at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.NOT_SEEN, List.of(),
+                    "the ticket came from the client's cache (run klist purge before recording)"));
+            at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "no ticket request in the capture"));
+        } else if (challenge != null && !negotiateOffered) {
+            at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.NOT_APPLICABLE, List.of(), "Negotiate was not offered"));
+            at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_APPLICABLE, List.of(), "Negotiate was not offered"));
         } else {
-            String why = apRequest != null ? "the ticket came from the client's cache (run klist purge before recording)"
-                    : Flows.isIpLiteral(host) ? "the client addressed the site by IP: Windows does not ask for a ticket"
-                            : "the client never asked the KDC for " + (spn != null ? spn : "a ticket");
-            at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.NOT_SEEN, List.of(), why));
+            // the client decided not to, or could not, ask for a ticket: say why when the capture shows it
+            Event asError = null;
+            for (Event k : a.events("kerberos")) {
+                if (k.frame() < (authReq != null ? authReq.frame() : Long.MAX_VALUE) && "KRB-ERROR".equals(k.string("msgType"))
+                        && client.equals(k.dst().address()) && k.integer("errorCode", 0) != 25) {
+                    asError = k;
+                }
+            }
+            String why = Flows.isIpLiteral(host) ? "the client addressed the site by IP: Windows does not ask for a ticket"
+                    : asError != null ? "the client could not get a TGT: KRB-ERROR " + asError.integer("errorCode", -1) + " "
+                            + asError.string("errorName")
+                    : "the client never asked the KDC for " + (spn != null ? spn : "a ticket");
+            at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.FAILED,
+                    asError != null ? List.of(asError.frame()) : List.of(), why));
             at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "no ticket request"));
         }
 
         // 7 AP exchange, 8 authorised
-        if (apRequest != null) {
+        if (apRequest != null && verdict != null && verdict.integer("status", 0) == 401) {
+            at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(apRequest.frame(), verdict.frame()),
+                    "the server rejected the Kerberos AP-REQ (401 again)"));
+        } else if (apRequest != null) {
             at.steps().add(ok(Step.AP_EXCHANGE, List.of(apRequest.frame()), "Authorization: Negotiate with a Kerberos AP-REQ"));
         } else if (ntlmRequest != null) {
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(ntlmRequest.frame()),

@@ -51,6 +51,29 @@ public final class ClockSkewCheck implements Check {
                 }
             }
         }
+        // a web server's Date header against the capture clock: the server's clock, seen without any keytab
+        boolean skewError = where != null;
+        java.util.Set<String> servers = new java.util.HashSet<>();
+        for (Event e : a.events("http")) {
+            String date = e.string("date");
+            if (date == null || !"response".equals(e.string("kind")) || !servers.add(e.src().address())) {
+                continue;
+            }
+            try {
+                Instant server = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                long diff = Duration.between(Instant.ofEpochSecond(0, e.timeNanos()), server).toSeconds();
+                if (Math.abs(diff) > 300 && (skewError || e.integer("status", 0) == 401)) {
+                    f.frame(e.frame(), "the server's Date header says " + date + ": its clock is " + Math.abs(diff) + " s "
+                            + (diff > 0 ? "ahead of" : "behind") + " the capture's");
+                    where = where != null ? where : "the server " + e.src().address();
+                    if (f.attemptIndex() < 0) {
+                        f.attempt(Flows.attemptOf(a, e.frame()));
+                    }
+                }
+            } catch (RuntimeException ignored) {
+                // a Date header that is not RFC 1123 says nothing about the clock
+            }
+        }
         for (EvidenceItem ev : a.evidence("events")) {
             if (ev.fields().get("data") instanceof Map<?, ?> data) {
                 Object status = data.containsKey("Status") ? data.get("Status") : data.get("FailureCode");

@@ -8,6 +8,7 @@ import org.kerbscope.core.flow.Flows;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Event;
 import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.TcpEvent;
 import org.kerbscope.core.spi.Check;
 import org.kerbscope.core.spi.FindingSink;
 
@@ -17,6 +18,16 @@ import org.kerbscope.core.spi.FindingSink;
  */
 public final class KdcUnreachableCheck implements Check {
 
+    private static boolean answered(Analysis a, TcpEvent syn) {
+        for (TcpEvent t : a.tcpEvents()) {
+            if (t.frame() > syn.frame() && ("SYN-ACK".equals(t.kind()) || "RST".equals(t.kind())) && t.src().equals(syn.dst())
+                    && t.dst().equals(syn.src())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
         Map<String, FindingBuilder> byKdc = new LinkedHashMap<>();
@@ -25,7 +36,8 @@ public final class KdcUnreachableCheck implements Check {
         for (Event e : a.events("kerberos")) {
             String t = e.string("msgType");
             String c = e.string("carrier");
-            if (!("AS-REQ".equals(t) || "TGS-REQ".equals(t)) || c == null || !c.startsWith("kdc-")) {
+            // over TCP a KDC that answered the handshake is reachable, even if its reply was not captured whole
+            if (!("AS-REQ".equals(t) || "TGS-REQ".equals(t)) || !"kdc-udp".equals(c)) {
                 continue;
             }
             if (Flows.replyTo(a, e) != null) {
@@ -36,6 +48,15 @@ public final class KdcUnreachableCheck implements Check {
             byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST)
                     .attempt(Flows.attemptOf(a, e.frame())))
                     .frame(e.frame(), t + " to " + e.dst() + " for " + e.string("sname") + ": no answer");
+        }
+        for (TcpEvent syn : a.tcpEvents()) {
+            if (!"SYN".equals(syn.kind()) || syn.dst().port() != 88 || answered(a, syn)) {
+                continue;
+            }
+            String kdc = syn.dst().address();
+            counts.merge(kdc, 1, Integer::sum);
+            byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST))
+                    .frame(syn.frame(), "TCP SYN to " + syn.dst() + ": no SYN/ACK");
         }
         for (Map.Entry<String, FindingBuilder> en : byKdc.entrySet()) {
             // a single request in a capture that ends right after it proves nothing

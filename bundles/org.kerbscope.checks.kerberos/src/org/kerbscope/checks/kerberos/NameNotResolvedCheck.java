@@ -9,6 +9,7 @@ import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.EvidenceItem;
 import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Severity;
 import org.kerbscope.core.model.Step;
 import org.kerbscope.core.spi.Check;
 import org.kerbscope.core.spi.FindingSink;
@@ -43,16 +44,23 @@ public final class NameNotResolvedCheck implements Check {
                     || name.isEmpty() || name.startsWith("wpad") || name.startsWith("isatap") || !done.add(name)) {
                 continue;
             }
-            boolean failed = e.integer("rcode", 0) == 3 || e.integer("rcode", 0) == 0 && !hasAddress(e);
-            boolean relevant = hosts.contains(name) || a.attempts().isEmpty();
-            if (!failed || !relevant || anyAddressFor(a, name)) {
+            // NXDOMAIN or SERVFAIL; an empty NOERROR answer (no AAAA record, say) is normal
+            int rcode = e.integer("rcode", 0);
+            boolean failed = rcode == 3 || rcode == 2;
+            if (!failed || anyAddressFor(a, name)) {
                 continue;
             }
-            report(a, sink, name, e, null);
+            if (hosts.contains(name)) {
+                report(a, sink, name, e, null, Severity.ERROR);
+            } else if (a.attempts().isEmpty()) {
+                // no attempt to tie it to: it may be the whole story (the client gave up) or a resolver's search-list
+                // miss; outside evidence or the user decides, so it is a warning
+                report(a, sink, name, e, null, Severity.WARNING);
+            }
         }
         for (EvidenceItem ev : a.evidence("dns")) {
             if (ev.string("error") != null && ev.string("name") != null && done.add(lower(ev.string("name")))) {
-                report(a, sink, lower(ev.string("name")), null, ev);
+                report(a, sink, lower(ev.string("name")), null, ev, Severity.ERROR);
             }
         }
     }
@@ -66,10 +74,10 @@ public final class NameNotResolvedCheck implements Check {
         return false;
     }
 
-    private static void report(Analysis a, FindingSink sink, String name, Event e, EvidenceItem ev) {
-        FindingBuilder f = new FindingBuilder("dns.name-not-resolved").step(Step.NAME_RESOLUTION);
+    private static void report(Analysis a, FindingSink sink, String name, Event e, EvidenceItem ev, Severity severity) {
+        FindingBuilder f = new FindingBuilder("dns.name-not-resolved").step(Step.NAME_RESOLUTION).severity(severity);
         if (e != null) {
-            f.frame(e.frame(), "DNS " + (e.integer("rcode", 0) == 3 ? "NXDOMAIN (name does not exist)" : "answer without an address")
+            f.frame(e.frame(), "DNS " + (e.integer("rcode", 0) == 3 ? "NXDOMAIN (name does not exist)" : "SERVFAIL (the server could not answer)")
                     + " for " + name + " from " + e.src().address());
             for (AuthAttempt at : a.attempts()) {
                 if (name.equalsIgnoreCase(at.host())) {

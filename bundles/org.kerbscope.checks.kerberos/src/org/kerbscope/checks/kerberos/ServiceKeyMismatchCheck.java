@@ -25,7 +25,10 @@ public final class ServiceKeyMismatchCheck implements Check {
         for (AuthAttempt at : a.attempts()) {
             var ap = at.step(Step.AP_EXCHANGE);
             var auth = at.step(Step.AUTHORIZED);
-            if (ap == null || ap.status() != StepStatus.OK || auth == null || auth.status() != StepStatus.FAILED) {
+            // a Kerberos AP-REQ was sent and the service said no
+            boolean rejected = ap != null && !ap.frames().isEmpty() && (ap.status() == StepStatus.FAILED
+                    && ap.note().contains("rejected") || ap.status() == StepStatus.OK && auth != null && auth.status() == StepStatus.FAILED);
+            if (!rejected || auth == null || auth.frames().isEmpty()) {
                 continue;
             }
             FindingBuilder f = new FindingBuilder("kerberos.service-key-mismatch").step(Step.AP_EXCHANGE)

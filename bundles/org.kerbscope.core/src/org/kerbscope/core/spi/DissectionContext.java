@@ -27,6 +27,14 @@ public interface DissectionContext {
      */
     String carrier();
 
+    /**
+     * Names the protocol that carries what this PDU hands on through {@link #call} (the {@code carrier} of the
+     * nested events). By default it is this dissector's id; a dissector that reads two protocols (SMB1 and SMB2
+     * on the same port) says which one this PDU is.
+     */
+    default void setCarrier(String carrier) {
+    }
+
     /** Records a typed fact for checks, flows and the JSON output; {@code protocol} names the JSON array. */
     void emit(String protocol, Map<String, Object> fields);
 

@@ -240,6 +240,7 @@ public final class HttpDissector implements Dissector {
                     : pa.strip().equalsIgnoreCase("false") ? Boolean.FALSE : pa);
         }
         putIf(ev, "server", h.first("Server"));
+        putIf(ev, "date", h.first("Date"));
         putIf(ev, "connection", h.first("Connection"));
         String cl = h.first("Content-Length");
         if (cl != null) {

@@ -30,6 +30,7 @@ public final class Context implements DissectionContext {
     private final ConversationState conversation;
     private final int depth;
     String innermost;
+    private String childCarrier;
 
     public Context(Engine engine, long frame, long timeNanos, Endpoint src, Endpoint dst, String transport,
             String carrier, String dissectorId, FieldNode tree, ConversationState conversation, int depth) {
@@ -77,6 +78,11 @@ public final class Context implements DissectionContext {
     }
 
     @Override
+    public void setCarrier(String c) {
+        this.childCarrier = c;
+    }
+
+    @Override
     public void emit(String protocol, Map<String, Object> fields) {
         engine.emit(protocol, frame, timeNanos, src, dst, new LinkedHashMap<>(fields));
     }
@@ -117,7 +123,7 @@ public final class Context implements DissectionContext {
             return null;
         }
         Context child = new Context(engine, frame, timeNanos, src, dst, transport,
-                carrier != null ? carrier : dissectorId, d.id(), parent != null ? parent : tree, conversation,
+                carrier != null ? carrier : childCarrier != null ? childCarrier : dissectorId, d.id(), parent != null ? parent : tree, conversation,
                 depth + 1);
         engine.invoke(d, pdu, child);
         String inner = child.innermost != null ? child.innermost : d.id();

@@ -30,6 +30,8 @@ public final class TcpReassembler {
 
     /** A queued out-of-order piece: {@code decl} bytes of sequence space of which the first {@code cap} were captured. */
     private static final class Seg {
+        /** The frame that carried these bytes: a released segment is attributed to it, as Wireshark does. */
+        Frame origin;
         long seq;
         byte[] data;
         int cap;
@@ -212,7 +214,7 @@ public final class TcpReassembler {
             Seg q = h.head;
             if (q != null && q.seq <= h.next) {
                 pop(h);
-                deliverQueued(c, h, fromClient, q);
+                deliverQueued(c, h, fromClient, q, false);
                 continue;
             }
             long limit = q != null ? Math.min(end, q.seq) : end;
@@ -249,6 +251,7 @@ public final class TcpReassembler {
                 n.decl = (int) (holeEnd - pos);
                 n.cap = (int) Math.max(0, Math.min(capEnd, holeEnd) - pos);
                 n.data = new byte[n.cap];
+                n.origin = frame;
                 buf.get(off + (int) (pos - abs), n.data, 0, n.cap);
                 n.next = cur;
                 if (prev == null) {
@@ -296,7 +299,12 @@ public final class TcpReassembler {
         totalQueued -= q.cap;
     }
 
-    private void deliverQueued(Conn c, Half h, boolean fromClient, Seg q) {
+    /**
+     * @param afterLoss true when the hole before {@code q} is known lost: its bytes then belong to the frame that
+     *                  carried them (what a PDU inside it is attributed to, as in Wireshark); when a later frame
+     *                  filled the hole, that frame completes whatever the bytes finish
+     */
+    private void deliverQueued(Conn c, Half h, boolean fromClient, Seg q, boolean afterLoss) {
         long qEnd = q.seq + q.decl;
         if (qEnd <= h.next) {
             return;
@@ -304,7 +312,7 @@ public final class TcpReassembler {
         long from = Math.max(q.seq, h.next);
         long capEnd = q.seq + q.cap;
         if (capEnd > from) {
-            handler.tcpData(frame, c.tcp, fromClient,
+            handler.tcpData(afterLoss && q.origin != null ? q.origin : frame, c.tcp, fromClient,
                     ByteBuffer.wrap(q.data, (int) (from - q.seq), (int) (capEnd - from)).slice(), -1);
         }
         long missingFrom = Math.max(from, capEnd);
@@ -318,7 +326,7 @@ public final class TcpReassembler {
         while (h.head != null && h.head.seq <= h.next) {
             Seg q = h.head;
             pop(h);
-            deliverQueued(c, h, fromClient, q);
+            deliverQueued(c, h, fromClient, q, false);
         }
     }
 
@@ -331,7 +339,7 @@ public final class TcpReassembler {
                 h.next = q.seq;
             }
             pop(h);
-            deliverQueued(c, h, fromClient, q);
+            deliverQueued(c, h, fromClient, q, true);
         }
         drain(c, h, fromClient);
     }

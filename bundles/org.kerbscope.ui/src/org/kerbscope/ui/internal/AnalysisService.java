@@ -106,6 +106,41 @@ public final class AnalysisService {
         run();
     }
 
+    /** The capture's name as the user gave it. */
+    public String label() {
+        return label;
+    }
+
+    /** Opens a capture (or none) with exactly this evidence, and returns the analysis job (the wizard waits on it). */
+    public synchronized Job openWith(Path path, String name, List<EvidenceInput> ev) {
+        if (path != null && !path.equals(capture)) {
+            CaptureFile old = file;
+            file = null;
+            if (old != null) {
+                try {
+                    old.close();
+                } catch (IOException e) {
+                    // the old mapping goes away with its last reference
+                }
+            }
+        }
+        this.capture = path;
+        this.label = name;
+        evidence.clear();
+        evidence.addAll(ev);
+        return run();
+    }
+
+    /** Where text pasted into the wizard is kept: the workspace's metadata, never beside the user's own files. */
+    public static Path pastedEvidenceFolder() {
+        try {
+            return Path.of(org.eclipse.core.runtime.Platform.getStateLocation(
+                    org.osgi.framework.FrameworkUtil.getBundle(AnalysisService.class)).toFile().toURI()).resolve("pasted");
+        } catch (RuntimeException e) {
+            return Path.of(System.getProperty("java.io.tmpdir"), "kerbscope-pasted");
+        }
+    }
+
     public synchronized void addEvidence(String kind, Path path) {
         evidence.add(new EvidenceInput(kind, path));
         run();

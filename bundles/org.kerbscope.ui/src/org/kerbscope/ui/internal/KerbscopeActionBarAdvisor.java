@@ -27,7 +27,7 @@ import org.eclipse.jface.viewers.LabelProvider;
 
 /** Menus: File (open capture, sample, evidence), Window (views, preferences), Help (About, p2's install items). */
 final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
-    private IAction open, openSample, addEvidence, exit, prefs, about;
+    private IAction open, openSample, addEvidence, wizard, exit, prefs, about;
     private IWorkbenchWindow window;
 
     KerbscopeActionBarAdvisor(IActionBarConfigurer configurer) {
@@ -71,6 +71,13 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
             }
         };
         addEvidence.setId("org.kerbscope.ui.addEvidence");
+        wizard = new Action("&Troubleshoot...") {
+            @Override
+            public void run() {
+                new org.eclipse.jface.wizard.WizardDialog(shell(), new org.kerbscope.ui.wizard.TroubleshootingWizard()).open();
+            }
+        };
+        wizard.setId("org.kerbscope.ui.wizard");
         exit = ActionFactory.QUIT.create(w);
         prefs = ActionFactory.PREFERENCES.create(w);
         about = new AboutAction(w);
@@ -114,6 +121,8 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
         file.add(open);
         file.add(openSample);
         file.add(addEvidence);
+        file.add(new Separator());
+        file.add(wizard);
         file.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
         file.add(new Separator());
         file.add(exit);
@@ -141,6 +150,7 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
         tb.add(open);
         tb.add(openSample);
         tb.add(addEvidence);
+        tb.add(wizard);
         coolBar.add(tb);
     }
 }

@@ -11,7 +11,18 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
-import org.eclipse.swt.widgets.Text;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.viewers.ITreeContentProvider;
+import org.eclipse.jface.viewers.LabelProvider;
+import org.eclipse.jface.viewers.StructuredSelection;
+import org.eclipse.jface.viewers.TreeViewer;
+import org.eclipse.swt.custom.StyleRange;
+import org.eclipse.swt.custom.StyledText;
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.engine.Analyzer;
 import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Event;
@@ -24,7 +35,11 @@ import org.kerbscope.ui.internal.AnalysisService;
  */
 public final class PacketsView extends AnalysisViewPart implements AnalysisService.FrameListener {
     private Table table;
-    private Text detail;
+    private TreeViewer tree;
+    private StyledText hex;
+    private FieldNode shownTree;
+    private long shownFrame;
+    private byte[] shownBytes = new byte[0];
     private final Map<Long, Event> byFrame = new HashMap<>();
     private CaptureFile file;
     private long frames;
@@ -45,9 +60,41 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
         }
         table.addListener(SWT.SetData, e -> fill((TableItem) e.item, table.indexOf((TableItem) e.item) + 1));
         table.addListener(SWT.Selection, e -> showDetail(table.getSelectionIndex() + 1));
-        detail = new Text(sash, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
-        detail.setFont(org.eclipse.jface.resource.JFaceResources.getTextFont());
-        sash.setWeights(70, 30);
+        SashForm lower = new SashForm(sash, SWT.HORIZONTAL);
+        tree = new TreeViewer(lower, SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
+        tree.setContentProvider(new ITreeContentProvider() {
+            @Override
+            public Object[] getElements(Object input) {
+                return input instanceof FieldNode n ? new Object[] {n} : new Object[0];
+            }
+
+            @Override
+            public Object[] getChildren(Object parent) {
+                return ((FieldNode) parent).children().toArray();
+            }
+
+            @Override
+            public Object getParent(Object element) {
+                return null;
+            }
+
+            @Override
+            public boolean hasChildren(Object element) {
+                return !((FieldNode) element).children().isEmpty();
+            }
+        });
+        tree.setLabelProvider(new LabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return ((FieldNode) element).label();
+            }
+        });
+        tree.addSelectionChangedListener(e -> highlight(selectedNode()));
+        hex = new StyledText(lower, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
+        hex.setFont(org.eclipse.jface.resource.JFaceResources.getTextFont());
+        hex.addListener(SWT.MouseUp, e -> selectNodeAtCaret());
+        lower.setWeights(55, 45);
+        sash.setWeights(60, 40);
         AnalysisService.get().addFrameListener(this);
     }
 
@@ -90,35 +137,156 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
     }
 
     private void showDetail(long n) {
-        Event e = byFrame.get(n);
         if (file == null || n < 1 || n > frames) {
-            detail.setText("");
+            hex.setText("");
+            tree.setInput(null);
             return;
         }
-        StringBuilder b = new StringBuilder("Frame ").append(n).append(": ").append(file.index().originalLength(n))
-                .append(" bytes on wire, ").append(file.index().capturedLength(n)).append(" captured, at ")
-                .append(JsonReport.time(file.index().timeNanos(n))).append('\n');
-        if (e != null) {
-            b.append(e.protocol()).append(' ').append(e.src()).append(" → ").append(e.dst()).append('\n');
-            e.fields().forEach((k, v) -> b.append("    ").append(k).append(": ").append(v).append('\n'));
-        }
-        b.append('\n');
         var data = file.frame(n).data();
-        for (int off = 0; off < data.limit(); off += 16) {
-            b.append(String.format("%04x  ", off));
-            StringBuilder ascii = new StringBuilder();
+        shownBytes = new byte[data.limit()];
+        data.get(0, shownBytes);
+        shownFrame = n;
+        hex.setText(dump(shownBytes));
+        tree.setInput(null);
+        java.nio.file.Path capture = AnalysisService.get().capture();
+        Job job = new Job("Dissecting frame " + n) {
+            @Override
+            protected IStatus run(org.eclipse.core.runtime.IProgressMonitor monitor) {
+                FieldNode root;
+                try {
+                    root = new Analyzer(Registries.platform(), AnalysisService.options()).dissect(capture, n);
+                } catch (java.io.IOException e) {
+                    return Status.error("Cannot read frame " + n + ": " + e.getMessage());
+                }
+                FieldNode shown = root != null ? root : summaryNode(n);
+                table.getDisplay().asyncExec(() -> {
+                    if (!tree.getControl().isDisposed() && shownFrame == n) {
+                        shownTree = shown;
+                        tree.setInput(shown);
+                        tree.expandToLevel(3);
+                    }
+                });
+                return Status.OK_STATUS;
+            }
+        };
+        job.setSystem(true);
+        job.schedule();
+    }
+
+    private FieldNode summaryNode(long n) {
+        FieldNode root = new FieldNode("frame", "Frame " + n + ": " + file.index().originalLength(n) + " bytes on wire, "
+                + file.index().capturedLength(n) + " captured, at " + JsonReport.time(file.index().timeNanos(n)), n,
+                new org.kerbscope.core.model.ByteRange(0, file.index().capturedLength(n)));
+        Event e = byFrame.get(n);
+        if (e != null) {
+            FieldNode ev = root.add(e.protocol(), e.protocol() + " " + e.src() + " → " + e.dst(), null, 0, 0);
+            e.fields().forEach((k, v) -> ev.add(e.protocol() + "." + k, k + ": " + v, v, 0, 0));
+        }
+        return root;
+    }
+
+    static String dump(byte[] b) {
+        StringBuilder s = new StringBuilder(b.length * 4 + 16);
+        for (int off = 0; off < b.length; off += 16) {
+            s.append(String.format("%04x  ", off));
+            StringBuilder ascii = new StringBuilder(16);
             for (int i = off; i < off + 16; i++) {
-                if (i < data.limit()) {
-                    int v = data.get(i) & 0xff;
-                    b.append(String.format("%02x ", v));
+                if (i < b.length) {
+                    int v = b[i] & 0xff;
+                    s.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 15, 16)).append(' ');
                     ascii.append(v >= 32 && v < 127 ? (char) v : '.');
                 } else {
-                    b.append("   ");
+                    s.append("   ");
                 }
             }
-            b.append(' ').append(ascii).append('\n');
+            s.append(' ').append(ascii).append('\n');
         }
-        detail.setText(b.toString());
+        return s.toString();
+    }
+
+    /** Text offset of byte {@code i} in the hex part of the dump, and in the ASCII part. */
+    static int hexPos(int i) {
+        int line = i / 16, col = i % 16;
+        return line * (6 + 48 + 1 + 16 + 1) + 6 + col * 3;
+    }
+
+    static int asciiPos(int i) {
+        int line = i / 16, col = i % 16;
+        return line * (6 + 48 + 1 + 16 + 1) + 6 + 48 + 1 + col;
+    }
+
+    private FieldNode selectedNode() {
+        return tree.getStructuredSelection().getFirstElement() instanceof FieldNode f ? f : null;
+    }
+
+    /** Marks the bytes of a field in the hex pane (fields of reassembled data have no bytes in this frame). */
+    private void highlight(FieldNode node) {
+        hex.setStyleRanges(new StyleRange[0]);
+        if (node == null || !"frame".equals(node.source()) || node.range().length() == 0) {
+            return;
+        }
+        int from = node.range().offset(), to = Math.min(shownBytes.length, node.range().end());
+        var bg = hex.getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION);
+        var fg = hex.getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION_TEXT);
+        java.util.List<StyleRange> ranges = new java.util.ArrayList<>();
+        for (int i = from; i < to; i++) {
+            ranges.add(new StyleRange(hexPos(i), 2, fg, bg));
+            ranges.add(new StyleRange(asciiPos(i), 1, fg, bg));
+        }
+        ranges.sort(java.util.Comparator.comparingInt(r -> r.start));
+        hex.setStyleRanges(ranges.toArray(StyleRange[]::new));
+        if (from < to) {
+            hex.setTopIndex(Math.max(0, from / 16 - 2));
+        }
+    }
+
+    /** A click in the hex pane selects the innermost field that covers that byte. */
+    private void selectNodeAtCaret() {
+        int caret = hex.getCaretOffset();
+        int lineLen = 6 + 48 + 1 + 16 + 1;
+        int line = caret / lineLen, col = caret % lineLen;
+        int b = col >= 6 && col < 54 ? (col - 6) / 3 : col >= 55 && col < 71 ? col - 55 : -1;
+        if (b < 0 || shownTree == null) {
+            return;
+        }
+        FieldNode hit = innermost(shownTree, line * 16 + b);
+        if (hit != null) {
+            tree.setSelection(new StructuredSelection(hit), true);
+        }
+    }
+
+    private static FieldNode innermost(FieldNode n, int offset) {
+        for (FieldNode c : n.children()) {
+            if ("frame".equals(c.source()) && c.range().length() > 0 && offset >= c.range().offset() && offset < c.range().end()) {
+                FieldNode deeper = innermost(c, offset);
+                return deeper != null ? deeper : c;
+            }
+        }
+        return null;
+    }
+
+    /** For tests: the field tree shown for the selected frame (null until dissected) and the highlighted bytes. */
+    public FieldNode shownTree() {
+        return shownTree;
+    }
+
+    /** For tests: selects the field as a user would click it in the tree. */
+    public void selectField(FieldNode node) {
+        tree.setSelection(new StructuredSelection(node), true);
+        highlight(node);
+    }
+
+    /** For tests: the byte offsets highlighted in the hex pane. */
+    public java.util.Set<Integer> highlightedBytes() {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (StyleRange r : hex.getStyleRanges()) {
+            int lineLen = 6 + 48 + 1 + 16 + 1;
+            int col = r.start % lineLen;
+            if (col >= 6 && col < 54) {
+                out.add(r.start / lineLen * 16 + (col - 6) / 3);
+            }
+        }
+        return out;
     }
 
     @Override

@@ -1,0 +1,139 @@
+package org.kerbscope.checks.kerberos.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.model.Severity;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.EvidenceInput;
+import org.kerbscope.engine.Progress;
+
+/**
+ * The checks on captures and Security logs nobody on the project made (the shared reference corpus): each
+ * story raises the findings its errors call for, and a success story raises no error. Skipped, with the reason
+ * printed, where the corpus is not beside the checkout.
+ */
+class CorpusStoriesTest {
+
+    static Path corpus() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path c = p.resolve("shared/corpus");
+            if (Files.isDirectory(c.resolve("captures"))) {
+                return c;
+            }
+            Path sibling = p.resolveSibling("shared").resolve("corpus");
+            if (Files.isDirectory(sibling.resolve("captures"))) {
+                return sibling;
+            }
+        }
+        return null;
+    }
+
+    static Analysis analyze(String capture, List<String> events) throws Exception {
+        Path c = corpus();
+        Assumptions.assumeTrue(c != null, "the reference corpus (../shared/corpus) is not here; skipped");
+        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
+        List<EvidenceInput> ev = events.stream().map(e -> new EvidenceInput("eventlog", c.resolve("evidence/files").resolve(e))).toList();
+        return analyzer.analyze(capture == null ? null : c.resolve("captures").resolve(capture), capture, ev, Progress.NONE);
+    }
+
+    static Set<String> ids(Analysis a, Severity s) {
+        Set<String> out = new TreeSet<>();
+        for (Finding f : a.findings()) {
+            if (s == null || f.severity() == s) {
+                out.add(f.id());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void kinitTortureTestRaisesAFindingForEachKdcError() throws Exception {
+        Analysis a = analyze("zeek/krb/kinit.pcap", List.of());
+        Set<String> errors = ids(a, Severity.ERROR);
+        for (String id : List.of("kerberos.spn-unknown", "kerberos.client-unknown", "kerberos.preauth-failed",
+                "kerberos.etype-unsupported", "kerberos.client-revoked", "kerberos.password-expired", "kerberos.delegation-refused")) {
+            assertTrue(errors.contains(id), id + " in " + errors);
+        }
+        assertTrue(ids(a, Severity.INFO).contains("kerberos.preauth-required"));
+        Finding spn = a.findings().stream().filter(f -> f.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow();
+        assertTrue(spn.title().contains("invalid_service_principal/test.vladg.net"), spn.title());
+        assertTrue(spn.remediation().contains("setspn -Q invalid_service_principal/test.vladg.net"), spn.remediation().toString());
+        assertTrue(spn.evidence().stream().anyMatch(e -> e.frame() > 0 && e.what().startsWith("KRB-ERROR 7")));
+    }
+
+    @Test
+    void anUnknownSpnOverTcpIsFound() throws Exception {
+        Analysis a = analyze("suricata-verify/bug-8278-krb5-03/baseline.2.flows.pcap", List.of());
+        assertEquals(Set.of("kerberos.spn-unknown"), ids(a, Severity.ERROR));
+    }
+
+    @Test
+    void aRefusedOptionIsFound() throws Exception {
+        Analysis a = analyze("nDPI/kerberos.pcap", List.of());
+        assertTrue(ids(a, Severity.ERROR).contains("kerberos.delegation-refused"), ids(a, null).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"suricata-verify/krb5-krb5_msg_type/input.pcap", "nDPI/kerberos-login.pcap",
+            "suricata-verify/krb5-kerberoasting/kerberoast.pcap", "zeek/krb/auth.pcap", "suricata-verify/krb5-probing/krb.pcap",
+            "nDPI/http_auth.pcap", "arkime/http-digestauth.pcap", "zeek/dns53.pcap"})
+    void aSuccessStoryRaisesNoError(String capture) throws Exception {
+        Analysis a = analyze(capture, List.of());
+        assertEquals(Set.of(), ids(a, Severity.ERROR), capture);
+    }
+
+    @Test
+    void namesThatDoNotExistAreStepOneFailures() throws Exception {
+        // the capture's client looks up www.example.notginh (NXDOMAIN) and connects nowhere afterwards
+        Analysis a = analyze("arkime/dns-wiresharkrepo.pcap", List.of());
+        assertTrue(a.findings().stream().anyMatch(f -> f.id().equals("dns.name-not-resolved")
+                && f.title().contains("www.example.notginh")), ids(a, null).toString());
+        assertTrue(a.attempts().stream().anyMatch(at -> "www.example.notginh".equals(at.host())
+                && at.failedStep() != null && at.failedStep().step() == org.kerbscope.core.model.Step.NAME_RESOLUTION));
+        assertTrue(a.findings().stream().noneMatch(f -> f.title().contains("www.google.com")),
+                "a name that resolved (even through a CNAME) is no finding");
+    }
+
+    @Test
+    void kerberoastingIsAnRc4Warning() throws Exception {
+        Analysis a = analyze("suricata-verify/krb5-kerberoasting/kerberoast.pcap", List.of());
+        assertTrue(ids(a, Severity.WARNING).contains("kerberos.rc4-in-use"));
+    }
+
+    @Test
+    void preauthFailureBurstsInTheSecurityLog() throws Exception {
+        Analysis a = analyze(null, List.of("mdecrevoisier/ID4771-Kerberos brutforce with valid user.evtx"));
+        Finding f = a.findings().stream().filter(x -> x.id().equals("kerberos.preauth-failed")).findFirst().orElseThrow();
+        assertTrue(f.title().contains("54 times"), f.title());
+        assertEquals(Severity.ERROR, f.severity());
+    }
+
+    @Test
+    void kerberoastLogShowsRc4AndClockSkew() throws Exception {
+        Analysis a = analyze(null, List.of("mdecrevoisier/ID4769-Kerberoast ticket with low encryption.evtx"));
+        Set<String> all = ids(a, null);
+        assertTrue(all.contains("kerberos.rc4-in-use"), all.toString());
+        assertTrue(all.contains("kerberos.clock-skew"), all.toString());
+    }
+
+    @Test
+    void userEnumerationShowsUnknownClients() throws Exception {
+        Analysis a = analyze(null, List.of("mdecrevoisier/ID4768-4771-Kerberos brutforce with non existing users.evtx"));
+        assertTrue(ids(a, Severity.ERROR).contains("kerberos.client-unknown"), ids(a, null).toString());
+    }
+}

@@ -1,0 +1,51 @@
+package org.kerbscope.checks.kerberos;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.EvidenceItem;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.spi.Check;
+import org.kerbscope.core.spi.FindingSink;
+
+/**
+ * A finding raised from the domain controller's Security log alone: Kerberos events (4768/4769/4771) whose
+ * status is a given Kerberos error code, one finding per account, citing the records.
+ */
+abstract class EventStatusCheck implements Check {
+
+    abstract String id();
+
+    /** The status/failure code as Windows writes it, e.g. {@code 0x6}. */
+    abstract String status();
+
+    abstract Step step();
+
+    abstract void describe(String account, List<EvidenceItem> records, FindingBuilder f);
+
+    @Override
+    public void run(Analysis a, FindingSink sink) {
+        Map<String, List<EvidenceItem>> byUser = new LinkedHashMap<>();
+        for (EvidenceItem ev : a.evidence("events")) {
+            if (ev.fields().get("data") instanceof Map<?, ?> d && ev.fields().get("eventId") instanceof Number id
+                    && (id.intValue() == 4768 || id.intValue() == 4769 || id.intValue() == 4771)
+                    && status().equalsIgnoreCase(String.valueOf(d.containsKey("Status") ? d.get("Status") : d.get("FailureCode")))) {
+                byUser.computeIfAbsent(String.valueOf(d.get("TargetUserName")), k -> new ArrayList<>()).add(ev);
+            }
+        }
+        for (Map.Entry<String, List<EvidenceItem>> en : byUser.entrySet()) {
+            FindingBuilder f = new FindingBuilder(id()).step(step());
+            for (EvidenceItem ev : en.getValue().subList(0, Math.min(20, en.getValue().size()))) {
+                Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
+                f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at "
+                        + ev.string("time") + ": failure " + status() + " for " + en.getKey() + " from " + d.get("IpAddress"));
+            }
+            describe(en.getKey(), en.getValue(), f);
+            sink.report(f.build());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.kerbscope.checks.kerberos;
+
+import java.util.List;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.model.EvidenceItem;
+import org.kerbscope.core.model.Step;
+
+/** {@code kerberos.client-revoked} from 4768/4771 events failing with 0x12 (account disabled, locked or expired). */
+public final class RevokedClientEventCheck extends EventStatusCheck {
+    @Override
+    String id() {
+        return "kerberos.client-revoked";
+    }
+
+    @Override
+    String status() {
+        return "0x12";
+    }
+
+    @Override
+    Step step() {
+        return Step.TICKET_REQUEST;
+    }
+
+    @Override
+    void describe(String account, List<EvidenceItem> records, FindingBuilder f) {
+        f.title("The account " + account + " is disabled, locked out or expired")
+                .explanation("The KDC logged KDC_ERR_CLIENT_REVOKED (0x12) for " + account + ": it refuses tickets to an account"
+                        + " that is disabled, locked out (often after repeated bad passwords) or past its expiry date.")
+                .fix("Get-ADUser " + account + " -Properties Enabled,LockedOut,AccountExpirationDate,badPwdCount",
+                        "Unlock-ADAccount " + account);
+    }
+}

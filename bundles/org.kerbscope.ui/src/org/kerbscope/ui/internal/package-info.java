@@ -1,0 +1,2 @@
+/** Workbench plumbing: advisors, actions, the analysis service, preferences. */
+package org.kerbscope.ui.internal;

@@ -1,0 +1,2 @@
+/** The Kerbscope workbench: application, perspective, view ids. */
+package org.kerbscope.ui;

@@ -1,0 +1,2 @@
+/** The Kerbscope views: packets, flow, findings, evidence. */
+package org.kerbscope.ui.views;

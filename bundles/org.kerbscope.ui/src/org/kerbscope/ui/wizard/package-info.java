@@ -1,0 +1,2 @@
+/** The guided troubleshooting wizard: the guide's sections, interactive. */
+package org.kerbscope.ui.wizard;
