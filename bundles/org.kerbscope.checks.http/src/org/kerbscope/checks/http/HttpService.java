@@ -62,7 +62,7 @@ public final class HttpService implements ServiceProfile {
                     && at.client().equals(syn.src().address()));
             if (!known && !answered(a, syn)) {
                 AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), "http");
-                fillBeforeHttp(a, at, syn.frame());
+                Flows.nameAndConnect(a, at, syn.frame());
                 at.setSpn(at.host() != null ? SPN_CLASS + "/" + at.host() : null);
                 for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
                         Step.AP_EXCHANGE, Step.AUTHORIZED)) {
@@ -148,7 +148,7 @@ public final class HttpService implements ServiceProfile {
             }
         }
         at.setHost(host);
-        fillBeforeHttp(a, at, first.frame());
+        Flows.nameAndConnect(a, at, first.frame());
 
         // 3 anonymous request, 4 challenge
         Event anon = null, challenge = null, apRequest = null, ntlmRequest = null, verdict = null;
@@ -320,58 +320,6 @@ public final class HttpService implements ServiceProfile {
 
     private static StepResult ok(Step s, List<Long> frames, String note) {
         return new StepResult(s, StepStatus.OK, frames, note);
-    }
-
-    /** Steps 1 and 2: the name lookup that led to the server's address, and the TCP handshake. */
-    static void fillBeforeHttp(Analysis a, AuthAttempt at, long firstHttpFrame) {
-        String client = at.client();
-        Endpoint server = at.server();
-        List<TcpEvent> tcp = Flows.tcp(a, client, server);
-        TcpEvent syn = null, synAck = null, rst = null;
-        for (TcpEvent t : tcp) {
-            if (t.frame() > firstHttpFrame) {
-                break;
-            }
-            switch (t.kind()) {
-                case "SYN" -> { syn = t; synAck = null; rst = null; }
-                case "SYN-ACK" -> synAck = t;
-                case "RST" -> { if (synAck == null) { rst = t; } }
-                default -> { }
-            }
-        }
-        long connectFrame = syn != null ? syn.frame() : firstHttpFrame;
-        Flows.Lookup lookup = Flows.lookupFor(a, client, server.address(), connectFrame);
-        if (Flows.isIpLiteral(at.host())) {
-            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_APPLICABLE, List.of(),
-                    "the client used the address " + at.host() + " instead of a name"));
-        } else if (lookup != null) {
-            List<Long> f = new ArrayList<>();
-            if (lookup.query() != null) {
-                f.add(lookup.query().frame());
-            }
-            f.add(lookup.response().frame());
-            if (at.host() == null) {
-                at.setHost(lookup.name());
-            }
-            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.OK, f, lookup.name() + " → "
-                    + (lookup.chain().isEmpty() ? "" : String.join(" → ", lookup.chain()) + " → ")
-                    + String.join(", ", lookup.addresses())));
-        } else {
-            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_SEEN, List.of(),
-                    "no DNS lookup for the server in the capture (cached? run ipconfig /flushdns before recording)"));
-        }
-        if (syn != null && synAck != null) {
-            at.steps().add(new StepResult(Step.CONNECT, StepStatus.OK, List.of(syn.frame(), synAck.frame()),
-                    "TCP handshake with " + server));
-        } else if (syn != null) {
-            List<Long> f = rst != null ? List.of(syn.frame(), rst.frame()) : List.of(syn.frame());
-            at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null
-                    ? "the server refused the connection (RST): nothing listens on port " + server.port()
-                    : "no answer to the SYN: port " + server.port() + " filtered or host down"));
-        } else {
-            at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(),
-                    "the connection was already open when the capture started"));
-        }
     }
 
     /** The name Windows builds the SPN from: the canonical name at the end of the CNAME chain. */

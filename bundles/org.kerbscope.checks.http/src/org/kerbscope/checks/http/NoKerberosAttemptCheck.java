@@ -29,6 +29,20 @@ public final class NoKerberosAttemptCheck implements Check {
             if (ntlm != null) {
                 f.frame(ntlm.frame(), "the client answered with NTLM");
             }
+            // klist output from the client confirms it: no ticket for the site's SPN in its cache
+            String spn = at.spn() != null ? at.spn() : "HTTP/" + HttpChecks.site(at);
+            boolean klistSeen = false;
+            boolean hasTicket = false;
+            for (org.kerbscope.core.model.EvidenceItem t : a.evidence("tickets")) {
+                if (t.string("server") != null) {
+                    klistSeen = true;
+                    hasTicket |= Flows.sameSpn(t.string("server"), spn);
+                }
+            }
+            if (klistSeen) {
+                f.file(a.evidence("tickets").get(0).file(), hasTicket ? "klist holds a ticket for " + spn
+                        : "klist holds no ticket for " + spn + ": the client never got one");
+            }
             String why = Flows.isIpLiteral(at.host()) ? "the client addressed the site by IP address, so it has no SPN to ask for"
                     : "typical causes: the site is not in the Local intranet zone (browsers only send Kerberos to intranet sites"
                             + " automatically), the client is not signed in to the domain or cannot reach a KDC, or policy"

@@ -38,6 +38,22 @@ public final class ClockSkewCheck implements Check {
                     f.step(Step.TICKET);
                 }
             }
+            if (e.fields().get("decrypted") instanceof Map<?, ?> d && d.get("patimestamp") instanceof String ts) {
+                try {
+                    long diff = Duration.between(Instant.ofEpochSecond(0, e.timeNanos()), Instant.parse(ts)).toSeconds();
+                    if (Math.abs(diff) > 300) {
+                        f.frame(e.frame(), "the client's pre-authentication timestamp " + ts + " is " + Math.abs(diff) + " s "
+                                + (diff > 0 ? "ahead of" : "behind") + " the capture clock");
+                        f.step(Step.TICKET_REQUEST);
+                        where = where != null ? where : "the client " + e.src().address();
+                        if (f.attemptIndex() < 0) {
+                            f.attempt(Flows.attemptOf(a, e.frame()));
+                        }
+                    }
+                } catch (RuntimeException ignored) {
+                    // an unreadable time is no evidence either way
+                }
+            }
             if (e.fields().get("decrypted") instanceof Map<?, ?> d && d.get("ctime") instanceof String ctime) {
                 try {
                     long diff = Duration.between(Instant.ofEpochSecond(0, e.timeNanos()), Instant.parse(ctime)).abs().toSeconds();

@@ -19,6 +19,7 @@ public final class IpLiteralCheck implements Check {
             if (!Flows.isIpLiteral(at.host())) {
                 continue;
             }
+            String cls = at.spn() != null && at.spn().contains("/") ? at.spn().substring(0, at.spn().indexOf('/')) : "HTTP";
             FindingBuilder f = new FindingBuilder("dns.ip-literal-host").severity(Severity.WARNING)
                     .step(Step.NAME_RESOLUTION).attempt(at.index());
             for (Event e : at.events()) {
@@ -27,11 +28,12 @@ public final class IpLiteralCheck implements Check {
                     break;
                 }
             }
-            sink.report(f.title("The client addressed the site by IP address (" + at.host() + ")")
-                    .explanation("Kerberos needs a service principal name, and Windows builds it from a host name: for an IP"
+            sink.report(f.title("The client addressed the " + ("http".equals(at.service()) ? "site" : at.service() + " server")
+                    + " by IP address (" + at.host() + ")")
+                    .explanation("Kerberos needs a service principal name (" + cls + "/host), and Windows builds it from a host name: for an IP"
                             + " address it does not ask for a ticket (unless the client allows IP SPNs with TryIPSPN and an"
                             + " SPN exists for the address), so Negotiate falls back to NTLM. Use the server's DNS name.")
-                    .fix("Resolve-DnsName -Name " + at.host(), "setspn -Q HTTP/" + at.host())
+                    .fix("Resolve-DnsName -Name " + at.host(), "setspn -Q " + cls + "/" + at.host())
                     .build());
         }
     }

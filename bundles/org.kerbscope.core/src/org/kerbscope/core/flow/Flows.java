@@ -11,6 +11,9 @@ import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.Endpoint;
 import org.kerbscope.core.model.Event;
 import org.kerbscope.core.model.TcpEvent;
+import org.kerbscope.core.model.StepStatus;
+import org.kerbscope.core.model.StepResult;
+import org.kerbscope.core.model.Step;
 
 /**
  * What every service profile needs to tie an attempt together from the substrate protocols Kerbscope is built
@@ -211,4 +214,61 @@ public final class Flows {
         }
         return -1;
     }
+
+    /**
+     * Steps 1 and 2 of any service's attempt: the client's DNS lookup that led to the server's address (with the
+     * CNAME chain), and the TCP handshake before the service's first message at {@code firstServiceFrame}. Adds
+     * the two step results to the attempt; sets its host from the lookup when it has none.
+     */
+    public static void nameAndConnect(Analysis a, AuthAttempt at, long firstServiceFrame) {
+        String client = at.client();
+        Endpoint server = at.server();
+        List<TcpEvent> tcp = tcp(a, client, server);
+        TcpEvent syn = null, synAck = null, rst = null;
+        for (TcpEvent t : tcp) {
+            if (t.frame() > firstServiceFrame) {
+                break;
+            }
+            switch (t.kind()) {
+                case "SYN" -> { syn = t; synAck = null; rst = null; }
+                case "SYN-ACK" -> synAck = t;
+                case "RST" -> { if (synAck == null) { rst = t; } }
+                default -> { }
+            }
+        }
+        long connectFrame = syn != null ? syn.frame() : firstServiceFrame;
+        Lookup lookup = lookupFor(a, client, server.address(), connectFrame);
+        if (isIpLiteral(at.host())) {
+            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_APPLICABLE, List.of(),
+                    "the client used the address " + at.host() + " instead of a name"));
+        } else if (lookup != null) {
+            List<Long> f = new ArrayList<>();
+            if (lookup.query() != null) {
+                f.add(lookup.query().frame());
+            }
+            f.add(lookup.response().frame());
+            if (at.host() == null) {
+                at.setHost(lookup.name());
+            }
+            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.OK, f, lookup.name() + " → "
+                    + (lookup.chain().isEmpty() ? "" : String.join(" → ", lookup.chain()) + " → ")
+                    + String.join(", ", lookup.addresses())));
+        } else {
+            at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_SEEN, List.of(),
+                    "no DNS lookup for the server in the capture (cached? run ipconfig /flushdns before recording)"));
+        }
+        if (syn != null && synAck != null) {
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.OK, List.of(syn.frame(), synAck.frame()),
+                    "TCP handshake with " + server));
+        } else if (syn != null) {
+            List<Long> f = rst != null ? List.of(syn.frame(), rst.frame()) : List.of(syn.frame());
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null
+                    ? "the server refused the connection (RST): nothing listens on port " + server.port()
+                    : "no answer to the SYN: port " + server.port() + " filtered or host down"));
+        } else {
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(),
+                    "the connection was already open when the capture started"));
+        }
+    }
+
 }

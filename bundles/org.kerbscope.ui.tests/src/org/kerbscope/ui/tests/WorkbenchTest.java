@@ -60,4 +60,14 @@ class WorkbenchTest {
         String title = ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell().getText());
         assertTrue(title.contains("Kerbscope"), "window title: " + title);
     }
+
+    @Test
+    void helpOffersInstallNewSoftwareAndAboutListsThePlugins() throws Exception {
+        waitForWorkbench();
+        boolean defined = ui(() -> PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class)
+                .getCommand("org.eclipse.equinox.p2.ui.sdk.install").isDefined());
+        assertTrue(defined, "p2's Install New Software command is there");
+        String about = ui(org.kerbscope.ui.internal.AboutAction::text);
+        assertTrue(about.contains("org.kerbscope.core") && about.contains("org.kerbscope.dissect.kerberos"), about);
+    }
 }

@@ -10,7 +10,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 
 /** Help > About Kerbscope: version, the installed Kerbscope plug-ins, and any contribution that failed. */
-final class AboutAction extends Action {
+public final class AboutAction extends Action {
     private final IWorkbenchWindow window;
 
     AboutAction(IWorkbenchWindow window) {
@@ -19,7 +19,8 @@ final class AboutAction extends Action {
         setId("org.kerbscope.ui.about");
     }
 
-    static String text() {
+    /** The About text: version, installed Kerbscope plug-ins, failed contributions. */
+    public static String text() {
         Bundle self = FrameworkUtil.getBundle(AboutAction.class);
         StringBuilder b = new StringBuilder("Kerbscope ").append(self != null ? self.getVersion() : "")
                 .append("\nTroubleshoots Kerberos / Negotiate authentication from captures and Windows evidence.\n\nInstalled plug-ins:\n");

@@ -41,13 +41,23 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
     private long shownFrame;
     private byte[] shownBytes = new byte[0];
     private final Map<Long, Event> byFrame = new HashMap<>();
+    private final Map<Long, List<Event>> eventsByFrame = new HashMap<>();
+    private org.eclipse.swt.widgets.Text filter;
+    /** Frame numbers of the rows when a display filter is applied; null shows every frame. */
+    private long[] rowFrames;
     private CaptureFile file;
     private long frames;
     private long firstTime;
 
     @Override
     void create(Composite parent) {
+        parent.setLayout(new org.eclipse.swt.layout.GridLayout(1, false));
+        filter = new org.eclipse.swt.widgets.Text(parent, SWT.BORDER | SWT.SEARCH | SWT.ICON_CANCEL);
+        filter.setMessage("Display filter, e.g. kerberos.errorCode == 7 or http.status == 401 (Enter applies)");
+        filter.setLayoutData(new org.eclipse.swt.layout.GridData(SWT.FILL, SWT.CENTER, true, false));
+        filter.addListener(SWT.DefaultSelection, e -> applyFilter(filter.getText()));
         SashForm sash = new SashForm(parent, SWT.VERTICAL);
+        sash.setLayoutData(new org.eclipse.swt.layout.GridData(SWT.FILL, SWT.FILL, true, true));
         table = new Table(sash, SWT.VIRTUAL | SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL);
         table.setHeaderVisible(true);
         table.setLinesVisible(true);
@@ -58,8 +68,8 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
             c.setText(cols[i]);
             c.setWidth(widths[i]);
         }
-        table.addListener(SWT.SetData, e -> fill((TableItem) e.item, table.indexOf((TableItem) e.item) + 1));
-        table.addListener(SWT.Selection, e -> showDetail(table.getSelectionIndex() + 1));
+        table.addListener(SWT.SetData, e -> fill((TableItem) e.item, frameOfRow(table.indexOf((TableItem) e.item))));
+        table.addListener(SWT.Selection, e -> showDetail(frameOfRow(table.getSelectionIndex())));
         SashForm lower = new SashForm(sash, SWT.HORIZONTAL);
         tree = new TreeViewer(lower, SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
         tree.setContentProvider(new ITreeContentProvider() {
@@ -96,6 +106,75 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
         lower.setWeights(55, 45);
         sash.setWeights(60, 40);
         AnalysisService.get().addFrameListener(this);
+    }
+
+    private long frameOfRow(int row) {
+        if (row < 0) {
+            return 0;
+        }
+        return rowFrames == null ? row + 1L : row < rowFrames.length ? rowFrames[row] : 0;
+    }
+
+    private int rowOfFrame(long frame) {
+        if (rowFrames == null) {
+            return (int) frame - 1;
+        }
+        int i = java.util.Arrays.binarySearch(rowFrames, frame);
+        return i >= 0 ? i : -1;
+    }
+
+    /**
+     * Applies a display filter: only frames whose events match stay in the list. A wrong filter turns the bar red
+     * and says where and why; an empty one shows every frame again.
+     */
+    public String applyFilter(String text) {
+        var display = filter.getDisplay();
+        if (text == null || text.isBlank()) {
+            rowFrames = null;
+            filter.setBackground(null);
+            filter.setToolTipText(null);
+            table.clearAll();
+            table.setItemCount((int) Math.min(Integer.MAX_VALUE, frames));
+            return null;
+        }
+        org.kerbscope.engine.filter.DisplayFilter f;
+        try {
+            f = org.kerbscope.engine.filter.DisplayFilter.parse(text);
+        } catch (org.kerbscope.engine.filter.DisplayFilter.FilterException e) {
+            filter.setBackground(display.getSystemColor(SWT.COLOR_RED));
+            String why = "at " + (e.position() + 1) + ": " + e.getMessage();
+            filter.setToolTipText(why);
+            setContentDescription("Bad filter " + why);
+            return why;
+        }
+        filter.setBackground(display.getSystemColor(SWT.COLOR_GREEN));
+        filter.setToolTipText(null);
+        boolean emptyMatches = f.matches(List.of());
+        long[] out = new long[(int) Math.min(frames, 1 << 24)];
+        int k = 0;
+        for (long n = 1; n <= frames && k < out.length; n++) {
+            List<Event> ev = eventsByFrame.get(n);
+            if (ev == null ? emptyMatches : f.matches(ev)) {
+                out[k++] = n;
+            }
+        }
+        rowFrames = java.util.Arrays.copyOf(out, k);
+        table.clearAll();
+        table.setItemCount(k);
+        setContentDescription(k + " of " + frames + " frames match " + text);
+        return null;
+    }
+
+    /** Field names for completion: what the dissectors declare and what this capture's events hold. */
+    public List<String> filterFields() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (var d : Registries.platform().dissectors()) {
+            d.fields().forEach(e -> names.add(e.getKey()));
+        }
+        java.util.List<Event> all = new java.util.ArrayList<>();
+        eventsByFrame.values().forEach(all::addAll);
+        names.addAll(org.kerbscope.engine.filter.DisplayFilter.fieldNames(all));
+        return new java.util.ArrayList<>(names);
     }
 
     private void fill(TableItem item, long n) {
@@ -295,11 +374,14 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
             return;
         }
         byFrame.clear();
+        eventsByFrame.clear();
+        rowFrames = null;
         file = AnalysisService.get().file();
         if (a != null) {
             for (List<Event> l : a.events().values()) {
                 for (Event e : l) {
                     byFrame.putIfAbsent(e.frame(), e);
+                    eventsByFrame.computeIfAbsent(e.frame(), k -> new java.util.ArrayList<>(2)).add(e);
                 }
             }
         }
@@ -308,6 +390,10 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
         table.clearAll();
         table.setItemCount((int) Math.min(Integer.MAX_VALUE, frames));
         setContentDescription(a != null && a.capture() != null ? a.capture().file() + " — " + frames + " frames" : "");
+        if (!filter.getText().isBlank()) {
+            applyFilter(filter.getText());
+        }
+        installCompletion();
     }
 
     @Override
@@ -316,13 +402,35 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
             return;
         }
         getSite().getPage().activate(this);
-        table.setSelection((int) frame - 1);
+        int row = rowOfFrame(frame);
+        if (row < 0) {
+            applyFilter("");
+            filter.setText("");
+            row = (int) frame - 1;
+        }
+        table.setSelection(row);
         showDetail(frame);
+    }
+
+    private org.eclipse.jface.fieldassist.ContentProposalAdapter completion;
+
+    private void installCompletion() {
+        String[] names = filterFields().toArray(String[]::new);
+        if (completion != null) {
+            ((org.eclipse.jface.fieldassist.SimpleContentProposalProvider) completion.getContentProposalProvider()).setProposals(names);
+            return;
+        }
+        var provider = new org.eclipse.jface.fieldassist.SimpleContentProposalProvider(names);
+        provider.setFiltering(true);
+        completion = new org.eclipse.jface.fieldassist.ContentProposalAdapter(filter,
+                new org.eclipse.jface.fieldassist.TextContentAdapter(), provider,
+                org.eclipse.jface.bindings.keys.KeyStroke.getInstance(SWT.CTRL, ' '), null);
+        completion.setProposalAcceptanceStyle(org.eclipse.jface.fieldassist.ContentProposalAdapter.PROPOSAL_REPLACE);
     }
 
     /** For tests: the selected frame number (0 when none). */
     public long selectedFrame() {
-        return table.getSelectionIndex() + 1L;
+        return frameOfRow(table.getSelectionIndex());
     }
 
     /** For tests: the row count. */

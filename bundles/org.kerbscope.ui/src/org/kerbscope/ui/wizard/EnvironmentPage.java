@@ -48,6 +48,7 @@ final class EnvironmentPage extends WizardPage {
     @Override
     public void setVisible(boolean visible) {
         if (visible) {
+            ((TroubleshootingWizard) getWizard()).inputsPage().analyzeIfChanged();
             Analysis a = TroubleshootingWizard.analysis();
             attempt.removeAll();
             if (a != null) {

@@ -99,20 +99,25 @@ public final class InputsPage extends WizardPage {
     }
 
     @Override
-    public org.eclipse.jface.wizard.IWizardPage getNextPage() {
-        // leaving the page: analyse what was given (once per distinct input)
+    public boolean canFlipToNextPage() {
+        // (the default asks getNextPage(), which must stay cheap: the analysis runs when the next page shows)
+        return isPageComplete();
+    }
+
+    /** Runs the analysis when what was given changed since the last run (called as the next page shows). */
+    void analyzeIfChanged() {
         String key = capture.getText() + evidence.values().stream().map(Text::getText).toList();
-        if (isPageComplete() && !key.equals(analyzed)) {
-            analyzed = key;
-            List<EvidenceInput> ev = new ArrayList<>();
-            evidence.forEach((kind, t) -> {
-                if (!t.getText().isBlank()) {
-                    ev.add(new EvidenceInput(kind, Path.of(t.getText().trim())));
-                }
-            });
-            String cap = capture.getText().trim();
-            ((TroubleshootingWizard) getWizard()).analyze(cap.isEmpty() ? null : Path.of(cap), cap.isEmpty() ? null : cap, ev);
+        if (!isPageComplete() || key.equals(analyzed)) {
+            return;
         }
-        return super.getNextPage();
+        analyzed = key;
+        List<EvidenceInput> ev = new ArrayList<>();
+        evidence.forEach((kind, t) -> {
+            if (!t.getText().isBlank()) {
+                ev.add(new EvidenceInput(kind, Path.of(t.getText().trim())));
+            }
+        });
+        String cap = capture.getText().trim();
+        ((TroubleshootingWizard) getWizard()).analyze(cap.isEmpty() ? null : Path.of(cap), cap.isEmpty() ? null : cap, ev);
     }
 }

@@ -1,0 +1,65 @@
+package org.kerbscope.checks.kerberos.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.EvidenceInput;
+import org.kerbscope.engine.Progress;
+
+/**
+ * Outside evidence alone raises the findings it proves: setspn -X's duplicate SPN, auditpol's logon auditing
+ * turned off, Test-NetConnection's failed port. The files are the command outputs typed from the documented
+ * formats in the evidence importer's test data.
+ */
+class EvidenceChecksTest {
+
+    static Path data(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path d = p.resolve("bundles/org.kerbscope.evidence.windows.tests/data/" + name);
+            if (Files.isRegularFile(d)) {
+                return d;
+            }
+        }
+        throw new AssertionError("test data " + name + " not found");
+    }
+
+    static List<Finding> findings(String kind, String file) throws Exception {
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
+                List.of(new EvidenceInput(kind, data(file))), Progress.NONE);
+        return a.findings();
+    }
+
+    @Test
+    void setspnDuplicatesAreSpnNotUnique() throws Exception {
+        List<Finding> f = findings("setspn", "setspn.txt").stream().filter(x -> x.id().equals("kerberos.spn-not-unique")).toList();
+        assertEquals(1, f.size(), f.toString());
+        assertTrue(f.get(0).title().contains("HTTP/iisserver.contoso.com"), f.get(0).title());
+        assertTrue(f.get(0).remediation().contains("setspn -X"));
+    }
+
+    @Test
+    void logonAuditingOffExplainsMissingEvents() throws Exception {
+        List<Finding> f = findings("auditpol", "auditpol.txt");
+        Finding off = f.stream().filter(x -> x.id().equals("eventlog.logon-auditing-off")).findFirst().orElseThrow();
+        assertTrue(off.title().contains("4624 and 4625"), off.title());
+        assertTrue(off.remediation().get(0).startsWith("auditpol /set /subcategory:\"Logon\" /Success:enable /Failure:enable"));
+    }
+
+    @Test
+    void aFailedPortTestIsAConnectFailure() throws Exception {
+        Finding f = findings("port-test", "tnc-failed.txt").stream().filter(x -> x.id().equals("tcp.connect-failed"))
+                .findFirst().orElseThrow();
+        assertTrue(f.title().contains("IISServer.contoso.com") && f.title().contains("80"), f.title());
+        assertEquals("error", f.severity().id());
+    }
+}

@@ -1,0 +1,2 @@
+/** CIFS/SMB as an installable service: the SMB2/SMB1 dissector and the {@code cifs} service profile. */
+package org.kerbscope.cifs;

@@ -1,0 +1,84 @@
+package org.kerbscope.engine.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.kerbscope.core.model.Endpoint;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.engine.filter.DisplayFilter;
+import org.kerbscope.engine.filter.DisplayFilter.FilterException;
+
+/** The packet list's display filter: what a Wireshark user types, and what a wrong filter says. */
+class DisplayFilterTest {
+    static Event krbError = event("kerberos", Map.of("msgType", "KRB-ERROR", "errorCode", 7, "sname", "HTTP/iisserver.contoso.com"));
+    static Event http401 = event("http", Map.of("kind", "response", "status", 401, "wwwAuthenticate", List.of("Negotiate", "NTLM")));
+    static Event httpReq = event("http", Map.of("kind", "request", "method", "GET",
+            "authorization", Map.of("scheme", "Negotiate", "token", "ntlm")));
+
+    static Event event(String proto, Map<String, Object> f) {
+        return new Event(proto, 1, 0, new Endpoint("192.168.2.101", 50000), new Endpoint("192.168.2.10", 88), new LinkedHashMap<>(f));
+    }
+
+    static boolean m(String filter, Event... events) throws FilterException {
+        return DisplayFilter.parse(filter).matches(List.of(events));
+    }
+
+    @Test
+    void protocolsFieldsAndLogic() throws Exception {
+        assertTrue(m("kerberos", krbError));
+        assertFalse(m("kerberos", http401));
+        assertTrue(m("kerberos.errorCode == 7", krbError));
+        assertFalse(m("kerberos.errorCode == 6", krbError));
+        assertTrue(m("kerberos.errorCode eq 0x7", krbError));
+        assertTrue(m("kerberos.sname contains \"iisserver\"", krbError));
+        assertTrue(m("http.status >= 400 and http.wwwAuthenticate == negotiate", http401));
+        assertTrue(m("http.authorization.token == ntlm", httpReq));
+        assertTrue(m("not kerberos || http", http401));
+        assertTrue(m("!(dns) && (http.status == 401 or kerberos)", http401));
+        assertFalse(m("http.status != 401", http401));
+    }
+
+    @Test
+    void aWrongFilterSaysWhereAndWhy() {
+        FilterException e = assertThrows(FilterException.class, () -> DisplayFilter.parse("kerberos.errorCode =="));
+        assertEquals(21, e.position());
+        assertTrue(e.getMessage().contains("value is missing"), e.getMessage());
+        assertTrue(assertThrows(FilterException.class, () -> DisplayFilter.parse("(http")).getMessage().contains("')'"));
+        assertTrue(assertThrows(FilterException.class, () -> DisplayFilter.parse("http and")).getMessage().contains("missing"));
+        assertTrue(assertThrows(FilterException.class, () -> DisplayFilter.parse("kerberos == 7")).getMessage().contains("protocol"));
+        assertTrue(assertThrows(FilterException.class, () -> DisplayFilter.parse("dns.name == \"x")).getMessage().contains("quote"));
+    }
+
+    @Test
+    void hostileFiltersFailCleanly() {
+        assertThrows(FilterException.class, () -> DisplayFilter.parse("(".repeat(10_000)));
+        assertThrows(FilterException.class, () -> DisplayFilter.parse("x".repeat(5000)));
+        Random r = new Random(42);
+        String alphabet = "()!&|=<>\" .kerbos0x7andornotcontains";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = r.nextInt(40); k > 0; k--) {
+                b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            try {
+                DisplayFilter.parse(b.toString()).matches(List.of(krbError, http401));
+            } catch (FilterException expected) {
+                // a wrong filter is an answer, not a failure
+            }
+        }
+    }
+
+    @Test
+    void completionOffersTheFieldsTheEventsHave() {
+        List<String> names = DisplayFilter.fieldNames(List.of(krbError, httpReq));
+        assertTrue(names.containsAll(List.of("kerberos", "kerberos.errorCode", "http.authorization.token")), names.toString());
+    }
+}

@@ -1,0 +1,2 @@
+/** The display filter of the packet list. */
+package org.kerbscope.engine.filter;

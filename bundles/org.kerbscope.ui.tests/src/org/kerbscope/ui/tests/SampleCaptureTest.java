@@ -1,0 +1,198 @@
+package org.kerbscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kerbscope.ui.tests.WorkbenchTest.ui;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.jface.wizard.WizardDialog;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.StepStatus;
+import org.kerbscope.engine.report.FlowDiagram;
+import org.kerbscope.ui.Views;
+import org.kerbscope.ui.internal.AnalysisService;
+import org.kerbscope.ui.views.FindingsView;
+import org.kerbscope.ui.views.FlowView;
+import org.kerbscope.ui.views.PacketsView;
+import org.kerbscope.ui.wizard.GuidePage;
+import org.kerbscope.ui.wizard.TroubleshootingWizard;
+
+/**
+ * A user's first minutes with the lab's samples, on real SWT: open the unknown-SPN capture, read the finding,
+ * see the failing step in red in the flow, double-click to the KRB-ERROR frame and see its error code's bytes
+ * highlighted; run the wizard over the NTLM-fallback sample to its summary and export the report.
+ */
+class SampleCaptureTest {
+
+    static Path sample(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path s = p.resolve("bundles/org.kerbscope.lab/samples/" + name + ".pcapng");
+            if (Files.isRegularFile(s)) {
+                return s;
+            }
+        }
+        throw new AssertionError("the lab's sample " + name + " is missing from bundles/org.kerbscope.lab/samples");
+    }
+
+    static Analysis openAndWait(Path capture) throws Exception {
+        WorkbenchTest.waitForWorkbench();
+        AtomicReference<Analysis> got = new AtomicReference<>();
+        AnalysisService.Listener l = got::set;
+        AnalysisService.get().addListener(l);
+        try {
+            ui(() -> {
+                AnalysisService.get().open(capture, capture.getFileName().toString());
+                return null;
+            });
+            for (int i = 0; i < 600 && (got.get() == null || got.get().capture() == null
+                    || !capture.getFileName().toString().equals(got.get().capture().file())); i++) {
+                Thread.sleep(50);
+                ui(() -> {
+                    while (Display.getCurrent().readAndDispatch()) {
+                        // let the analysis' asyncExec reach the views
+                    }
+                    return null;
+                });
+            }
+        } finally {
+            AnalysisService.get().removeListener(l);
+        }
+        assertNotNull(got.get(), "the analysis finished");
+        return got.get();
+    }
+
+    static <T> T view(String id, Class<T> type) {
+        return ui(() -> {
+            IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+            try {
+                return type.cast(page.showView(id));
+            } catch (org.eclipse.ui.PartInitException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void unknownSpnIsShownAsTheFailingTicketStep() throws Exception {
+        Analysis a = openAndWait(sample("spn-unknown"));
+        FindingsView findings = view(Views.FINDINGS, FindingsView.class);
+        List<Finding> shown = ui(findings::shown);
+        Finding spn = shown.stream().filter(f -> f.id().equals("kerberos.spn-unknown")).findFirst()
+                .orElseThrow(() -> new AssertionError("kerberos.spn-unknown not listed: " + shown));
+
+        FlowView flow = view(Views.FLOW, FlowView.class);
+        int attempt = spn.attempt() >= 0 ? spn.attempt() : 0;
+        ui(() -> {
+            flow.selectAttempt(attempt);
+            return null;
+        });
+        List<FlowDiagram.Arrow> arrows = ui(flow::arrows);
+        assertTrue(arrows.stream().anyMatch(x -> x.step() == Step.TICKET && x.status() == StepStatus.FAILED),
+                "the ticket arrow is failed (red): " + arrows);
+
+        long errorFrame = spn.evidence().stream().filter(e -> e.what().startsWith("KRB-ERROR")).mapToLong(Finding.Evidence::frame)
+                .reduce((x, y) -> y).orElseThrow();
+        PacketsView packets = view(Views.PACKETS, PacketsView.class);
+        ui(() -> {
+            findings.open(spn); // the double-click
+            return null;
+        });
+        assertEquals(errorFrame, (long) ui(packets::selectedFrame), "double-click selects the KRB-ERROR frame");
+        FieldNode tree = null;
+        for (int i = 0; i < 400 && tree == null; i++) {
+            Thread.sleep(50);
+            tree = ui(packets::shownTree);
+        }
+        assertNotNull(tree, "the frame's dissection tree is shown");
+        FieldNode code = tree.find("kerberos.error_code");
+        assertNotNull(code, "the tree has the error-code field");
+        FieldNode c = code;
+        ui(() -> {
+            packets.selectField(c);
+            return null;
+        });
+        java.util.Set<Integer> lit = ui(packets::highlightedBytes);
+        assertFalse(lit.isEmpty(), "the hex pane highlights the field");
+        assertTrue(lit.contains(code.range().offset()) && lit.contains(code.range().end() - 1),
+                "the highlighted bytes are the error code's " + code.range() + ": " + lit);
+        assertTrue(a.attempts().stream().anyMatch(x -> x.failedStep() != null && x.failedStep().step() == Step.TICKET));
+    }
+
+    @Test
+    void theDisplayFilterKeepsOnlyMatchingFramesAndExplainsABadOne() throws Exception {
+        Analysis a = openAndWait(sample("spn-unknown"));
+        PacketsView packets = view(Views.PACKETS, PacketsView.class);
+        int all = ui(packets::rows);
+        assertEquals(a.capture().frames(), all, "every frame is listed");
+        assertEquals(null, ui(() -> packets.applyFilter("kerberos.errorCode == 7")));
+        int errors = ui(packets::rows);
+        long expected = a.events("kerberos").stream().filter(e -> e.integer("errorCode", 0) == 7).map(e -> e.frame()).distinct().count();
+        assertEquals(expected, errors, "only the KRB-ERROR 7 frames stay");
+        assertTrue(errors > 0 && errors < all);
+        String why = ui(() -> packets.applyFilter("kerberos.errorCode =="));
+        assertTrue(why != null && why.contains("value is missing"), "a bad filter says why: " + why);
+        assertTrue(ui(packets::filterFields).contains("kerberos.errorCode"), "completion offers the fields");
+        ui(() -> packets.applyFilter(""));
+        assertEquals(all, (int) ui(packets::rows));
+    }
+
+    @Test
+    void theWizardWalksTheNtlmFallbackSampleToItsSummaryAndExportsTheReport(@TempDir Path dir) throws Exception {
+        WorkbenchTest.waitForWorkbench();
+        Path capture = sample("ntlm-fallback");
+        AtomicReference<WizardDialog> dialog = new AtomicReference<>();
+        AtomicReference<TroubleshootingWizard> wizard = new AtomicReference<>();
+        ui(() -> {
+            TroubleshootingWizard w = new TroubleshootingWizard();
+            WizardDialog d = new WizardDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), w);
+            d.setBlockOnOpen(false);
+            d.open();
+            w.inputsPage().setCapture(capture.toString());
+            wizard.set(w);
+            dialog.set(d);
+            return null;
+        });
+        try {
+            // Next: inputs → environment (the analysis runs), then the five guide pages, then the summary
+            String ticketVerdict = null;
+            for (int page = 0; page < 7; page++) {
+                ui(() -> {
+                    dialog.get().showPage(dialog.get().getCurrentPage().getNextPage());
+                    return null;
+                });
+                Object current = ui(() -> dialog.get().getCurrentPage());
+                if (current instanceof GuidePage g && g.getName().equals("TICKET")) {
+                    ticketVerdict = ui(g::verdictText) + "\n" + ui(g::shownText);
+                    String commands = ui(g::commandsText);
+                    assertTrue(commands.contains("klist get"), commands);
+                }
+            }
+            assertNotNull(ticketVerdict);
+            assertTrue(ticketVerdict.contains("KRB-ERROR 7") || ticketVerdict.contains("spn-unknown"),
+                    "the ticket page shows why: " + ticketVerdict);
+            String summary = ui(() -> wizard.get().summaryPage().shownText());
+            assertTrue(summary.contains("ntlm-fallback"), summary);
+            assertTrue(summary.contains("http.ntlm-fallback"), summary);
+            Path report = dir.resolve("report.html");
+            assertTrue(ui(() -> wizard.get().summaryPage().export(report)));
+            String html = Files.readString(report);
+            assertTrue(html.contains("http.ntlm-fallback") && html.contains("<svg"), "the report has the finding and the flow");
+        } finally {
+            ui(() -> dialog.get().close());
+        }
+    }
+}
