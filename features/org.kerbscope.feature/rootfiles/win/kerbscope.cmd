@@ -34,9 +34,12 @@ exit /b %ERRORLEVEL%
 "!JAVA!" %VMARGS% -Djava.awt.headless=true -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.kerbscope.cli.app %*
 exit /b %ERRORLEVEL%
 :install
+set "REPO=%~2"
+rem a folder or file path becomes a file: URI, as the p2 director wants one
+echo %REPO% | findstr /c:"://" >nul || (set "REPO=%~f2" & call set "REPO=file:/%%REPO:\=/%%")
 set "FEATURE=%~3"
 if /i not "%FEATURE:~-14%"==".feature.group" set "FEATURE=%FEATURE%.feature.group"
-"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -repository "%~2" -installIU "%FEATURE%" -profile DefaultProfile
+"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -repository "%REPO%" -installIU "%FEATURE%" -profile DefaultProfile
 exit /b %ERRORLEVEL%
 :uninstall
 set "FEATURE=%~2"

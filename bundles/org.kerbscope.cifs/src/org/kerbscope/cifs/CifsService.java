@@ -168,24 +168,7 @@ public final class CifsService implements ServiceProfile {
         }
         at.setSpn(spn);
         if (tgsReq != null) {
-            at.events().add(tgsReq);
-            at.steps().add(ok(Step.TICKET_REQUEST, List.of(tgsReq.frame()), "TGS-REQ for " + tgsReq.string("sname")
-                    + " (realm " + tgsReq.string("realm") + ")"));
-            if (reply == null) {
-                at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "the KDC did not answer"));
-            } else if ("KRB-ERROR".equals(reply.string("msgType"))) {
-                at.events().add(reply);
-                at.steps().add(new StepResult(Step.TICKET, StepStatus.FAILED, List.of(reply.frame()),
-                        "KRB-ERROR " + reply.integer("errorCode", -1) + " " + reply.string("errorName")));
-            } else {
-                at.events().add(reply);
-                if (reply.string("cname") != null) {
-                    at.setUser(reply.string("cname") + "@" + reply.string("realm"));
-                }
-                at.steps().add(ok(Step.TICKET, List.of(reply.frame()), "service ticket issued"
-                        + (reply.fields().get("ticket") instanceof Map<?, ?> t && t.get("etype") != null
-                                ? " (etype " + t.get("etype") + ")" : "")));
-            }
+            Flows.ticketSteps(at, tgsReq, reply);
         } else {
             String why = kerbReq != null ? "the ticket came from the client's cache (run klist purge before recording)"
                     : Flows.isIpLiteral(at.host()) ? "the client addressed the server by IP: Windows does not ask for a ticket"

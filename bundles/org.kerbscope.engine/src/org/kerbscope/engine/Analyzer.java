@@ -144,7 +144,7 @@ public final class Analyzer {
             int score;
             try {
                 score = imp.recognise(in.file().getFileName().toString(), head);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 c.markBroken("recognise threw", e);
                 continue;
             }
@@ -186,7 +186,7 @@ public final class Analyzer {
             });
         } catch (IOException e) {
             diags.add(new Diagnostic(0, best.kind(), "cannot read " + shown + ": " + e.getMessage()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             diags.add(new Diagnostic(0, best.kind(), "the " + best.name() + " importer failed on " + shown
                     + " (" + e.getClass().getSimpleName() + "); what it read before is kept"));
             Log.error("Plug-in " + best.contributor() + ": importer '" + best.id() + "' failed on a file", e);
@@ -215,7 +215,7 @@ public final class Analyzer {
             try {
                 List<AuthAttempt> found = p.attempts(a, a.attempts().size());
                 a.attempts().addAll(found);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 s.markBroken("the service profile failed", e);
             }
         }
@@ -231,7 +231,7 @@ public final class Analyzer {
                         a.findings().add(f);
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 c.markBroken("the check failed while it ran", e);
             }
         }

@@ -149,7 +149,7 @@ public final class Engine implements TransportHandler {
     public boolean accepts(DissectorContribution d, Dissector dis, Pdu pdu, String transport) {
         try {
             return dis.accepts(pdu, transport);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
             reportFailure(d, "heuristic", e);
             return false;
         }
@@ -184,7 +184,7 @@ public final class Engine implements TransportHandler {
         }
         try {
             dis.dissect(pdu, ctx);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
             diagnostic(current != null ? current.number() : 0, d.id(),
                     "the " + d.name() + " dissector failed on this PDU (" + e.getClass().getSimpleName() + ")");
             reportFailure(d, "dissect", e);

@@ -54,12 +54,15 @@ public final class HttpService implements ServiceProfile {
             out.add(build(a, events, firstIndex + out.size()));
         }
         // connections to web ports that never got an answer: the connect step failed before any HTTP
+        java.util.Set<String> knownPairs = new java.util.HashSet<>();
+        for (AuthAttempt at : out) {
+            knownPairs.add(at.client() + ">" + at.server());
+        }
         for (TcpEvent syn : a.tcpEvents()) {
             if (!"SYN".equals(syn.kind()) || !webPort(syn.dst().port())) {
                 continue;
             }
-            boolean known = out.stream().anyMatch(at -> at.server().equals(syn.dst())
-                    && at.client().equals(syn.src().address()));
+            boolean known = knownPairs.contains(syn.src().address() + ">" + syn.dst());
             if (!known && !answered(a, syn)) {
                 AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), "http");
                 Flows.nameAndConnect(a, at, syn.frame());
@@ -75,6 +78,19 @@ public final class HttpService implements ServiceProfile {
         // a client whose name lookup failed and that then connected nowhere: step 1 is where it broke
         if (a.events("http").isEmpty()) {
             java.util.Set<String> seen = new java.util.HashSet<>();
+            Map<String, Long> lastSyn = new java.util.HashMap<>();
+            for (TcpEvent t : a.tcpEvents()) {
+                if ("SYN".equals(t.kind())) {
+                    lastSyn.merge(t.src().address(), t.frame(), Math::max);
+                }
+            }
+            java.util.Set<String> resolved = new java.util.HashSet<>();
+            for (Event x : a.events("dns")) {
+                if ("response".equals(x.string("kind")) && x.integer("rcode", 0) == 0 && !x.list("answers").isEmpty()
+                        && x.string("name") != null) {
+                    resolved.add(x.string("name").toLowerCase(Locale.ROOT));
+                }
+            }
             for (Event r : a.events("dns")) {
                 int type = r.integer("type", 0);
                 if (!"response".equals(r.string("kind")) || r.integer("rcode", 0) != 3 || (type != 1 && type != 28)
@@ -83,10 +99,8 @@ public final class HttpService implements ServiceProfile {
                 }
                 String name = r.string("name");
                 String client = r.dst().address();
-                boolean connectedLater = a.tcpEvents().stream().anyMatch(t -> t.frame() > r.frame() && "SYN".equals(t.kind())
-                        && t.src().address().equals(client));
-                boolean resolvedLater = a.events("dns").stream().anyMatch(x -> "response".equals(x.string("kind"))
-                        && name.equalsIgnoreCase(x.string("name")) && x.integer("rcode", 0) == 0 && !x.list("answers").isEmpty());
+                boolean connectedLater = lastSyn.getOrDefault(client, 0L) > r.frame();
+                boolean resolvedLater = resolved.contains(name.toLowerCase(Locale.ROOT));
                 if (connectedLater || resolvedLater) {
                     continue;
                 }
@@ -113,7 +127,7 @@ public final class HttpService implements ServiceProfile {
     }
 
     private static boolean answered(Analysis a, TcpEvent syn) {
-        for (TcpEvent t : a.tcpEvents()) {
+        for (TcpEvent t : Flows.tcp(a, syn.src().address(), syn.dst())) {
             if (t.frame() > syn.frame() && "SYN-ACK".equals(t.kind()) && t.src().equals(syn.dst())
                     && t.dst().equals(syn.src())) {
                 return true;
@@ -212,7 +226,7 @@ public final class HttpService implements ServiceProfile {
         long before = authReq != null ? authReq.frame() : Long.MAX_VALUE;
         Event tgsReq = null;
         Event reply = null;
-        for (Event k : a.events("kerberos")) {
+        for (Event k : Flows.kerberosOf(a, client)) {
             if (k.frame() > before) {
                 break;
             }
@@ -229,24 +243,7 @@ public final class HttpService implements ServiceProfile {
         }
         at.setSpn(spn);
         if (tgsReq != null) {
-            at.events().add(tgsReq);
-            at.steps().add(ok(Step.TICKET_REQUEST, List.of(tgsReq.frame()), "TGS-REQ for " + tgsReq.string("sname")
-                    + " (realm " + tgsReq.string("realm") + ")"));
-            if (reply == null) {
-                at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "the KDC did not answer"));
-            } else if ("KRB-ERROR".equals(reply.string("msgType"))) {
-                at.events().add(reply);
-                at.steps().add(new StepResult(Step.TICKET, StepStatus.FAILED, List.of(reply.frame()),
-                        "KRB-ERROR " + reply.integer("errorCode", -1) + " " + reply.string("errorName")));
-            } else {
-                at.events().add(reply);
-                if (reply.string("cname") != null) {
-                    at.setUser(reply.string("cname") + "@" + reply.string("realm"));
-                }
-                at.steps().add(ok(Step.TICKET, List.of(reply.frame()), "service ticket issued"
-                        + (reply.fields().get("ticket") instanceof Map<?, ?> t && t.get("etype") != null
-                                ? " (etype " + t.get("etype") + ")" : "")));
-            }
+            Flows.ticketSteps(at, tgsReq, reply);
         } else if (apRequest != null) {
             at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.NOT_SEEN, List.of(),
                     "the ticket came from the client's cache (run klist purge before recording)"));
@@ -257,7 +254,7 @@ public final class HttpService implements ServiceProfile {
         } else {
             // the client decided not to, or could not, ask for a ticket: say why when the capture shows it
             Event asError = null;
-            for (Event k : a.events("kerberos")) {
+            for (Event k : Flows.kerberosOf(a, client)) {
                 if (k.frame() < (authReq != null ? authReq.frame() : Long.MAX_VALUE) && "KRB-ERROR".equals(k.string("msgType"))
                         && client.equals(k.dst().address()) && k.integer("errorCode", 0) != 25) {
                     asError = k;

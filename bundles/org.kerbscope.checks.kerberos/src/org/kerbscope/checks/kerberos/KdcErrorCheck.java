@@ -29,29 +29,26 @@ abstract class KdcErrorCheck implements Check {
 
     @Override
     public void run(Analysis a, FindingSink sink) {
-        Set<String> seen = new HashSet<>();
+        // one finding per (code, service principal, client, user): group the errors once
+        java.util.Map<String, java.util.List<Event>> groups = new java.util.LinkedHashMap<>();
         for (Event e : a.events("kerberos")) {
-            if (!"KRB-ERROR".equals(e.string("msgType")) || !matches(a, e)) {
-                continue;
+            if ("KRB-ERROR".equals(e.string("msgType")) && matches(a, e)) {
+                String key = e.integer("errorCode", -1) + "|" + lower(e.string("sname")) + "|" + e.dst().address()
+                        + "|" + lower(e.string("cname"));
+                groups.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e);
             }
-            String key = e.integer("errorCode", -1) + "|" + lower(e.string("sname")) + "|" + e.dst().address()
-                    + "|" + lower(e.string("cname"));
-            if (!seen.add(key)) {
-                continue;
-            }
+        }
+        for (java.util.List<Event> errors : groups.values()) {
+            Event e = errors.get(0);
             Event req = requestOf(a, e);
             FindingBuilder f = new FindingBuilder(id()).attempt(Flows.attemptOf(a, e.frame()));
             if (req != null) {
                 f.frame(req.frame(), req.string("msgType") + " for " + req.string("sname")
                         + (req.string("cname") != null ? " by " + req.string("cname") : ""));
             }
-            for (Event other : a.events("kerberos")) {
-                if ("KRB-ERROR".equals(other.string("msgType")) && other.integer("errorCode", -1) == e.integer("errorCode", -2)
-                        && key.equals(other.integer("errorCode", -1) + "|" + lower(other.string("sname")) + "|"
-                                + other.dst().address() + "|" + lower(other.string("cname")))) {
-                    f.frame(other.frame(), "KRB-ERROR " + other.integer("errorCode", -1) + " " + other.string("errorName")
-                            + (other.string("eText") != null ? " (" + other.string("eText") + ")" : ""));
-                }
+            for (Event other : errors.subList(0, Math.min(errors.size(), 50))) {
+                f.frame(other.frame(), "KRB-ERROR " + other.integer("errorCode", -1) + " " + other.string("errorName")
+                        + (other.string("eText") != null ? " (" + other.string("eText") + ")" : ""));
             }
             describe(a, e, req, f);
             sink.report(f.build());
@@ -65,7 +62,7 @@ abstract class KdcErrorCheck implements Check {
     /** The request the error answers: the last request from the error's receiver to its sender before it. */
     static Event requestOf(Analysis a, Event error) {
         Event best = null;
-        for (Event k : a.events("kerberos")) {
+        for (Event k : Flows.kerberosOf(a, error.dst().address())) {
             if (k.frame() > error.frame()) {
                 break;
             }

@@ -36,6 +36,12 @@ public final class NameNotResolvedCheck implements Check {
                 resolved.add(lower(e.string("name")));
             }
         }
+        Set<String> withAddress = new HashSet<>();
+        for (Event e : a.events("dns")) {
+            if ("response".equals(e.string("kind")) && hasAddress(e)) {
+                withAddress.add(lower(e.string("name")));
+            }
+        }
         Set<String> done = new HashSet<>();
         for (Event e : a.events("dns")) {
             int type = e.integer("type", 0);
@@ -47,7 +53,7 @@ public final class NameNotResolvedCheck implements Check {
             // NXDOMAIN or SERVFAIL; an empty NOERROR answer (no AAAA record, say) is normal
             int rcode = e.integer("rcode", 0);
             boolean failed = rcode == 3 || rcode == 2;
-            if (!failed || anyAddressFor(a, name)) {
+            if (!failed || withAddress.contains(name)) {
                 continue;
             }
             if (hosts.contains(name)) {
@@ -63,15 +69,6 @@ public final class NameNotResolvedCheck implements Check {
                 report(a, sink, lower(ev.string("name")), null, ev, Severity.ERROR);
             }
         }
-    }
-
-    private static boolean anyAddressFor(Analysis a, String name) {
-        for (Event e : a.events("dns")) {
-            if ("response".equals(e.string("kind")) && name.equals(lower(e.string("name"))) && hasAddress(e)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void report(Analysis a, FindingSink sink, String name, Event e, EvidenceItem ev, Severity severity) {

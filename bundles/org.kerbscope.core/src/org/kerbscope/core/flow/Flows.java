@@ -3,6 +3,8 @@ package org.kerbscope.core.flow;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Set;
 
@@ -60,50 +62,82 @@ public final class Flows {
      * {@code beforeFrame}; null when none.
      */
     public static Lookup lookupFor(Analysis a, String client, String address, long beforeFrame) {
-        Lookup best = null;
-        for (Event r : a.events("dns")) {
-            if (r.frame() >= beforeFrame || !"response".equals(r.string("kind")) || !client.equals(r.dst().address())) {
-                continue;
+        Event best = null;
+        for (Event r : dnsResponsesTo(a, client)) {
+            if (r.frame() >= beforeFrame) {
+                break;
             }
             List<Object> answers = r.list("answers");
             if (address == null || answers.stream().anyMatch(x -> address.equalsIgnoreCase(String.valueOf(x)))) {
-                best = lookup(a, r);
+                best = r;
             }
         }
-        return best;
+        return best == null ? null : lookup(a, best);
     }
 
-    /** Every lookup of {@code name} (case-insensitive) by {@code client}, in frame order. */
+    /** Every lookup of {@code name} (case-insensitive) by {@code client} (any client when null), in frame order. */
     public static List<Lookup> lookupsOf(Analysis a, String client, String name) {
         List<Lookup> out = new ArrayList<>();
-        for (Event r : a.events("dns")) {
-            if ("response".equals(r.string("kind")) && (client == null || client.equals(r.dst().address()))
-                    && name.equalsIgnoreCase(r.string("name"))) {
+        if (name == null) {
+            return out;
+        }
+        Map<String, List<Event>> byName = a.index("flows.dnsResponsesByName", () -> {
+            Map<String, List<Event>> m = new HashMap<>();
+            for (Event r : a.events("dns")) {
+                if ("response".equals(r.string("kind")) && r.string("name") != null) {
+                    m.computeIfAbsent(r.string("name").toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(r);
+                }
+            }
+            return m;
+        });
+        for (Event r : byName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())) {
+            if (client == null || client.equals(r.dst().address())) {
                 out.add(lookup(a, r));
             }
         }
         return out;
     }
 
+    /** DNS responses sent to one client, in frame order. */
+    private static List<Event> dnsResponsesTo(Analysis a, String client) {
+        Map<String, List<Event>> byClient = a.index("flows.dnsResponsesByClient", () -> {
+            Map<String, List<Event>> m = new HashMap<>();
+            for (Event r : a.events("dns")) {
+                if ("response".equals(r.string("kind"))) {
+                    m.computeIfAbsent(r.dst().address(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            return m;
+        });
+        return byClient.getOrDefault(client, List.of());
+    }
+
     private static Lookup lookup(Analysis a, Event response) {
+        // the query: the last one from the same client with the same id before the response
+        Map<String, List<Event>> queries = a.index("flows.dnsQueriesByClientAndId", () -> {
+            Map<String, List<Event>> m = new HashMap<>();
+            for (Event q : a.events("dns")) {
+                if ("query".equals(q.string("kind"))) {
+                    m.computeIfAbsent(q.src().address() + "#" + q.integer("id", -1), k -> new ArrayList<>()).add(q);
+                }
+            }
+            return m;
+        });
         Event query = null;
-        for (Event q : a.events("dns")) {
+        for (Event q : queries.getOrDefault(response.dst().address() + "#" + response.integer("id", -2), List.of())) {
             if (q.frame() > response.frame()) {
                 break;
             }
-            if ("query".equals(q.string("kind")) && q.integer("id", -1) == response.integer("id", -2)
-                    && q.src().address().equals(response.dst().address())) {
-                query = q;
-            }
+            query = q;
         }
         List<String> chain = new ArrayList<>();
         List<String> addrs = new ArrayList<>();
         for (Object o : response.list("answers")) {
-            String s = String.valueOf(o);
-            if (s.matches("[0-9.]+") || s.contains(":")) {
-                addrs.add(s);
+            String v = String.valueOf(o);
+            if (v.matches("[0-9.]+") || v.contains(":")) {
+                addrs.add(v);
             } else {
-                chain.add(s);
+                chain.add(v);
             }
         }
         return new Lookup(response.string("name"), query, response, chain, addrs, response.integer("rcode", 0));
@@ -111,8 +145,17 @@ public final class Flows {
 
     /** TCP control facts between the two endpoints (either direction) in frame order. */
     public static List<TcpEvent> tcp(Analysis a, String client, Endpoint server) {
+        Map<String, List<TcpEvent>> byPair = a.index("flows.tcpByPair", () -> {
+            Map<String, List<TcpEvent>> m = new HashMap<>();
+            for (TcpEvent t : a.tcpEvents()) {
+                // filed under both directions' (client address, server endpoint) so either side finds it
+                m.computeIfAbsent(t.src().address() + ">" + t.dst(), k -> new ArrayList<>()).add(t);
+                m.computeIfAbsent(t.dst().address() + ">" + t.src(), k -> new ArrayList<>()).add(t);
+            }
+            return m;
+        });
         List<TcpEvent> out = new ArrayList<>();
-        for (TcpEvent t : a.tcpEvents()) {
+        for (TcpEvent t : byPair.getOrDefault(client + ">" + server, List.of())) {
             boolean c2s = t.src().address().equals(client) && t.dst().equals(server);
             boolean s2c = t.dst().address().equals(client) && t.src().equals(server);
             if (c2s || s2c) {
@@ -148,20 +191,27 @@ public final class Flows {
         return s;
     }
 
-    /** Kerberos messages sent by or to {@code client}, in frame order. */
+    /** Kerberos messages sent by or to {@code client}, in frame order (every message when client is null). */
     public static List<Event> kerberosOf(Analysis a, String client) {
-        List<Event> out = new ArrayList<>();
-        for (Event e : a.events("kerberos")) {
-            if (client == null || client.equals(e.src().address()) || client.equals(e.dst().address())) {
-                out.add(e);
-            }
+        if (client == null) {
+            return a.events("kerberos");
         }
-        return out;
+        Map<String, List<Event>> byHost = a.index("flows.kerberosByHost", () -> {
+            Map<String, List<Event>> m = new HashMap<>();
+            for (Event e : a.events("kerberos")) {
+                m.computeIfAbsent(e.src().address(), k -> new ArrayList<>()).add(e);
+                if (!e.dst().address().equals(e.src().address())) {
+                    m.computeIfAbsent(e.dst().address(), k -> new ArrayList<>()).add(e);
+                }
+            }
+            return m;
+        });
+        return byHost.getOrDefault(client, List.of());
     }
 
     /** The KDC's answer (TGS-REP, AS-REP or KRB-ERROR) to a request: the next reply on the same conversation. */
     public static Event replyTo(Analysis a, Event request) {
-        for (Event e : a.events("kerberos")) {
+        for (Event e : kerberosOf(a, request.src().address())) {
             if (e.frame() <= request.frame()) {
                 continue;
             }
@@ -205,14 +255,18 @@ public final class Flows {
 
     /** Index of the attempt whose steps cite {@code frame}, or -1. */
     public static int attemptOf(Analysis a, long frame) {
-        for (AuthAttempt at : a.attempts()) {
-            for (var s : at.steps()) {
-                if (s.frames().contains(frame)) {
-                    return at.index();
+        Map<Long, Integer> byFrame = a.index("attempts.byFrame", () -> {
+            Map<Long, Integer> m = new HashMap<>();
+            for (AuthAttempt at : a.attempts()) {
+                for (var st : at.steps()) {
+                    for (Long f : st.frames()) {
+                        m.putIfAbsent(f, at.index());
+                    }
                 }
             }
-        }
-        return -1;
+            return m;
+        });
+        return byFrame.getOrDefault(frame, -1);
     }
 
     /**
@@ -271,4 +325,29 @@ public final class Flows {
         }
     }
 
+
+    /**
+     * Steps 5 and 6 of any service's attempt when the client asked the KDC: the TGS-REQ, and the TGS-REP (the user
+     * is taken from it) or the KRB-ERROR that refused the ticket, or no answer.
+     */
+    public static void ticketSteps(AuthAttempt at, Event tgsReq, Event reply) {
+        at.events().add(tgsReq);
+        at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.OK, List.of(tgsReq.frame()), "TGS-REQ for "
+                + tgsReq.string("sname") + " (realm " + tgsReq.string("realm") + ")"));
+        if (reply == null) {
+            at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "the KDC did not answer"));
+        } else if ("KRB-ERROR".equals(reply.string("msgType"))) {
+            at.events().add(reply);
+            at.steps().add(new StepResult(Step.TICKET, StepStatus.FAILED, List.of(reply.frame()),
+                    "KRB-ERROR " + reply.integer("errorCode", -1) + " " + reply.string("errorName")));
+        } else {
+            at.events().add(reply);
+            if (reply.string("cname") != null) {
+                at.setUser(reply.string("cname") + "@" + reply.string("realm"));
+            }
+            at.steps().add(new StepResult(Step.TICKET, StepStatus.OK, List.of(reply.frame()), "service ticket issued"
+                    + (reply.fields().get("ticket") instanceof java.util.Map<?, ?> t && t.get("etype") != null
+                            ? " (etype " + t.get("etype") + ")" : "")));
+        }
+    }
 }

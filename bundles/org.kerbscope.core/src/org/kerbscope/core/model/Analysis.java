@@ -19,6 +19,8 @@ public final class Analysis {
     private final List<EvidenceItem> evidence = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final List<TcpEvent> tcpEvents = new ArrayList<>();
+    private final Map<String, Object> indexes = new java.util.concurrent.ConcurrentHashMap<>();
+    private int indexedAttempts = -1;
 
     /** The capture read, or null when only evidence was given. */
     public CaptureInfo capture() { return capture; }
@@ -47,4 +49,28 @@ public final class Analysis {
     }
 
     public List<Diagnostic> diagnostics() { return diagnostics; }
+
+    /**
+     * A lookup structure built once from this analysis' events (by the flow helpers and checks, so that diagnosis
+     * stays linear in the number of events). Indexes that depend on the attempts are rebuilt when the attempts
+     * change; events must not be added after the first index is asked for.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T index(String key, java.util.function.Supplier<T> build) {
+        if (indexedAttempts != attempts.size()) {
+            indexes.keySet().removeIf(k -> k.startsWith("attempts."));
+            indexedAttempts = attempts.size();
+        }
+        Object v = indexes.get(key);
+        if (v == null) {
+            v = build.get();
+            indexes.put(key, v);
+        }
+        return (T) v;
+    }
+
+    /** Drops every index (after events or evidence were added). */
+    public void clearIndexes() {
+        indexes.clear();
+    }
 }

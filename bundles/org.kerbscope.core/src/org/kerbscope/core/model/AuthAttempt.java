@@ -29,7 +29,7 @@ public final class AuthAttempt {
     public int index() { return index; }
     public String client() { return client; }
     public Endpoint server() { return server; }
-    /** The service profile id ({@code http}, {@code cifs}, …). */
+    /** The service profile id ({@code http}, or a plug-in's). */
     public String service() { return service; }
     /** The name the client used for the server (Host header, DNS name), or null. */
     public String host() { return host; }

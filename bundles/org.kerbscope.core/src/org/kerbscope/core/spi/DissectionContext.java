@@ -29,7 +29,7 @@ public interface DissectionContext {
 
     /**
      * Names the protocol that carries what this PDU hands on through {@link #call} (the {@code carrier} of the
-     * nested events). By default it is this dissector's id; a dissector that reads two protocols (SMB1 and SMB2
+     * nested events). By default it is this dissector's id; a dissector that reads two protocol versions (an old and a new dialect
      * on the same port) says which one this PDU is.
      */
     default void setCarrier(String carrier) {

@@ -6,7 +6,7 @@ import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 
 /**
- * A service that authenticates with Kerberos/Negotiate (HTTP, CIFS, LDAP, …): how its events map to the
+ * A service that authenticates with Kerberos/Negotiate (web sites, file servers, directories): how its events map to the
  * generic steps. Contributed through {@code org.kerbscope.core.services} with its SPN class and ports.
  */
 public interface ServiceProfile {

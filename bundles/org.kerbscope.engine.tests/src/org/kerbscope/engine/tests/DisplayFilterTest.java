@@ -38,6 +38,7 @@ class DisplayFilterTest {
         assertTrue(m("kerberos.errorCode == 7", krbError));
         assertFalse(m("kerberos.errorCode == 6", krbError));
         assertTrue(m("kerberos.errorCode eq 0x7", krbError));
+        assertTrue(m("kerberos.error_code == 7", krbError), "Wireshark-style names reach the same field");
         assertTrue(m("kerberos.sname contains \"iisserver\"", krbError));
         assertTrue(m("http.status >= 400 and http.wwwAuthenticate == negotiate", http401));
         assertTrue(m("http.authorization.token == ntlm", httpReq));

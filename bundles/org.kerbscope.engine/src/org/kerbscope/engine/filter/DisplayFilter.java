@@ -300,11 +300,13 @@ public final class DisplayFilter {
         return out;
     }
 
+    /** A field by its JSON name, case-insensitively, and also by a Wireshark-style name (error_code → errorCode). */
     private static Object get(Map<?, ?> m, String key) {
         Object v = m.get(key);
         if (v == null) {
+            String loose = key.replace("_", "").toLowerCase(Locale.ROOT);
             for (Map.Entry<?, ?> en : m.entrySet()) {
-                if (String.valueOf(en.getKey()).equalsIgnoreCase(key)) {
+                if (String.valueOf(en.getKey()).replace("_", "").toLowerCase(Locale.ROOT).equals(loose)) {
                     return en.getValue();
                 }
             }

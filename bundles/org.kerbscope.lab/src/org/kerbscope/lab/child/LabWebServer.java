@@ -106,7 +106,21 @@ public final class LabWebServer {
         server.start();
         log.println("LISTENING " + server.getAddress().getPort());
         log.flush();
-        // The lab ends this process when the scenario is over; until then the server threads keep it alive.
+        // The lab ends this process when the scenario is over. Should the lab's own JVM end first (a test killed, a
+        // crash), standard input reaches its end: the server must not outlive it.
+        Thread orphan = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    // the lab writes nothing; only the end of the stream matters
+                }
+            } catch (IOException e) {
+                // a broken pipe means the same as its end
+            }
+            server.stop(0);
+            System.exit(0);
+        }, "parent-watch");
+        orphan.setDaemon(true);
+        orphan.start();
     }
 
     private void handle(HttpExchange ex) throws IOException {

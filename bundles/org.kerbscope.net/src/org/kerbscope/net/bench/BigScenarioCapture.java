@@ -27,8 +27,11 @@ import org.kerbscope.core.model.Frame;
  * TLS sessions on 443 (bulk and interactive), SMB2 file copies and metadata operations on 445 (no session
  * set-up), and DNS noise.
  * <pre>
- *   BigScenarioCapture OUT.pcap SIZE [--seed N] [--samples DIR] [--auth-share F] [--dns-share F]
+ *   BigScenarioCapture OUT.pcap SIZE [--seed N] [--samples DIR] [--auth-share F] [--dns-share F] [--first-client N]
  * </pre>
+ * Defaults: seed 1, the lab's samples (bundles/org.kerbscope.lab/samples above the working directory), 3% of the
+ * bytes in replays, 1% DNS noise, replay clients numbered from 0. Give captures meant to be concatenated different
+ * {@code --first-client} values so that their replays do not share client addresses.
  * SIZE is in bytes with an optional k/m/g suffix (binary units); the file ends within one session of it.
  * The output is a little-endian pcap with nanosecond timestamps (link type Ethernet), frames in time order,
  * valid IPv4 and TCP/UDP checksums. The same arguments always give the same bytes (the seed drives every choice).
@@ -48,6 +51,7 @@ public final class BigScenarioCapture {
     private final SplittableRandom rnd;
     private final byte[] noise = new byte[1 << 20];
     private final List<Sample> samples = new ArrayList<>();
+    private int firstClient;
     private long windowStart;
     private long windowEnd;
 
@@ -94,12 +98,14 @@ public final class BigScenarioCapture {
         long seed = 1;
         Path samplesDir = null;
         double authShare = 0.03, dnsShare = 0.01;
+        int firstClient = 0;
         for (int i = 2; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--samples" -> samplesDir = Path.of(args[i + 1]);
                 case "--auth-share" -> authShare = Double.parseDouble(args[i + 1]);
                 case "--dns-share" -> dnsShare = Double.parseDouble(args[i + 1]);
+                case "--first-client" -> firstClient = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -107,12 +113,26 @@ public final class BigScenarioCapture {
             samplesDir = findSamples();
         }
         BigScenarioCapture g = new BigScenarioCapture(seed);
+        g.firstClient = firstClient;
         g.loadSamples(samplesDir);
         long t0 = System.nanoTime();
         g.write(outPath, size, authShare, dnsShare);
         System.out.printf("wrote %d frames, %d bytes to %s in %.1f s: %d scenario replays (%d frames), sessions %s%n",
                 g.frames, g.written, outPath, (System.nanoTime() - t0) / 1e9, g.replays, g.authFrames,
                 java.util.Arrays.toString(g.kindCount));
+    }
+
+    /**
+     * Writes a capture from the given samples (for tests: a few MiB from one scenario).
+     *
+     * @return the number of frames written
+     */
+    public static long generate(List<Path> samples, Path out, long size, long seed, int firstClient) throws IOException {
+        BigScenarioCapture g = new BigScenarioCapture(seed);
+        g.firstClient = firstClient;
+        g.loadSamples(samples);
+        g.write(out, size, 0.03, 0.01);
+        return g.frames;
     }
 
     static long parseSize(String s) {
@@ -211,7 +231,10 @@ public final class BigScenarioCapture {
         List<Plan> plans = new ArrayList<>();
         long span = windowEnd - windowStart;
         for (Kind k : Kind.values()) {
-            long n = Math.max(k == Kind.REPLAY ? samples.size() : 1, Math.round(size * share[k.ordinal()] / typicalBytes(k)));
+            long n = Math.round(size * share[k.ordinal()] / typicalBytes(k));
+            if (k == Kind.REPLAY) {
+                n = Math.max(samples.size(), n);
+            }
             for (long i = 0; i < n; i++) {
                 long start;
                 if (k == Kind.REPLAY) {
@@ -242,7 +265,7 @@ public final class BigScenarioCapture {
             while (next < plans.size() || !active.isEmpty()) {
                 if (next < plans.size() && (active.isEmpty() || plans.get(next).start <= active.peek().time)) {
                     Plan p = plans.get(next++);
-                    Session s = session(p, p.kind == Kind.REPLAY ? replayNo++ : 0);
+                    Session s = session(p, p.kind == Kind.REPLAY ? firstClient + replayNo++ : 0);
                     s.id = ids++;
                     kindCount[p.kind.ordinal()]++;
                     if (s.refill()) {

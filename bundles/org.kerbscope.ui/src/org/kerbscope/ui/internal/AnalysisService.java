@@ -51,6 +51,15 @@ public final class AnalysisService {
         return INSTANCE;
     }
 
+    private AnalysisService() {
+        // a plug-in installed into (or removed from) the running workbench changes what the analysis can read
+        Registries.platform().addChangeListener(() -> {
+            if (capture != null || !evidence.isEmpty()) {
+                run();
+            }
+        });
+    }
+
     public Analysis analysis() {
         return analysis;
     }

@@ -5,8 +5,12 @@ import org.eclipse.ui.part.ViewPart;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.ui.internal.AnalysisService;
 
-/** A view that shows the current analysis and follows it when a new one is ready. */
-abstract class AnalysisViewPart extends ViewPart implements AnalysisService.Listener {
+/**
+ * A view that shows the current analysis and follows it when a new one is ready: the base for views that plug-ins
+ * contribute to the Kerbscope category. Implement {@link #create(Composite)} and {@link #analysisChanged(Analysis)}
+ * (called on the UI thread; the analysis may be null).
+ */
+public abstract class AnalysisViewPart extends ViewPart implements AnalysisService.Listener {
 
     @Override
     public final void createPartControl(Composite parent) {
@@ -18,7 +22,12 @@ abstract class AnalysisViewPart extends ViewPart implements AnalysisService.List
         }
     }
 
-    abstract void create(Composite parent);
+    protected abstract void create(Composite parent);
+
+    /** The analysis shown now, or null. */
+    protected Analysis currentAnalysis() {
+        return AnalysisService.get().analysis();
+    }
 
     @Override
     public void dispose() {

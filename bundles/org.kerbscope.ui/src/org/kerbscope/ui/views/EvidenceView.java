@@ -17,7 +17,7 @@ public final class EvidenceView extends AnalysisViewPart {
     private TableViewer viewer;
 
     @Override
-    void create(Composite parent) {
+    protected void create(Composite parent) {
         viewer = new TableViewer(parent, SWT.FULL_SELECTION | SWT.V_SCROLL | SWT.H_SCROLL);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);

@@ -31,7 +31,7 @@ public final class FindingsView extends AnalysisViewPart {
     private Text detail;
 
     @Override
-    void create(Composite parent) {
+    protected void create(Composite parent) {
         SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
         viewer = new TableViewer(sash, SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL);
         viewer.getTable().setHeaderVisible(true);

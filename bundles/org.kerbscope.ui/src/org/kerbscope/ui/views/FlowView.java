@@ -33,7 +33,7 @@ public final class FlowView extends AnalysisViewPart {
     private List<FlowDiagram.Arrow> arrows = List.of();
 
     @Override
-    void create(Composite parent) {
+    protected void create(Composite parent) {
         Composite c = new Composite(parent, SWT.NONE);
         c.setLayout(new GridLayout(2, false));
         attempts = new Combo(c, SWT.READ_ONLY);

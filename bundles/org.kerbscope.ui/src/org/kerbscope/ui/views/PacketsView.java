@@ -50,7 +50,7 @@ public final class PacketsView extends AnalysisViewPart implements AnalysisServi
     private long firstTime;
 
     @Override
-    void create(Composite parent) {
+    protected void create(Composite parent) {
         parent.setLayout(new org.eclipse.swt.layout.GridLayout(1, false));
         filter = new org.eclipse.swt.widgets.Text(parent, SWT.BORDER | SWT.SEARCH | SWT.ICON_CANCEL);
         filter.setMessage("Display filter, e.g. kerberos.errorCode == 7 or http.status == 401 (Enter applies)");

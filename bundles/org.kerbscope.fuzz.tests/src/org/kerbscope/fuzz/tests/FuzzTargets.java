@@ -1,0 +1,455 @@
+package org.kerbscope.fuzz.tests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Diagnostic;
+import org.kerbscope.core.model.Endpoint;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.EvidenceFile;
+import org.kerbscope.core.model.EvidenceItem;
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.model.Frame;
+import org.kerbscope.core.registry.DissectorContribution;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.core.spi.Dissector;
+import org.kerbscope.core.spi.EvidenceImporter;
+import org.kerbscope.core.spi.Pdu;
+import org.kerbscope.core.spi.StreamFramer;
+import org.kerbscope.dissect.kerberos.internal.KeyRing;
+import org.kerbscope.engine.DissectorTables;
+import org.kerbscope.engine.Engine;
+import org.kerbscope.engine.filter.DisplayFilter;
+import org.kerbscope.evidence.windows.AuditpolImporter;
+import org.kerbscope.evidence.windows.DnsImporter;
+import org.kerbscope.evidence.windows.KlistImporter;
+import org.kerbscope.evidence.windows.PortTestImporter;
+import org.kerbscope.evidence.windows.SecurityEventLogImporter;
+import org.kerbscope.evidence.windows.SetspnImporter;
+import org.kerbscope.evidence.windows.WebRequestImporter;
+import org.kerbscope.net.NetworkDecoder;
+
+/**
+ * Every fuzz target, as a plain method over bytes so that Jazzer ({@link KerbscopeFuzzTest}), the agent-free
+ * replay ({@link SeedReplayTest}) and the campaign script call the same code. A target returns normally for any
+ * input the component handles (including its declared "malformed" answers: an {@link IOException} from a reader
+ * that says "not a capture", a {@link DisplayFilter.FilterException}); anything else it throws is a finding.
+ */
+public final class FuzzTargets {
+    /** The targets, named as the {@link KerbscopeFuzzTest} methods and their regression input folders. */
+    public static final List<String> NAMES = List.of("pcap", "pcapng", "netmon", "network", "kerberos", "spnego",
+            "ntlmssp", "http", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
+            "displayFilter");
+
+    /** The dissector id behind each dissector target. */
+    static final Map<String, String> DISSECTORS = Map.of("kerberos", "kerberos", "spnego", "spnego", "ntlmssp",
+            "ntlmssp", "http", "http", "dns", "dns", "smb2", "smb2", "ldap", "ldap");
+
+    private static final Endpoint CLIENT = new Endpoint("192.168.2.101", 50000);
+    private static final Map<String, Integer> PORTS = Map.of("kerberos", 88, "dns", 53, "http", 80, "smb2", 445,
+            "ldap", 389, "spnego", 80, "ntlmssp", 80);
+
+    private static volatile DissectorTables tables;
+    private static volatile AnalysisOptions options;
+    private static Path scratchDir;
+
+    private FuzzTargets() {
+    }
+
+    /** Runs target {@code name} on {@code data} under the time and allocation contract. */
+    public static void run(String name, byte[] data) {
+        Bounded.run(name, data.length, () -> {
+            runUnbounded(name, data);
+            return null;
+        });
+    }
+
+    /** The target itself, without the contract's watchdog (Jazzer's fuzzing mode has its own). */
+    public static void runUnbounded(String name, byte[] data) throws IOException {
+        switch (name) {
+            case "pcap", "pcapng", "netmon" -> capture(data);
+            case "network" -> network(data);
+            case "keytab" -> keytab(data);
+            case "klist" -> importer(new KlistImporter(), "klist.txt", data);
+            case "eventXml" -> importer(new SecurityEventLogImporter(), "security.xml", data);
+            case "evtx" -> importer(new SecurityEventLogImporter(), "security.evtx", evtx(data));
+            case "evidenceText" -> {
+                for (EvidenceImporter i : List.of(new DnsImporter(), new PortTestImporter(), new SetspnImporter(),
+                        new WebRequestImporter(), new AuditpolImporter())) {
+                    importer(i, "output.txt", data);
+                }
+            }
+            case "displayFilter" -> displayFilter(data);
+            default -> {
+                String id = DISSECTORS.get(name);
+                if (id == null) {
+                    throw new IllegalArgumentException("no fuzz target " + name);
+                }
+                dissector(id, data);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ set-up
+
+    static DissectorTables tables() {
+        if (tables == null) {
+            // Outside OSGi the contributions are loaded through the context class loader, which a test runner's
+            // worker thread may not have: load every dissector once, here, with this bundle's loader.
+            Thread t = Thread.currentThread();
+            ClassLoader old = t.getContextClassLoader();
+            t.setContextClassLoader(FuzzTargets.class.getClassLoader());
+            try {
+                Registries.platform().dissectors().forEach(DissectorContribution::get);
+                tables = new DissectorTables(Registries.platform().dissectors(), Map.of());
+            } finally {
+                t.setContextClassLoader(old);
+            }
+        }
+        return tables;
+    }
+
+    /** The lab keytab, so that the Kerberos dissector also decrypts what the fuzzer makes of tickets. */
+    static AnalysisOptions options() {
+        if (options == null) {
+            options = AnalysisOptions.defaults().withKeytabs(List.of(Repo.sample("success-udp.keytab")));
+        }
+        return options;
+    }
+
+    /**
+     * A scratch file holding {@code data}: one folder per JVM, one file per name (each input runs on a watchdog
+     * thread of its own, so a per-thread folder would leave one folder per input behind).
+     */
+    static synchronized Path scratch(String name, byte[] data) throws IOException {
+        if (scratchDir == null) {
+            scratchDir = Files.createTempDirectory("kerbscope-fuzz");
+            scratchDir.toFile().deleteOnExit();
+        }
+        Path f = scratchDir.resolve(name);
+        if (!Files.exists(f)) {
+            f.toFile().deleteOnExit();
+        }
+        Files.write(f, data);
+        return f;
+    }
+
+    // ------------------------------------------------------------------------------------------------ captures
+
+    /** The capture readers: every frame, the index, a random access; "not a capture" is the declared answer. */
+    static void capture(byte[] data) throws IOException {
+        Path f = scratch("capture.bin", data);
+        CaptureFile file;
+        try {
+            file = CaptureFile.open(f);
+        } catch (IOException notACapture) {
+            return;
+        }
+        try (file; CaptureReader r = file.reader()) {
+            long frames = 0;
+            for (Frame fr = r.next(); fr != null; fr = r.next()) {
+                frames++;
+                touch(fr.data());
+                if (frames > data.length) {
+                    throw new AssertionError("the reader returned more frames (" + frames + ") than the file has bytes");
+                }
+            }
+            checkDiagnostics(r.diagnostics());
+            long indexed = file.index().size();
+            if (indexed != frames) {
+                throw new AssertionError("the index holds " + indexed + " frames, a pass read " + frames);
+            }
+            if (indexed > 0) {
+                touch(file.frame(indexed).data());
+                file.info();
+            }
+        }
+    }
+
+    private static long touch(ByteBuffer b) {
+        long sum = 0;
+        for (int i = 0; i < b.limit(); i += 64) {
+            sum += b.get(i);
+        }
+        return sum;
+    }
+
+    private static void checkDiagnostics(List<Diagnostic> ds) {
+        for (Diagnostic d : ds) {
+            if (d.message() == null || d.message().isBlank()) {
+                throw new AssertionError("a diagnostic without a message: " + d);
+            }
+        }
+    }
+
+    /**
+     * Link, IP, UDP/TCP decoding, reassembly and the engine's dispatch. Input: one byte choosing the link type,
+     * then frames, each preceded by its 16-bit length.
+     */
+    static void network(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        int link = switch (data[0] & 7) {
+            case 1 -> 101; // raw IP
+            case 2 -> 113; // Linux cooked
+            case 3 -> 0; // BSD loopback
+            case 4 -> 276; // Linux cooked v2
+            default -> 1; // Ethernet
+        };
+        Analysis a = new Analysis();
+        Engine engine = new Engine(tables(), options(), a);
+        NetworkDecoder net = new NetworkDecoder(engine);
+        for (Frame f : frames(data, link)) {
+            net.decode(f);
+        }
+        net.finish();
+        checkDiagnostics(net.diagnostics());
+        for (Diagnostic d : a.diagnostics()) {
+            // the engine catches what escapes a dissector and says so: for a fuzzer that is a crash
+            if (d.message().contains("dissector failed")) {
+                throw new AssertionError(d.protocol() + ": " + d.message());
+            }
+        }
+    }
+
+    /** Splits a network target input into frames. */
+    static List<Frame> frames(byte[] data, int link) {
+        List<Frame> out = new ArrayList<>();
+        int pos = 1;
+        long n = 0;
+        while (pos + 2 <= data.length) {
+            int len = Math.min(((data[pos] & 0xff) << 8) | (data[pos + 1] & 0xff), data.length - pos - 2);
+            ByteBuffer b = ByteBuffer.wrap(data, pos + 2, len).slice().asReadOnlyBuffer();
+            n++;
+            out.add(new Frame(n, 1_700_000_000_000_000_000L + n * 1_000_000L, link, len, b));
+            pos += 2 + len;
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #frames}: how seeds are written. */
+    static byte[] encodeFrames(int linkSelector, List<byte[]> frames) {
+        int size = 1;
+        for (byte[] f : frames) {
+            size += 2 + Math.min(f.length, 0xffff);
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.put((byte) linkSelector);
+        for (byte[] f : frames) {
+            int len = Math.min(f.length, 0xffff);
+            b.putShort((short) len).put(f, 0, len);
+        }
+        return b.array();
+    }
+
+    // ------------------------------------------------------------------------------------------------ dissectors
+
+    /**
+     * One dissector: its heuristic, a dissection with a tree and one without (nested tokens go through the real
+     * tables, so SPNEGO reaches Kerberos and NTLMSSP), and its stream framer over the same bytes.
+     */
+    static void dissector(String id, byte[] data) {
+        DissectorContribution c = tables().byId(id);
+        if (c == null || c.get() == null) {
+            throw new AssertionError("dissector " + id + " is not contributed");
+        }
+        Dissector d = c.get();
+        String transport = ("dns".equals(id) || "kerberos".equals(id)) && data.length > 0 && data[0] != 0 ? "udp" : "tcp";
+        Endpoint server = new Endpoint("192.168.2.10", PORTS.getOrDefault(id, 80));
+        Pdu pdu = Pdu.ofFrame(ByteBuffer.wrap(data).asReadOnlyBuffer(), 42);
+        d.accepts(pdu, transport);
+        for (boolean withTree : new boolean[] {true, false}) {
+            FieldNode root = withTree ? new FieldNode("frame", "Frame 1", null,
+                    new org.kerbscope.core.model.ByteRange(0, data.length + 42)) : null;
+            FuzzContext.Totals totals = new FuzzContext.Totals();
+            FuzzContext ctx = new FuzzContext(tables(), options(), transport, carrier(id), id, root,
+                    new FuzzContext.Conversation(CLIENT, server), 0, totals);
+            d.dissect(pdu, ctx);
+            if (root != null) {
+                checkTree(root, data.length + 42, 0);
+            }
+        }
+        StreamFramer framer = d.newFramer(new FuzzContext.Conversation(CLIENT, server), true);
+        if (framer != null) {
+            frame(framer, data);
+        }
+    }
+
+    /** The spnego and ntlmssp targets see what HTTP hands them; the others sit on the transport. */
+    private static String carrier(String id) {
+        return "spnego".equals(id) || "ntlmssp".equals(id) ? "http" : null;
+    }
+
+    /** A tree is bounded in depth, and no node points before the start of its bytes. */
+    private static void checkTree(FieldNode n, int frameLength, int depth) {
+        if (depth > 200) {
+            throw new AssertionError("dissection tree deeper than 200 levels");
+        }
+        if (n.range() != null && (n.range().offset() < 0 || n.range().length() < 0)) {
+            throw new AssertionError("node " + n.name() + " has the range " + n.range());
+        }
+        for (FieldNode child : n.children()) {
+            checkTree(child, frameLength, depth + 1);
+        }
+    }
+
+    /** Asks the framer to cut the bytes the way the engine would, and insists that it makes progress. */
+    private static void frame(StreamFramer framer, byte[] data) {
+        int pos = 0;
+        for (int rounds = 0; pos < data.length; rounds++) {
+            if (rounds > data.length + 1) {
+                throw new AssertionError("the framer made no progress at offset " + pos);
+            }
+            long r = framer.next(ByteBuffer.wrap(data, pos, data.length - pos).slice().asReadOnlyBuffer());
+            if (r == StreamFramer.NEED_MORE || r == StreamFramer.REJECT) {
+                return;
+            }
+            long step = r > 0 ? r : -r;
+            if (r > 0 && step > data.length - pos) {
+                return; // a PDU longer than what arrived: the engine waits for more
+            }
+            pos += (int) Math.min(step, data.length - pos);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ keytab
+
+    /** Keytab loading (Kerby's parser behind the key ring) and decryption with every key it yields. */
+    static void keytab(byte[] data) throws IOException {
+        Path f = scratch("fuzz.keytab", data);
+        KeyRing ring = KeyRing.load(List.of(f));
+        byte[] cipher = java.util.Arrays.copyOfRange(data, Math.min(data.length, 2), Math.min(data.length, 600));
+        int tried = 0;
+        for (KeyRing.Key k : ring.keytabKeys()) {
+            if (k.toString().contains(java.util.HexFormat.of().formatHex(k.value())) && k.value().length > 0) {
+                throw new AssertionError("a key's text shows its bytes");
+            }
+            if (tried++ < 4) {
+                for (int usage : new int[] {1, 2, 7, 11}) {
+                    KeyRing.decrypt(k, usage, cipher);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ evidence
+
+    static void importer(EvidenceImporter imp, String fileName, byte[] data) throws IOException {
+        Path f = scratch(fileName, data);
+        imp.recognise(fileName, java.util.Arrays.copyOf(data, Math.min(data.length, 4096)));
+        List<Diagnostic> diags = new ArrayList<>();
+        int[] items = new int[1];
+        try {
+            imp.read(f, new EvidenceImporter.Sink() {
+                @Override
+                public void item(EvidenceItem item) {
+                    items[0]++;
+                }
+
+                @Override
+                public void diagnostic(Diagnostic d) {
+                    diags.add(d);
+                }
+
+                @Override
+                public void file(EvidenceFile file) {
+                    checkDiagnostics(file.diagnostics());
+                }
+            });
+        } catch (IOException declared) {
+            return; // "throws only when the file cannot be read at all"
+        }
+        checkDiagnostics(diags);
+        if (items[0] > data.length + 1) {
+            throw new AssertionError(items[0] + " evidence items from " + data.length + " bytes");
+        }
+    }
+
+    /**
+     * An .evtx file around the fuzz bytes: a valid file header and chunk (checksums right) whose one record holds
+     * the input as its Binary XML, so that mutations reach the Binary XML reader instead of dying at a checksum.
+     */
+    public static byte[] evtx(byte[] binXml) {
+        int chunkHeader = 512;
+        int body = Math.min(binXml.length, 0x10000 - chunkHeader - 28);
+        int recSize = 28 + body;
+        ByteBuffer file = ByteBuffer.allocate(4096 + 0x10000).order(ByteOrder.LITTLE_ENDIAN);
+        file.put("ElfFile\0".getBytes(StandardCharsets.US_ASCII));
+        file.putLong(16, 1); // last chunk number + 1 … enough for the reader
+        file.putInt(32, 128); // header size
+        file.putShort(36, (short) 1).putShort(38, (short) 3); // minor, major version
+        file.putShort(40, (short) 4096); // header block size
+        file.putShort(42, (short) 1); // chunk count
+        CRC32 crc = new CRC32();
+        crc.update(file.array(), 0, 120);
+        file.putInt(124, (int) crc.getValue());
+        int c = 4096;
+        file.put(c, "ElfChnk\0".getBytes(StandardCharsets.US_ASCII));
+        file.putLong(c + 8, 1).putLong(c + 16, 1).putLong(c + 24, 1).putLong(c + 32, 1);
+        file.putInt(c + 40, 128).putInt(c + 44, chunkHeader); // header size, last record offset
+        file.putInt(c + 48, chunkHeader + recSize); // free space offset
+        int r = c + chunkHeader;
+        file.putInt(r, 0x00002a2a).putInt(r + 4, recSize).putLong(r + 8, 1).putLong(r + 16, 133_000_000_000_000_000L);
+        file.put(r + 24, binXml, 0, body);
+        file.putInt(r + recSize - 4, recSize);
+        crc.reset();
+        crc.update(file.array(), c + chunkHeader, recSize);
+        file.putInt(c + 52, (int) crc.getValue());
+        crc.reset();
+        crc.update(file.array(), c, 120);
+        crc.update(file.array(), c + 128, chunkHeader - 128);
+        file.putInt(c + 124, (int) crc.getValue());
+        return file.array();
+    }
+
+    // ------------------------------------------------------------------------------------------------ filter
+
+    private static final List<Event> EVENTS = List.of(
+            event("kerberos", Map.of("msgType", "KRB-ERROR", "errorCode", 7, "sname", "HTTP/iisserver.contoso.com")),
+            event("http", Map.of("kind", "response", "status", 401, "wwwAuthenticate", List.of("Negotiate", "NTLM"))),
+            event("dns", Map.of("name", "iisserver.contoso.com", "rcode", 0, "answers", List.of(Map.of("type", "A")))));
+
+    private static Event event(String proto, Map<String, Object> f) {
+        return new Event(proto, 1, 0, CLIENT, new Endpoint("192.168.2.10", 88), new LinkedHashMap<>(f));
+    }
+
+    /** The display filter: a wrong filter is a {@link DisplayFilter.FilterException}, nothing else. */
+    static void displayFilter(byte[] data) {
+        String text = new String(data, StandardCharsets.UTF_8);
+        DisplayFilter.fieldNames(EVENTS);
+        try {
+            DisplayFilter f = DisplayFilter.parse(text);
+            f.matches(EVENTS);
+            f.matches(List.of());
+            String.valueOf(f);
+        } catch (DisplayFilter.FilterException wrongFilter) {
+            if (wrongFilter.getMessage() == null) {
+                throw new AssertionError("a wrong filter without a message");
+            }
+        }
+    }
+
+    /** For the seed writers: reads a file or fails the test. */
+    static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

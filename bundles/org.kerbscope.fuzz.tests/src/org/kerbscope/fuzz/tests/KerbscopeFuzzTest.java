@@ -1,0 +1,141 @@
+package org.kerbscope.fuzz.tests;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URL;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * The coverage-guided fuzz targets (Jazzer). Without {@code JAZZER_FUZZ} each method replays its regression inputs,
+ * {@code KerbscopeFuzzTestInputs/<method>/} beside this class: the seeds {@link SeedWriter} cut from the lab captures
+ * and every crash input a campaign ever found. With {@code JAZZER_FUZZ=1} (see {@code releng/fuzz-campaign}) Jazzer
+ * mutates them, guided by coverage, for {@code jazzer.max_duration}. {@link SeedReplayTest} runs the same targets
+ * over the same folders without Jazzer's agent, for the OSGi build.
+ */
+class KerbscopeFuzzTest {
+    /** A campaign sets its own duration; in regression mode this is unused. */
+    private static final String MAX = "2m";
+
+    /**
+     * Jazzer reads the regression inputs through a file or jar URL; inside OSGi the bundle's URLs are neither, and
+     * {@link SeedReplayTest} replays the same folders there. In regression mode Jazzer's hooks (its sanitizers for
+     * injection bugs) are switched off: they need an agent that self-attaches only when the Jazzer jar is on the
+     * system class path (not under the JUnit console's {@code -jar} launch nor in OSGi), and the contract these
+     * targets check (exceptions, time, allocation) needs no hook. A campaign ({@code JAZZER_FUZZ=1}) keeps them.
+     */
+    @BeforeAll
+    static void regressionModeWithoutAgent() {
+        URL inputs = KerbscopeFuzzTest.class.getResource("KerbscopeFuzzTestInputs");
+        assumeTrue(inputs != null && ("file".equals(inputs.getProtocol()) || "jar".equals(inputs.getProtocol())),
+                "Jazzer cannot list the regression inputs at " + inputs + "; SeedReplayTest replays them");
+        String fuzz = System.getenv("JAZZER_FUZZ");
+        if (fuzz == null || fuzz.isEmpty()) {
+            System.setProperty("jazzer.hooks", "false");
+        }
+    }
+
+    /** The libpcap reader. */
+    @FuzzTest(maxDuration = MAX)
+    void pcap(byte[] data) {
+        FuzzTargets.run("pcap", data);
+    }
+
+    /** The pcapng reader. */
+    @FuzzTest(maxDuration = MAX)
+    void pcapng(byte[] data) {
+        FuzzTargets.run("pcapng", data);
+    }
+
+    /** The Network Monitor reader. */
+    @FuzzTest(maxDuration = MAX)
+    void netmon(byte[] data) {
+        FuzzTargets.run("netmon", data);
+    }
+
+    /** Link/IP/TCP/UDP decoding, reassembly and the engine's dispatch. */
+    @FuzzTest(maxDuration = MAX)
+    void network(byte[] data) {
+        FuzzTargets.run("network", data);
+    }
+
+    /** The Kerberos dissector (with the lab keytab: decryption too). */
+    @FuzzTest(maxDuration = MAX)
+    void kerberos(byte[] data) {
+        FuzzTargets.run("kerberos", data);
+    }
+
+    /** The SPNEGO/GSS dissector. */
+    @FuzzTest(maxDuration = MAX)
+    void spnego(byte[] data) {
+        FuzzTargets.run("spnego", data);
+    }
+
+    /** The NTLMSSP dissector. */
+    @FuzzTest(maxDuration = MAX)
+    void ntlmssp(byte[] data) {
+        FuzzTargets.run("ntlmssp", data);
+    }
+
+    /** The HTTP dissector and framer. */
+    @FuzzTest(maxDuration = MAX)
+    void http(byte[] data) {
+        FuzzTargets.run("http", data);
+    }
+
+    /** The DNS dissector. */
+    @FuzzTest(maxDuration = MAX)
+    void dns(byte[] data) {
+        FuzzTargets.run("dns", data);
+    }
+
+    /** The SMB2/SMB dissector. */
+    @FuzzTest(maxDuration = MAX)
+    void smb2(byte[] data) {
+        FuzzTargets.run("smb2", data);
+    }
+
+    /** The LDAP dissector. */
+    @FuzzTest(maxDuration = MAX)
+    void ldap(byte[] data) {
+        FuzzTargets.run("ldap", data);
+    }
+
+    /** Keytab loading and decryption. */
+    @FuzzTest(maxDuration = MAX)
+    void keytab(byte[] data) {
+        FuzzTargets.run("keytab", data);
+    }
+
+    /** The klist importer. */
+    @FuzzTest(maxDuration = MAX)
+    void klist(byte[] data) {
+        FuzzTargets.run("klist", data);
+    }
+
+    /** The event XML importer. */
+    @FuzzTest(maxDuration = MAX)
+    void eventXml(byte[] data) {
+        FuzzTargets.run("eventXml", data);
+    }
+
+    /** The EVTX reader (Binary XML in a valid chunk). */
+    @FuzzTest(maxDuration = MAX)
+    void evtx(byte[] data) {
+        FuzzTargets.run("evtx", data);
+    }
+
+    /** The other command-output importers. */
+    @FuzzTest(maxDuration = MAX)
+    void evidenceText(byte[] data) {
+        FuzzTargets.run("evidenceText", data);
+    }
+
+    /** The display filter parser. */
+    @FuzzTest(maxDuration = MAX)
+    void displayFilter(byte[] data) {
+        FuzzTargets.run("displayFilter", data);
+    }
+}

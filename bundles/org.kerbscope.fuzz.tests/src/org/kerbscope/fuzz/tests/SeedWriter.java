@@ -1,0 +1,445 @@
+package org.kerbscope.fuzz.tests;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.core.model.Frame;
+import org.kerbscope.core.spi.StreamFramer;
+import org.kerbscope.net.FlowKey;
+import org.kerbscope.net.NetworkDecoder;
+import org.kerbscope.net.TcpConnection;
+import org.kerbscope.net.TransportHandler;
+
+/**
+ * Writes the fuzz seeds into the regression input folders: the lab captures as pcapng, converted to pcap and
+ * Network Monitor, their frames, the PDUs cut from them by the dissectors' own framers, the GSS tokens of their
+ * HTTP headers, those tokens wrapped in SMB2 SESSION_SETUP and LDAP SASL binds (built from MS-SMB2 2.2.5/2.2.6 and
+ * RFC 4511 4.2), the lab keytabs, the hand-typed command outputs of the evidence tests, event XML and Binary XML
+ * built from the documented schemas, and display filters. Run it again after the lab's captures change:
+ * {@code java … org.kerbscope.fuzz.tests.SeedWriter} from the repository. Seeds are named by content hash, so a
+ * rerun adds only what is new; crash inputs the campaign adds stay.
+ */
+public final class SeedWriter {
+    private static final int PER_TARGET = 40;
+    private final Map<String, Integer> counts = new HashMap<>();
+
+    public static void main(String[] args) throws IOException {
+        new SeedWriter().writeAll();
+    }
+
+    void writeAll() throws IOException {
+        List<Path> captures = Repo.labCaptures();
+        for (Path c : captures) {
+            byte[] bytes = Files.readAllBytes(c);
+            put("pcapng", bytes);
+            List<Frame> frames = frames(c);
+            if (c.getFileName().toString().matches("(success|ntlm-fallback|port-closed).*")) {
+                put("pcap", pcap(frames, false));
+                put("pcap", pcap(frames, true));
+                put("netmon", netmon(frames, 1));
+                put("netmon", netmon(frames, 3));
+            }
+            List<byte[]> raw = new ArrayList<>();
+            for (Frame f : frames) {
+                raw.add(copy(f.data()));
+            }
+            put("network", FuzzTargets.encodeFrames(0, raw));
+            cutPdus(frames);
+        }
+        for (String k : List.of("success-udp.keytab", "stale-keytab.server.keytab", "ntlm-only.keytab")) {
+            put("keytab", Files.readAllBytes(Repo.sample(k)));
+        }
+        Path data = Repo.root().resolve("bundles/org.kerbscope.evidence.windows.tests/data");
+        for (String k : List.of("klist-get.txt", "klist-get-error.txt", "klist-mit.txt")) {
+            put("klist", Files.readAllBytes(data.resolve(k)));
+        }
+        for (String k : List.of("resolve-dnsname.txt", "nslookup.txt", "tnc-failed.txt", "setspn.txt",
+                "invoke-webrequest.txt", "auditpol.txt")) {
+            put("evidenceText", Files.readAllBytes(data.resolve(k)));
+        }
+        for (String xml : eventXml()) {
+            put("eventXml", xml.getBytes(StandardCharsets.UTF_8));
+        }
+        put("evtx", binXmlEvent("4771", "john", "0x18"));
+        put("evtx", binXmlEvent("4768", "jane", "0x6"));
+        for (String f : List.of("kerberos", "kerberos.errorCode == 7", "http.status >= 400 and http.wwwAuthenticate == negotiate",
+                "!(dns) && (http.status == 401 or kerberos)", "kerberos.sname contains \"iisserver\"",
+                "dns.answers.type == A || ntlm", "kerberos.errorCode eq 0x7 and not http")) {
+            put("displayFilter", f.getBytes(StandardCharsets.UTF_8));
+        }
+        System.out.println("seeds written: " + counts);
+    }
+
+    private static List<Frame> frames(Path capture) throws IOException {
+        List<Frame> out = new ArrayList<>();
+        try (CaptureReader r = CaptureFile.openReader(capture)) {
+            for (Frame f : r) {
+                out.add(new Frame(f.number(), f.timeNanos(), f.linkType(), f.originalLength(),
+                        ByteBuffer.wrap(copy(f.data()))));
+            }
+        }
+        return out;
+    }
+
+    static byte[] copy(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+
+    // ---------------------------------------------------------------------------------------- capture formats
+
+    /** libpcap: little-endian microseconds, or big-endian nanoseconds. */
+    static byte[] pcap(List<Frame> frames, boolean bigEndianNanos) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer h = ByteBuffer.allocate(24).order(bigEndianNanos ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        h.putInt(bigEndianNanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                .putInt(262144).putInt(frames.isEmpty() ? 1 : frames.get(0).linkType());
+        out.writeBytes(h.array());
+        for (Frame f : frames) {
+            byte[] d = copy(f.data());
+            ByteBuffer r = ByteBuffer.allocate(16).order(h.order());
+            long sec = f.timeNanos() / 1_000_000_000L;
+            long frac = f.timeNanos() % 1_000_000_000L;
+            r.putInt((int) sec).putInt((int) (bigEndianNanos ? frac : frac / 1000)).putInt(d.length)
+                    .putInt(f.originalLength());
+            out.writeBytes(r.array());
+            out.writeBytes(d);
+        }
+        return out.toByteArray();
+    }
+
+    /** Network Monitor 2.x (minor 1: media-type trailer; 3: trailer with the frame's FILETIME), frame table last. */
+    static byte[] netmon(List<Frame> frames, int minor) {
+        int trailer = minor == 1 ? 2 : 15;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        List<Integer> offsets = new ArrayList<>();
+        long start = frames.isEmpty() ? 0 : frames.get(0).timeNanos();
+        for (Frame f : frames) {
+            byte[] d = copy(f.data());
+            offsets.add(128 + body.size());
+            ByteBuffer r = ByteBuffer.allocate(16 + d.length + trailer).order(ByteOrder.LITTLE_ENDIAN);
+            r.putLong((f.timeNanos() - start) / 1000).putInt(f.originalLength()).putInt(d.length).put(d);
+            r.putShort((short) 1);
+            if (trailer == 15) {
+                r.putLong(f.timeNanos() / 100 + 116_444_736_000_000_000L).put((byte) 0).putInt(0);
+            }
+            body.writeBytes(r.array());
+        }
+        ByteBuffer h = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0x55424D47).put((byte) minor).put((byte) 2).putShort((short) 1);
+        h.putShort((short) 2024).putShort((short) 5).putShort((short) 1).putShort((short) 14).putShort((short) 10)
+                .putShort((short) 0).putShort((short) 0).putShort((short) 0);
+        h.putInt(24, 128 + body.size()).putInt(28, 4 * offsets.size());
+        ByteBuffer table = ByteBuffer.allocate(4 * offsets.size()).order(ByteOrder.LITTLE_ENDIAN);
+        offsets.forEach(table::putInt);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(h.array());
+        out.writeBytes(body.toByteArray());
+        out.writeBytes(table.array());
+        return out.toByteArray();
+    }
+
+    // ---------------------------------------------------------------------------------------- PDUs
+
+    /** UDP payloads and framed TCP PDUs by port, and the GSS tokens inside HTTP headers. */
+    private void cutPdus(List<Frame> frames) {
+        Map<String, ByteArrayOutputStream> streams = new LinkedHashMap<>();
+        NetworkDecoder net = new NetworkDecoder(new TransportHandler() {
+            @Override
+            public void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
+                int port = Math.min(key.srcPort(), key.dstPort());
+                if (port == 53) {
+                    put("dns", copy(payload));
+                } else if (port == 88) {
+                    put("kerberos", copy(payload));
+                }
+            }
+
+            @Override
+            public void tcpControl(Frame frame, TcpConnection connection, FlowKey key, int kind) {
+            }
+
+            @Override
+            public void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int off) {
+                int port = connection.client().dstPort();
+                String k = port + "|" + connection.client().srcPort() + "|" + fromClient;
+                streams.computeIfAbsent(k, x -> new ByteArrayOutputStream()).writeBytes(copy(data));
+            }
+
+            @Override
+            public void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes) {
+            }
+        });
+        for (Frame f : frames) {
+            net.decode(f);
+        }
+        net.finish();
+        for (var e : streams.entrySet()) {
+            int port = Integer.parseInt(e.getKey().substring(0, e.getKey().indexOf('|')));
+            String id = port == 88 ? "kerberos" : port == 80 ? "http" : port == 53 ? "dns" : null;
+            if (id == null) {
+                continue;
+            }
+            byte[] stream = e.getValue().toByteArray();
+            for (byte[] pdu : cut(id, stream)) {
+                put(id, pdu);
+                if ("http".equals(id)) {
+                    tokens(pdu);
+                }
+            }
+        }
+    }
+
+    /** Cuts a stream into PDUs with the dissector's own framer. */
+    private static List<byte[]> cut(String id, byte[] stream) {
+        StreamFramer framer = FuzzTargets.tables().byId(id).get()
+                .newFramer(new FuzzContext.Conversation(null, null), true);
+        List<byte[]> out = new ArrayList<>();
+        int pos = 0;
+        while (framer != null && pos < stream.length) {
+            long r = framer.next(ByteBuffer.wrap(stream, pos, stream.length - pos).slice());
+            if (r == StreamFramer.NEED_MORE || r == StreamFramer.REJECT || r > stream.length - pos) {
+                break;
+            }
+            if (r > 0) {
+                out.add(java.util.Arrays.copyOfRange(stream, pos, pos + (int) r));
+            }
+            pos += (int) Math.abs(r);
+        }
+        if (out.isEmpty()) {
+            out.add(stream);
+        }
+        return out;
+    }
+
+    private static final Pattern AUTH = Pattern.compile("(?i)(?:Authorization|WWW-Authenticate): *(Negotiate|NTLM) +([A-Za-z0-9+/=]+)");
+
+    private void tokens(byte[] http) {
+        Matcher m = AUTH.matcher(new String(http, StandardCharsets.ISO_8859_1));
+        while (m.find()) {
+            byte[] token;
+            try {
+                token = Base64.getDecoder().decode(m.group(2));
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            boolean ntlm = token.length > 7 && new String(token, 0, 7, StandardCharsets.ISO_8859_1).equals("NTLMSSP");
+            put(ntlm ? "ntlmssp" : "spnego", token);
+            put("smb2", smb2SessionSetup(token, true));
+            put("smb2", smb2SessionSetup(token, false));
+            put("ldap", ldapBind(token, true));
+            put("ldap", ldapBind(token, false));
+        }
+    }
+
+    /** MS-SMB2 2.2.1 header + 2.2.5 SESSION_SETUP request or 2.2.6 response, behind a NetBIOS session header. */
+    static byte[] smb2SessionSetup(byte[] token, boolean request) {
+        int fixed = request ? 24 : 8;
+        ByteBuffer b = ByteBuffer.allocate(4 + 64 + fixed + token.length).order(ByteOrder.LITTLE_ENDIAN);
+        int len = 64 + fixed + token.length;
+        b.put((byte) 0).put((byte) (len >> 16)).put((byte) (len >> 8)).put((byte) len);
+        b.put(new byte[] {(byte) 0xFE, 'S', 'M', 'B'}).putShort((short) 64).putShort((short) 1);
+        b.putInt(request ? 0 : 0xC0000016); // STATUS_MORE_PROCESSING_REQUIRED on the response
+        b.putShort((short) 1).putShort((short) 1).putInt(request ? 0 : 1).putInt(0).putLong(2).putInt(0xFEFF).putInt(0)
+                .putLong(request ? 0 : 0x1000000000041L).put(new byte[16]);
+        if (request) {
+            b.putShort((short) 25).put((byte) 0).put((byte) 1).putInt(1).putInt(0).putShort((short) (64 + 24))
+                    .putShort((short) token.length).putLong(0);
+        } else {
+            b.putShort((short) 9).putShort((short) 0).putShort((short) (64 + 8)).putShort((short) token.length);
+        }
+        b.put(token);
+        return b.array();
+    }
+
+    /** RFC 4511 4.2 BindRequest with SASL GSS-SPNEGO credentials, or the BindResponse carrying serverSaslCreds. */
+    static byte[] ldapBind(byte[] token, boolean request) {
+        byte[] op;
+        if (request) {
+            byte[] sasl = tlv(0xA3, cat(tlv(0x04, "GSS-SPNEGO".getBytes(StandardCharsets.US_ASCII)), tlv(0x04, token)));
+            op = tlv(0x60, cat(tlv(0x02, new byte[] {3}), tlv(0x04, new byte[0]), sasl));
+        } else {
+            op = tlv(0x61, cat(tlv(0x0A, new byte[] {14}), tlv(0x04, new byte[0]), tlv(0x04, new byte[0]),
+                    tlv(0x87, token)));
+        }
+        return tlv(0x30, cat(tlv(0x02, new byte[] {1}), op));
+    }
+
+    static byte[] tlv(int tag, byte[] v) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.write(tag);
+        int n = v.length;
+        if (n < 0x80) {
+            o.write(n);
+        } else if (n < 0x100) {
+            o.write(0x81);
+            o.write(n);
+        } else {
+            o.write(0x82);
+            o.write(n >> 8);
+            o.write(n);
+        }
+        o.writeBytes(v);
+        return o.toByteArray();
+    }
+
+    static byte[] cat(byte[]... parts) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            o.writeBytes(p);
+        }
+        return o.toByteArray();
+    }
+
+    // ---------------------------------------------------------------------------------------- evidence
+
+    /** Security events in the wevtutil/Get-WinEvent XML form (the Event schema of the Windows Event Log). */
+    static List<String> eventXml() {
+        String ns = "http://schemas.microsoft.com/win/2004/08/events/event";
+        String e4771 = "<Event xmlns='" + ns + "'><System><Provider Name='Microsoft-Windows-Security-Auditing'/>"
+                + "<EventID>4771</EventID><TimeCreated SystemTime='2024-05-14T10:00:00.000Z'/><Computer>DCA.contoso.com</Computer>"
+                + "</System><EventData><Data Name='TargetUserName'>john</Data><Data Name='ServiceName'>krbtgt/CONTOSO.COM</Data>"
+                + "<Data Name='Status'>0x18</Data><Data Name='IpAddress'>::ffff:192.168.2.101</Data></EventData></Event>";
+        String e4769 = "<Event xmlns='" + ns + "'><System><EventID>4769</EventID><TimeCreated SystemTime='2024-05-14T10:00:01Z'/>"
+                + "</System><EventData><Data Name='TargetUserName'>john@CONTOSO.COM</Data>"
+                + "<Data Name='ServiceName'>HTTP/iisserver.contoso.com</Data><Data Name='Status'>0x7</Data>"
+                + "<Data Name='TicketEncryptionType'>0x12</Data></EventData></Event>";
+        String e4625 = "<Event xmlns='" + ns + "'><System><EventID>4625</EventID><TimeCreated SystemTime='2024-05-14T10:00:02Z'/>"
+                + "</System><EventData><Data Name='TargetUserName'>john</Data><Data Name='Status'>0xc000006d</Data>"
+                + "<Data Name='SubStatus'>0xc000006a</Data><Data Name='LogonType'>3</Data>"
+                + "<Data Name='AuthenticationPackageName'>NTLM</Data></EventData></Event>";
+        return List.of("<?xml version='1.0' encoding='UTF-8'?>\n<Events>" + e4771 + "\n" + e4769 + "\n</Events>\n",
+                e4625 + "\n", "<Events>\n" + e4769 + "\n" + e4625 + "\n" + e4771 + "</Events>");
+    }
+
+    /** Binary XML of {@code <Event><System><EventID>id</EventID></System><EventData><Data Name='TargetUserName'>…}. */
+    static byte[] binXmlEvent(String id, String user, String status) {
+        BinXmlWriter w = new BinXmlWriter(512 + 24);
+        w.fragmentHeader();
+        w.open("Event", null);
+        w.open("System", null);
+        w.open("EventID", null);
+        w.text(id);
+        w.close();
+        w.close();
+        w.open("EventData", null);
+        w.open("Data", "TargetUserName");
+        w.text(user);
+        w.close();
+        w.open("Data", "Status");
+        w.text(status);
+        w.close();
+        w.close();
+        w.close();
+        w.end();
+        return w.bytes();
+    }
+
+    /** Writes Binary XML with every name defined in place (its offset is where it stands in the chunk). */
+    static final class BinXmlWriter {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final int base;
+
+        BinXmlWriter(int chunkOffset) {
+            this.base = chunkOffset;
+        }
+
+        void fragmentHeader() {
+            out.writeBytes(new byte[] {0x0f, 1, 1, 0});
+        }
+
+        void open(String name, String nameAttribute) {
+            out.write(nameAttribute == null ? 0x01 : 0x41);
+            le(0xffff, 2);
+            le(0, 4); // data size: the reader does not need it
+            name(name);
+            if (nameAttribute != null) {
+                le(0, 4); // attribute list size
+                out.write(0x06);
+                name("Name");
+                text(nameAttribute);
+            }
+            out.write(0x02);
+        }
+
+        void text(String s) {
+            out.write(0x05);
+            out.write(0x01);
+            le(s.length(), 2);
+            out.writeBytes(s.getBytes(StandardCharsets.UTF_16LE));
+        }
+
+        void close() {
+            out.write(0x04);
+        }
+
+        void end() {
+            out.write(0x00);
+        }
+
+        private void name(String n) {
+            le(base + out.size() + 4, 4);
+            le(0, 4); // next string in the hash chain
+            le(0, 2); // hash: not checked
+            le(n.length(), 2);
+            out.writeBytes(n.getBytes(StandardCharsets.UTF_16LE));
+            le(0, 2);
+        }
+
+        private void le(long v, int n) {
+            for (int i = 0; i < n; i++) {
+                out.write((int) (v >> (8 * i)));
+            }
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- output
+
+    private void put(String target, byte[] data) {
+        if (counts.getOrDefault(target, 0) >= PER_TARGET) {
+            return;
+        }
+        try {
+            Path dir = Repo.inputs(target);
+            Files.createDirectories(dir);
+            Path f = dir.resolve("seed-" + sha1(data).substring(0, 16));
+            if (!Files.exists(f)) {
+                Files.write(f, data);
+            }
+            counts.merge(target, 1, Integer::sum);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String sha1(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

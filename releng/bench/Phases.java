@@ -1,0 +1,75 @@
+import java.nio.file.Path;
+import java.util.List;
+
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.Progress;
+
+/**
+ * Times the two phases of one analysis inside a warm JVM, for releng/bench/phases: reading (frames, network
+ * layers, dissectors: what grows with the file) and diagnosing (service profiles and checks: what grows with the
+ * events and attempts). The analysis is run once; diagnose is then run again alone to time it.
+ */
+public final class Phases {
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        long size = java.nio.file.Files.size(file);
+        Registries registries = Registries.platform();
+        if (args.length > 1 && args[1].equals("--read-only")) {
+            // the dissectors alone: no service profile, no check (times the part that grows with the file)
+            var xml = new org.kerbscope.core.registry.PluginXmlContributionSource(Path.of(System.getProperty("kerbscope.bundles")));
+            registries = Registries.of(new org.kerbscope.core.registry.ContributionSource() {
+                @Override
+                public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
+                    return point.equals(Registries.DISSECTORS) ? xml.elements(point) : List.of();
+                }
+
+                @Override
+                public void onChange(String point, Runnable listener) {
+                    // the bundle folders do not change during a benchmark
+                }
+            });
+        }
+        Analyzer analyzer = new Analyzer(registries, AnalysisOptions.defaults());
+        // CPU time too: on a shared machine the wall time also counts the other processes' turns
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        Analysis a = analyzer.analyze(file, file.toString(), List.of(), Progress.NONE);
+        long t1 = System.nanoTime();
+        long c1 = mx.getCurrentThreadCpuTime();
+        analyzer.diagnose(a);
+        long t2 = System.nanoTime();
+        long c2 = mx.getCurrentThreadCpuTime();
+        double cdiag = (c2 - c1) / 1e9, cread = (c1 - c0) / 1e9 - cdiag;
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long heap = rt.totalMemory() - rt.freeMemory();
+        double total = (t1 - t0) / 1e9, diag = (t2 - t1) / 1e9, read = total - diag;
+        long events = a.events().values().stream().mapToLong(List::size).sum();
+        System.out.printf("file %s: %.0f MiB, %d frames, %d events, %d attempts, %d findings%n", file, size / 1048576.0,
+                a.capture().frames(), events, a.attempts().size(), a.findings().size());
+        System.out.printf("read     %8.2f s  %8.0f MiB/s  %10.0f frames/s  (CPU %.2f s: %.0f MiB/s)%n", read,
+                size / 1048576.0 / read, a.capture().frames() / read, cread, size / 1048576.0 / cread);
+        System.out.printf("diagnose %8.2f s  (CPU %.2f s)%n", diag, cdiag);
+        System.out.printf("load average: %s%n", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf("total    %8.2f s  %8.0f MiB/s (JVM start-up excluded)%n", total, size / 1048576.0 / total);
+        System.out.printf("live heap after the analysis: %.0f MiB%n", heap / 1048576.0);
+        if (System.getenv("BENCH_HISTO") != null) {
+            // what holds the heap: the top of the class histogram
+            Object h = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            String[] lines = String.valueOf(h).split("\n");
+            for (int i = 0; i < Math.min(lines.length, 25); i++) {
+                System.out.println(lines[i]);
+            }
+        }
+        // keep the analysis reachable until the heap was measured
+        if (a.findings().size() < 0) {
+            System.out.println(a);
+        }
+    }
+}
