@@ -50,12 +50,15 @@ public final class CifsService implements ServiceProfile {
             }
         }
         // connections to the file server that were never answered: the connect step failed before any SMB
+        java.util.Set<String> knownPairs = new java.util.HashSet<>();
+        for (AuthAttempt at : out) {
+            knownPairs.add(at.client() + ">" + at.server());
+        }
         for (TcpEvent syn : a.tcpEvents()) {
             if (!"SYN".equals(syn.kind()) || !smbPort(syn.dst().port())) {
                 continue;
             }
-            boolean known = out.stream().anyMatch(at -> at.server().equals(syn.dst())
-                    && at.client().equals(syn.src().address()));
+            boolean known = knownPairs.contains(syn.src().address() + ">" + syn.dst());
             if (!known && !answered(a, syn)) {
                 AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), SERVICE);
                 Flows.nameAndConnect(a, at, syn.frame());
@@ -76,7 +79,7 @@ public final class CifsService implements ServiceProfile {
     }
 
     private static boolean answered(Analysis a, TcpEvent syn) {
-        for (TcpEvent t : a.tcpEvents()) {
+        for (TcpEvent t : Flows.tcp(a, syn.src().address(), syn.dst())) {
             if (t.frame() > syn.frame() && "SYN-ACK".equals(t.kind()) && t.src().equals(syn.dst())
                     && t.dst().equals(syn.src())) {
                 return true;

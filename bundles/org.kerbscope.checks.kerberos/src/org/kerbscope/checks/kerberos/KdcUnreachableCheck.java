@@ -19,7 +19,7 @@ import org.kerbscope.core.spi.FindingSink;
 public final class KdcUnreachableCheck implements Check {
 
     private static boolean answered(Analysis a, TcpEvent syn) {
-        for (TcpEvent t : a.tcpEvents()) {
+        for (TcpEvent t : Flows.tcp(a, syn.src().address(), syn.dst())) {
             if (t.frame() > syn.frame() && ("SYN-ACK".equals(t.kind()) || "RST".equals(t.kind())) && t.src().equals(syn.dst())
                     && t.dst().equals(syn.src())) {
                 return true;

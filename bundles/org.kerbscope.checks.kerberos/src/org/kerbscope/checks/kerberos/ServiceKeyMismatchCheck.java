@@ -36,7 +36,7 @@ public final class ServiceKeyMismatchCheck implements Check {
             String decryptError = null;
             boolean proven = false;
             boolean skew = false;
-            for (Event e : a.events("kerberos")) {
+            for (Event e : Flows.kerberosOf(a, at.server().address())) {
                 boolean sameConv = e.src().equals(at.server()) || e.dst().equals(at.server());
                 if (!sameConv) {
                     continue;

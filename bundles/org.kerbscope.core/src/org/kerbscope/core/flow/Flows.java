@@ -90,10 +90,25 @@ public final class Flows {
             }
             return m;
         });
-        for (Event r : byName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())) {
-            if (client == null || client.equals(r.dst().address())) {
+        if (client == null) {
+            for (Event r : byName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())) {
                 out.add(lookup(a, r));
             }
+            return out;
+        }
+        // one client's lookups of one name: a name thousands of clients resolve must not be scanned per attempt
+        Map<String, List<Event>> byClientAndName = a.index("flows.dnsResponsesByClientAndName", () -> {
+            Map<String, List<Event>> m = new HashMap<>();
+            for (Event r : a.events("dns")) {
+                if ("response".equals(r.string("kind")) && r.string("name") != null) {
+                    m.computeIfAbsent(r.dst().address() + ">" + r.string("name").toLowerCase(Locale.ROOT),
+                            k -> new ArrayList<>()).add(r);
+                }
+            }
+            return m;
+        });
+        for (Event r : byClientAndName.getOrDefault(client + ">" + name.toLowerCase(Locale.ROOT), List.of())) {
+            out.add(lookup(a, r));
         }
         return out;
     }
