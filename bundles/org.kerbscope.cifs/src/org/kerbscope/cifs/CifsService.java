@@ -49,28 +49,8 @@ public final class CifsService implements ServiceProfile {
                 out.add(build(a, events, exchanges, firstIndex + out.size()));
             }
         }
-        // connections to the file server that were never answered: the connect step failed before any SMB
-        java.util.Set<String> knownPairs = new java.util.HashSet<>();
-        for (AuthAttempt at : out) {
-            knownPairs.add(at.client() + ">" + at.server());
-        }
-        for (TcpEvent syn : a.tcpEvents()) {
-            if (!"SYN".equals(syn.kind()) || !smbPort(syn.dst().port())) {
-                continue;
-            }
-            boolean known = knownPairs.contains(syn.src().address() + ">" + syn.dst());
-            if (!known && !answered(a, syn)) {
-                AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), SERVICE);
-                Flows.nameAndConnect(a, at, syn.frame());
-                at.setSpn(at.host() != null ? SPN_CLASS + "/" + at.host() : null);
-                for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
-                        Step.AP_EXCHANGE, Step.AUTHORIZED)) {
-                    at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: no connection"));
-                }
-                at.setOutcome(Outcome.FAILED);
-                out.add(at);
-            }
-        }
+        // connections to the service's port that were never answered: the connect step failed before it spoke
+        out.addAll(Flows.unansweredConnects(a, out, firstIndex + out.size(), SERVICE, SPN_CLASS, CifsService::smbPort));
         return out;
     }
 
@@ -78,15 +58,6 @@ public final class CifsService implements ServiceProfile {
         return p == 445 || p == 139;
     }
 
-    private static boolean answered(Analysis a, TcpEvent syn) {
-        for (TcpEvent t : Flows.tcp(a, syn.src().address(), syn.dst())) {
-            if (t.frame() > syn.frame() && "SYN-ACK".equals(t.kind()) && t.src().equals(syn.dst())
-                    && t.dst().equals(syn.src())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** The exchange the steps tell: the first that succeeded, else the last one tried. */
     public static Exchange decisive(List<Exchange> exchanges) {

@@ -56,25 +56,8 @@ public final class LdapService implements ServiceProfile {
                 out.add(build(a, events, firstIndex + out.size()));
             }
         }
-        // connections to LDAP ports that never got an answer: the connect step failed before any LDAP
-        for (TcpEvent syn : a.tcpEvents()) {
-            if (!"SYN".equals(syn.kind()) || !ldapPort(syn.dst().port())) {
-                continue;
-            }
-            boolean known = out.stream().anyMatch(at -> at.server().equals(syn.dst())
-                    && at.client().equals(syn.src().address()));
-            if (!known && !answered(a, syn)) {
-                AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), SERVICE);
-                Flows.nameAndConnect(a, at, syn.frame());
-                at.setSpn(at.host() != null ? SPN_CLASS + "/" + at.host() : null);
-                for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
-                        Step.AP_EXCHANGE, Step.AUTHORIZED)) {
-                    at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: no connection"));
-                }
-                at.setOutcome(Outcome.FAILED);
-                out.add(at);
-            }
-        }
+        // connections to the service's port that were never answered: the connect step failed before it spoke
+        out.addAll(Flows.unansweredConnects(a, out, firstIndex + out.size(), SERVICE, SPN_CLASS, LdapService::ldapPort));
         return out;
     }
 
@@ -82,15 +65,6 @@ public final class LdapService implements ServiceProfile {
         return p == 389 || p == 3268 || p == 636 || p == 3269;
     }
 
-    private static boolean answered(Analysis a, TcpEvent syn) {
-        for (TcpEvent t : a.tcpEvents()) {
-            if (t.frame() > syn.frame() && "SYN-ACK".equals(t.kind()) && t.src().equals(syn.dst())
-                    && t.dst().equals(syn.src())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private AuthAttempt build(Analysis a, List<Event> events, int index) {
         Event first = events.get(0);

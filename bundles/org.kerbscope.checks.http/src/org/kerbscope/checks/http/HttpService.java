@@ -53,28 +53,8 @@ public final class HttpService implements ServiceProfile {
             }
             out.add(build(a, events, firstIndex + out.size()));
         }
-        // connections to web ports that never got an answer: the connect step failed before any HTTP
-        java.util.Set<String> knownPairs = new java.util.HashSet<>();
-        for (AuthAttempt at : out) {
-            knownPairs.add(at.client() + ">" + at.server());
-        }
-        for (TcpEvent syn : a.tcpEvents()) {
-            if (!"SYN".equals(syn.kind()) || !webPort(syn.dst().port())) {
-                continue;
-            }
-            boolean known = knownPairs.contains(syn.src().address() + ">" + syn.dst());
-            if (!known && !answered(a, syn)) {
-                AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), "http");
-                Flows.nameAndConnect(a, at, syn.frame());
-                at.setSpn(at.host() != null ? SPN_CLASS + "/" + at.host() : null);
-                for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
-                        Step.AP_EXCHANGE, Step.AUTHORIZED)) {
-                    at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: no connection"));
-                }
-                at.setOutcome(Outcome.FAILED);
-                out.add(at);
-            }
-        }
+        // connections to the service's port that were never answered: the connect step failed before it spoke
+        out.addAll(Flows.unansweredConnects(a, out, firstIndex + out.size(), "http", SPN_CLASS, HttpService::webPort));
         // a client whose name lookup failed and that then connected nowhere: step 1 is where it broke
         if (a.events("http").isEmpty()) {
             java.util.Set<String> seen = new java.util.HashSet<>();
@@ -126,15 +106,6 @@ public final class HttpService implements ServiceProfile {
         return p == 80 || p == 443 || p == 8080 || p == 8000 || p == 8443;
     }
 
-    private static boolean answered(Analysis a, TcpEvent syn) {
-        for (TcpEvent t : Flows.tcp(a, syn.src().address(), syn.dst())) {
-            if (t.frame() > syn.frame() && "SYN-ACK".equals(t.kind()) && t.src().equals(syn.dst())
-                    && t.dst().equals(syn.src())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Only exchanges where authentication was asked for or offered make an attempt. */
     private static boolean involvesAuth(List<Event> events) {

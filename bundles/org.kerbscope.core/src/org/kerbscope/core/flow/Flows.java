@@ -365,4 +365,47 @@ public final class Flows {
                             ? " (etype " + t.get("etype") + ")" : "")));
         }
     }
+
+    /**
+     * Attempts for connections to a service's port that were never answered (SYN without SYN/ACK, or refused): the
+     * connect step failed before the service spoke, so every later step is marked not seen. Connections an attempt in
+     * {@code known} already covers are left out.
+     *
+     * @return the new attempts, numbered from {@code firstIndex}
+     */
+    public static List<AuthAttempt> unansweredConnects(Analysis a, List<AuthAttempt> known, int firstIndex, String service,
+            String spnClass, java.util.function.IntPredicate servicePort) {
+        java.util.Set<String> pairs = new java.util.HashSet<>();
+        for (AuthAttempt at : known) {
+            pairs.add(at.client() + ">" + at.server());
+        }
+        List<AuthAttempt> out = new ArrayList<>();
+        for (TcpEvent syn : a.tcpEvents()) {
+            if (!"SYN".equals(syn.kind()) || !servicePort.test(syn.dst().port())
+                    || !pairs.add(syn.src().address() + ">" + syn.dst()) || answered(a, syn)) {
+                continue;
+            }
+            AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), service);
+            nameAndConnect(a, at, syn.frame());
+            at.setSpn(at.host() != null ? spnClass + "/" + at.host() : null);
+            for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
+                    Step.AP_EXCHANGE, Step.AUTHORIZED)) {
+                at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: no connection"));
+            }
+            at.setOutcome(org.kerbscope.core.model.Outcome.FAILED);
+            out.add(at);
+        }
+        return out;
+    }
+
+    /** Whether the server answered a SYN (SYN/ACK) later on the same connection. */
+    private static boolean answered(Analysis a, TcpEvent syn) {
+        for (TcpEvent t : tcp(a, syn.src().address(), syn.dst())) {
+            if (t.frame() > syn.frame() && "SYN-ACK".equals(t.kind()) && t.src().equals(syn.dst())
+                    && t.dst().equals(syn.src())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

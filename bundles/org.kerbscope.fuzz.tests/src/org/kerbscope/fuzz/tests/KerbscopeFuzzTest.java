@@ -1,5 +1,6 @@
 package org.kerbscope.fuzz.tests;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URL;
@@ -40,102 +41,102 @@ class KerbscopeFuzzTest {
     /** The libpcap reader. */
     @FuzzTest(maxDuration = MAX)
     void pcap(byte[] data) {
-        FuzzTargets.run("pcap", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("pcap", data), "pcap: the input broke the contract (see Bounded)");
     }
 
     /** The pcapng reader. */
     @FuzzTest(maxDuration = MAX)
     void pcapng(byte[] data) {
-        FuzzTargets.run("pcapng", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("pcapng", data), "pcapng: the input broke the contract (see Bounded)");
     }
 
     /** The Network Monitor reader. */
     @FuzzTest(maxDuration = MAX)
     void netmon(byte[] data) {
-        FuzzTargets.run("netmon", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("netmon", data), "netmon: the input broke the contract (see Bounded)");
     }
 
     /** Link/IP/TCP/UDP decoding, reassembly and the engine's dispatch. */
     @FuzzTest(maxDuration = MAX)
     void network(byte[] data) {
-        FuzzTargets.run("network", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("network", data), "network: the input broke the contract (see Bounded)");
     }
 
     /** The Kerberos dissector (with the lab keytab: decryption too). */
     @FuzzTest(maxDuration = MAX)
     void kerberos(byte[] data) {
-        FuzzTargets.run("kerberos", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("kerberos", data), "kerberos: the input broke the contract (see Bounded)");
     }
 
     /** The SPNEGO/GSS dissector. */
     @FuzzTest(maxDuration = MAX)
     void spnego(byte[] data) {
-        FuzzTargets.run("spnego", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("spnego", data), "spnego: the input broke the contract (see Bounded)");
     }
 
     /** The NTLMSSP dissector. */
     @FuzzTest(maxDuration = MAX)
     void ntlmssp(byte[] data) {
-        FuzzTargets.run("ntlmssp", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("ntlmssp", data), "ntlmssp: the input broke the contract (see Bounded)");
     }
 
     /** The HTTP dissector and framer. */
     @FuzzTest(maxDuration = MAX)
     void http(byte[] data) {
-        FuzzTargets.run("http", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("http", data), "http: the input broke the contract (see Bounded)");
     }
 
     /** The DNS dissector. */
     @FuzzTest(maxDuration = MAX)
     void dns(byte[] data) {
-        FuzzTargets.run("dns", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("dns", data), "dns: the input broke the contract (see Bounded)");
     }
 
     /** The SMB2/SMB dissector. */
     @FuzzTest(maxDuration = MAX)
     void smb2(byte[] data) {
-        FuzzTargets.run("smb2", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("smb2", data), "smb2: the input broke the contract (see Bounded)");
     }
 
     /** The LDAP dissector. */
     @FuzzTest(maxDuration = MAX)
     void ldap(byte[] data) {
-        FuzzTargets.run("ldap", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("ldap", data), "ldap: the input broke the contract (see Bounded)");
     }
 
     /** Keytab loading and decryption. */
     @FuzzTest(maxDuration = MAX)
     void keytab(byte[] data) {
-        FuzzTargets.run("keytab", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("keytab", data), "keytab: the input broke the contract (see Bounded)");
     }
 
     /** The klist importer. */
     @FuzzTest(maxDuration = MAX)
     void klist(byte[] data) {
-        FuzzTargets.run("klist", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("klist", data), "klist: the input broke the contract (see Bounded)");
     }
 
     /** The event XML importer. */
     @FuzzTest(maxDuration = MAX)
     void eventXml(byte[] data) {
-        FuzzTargets.run("eventXml", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("eventXml", data), "eventXml: the input broke the contract (see Bounded)");
     }
 
     /** The EVTX reader (Binary XML in a valid chunk). */
     @FuzzTest(maxDuration = MAX)
     void evtx(byte[] data) {
-        FuzzTargets.run("evtx", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("evtx", data), "evtx: the input broke the contract (see Bounded)");
     }
 
     /** The other command-output importers. */
     @FuzzTest(maxDuration = MAX)
     void evidenceText(byte[] data) {
-        FuzzTargets.run("evidenceText", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("evidenceText", data), "evidenceText: the input broke the contract (see Bounded)");
     }
 
     /** The display filter parser. */
     @FuzzTest(maxDuration = MAX)
     void displayFilter(byte[] data) {
-        FuzzTargets.run("displayFilter", data);
+        assertDoesNotThrow(() -> FuzzTargets.run("displayFilter", data), "displayFilter: the input broke the contract (see Bounded)");
     }
 }
