@@ -20,7 +20,8 @@ if not defined LAUNCHER (
   echo kerbscope: %HERE% is not a complete Kerbscope installation ^(no Equinox launcher in plugins\^). 1>&2
   exit /b 3
 )
-set "VMARGS=-Xmx2g -Dosgi.requiredJavaVersion=21 -Declipse.log.level=WARNING"
+rem KERBSCOPE_VMARGS adds Java options (they win over these), e.g. set KERBSCOPE_VMARGS=-Xmx512m
+set "VMARGS=-Xmx2g -Dosgi.requiredJavaVersion=21 -Declipse.log.level=WARNING %KERBSCOPE_VMARGS%"
 set "CONFIG=%HERE%configuration"
 if "%~1"=="analyze" goto cli
 if "%~1"=="lab" goto cli

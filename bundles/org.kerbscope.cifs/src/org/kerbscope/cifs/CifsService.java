@@ -1,12 +1,12 @@
 package org.kerbscope.cifs;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.kerbscope.cifs.internal.NtStatus;
 import org.kerbscope.cifs.internal.SmbSessions;
@@ -37,10 +37,10 @@ public final class CifsService implements ServiceProfile {
 
     @Override
     public List<AuthAttempt> attempts(Analysis a, int firstIndex) {
-        Map<String, List<Event>> groups = new LinkedHashMap<>();
+        Map<ClientServer, List<Event>> groups = new LinkedHashMap<>();
         for (Event e : SmbSessions.events(a)) {
             Endpoint server = SmbSessions.server(e);
-            groups.computeIfAbsent(SmbSessions.client(e).address() + ">" + server, k -> new ArrayList<>()).add(e);
+            groups.computeIfAbsent(new ClientServer(SmbSessions.client(e).address(), server), k -> new ArrayList<>()).add(e);
         }
         List<AuthAttempt> out = new ArrayList<>();
         for (List<Event> events : groups.values()) {
@@ -52,6 +52,10 @@ public final class CifsService implements ServiceProfile {
         // connections to the service's port that were never answered: the connect step failed before it spoke
         out.addAll(Flows.unansweredConnects(a, out, firstIndex + out.size(), SERVICE, SPN_CLASS, CifsService::smbPort));
         return out;
+    }
+
+    /** A client (address) and the file server (address and port) it talks to: what one attempt is. */
+    private record ClientServer(String client, Endpoint server) {
     }
 
     static boolean smbPort(int p) {
@@ -74,14 +78,17 @@ public final class CifsService implements ServiceProfile {
         String client = d.client().address();
         AuthAttempt at = new AuthAttempt(index, client, d.server(), SERVICE);
         at.events().addAll(events);
-        Set<Long> frames = new HashSet<>();
+        // the Kerberos and NTLM messages the SMB messages carried, each protocol's in frame order
+        Set<Long> frames = new TreeSet<>();
         events.forEach(e -> frames.add(e.frame()));
         for (String proto : List.of("kerberos", "ntlm")) {
-            for (Event k : a.events(proto)) {
-                String carrier = k.string("carrier");
-                if (frames.contains(k.frame()) && ("smb2".equals(carrier) || "smb".equals(carrier))
-                        && (client.equals(k.src().address()) || client.equals(k.dst().address()))) {
-                    at.events().add(k);
+            for (long frame : frames) {
+                for (Event k : Flows.atFrame(a, proto, frame)) {
+                    String carrier = k.string("carrier");
+                    if (("smb2".equals(carrier) || "smb".equals(carrier))
+                            && (client.equals(k.src().address()) || client.equals(k.dst().address()))) {
+                        at.events().add(k);
+                    }
                 }
             }
         }
@@ -121,20 +128,9 @@ public final class CifsService implements ServiceProfile {
         // 5 ticket request, 6 ticket: the TGS exchange for cifs/host before the session set-up
         String spn = at.host() != null && !Flows.isIpLiteral(at.host()) ? SPN_CLASS + "/" + at.host() : null;
         long before = kerbReq != null ? kerbReq.frame() : d.legs().get(d.legs().size() - 1).frame();
-        Event tgsReq = null;
-        Event reply = null;
-        for (Event k : a.events("kerberos")) {
-            if (k.frame() > before) {
-                break;
-            }
-            String sname = k.string("sname");
-            if ("TGS-REQ".equals(k.string("msgType")) && client.equals(k.src().address()) && sname != null
-                    && sname.toLowerCase(Locale.ROOT).startsWith(SPN_CLASS + "/")
-                    && (spn == null || Flows.sameSpn(sname, spn))) {
-                tgsReq = k;
-                reply = Flows.replyTo(a, k);
-            }
-        }
+        Event tgsReq = spn == null ? Flows.ticketRequest(a, client, SPN_CLASS, before)
+                : Flows.ticketRequest(a, client, SPN_CLASS, before, spn);
+        Event reply = tgsReq != null ? Flows.replyTo(a, tgsReq) : null;
         if (tgsReq != null) {
             spn = tgsReq.string("sname");
         } else if (apReq != null && apReq.string("sname") != null) {
@@ -265,19 +261,23 @@ public final class CifsService implements ServiceProfile {
     }
 
     private static boolean encryptedAfter(Analysis a, Exchange d) {
-        for (Event e : a.events("smb2")) {
-            if ("ENCRYPTED".equals(e.string("command")) && e.frame() > d.firstFrame()
-                    && SmbSessions.client(e).equals(d.client())) {
-                return true;
+        // the last encrypted message of each client: one pass for all the attempts that ask
+        Map<Endpoint, Long> lastEncrypted = a.index("cifs.lastEncryptedByClient", () -> {
+            Map<Endpoint, Long> m = new java.util.HashMap<>();
+            for (Event e : a.events("smb2")) {
+                if ("ENCRYPTED".equals(e.string("command"))) {
+                    m.merge(SmbSessions.client(e), e.frame(), Math::max);
+                }
             }
-        }
-        return false;
+            return m;
+        });
+        return lastEncrypted.getOrDefault(d.client(), Long.MIN_VALUE) > d.firstFrame();
     }
 
     /** The Kerberos or NTLM event a SESSION_SETUP request carried, or null. */
     static Event carried(Analysis a, String proto, Event request, String type) {
-        for (Event k : a.events(proto)) {
-            if (k.frame() == request.frame() && k.src().equals(request.src())
+        for (Event k : Flows.atFrame(a, proto, request.frame())) {
+            if (k.src().equals(request.src())
                     && (type == null || type.equals(k.string("msgType")) || type.equals(k.string("messageType")))) {
                 return k;
             }

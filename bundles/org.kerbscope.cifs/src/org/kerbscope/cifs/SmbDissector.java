@@ -520,6 +520,8 @@ public final class SmbDissector implements Dissector {
             cur = nextCmd;
             off = nextOff;
         }
+        malformed(ctx, node, m, off, "more than " + MAX_ANDX + " AndX commands are chained (a fixed bound: real"
+                + " clients chain two or three): the rest are not read");
     }
 
     private void smb1Negotiate(Pdu m, DissectionContext ctx, FieldNode node, Map<String, Object> ev, boolean response,

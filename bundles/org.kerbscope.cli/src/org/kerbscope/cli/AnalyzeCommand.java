@@ -20,6 +20,7 @@ import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Severity;
 import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.core.spi.Limits;
 import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.EvidenceInput;
 import org.kerbscope.engine.Progress;
@@ -68,6 +69,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--no-redact", description = "show ticket and NTLM response sizes unredacted in reports")
     boolean noRedact;
 
+    @Option(names = "--limit", paramLabel = "NAME=VALUE",
+            description = "raise (or lower) a cap, e.g. tcp.stream-buffer=32M or attempts.max=500000; repeatable;"
+                    + " the caps and their defaults are listed below")
+    List<String> limits = new ArrayList<>();
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads that read one capture (default: one per core, up to 4, for captures of 32 MiB or"
+                    + " more; one when keytabs are given); the results are the same whatever the number")
+    int threads;
+
     @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap, pcapng or Network Monitor files")
     List<String> captures = new ArrayList<>();
 
@@ -78,6 +89,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             err.println("kerbscope analyze: unknown format '" + format + "' (text, json, jsonl, html)");
             return 2;
         }
+        if (threads < 0) {
+            err.println("kerbscope analyze: --threads must be 1 or more (or 0 to choose by size and cores)");
+            return 2;
+        }
         Map<String, String> rules = new LinkedHashMap<>();
         for (String r : decodeAs) {
             int c = r.lastIndexOf(':');
@@ -86,6 +101,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return 2;
             }
             rules.put(r.substring(0, c), r.substring(c + 1));
+        }
+        Limits chosen = Limits.defaults();
+        for (String l : limits) {
+            try {
+                chosen = chosen.parse(l);
+            } catch (IllegalArgumentException e) {
+                err.println("kerbscope analyze: --limit: " + e.getMessage());
+                return 2;
+            }
         }
         for (Path k : keytabs) {
             if (!Files.isReadable(k)) {
@@ -123,8 +147,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        AnalysisOptions options = AnalysisOptions.defaults().withKeytabs(keytabs).withDecodeAs(rules);
-        Analyzer analyzer = new Analyzer(Registries.platform(), options);
+        AnalysisOptions options = AnalysisOptions.defaults().withKeytabs(keytabs).withDecodeAs(rules).withLimits(chosen);
+        // several captures at once are already one thread each: one reading thread per capture then
+        int perCapture = threads > 0 ? threads : inputs.size() > 1 ? 1 : 0;
+        Analyzer analyzer = new Analyzer(Registries.platform(), options, perCapture);
 
         List<Analysis> results = new ArrayList<>();
         int status = 0;
@@ -197,6 +223,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return status;
+    }
+
+    /**
+     * The help's list of the caps {@code --limit} sets, from {@link Limits} (so it cannot drift from the defaults).
+     * Picocli's annotations take only constants: {@link Kerbscope#run} puts this in the usage footer.
+     */
+    static String limitsHelp() {
+        StringBuilder b = new StringBuilder("%nLimits (--limit NAME=VALUE; sizes take the suffixes K, M, G)."
+                + " Reaching one is reported as a diagnostic that names it:%n");
+        for (Limits.Limit l : Limits.catalog()) {
+            b.append(String.format("  %-20s %-10s %s%%n", l.name(), Limits.format(l.name(), l.defaultValue()),
+                    l.description()));
+        }
+        return b.toString();
     }
 
     private static void add(List<EvidenceInput> out, String kind, List<Path> files) {

@@ -20,6 +20,7 @@ public final class Kerbscope implements Callable<Integer> {
     /** Runs the command line and returns the exit status (0, 1 for error findings, 2 for bad usage). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Kerbscope());
+        cl.getSubcommands().get("analyze").getCommandSpec().usageMessage().footer(AnalyzeCommand.limitsHelp());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             System.err.println("kerbscope: " + ex.getMessage());
             return 2;

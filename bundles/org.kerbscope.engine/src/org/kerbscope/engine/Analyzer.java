@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.kerbscope.capture.CaptureFile;
@@ -28,6 +29,7 @@ import org.kerbscope.core.registry.ServiceContribution;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.core.spi.EvidenceImporter;
 import org.kerbscope.core.spi.ServiceProfile;
+import org.kerbscope.net.DecoderLimits;
 import org.kerbscope.net.NetworkDecoder;
 
 /**
@@ -36,12 +38,28 @@ import org.kerbscope.net.NetworkDecoder;
  * workbench both call this, so they give the same findings for the same input.
  */
 public final class Analyzer {
+    /** Captures smaller than this are read on one thread: starting more would cost more than it saves. */
+    static final long PARALLEL_FROM_BYTES = 32L << 20;
+    /** Beyond four threads the reading thread, which hands every frame to each of them, is the limit. */
+    static final int MAX_THREADS = 4;
+
     private final Registries registries;
     private final AnalysisOptions options;
+    private final int threads;
 
     public Analyzer(Registries registries, AnalysisOptions options) {
+        this(registries, options, 0);
+    }
+
+    /**
+     * @param threads how many threads read a capture: 0 chooses by the size of the file and the cores (or takes the
+     *                system property {@code kerbscope.threads}, for benchmarks); a number forces it (the results are
+     *                the same whatever the number: a test proves it)
+     */
+    public Analyzer(Registries registries, AnalysisOptions options, int threads) {
         this.registries = registries;
         this.options = options;
+        this.threads = threads > 0 ? threads : Math.max(0, Integer.getInteger("kerbscope.threads", 0));
     }
 
     /**
@@ -63,40 +81,104 @@ public final class Analyzer {
     }
 
     private void readCapture(Path capture, String label, Analysis a, Progress progress) throws IOException {
-        DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
-        Engine engine = new Engine(tables, options, a);
-        NetworkDecoder net = new NetworkDecoder(engine);
         try (CaptureFile file = CaptureFile.open(capture); CaptureReader reader = file.reader()) {
-            long frames = 0, first = 0, last = 0;
-            long size = Math.max(1, file.size());
-            Frame f;
-            while ((f = reader.next()) != null) {
-                if (frames == 0) {
-                    first = f.timeNanos();
-                }
-                frames++;
-                last = f.timeNanos();
-                net.decode(f);
-                if ((frames & 0xffff) == 0) {
-                    progress.worked(frames, size);
-                    if (progress.cancelled()) {
-                        a.diagnostics().add(new Diagnostic(frames, "capture", "analysis cancelled after frame " + frames));
-                        break;
-                    }
-                }
+            int n = threadsFor(file.size());
+            List<Analysis> parts = new ArrayList<>();
+            List<NetworkDecoder> nets = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Analysis part = n == 1 ? a : new Analysis();
+                DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
+                nets.add(new NetworkDecoder(new Engine(tables, options, part), decoderLimits(), i, n));
+                parts.add(part);
             }
-            net.finish();
-            // bytes released from held TCP segments carry their own (earlier) frame: keep each list in frame order
+            long[] span = n == 1 ? readSerial(reader, nets.get(0), file.size(), a, progress)
+                    : ReadPass.parallel(reader, nets, file.size(), a, progress);
+            List<Diagnostic> netDiagnostics = new ArrayList<>();
+            for (NetworkDecoder net : nets) {
+                netDiagnostics.addAll(net.diagnostics());
+            }
+            if (n > 1) {
+                merge(a, parts);
+            }
+            // bytes released from held TCP segments carry their own (earlier) frame: keep each list in frame order,
+            // and the arrays in the order of their first event, whatever the thread that found them
             for (var list : a.events().values()) {
                 list.sort(Comparator.comparingLong(org.kerbscope.core.model.Event::frame));
             }
-            a.setCapture(new CaptureInfo(label, file.format(), frames, first, last));
+            List<Map.Entry<String, List<org.kerbscope.core.model.Event>>> arrays = new ArrayList<>(a.events().entrySet());
+            arrays.sort(Comparator.comparingLong(e -> e.getValue().isEmpty() ? Long.MAX_VALUE : e.getValue().get(0).frame()));
+            a.events().clear();
+            arrays.forEach(e -> a.events().put(e.getKey(), e.getValue()));
+            a.tcpEvents().sort(Comparator.comparingLong(org.kerbscope.core.model.TcpEvent::frame));
+            a.setCapture(new CaptureInfo(label, file.format(), span[0], span[1], span[2]));
             List<Diagnostic> all = new ArrayList<>(reader.diagnostics());
-            all.addAll(net.diagnostics());
+            all.addAll(netDiagnostics);
             all.addAll(a.diagnostics());
             all.sort(Comparator.comparingLong(Diagnostic::frame));
             a.diagnostics().clear();
             a.diagnostics().addAll(all);
+        }
+    }
+
+    /**
+     * How many threads read this capture: one per core (at most {@link #MAX_THREADS}) for captures large enough to
+     * gain from it; one when keytabs are given, because keys learned from one conversation (a TGS-REP's session
+     * key) decrypt messages in another one, which may be another thread's.
+     */
+    private int threadsFor(long fileSize) {
+        if (!options.keytabs().isEmpty()) {
+            return 1;
+        }
+        if (threads > 0) {
+            return threads;
+        }
+        if (fileSize < PARALLEL_FROM_BYTES) {
+            return 1;
+        }
+        return Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * The network decoders' memory bounds, from the user's limits. Each reading thread has them whole (its streams
+     * are its share of the capture's), so that a diagnostic's "raise it with --limit …" means what it says and the
+     * results do not depend on the number of threads.
+     */
+    private DecoderLimits decoderLimits() {
+        return DecoderLimits.of(options);
+    }
+
+    private static long[] readSerial(CaptureReader reader, NetworkDecoder net, long fileSize, Analysis a,
+            Progress progress) {
+        long frames = 0, first = 0, last = 0;
+        long size = Math.max(1, fileSize);
+        Frame f;
+        while ((f = reader.next()) != null) {
+            if (frames == 0) {
+                first = f.timeNanos();
+            }
+            frames++;
+            last = f.timeNanos();
+            net.decode(f);
+            if ((frames & 0xffff) == 0) {
+                progress.worked(frames, size);
+                if (progress.cancelled()) {
+                    a.diagnostics().add(new Diagnostic(frames, "capture", "analysis cancelled after frame " + frames));
+                    break;
+                }
+            }
+        }
+        net.finish();
+        return new long[] {frames, first, last};
+    }
+
+    /** The shares' events, connection facts and diagnostics, into the analysis (sorted by the caller). */
+    private static void merge(Analysis a, List<Analysis> parts) {
+        for (Analysis part : parts) {
+            for (var e : part.events().entrySet()) {
+                a.events().computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
+            }
+            a.tcpEvents().addAll(part.tcpEvents());
+            a.diagnostics().addAll(part.diagnostics());
         }
     }
 
@@ -111,7 +193,7 @@ public final class Analyzer {
         DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
         Engine engine = new Engine(tables, options, scratch);
         engine.wantTree(frameNumber);
-        NetworkDecoder net = new NetworkDecoder(engine);
+        NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
         try (CaptureFile file = CaptureFile.open(capture); CaptureReader reader = file.reader()) {
             Frame f;
             while ((f = reader.next()) != null) {
@@ -203,7 +285,10 @@ public final class Analyzer {
                 s != null ? s.records() : count[0], allDiags));
     }
 
-    /** Attempts from every service profile, then every check; re-run after evidence is added. */
+    /**
+     * Attempts from every service profile (at most the limit {@code attempts.max}, the first in frame order), then
+     * every check; re-run after evidence is added.
+     */
     public void diagnose(Analysis a) {
         a.attempts().clear();
         a.findings().clear();
@@ -219,6 +304,8 @@ public final class Analyzer {
                 s.markBroken("the service profile failed", e);
             }
         }
+        // a busy server's capture may hold more attempts than are worth checking: keep the first ones, say so
+        org.kerbscope.engine.internal.AttemptCap.apply(a, options.limit(org.kerbscope.core.spi.Limits.ATTEMPTS_MAX));
         Set<String> seen = new HashSet<>();
         for (CheckContribution c : registries.checks()) {
             var check = c.get();

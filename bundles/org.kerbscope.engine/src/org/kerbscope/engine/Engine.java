@@ -2,7 +2,6 @@ package org.kerbscope.engine;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -41,10 +40,15 @@ public final class Engine implements TransportHandler {
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
     private final Map<PairKey, Object> udpPins = new HashMap<>();
     private final Map<String, Boolean> failuresLogged = new HashMap<>();
+    /** Bound of the tables that share equal endpoints and texts (cleared when reached: sharing is an economy). */
+    private static final int MAX_SHARED = 200_000;
+    private final Map<Endpoint, Endpoint> endpoints = new HashMap<>();
+    private final Map<String, String> strings = new HashMap<>();
     /** Frame for which a dissection tree is wanted (the workbench's details pane), or 0. */
     private long treeFrame;
     private FieldNode treeRoot;
     private Frame current;
+    private long dissectorFailures;
 
     public Engine(DissectorTables tables, AnalysisOptions options, Analysis analysis) {
         this.tables = tables;
@@ -70,14 +74,46 @@ public final class Engine implements TransportHandler {
         return treeRoot;
     }
 
+    /** How many times a dissector threw (each is also a diagnostic): a defect of that dissector, never of the input. */
+    public long dissectorFailures() {
+        return dissectorFailures;
+    }
+
     @SuppressWarnings("unchecked")
     public <T> T service(Class<T> type, Supplier<T> create) {
         return (T) services.computeIfAbsent(type, k -> create.get());
     }
 
     public void emit(String protocol, long frame, long timeNanos, Endpoint src, Endpoint dst,
-            LinkedHashMap<String, Object> fields) {
-        analysis.add(new Event(protocol, frame, timeNanos, src, dst, fields));
+            Map<String, Object> fields) {
+        analysis.add(new Event(protocol, frame, timeNanos, endpoint(src), endpoint(dst), fields, this::canonical));
+    }
+
+    /**
+     * One copy of each endpoint: a busy capture repeats a few thousand addresses in hundreds of thousands of
+     * events, and shared instances also compare at the cost of a reference test.
+     */
+    public Endpoint endpoint(Endpoint e) {
+        if (e == null) {
+            return null;
+        }
+        if (endpoints.size() >= MAX_SHARED) {
+            endpoints.clear();
+        }
+        Endpoint c = endpoints.putIfAbsent(e, e);
+        return c != null ? c : e;
+    }
+
+    /** One copy of each short text value (host names, realms, status words); other values as they are. */
+    private Object canonical(Object v) {
+        if (v instanceof String s && s.length() <= 256) {
+            if (strings.size() >= MAX_SHARED) {
+                strings.clear();
+            }
+            String c = strings.putIfAbsent(s, s);
+            return c != null ? c : s;
+        }
+        return v;
     }
 
     public void diagnostic(long frame, String protocol, String message) {
@@ -97,7 +133,7 @@ public final class Engine implements TransportHandler {
             Pdu pdu = pdu(payload, payloadOffset);
             d = choose("udp", key, pdu);
             if (udpPins.size() < 1_000_000) {
-                udpPins.put(pk, d == NONE ? pk : new UdpPin(d, key));
+                udpPins.put(pk, d == NONE ? pk : new UdpPin(d, key, this));
             }
             if (d == NONE) {
                 return;
@@ -110,7 +146,7 @@ public final class Engine implements TransportHandler {
         }
         Pdu pdu = pdu(payload, payloadOffset);
         UdpPin p = pin instanceof UdpPin up ? up : (UdpPin) udpPins.get(pk);
-        Conversation conv = p != null ? p.conversation() : new Conversation(key.src(), key.dst());
+        Conversation conv = p != null ? p.conversation() : new Conversation(endpoint(key.src()), endpoint(key.dst()));
         Endpoint src = fromClient ? conv.client() : conv.server();
         Endpoint dst = fromClient ? conv.server() : conv.client();
         dissectTop(d, pdu, frame, src, dst, "udp", conv);
@@ -187,6 +223,7 @@ public final class Engine implements TransportHandler {
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
             diagnostic(current != null ? current.number() : 0, d.id(),
                     "the " + d.name() + " dissector failed on this PDU (" + e.getClass().getSimpleName() + ")");
+            dissectorFailures++;
             reportFailure(d, "dissect", e);
         }
     }
@@ -211,7 +248,8 @@ public final class Engine implements TransportHandler {
             default -> null;
         };
         if (k != null && (kind != FIN || interesting(connection))) {
-            analysis.tcpEvents().add(new TcpEvent(frame.number(), frame.timeNanos(), k, key.src(), key.dst()));
+            analysis.tcpEvents().add(new TcpEvent(frame.number(), frame.timeNanos(), k, endpoint(key.src()),
+                    endpoint(key.dst())));
         }
     }
 
@@ -226,7 +264,7 @@ public final class Engine implements TransportHandler {
         if (connection.attachment instanceof TcpState s) {
             st = s;
         } else {
-            st = new TcpState(connection);
+            st = new TcpState(connection, this);
             connection.attachment = st;
             st.dissector = choose("tcp", connection.client(), pdu(data, dataOffset));
             if (st.dissector == NONE) {
@@ -295,7 +333,8 @@ public final class Engine implements TransportHandler {
                 }
                 if (r > options.maxPduBytes()) {
                     diagnostic(frame.number(), st.dissector.id(), "a PDU of " + r + " bytes exceeds the "
-                            + options.maxPduBytes() + "-byte limit: skipped");
+                            + options.maxPduBytes() + "-byte limit: skipped ("
+                            + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.PDU_MAX_BYTES, options.maxPduBytes()) + ")");
                     dir.skip = r;
                     continue;
                 }
@@ -337,7 +376,8 @@ public final class Engine implements TransportHandler {
             }
             if (r > options.maxPduBytes() || dir.buffered > options.maxPduBytes()) {
                 diagnostic(frame.number(), st.dissector.id(), "a PDU larger than the " + options.maxPduBytes()
-                        + "-byte limit: skipped");
+                        + "-byte limit: skipped ("
+                        + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.PDU_MAX_BYTES, options.maxPduBytes()) + ")");
                 long k = Math.max(r, dir.buffered);
                 int drop = (int) Math.min(k, dir.buffered);
                 dir.consume(drop);
@@ -393,8 +433,8 @@ public final class Engine implements TransportHandler {
         final Dir c2s = new Dir();
         final Dir s2c = new Dir();
 
-        TcpState(TcpConnection c) {
-            conversation = new Conversation(c.client().src(), c.client().dst());
+        TcpState(TcpConnection c, Engine engine) {
+            conversation = new Conversation(engine.endpoint(c.client().src()), engine.endpoint(c.client().dst()));
         }
     }
 
@@ -440,8 +480,8 @@ public final class Engine implements TransportHandler {
     }
 
     private record UdpPin(DissectorContribution dissector, FlowKey client, Conversation conv) {
-        UdpPin(DissectorContribution d, FlowKey client) {
-            this(d, client, new Conversation(client.src(), client.dst()));
+        UdpPin(DissectorContribution d, FlowKey client, Engine engine) {
+            this(d, client, new Conversation(engine.endpoint(client.src()), engine.endpoint(client.dst())));
         }
 
         Conversation conversation() {

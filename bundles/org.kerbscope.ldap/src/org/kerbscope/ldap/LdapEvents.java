@@ -87,8 +87,8 @@ final class LdapEvents {
      */
     static String user(Analysis a, AuthAttempt at, Event request) {
         if (request != null) {
-            for (Event n : a.events("ntlm")) {
-                if (n.frame() == request.frame() && "AUTHENTICATE".equals(n.string("messageType"))
+            for (Event n : org.kerbscope.core.flow.Flows.atFrame(a, "ntlm", request.frame())) {
+                if ("AUTHENTICATE".equals(n.string("messageType"))
                         && n.string("user") != null && !n.string("user").isEmpty()) {
                     String d = n.string("domain");
                     return (d != null && !d.isEmpty() ? d + "\\" : "") + n.string("user");

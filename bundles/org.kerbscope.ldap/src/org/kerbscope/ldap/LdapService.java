@@ -3,7 +3,6 @@ package org.kerbscope.ldap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.kerbscope.core.flow.Flows;
@@ -40,7 +39,7 @@ public final class LdapService implements ServiceProfile {
 
     @Override
     public List<AuthAttempt> attempts(Analysis a, int firstIndex) {
-        Map<String, List<Event>> groups = new LinkedHashMap<>();
+        Map<ClientServer, List<Event>> groups = new LinkedHashMap<>();
         for (Event e : a.events(SERVICE)) {
             if (e.is("cldap", true)) {
                 continue; // DC locator pings are connectionless and never authenticate
@@ -48,7 +47,7 @@ public final class LdapService implements ServiceProfile {
             boolean request = LdapEvents.isRequest(e);
             Endpoint client = request ? e.src() : e.dst();
             Endpoint server = request ? e.dst() : e.src();
-            groups.computeIfAbsent(client.address() + ">" + server, k -> new ArrayList<>()).add(e);
+            groups.computeIfAbsent(new ClientServer(client.address(), server), k -> new ArrayList<>()).add(e);
         }
         List<AuthAttempt> out = new ArrayList<>();
         for (List<Event> events : groups.values()) {
@@ -59,6 +58,10 @@ public final class LdapService implements ServiceProfile {
         // connections to the service's port that were never answered: the connect step failed before it spoke
         out.addAll(Flows.unansweredConnects(a, out, firstIndex + out.size(), SERVICE, SPN_CLASS, LdapService::ldapPort));
         return out;
+    }
+
+    /** A client (address) and the directory server (address and port) it binds to: what one attempt is. */
+    private record ClientServer(String client, Endpoint server) {
     }
 
     static boolean ldapPort(int p) {
@@ -96,21 +99,27 @@ public final class LdapService implements ServiceProfile {
         long authFrame = authBind != null ? authBind.frame() : krbReply != null ? krbReply.frame() : Long.MAX_VALUE;
 
         // the Kerberos and NTLM messages the binds carried
+        java.util.Set<Long> frames = new java.util.TreeSet<>();
+        events.forEach(e -> frames.add(e.frame()));
         Event apReq = null;
-        for (Event k : a.events("kerberos")) {
-            if (frameOf(events, k.frame()) && "ldap".equals(k.string("carrier"))) {
-                at.events().add(k);
-                if (apReq == null && "AP-REQ".equals(k.string("msgType")) && client.equals(k.src().address())) {
-                    apReq = k;
+        for (long frame : frames) {
+            for (Event k : Flows.atFrame(a, "kerberos", frame)) {
+                if ("ldap".equals(k.string("carrier"))) {
+                    at.events().add(k);
+                    if (apReq == null && "AP-REQ".equals(k.string("msgType")) && client.equals(k.src().address())) {
+                        apReq = k;
+                    }
                 }
             }
         }
         Event ntlmAuth = null;
-        for (Event n : a.events("ntlm")) {
-            if (frameOf(events, n.frame()) && "ldap".equals(n.string("carrier"))) {
-                at.events().add(n);
-                if (ntlmAuth == null && "AUTHENTICATE".equals(n.string("messageType"))) {
-                    ntlmAuth = n;
+        for (long frame : frames) {
+            for (Event n : Flows.atFrame(a, "ntlm", frame)) {
+                if ("ldap".equals(n.string("carrier"))) {
+                    at.events().add(n);
+                    if (ntlmAuth == null && "AUTHENTICATE".equals(n.string("messageType"))) {
+                        ntlmAuth = n;
+                    }
                 }
             }
         }
@@ -165,19 +174,9 @@ public final class LdapService implements ServiceProfile {
         String apSpn = apReq != null ? apReq.string("sname") : null;
         String host = at.host();
         String spn = apSpn != null ? apSpn : host != null && !Flows.isIpLiteral(host) ? SPN_CLASS + "/" + host : null;
-        Event tgsReq = null, reply = null;
-        for (Event k : a.events("kerberos")) {
-            if (k.frame() > authFrame) {
-                break;
-            }
-            String sname = k.string("sname");
-            if ("TGS-REQ".equals(k.string("msgType")) && client.equals(k.src().address()) && sname != null
-                    && sname.toLowerCase(Locale.ROOT).startsWith(SPN_CLASS + "/")
-                    && (spn == null || Flows.sameSpn(sname, spn))) {
-                tgsReq = k;
-                reply = Flows.replyTo(a, k);
-            }
-        }
+        Event tgsReq = spn == null ? Flows.ticketRequest(a, client, SPN_CLASS, authFrame)
+                : Flows.ticketRequest(a, client, SPN_CLASS, authFrame, spn);
+        Event reply = tgsReq != null ? Flows.replyTo(a, tgsReq) : null;
         if (tgsReq != null) {
             spn = tgsReq.string("sname");
             if (host == null) {
@@ -272,15 +271,6 @@ public final class LdapService implements ServiceProfile {
             at.setOutcome(Outcome.INCOMPLETE);
         }
         return at;
-    }
-
-    private static boolean frameOf(List<Event> events, long frame) {
-        for (Event e : events) {
-            if (e.frame() == frame) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static StepResult ok(Step s, List<Long> frames, String note) {

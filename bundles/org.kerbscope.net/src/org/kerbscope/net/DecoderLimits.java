@@ -1,5 +1,8 @@
 package org.kerbscope.net;
 
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.core.spi.Limits;
+
 /**
  * The memory bounds of {@link NetworkDecoder}. Reaching one is reported as a diagnostic, never as an error:
  * the decoder treats the data it had to let go as lost and goes on.
@@ -14,9 +17,27 @@ package org.kerbscope.net;
 public record DecoderLimits(int maxStreamBuffer, long maxTotalBuffer, int maxConnections, long maxFragmentBytes,
         long fragmentTimeoutNanos, int maxUdpFlows) {
 
-    /** 4 MiB per stream, 64 MiB in all, 200,000 connections, 8 MiB of fragments kept 60 s. */
+    /** UDP flow keys cached: a cache cleared when full, so no data is lost and no user needs to change it. */
+    private static final int UDP_FLOWS = 65_536;
+
+    /**
+     * The defaults of {@link Limits}: 4 MiB per stream, 64 MiB in all, 200,000 connections, 8 MiB of fragments
+     * kept 60 s.
+     */
     public static DecoderLimits defaults() {
-        return new DecoderLimits(4 << 20, 64L << 20, 200_000, 8L << 20, 60_000_000_000L, 65_536);
+        return of(Limits.defaults());
+    }
+
+    /** The limits the user chose for one analysis (tcp.*, ip.* of {@link Limits}). */
+    public static DecoderLimits of(AnalysisOptions options) {
+        return of(options.limits());
+    }
+
+    /** The decoder's share of named limits. */
+    public static DecoderLimits of(Limits l) {
+        return new DecoderLimits(l.getInt(Limits.TCP_STREAM_BUFFER), l.get(Limits.TCP_TOTAL_BUFFER),
+                l.getInt(Limits.TCP_CONNECTIONS), l.get(Limits.IP_FRAGMENT_BYTES),
+                l.get(Limits.IP_FRAGMENT_TIMEOUT) * 1_000_000_000L, UDP_FLOWS);
     }
 
     public DecoderLimits withMaxStreamBuffer(int bytes) {

@@ -44,6 +44,10 @@ public final class NetworkDecoder {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Set<Integer> unknownLinks = new HashSet<>();
     private int droppedDiagnostics;
+    private final int share;
+    private final int shares;
+    /** Whether problems of the current frame are this decoder's to report (see {@link #owns}). */
+    private boolean report = true;
 
     private Frame frame;
     private boolean truncated;
@@ -60,6 +64,26 @@ public final class NetworkDecoder {
     }
 
     public NetworkDecoder(TransportHandler handler, DecoderLimits limits) {
+        this(handler, limits, 0, 1);
+    }
+
+    /**
+     * A decoder for one share of the flows, so that several threads can each read the whole capture and dissect a
+     * part of it. Every decoder reads every frame's link and IP layers (cheap, and IP fragments need them); a UDP
+     * datagram or TCP segment goes on only in the decoder whose share holds its client address (the side with the
+     * higher port, the lower address when the ports are equal): every conversation of a client (DNS, Kerberos,
+     * HTTP, SMB…) stays in one decoder, in frame order. Problems below the transport layer are reported by share 0
+     * only, so that the shares together report each problem once.
+     *
+     * @param share  this decoder's share, 0 ≤ share &lt; shares
+     * @param shares how many decoders split the flows (1: all of them)
+     */
+    public NetworkDecoder(TransportHandler handler, DecoderLimits limits, int share, int shares) {
+        if (shares < 1 || share < 0 || share >= shares) {
+            throw new IllegalArgumentException("share " + share + " of " + shares);
+        }
+        this.share = share;
+        this.shares = shares;
         this.handler = handler;
         this.limits = limits;
         this.tcp = new TcpReassembler(handler, (f, m) -> problem(f, "tcp", m), limits.maxStreamBuffer(),
@@ -79,6 +103,7 @@ public final class NetworkDecoder {
         haveIp = false;
         havePorts = false;
         detached = false;
+        report = share == 0;
         try {
             ByteBuffer d = f.data();
             truncated = d.limit() < f.originalLength();
@@ -91,7 +116,9 @@ public final class NetworkDecoder {
     /** The end of the capture: holes left in TCP streams become gaps, incomplete IP datagrams are dropped. */
     public void finish() {
         try {
+            report = true;
             tcp.finish();
+            report = share == 0;
             defrag.finish();
         } catch (RuntimeException e) {
             problem(frame, "net", "could not finish the TCP streams (" + e + ")");
@@ -146,6 +173,9 @@ public final class NetworkDecoder {
     }
 
     private void problem(Frame f, String protocol, String message) {
+        if (!report) {
+            return;
+        }
         if (diagnostics.size() < MAX_DIAGNOSTICS) {
             diagnostics.add(new Diagnostic(f == null ? 0 : f.number(), protocol, message));
         } else {
@@ -465,16 +495,22 @@ public final class NetworkDecoder {
             case 47 -> {
                 if (depth < MAX_DEPTH) {
                     gre(d, off, capEnd, depth + 1);
+                } else {
+                    problem(frame, "ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
                 }
             }
             case 4 -> {
                 if (depth < MAX_DEPTH) {
                     ipv4(d, off, capEnd, depth + 1);
+                } else {
+                    problem(frame, "ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
                 }
             }
             case 41 -> {
                 if (depth < MAX_DEPTH) {
                     ipv6(d, off, capEnd, depth + 1);
+                } else {
+                    problem(frame, "ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
                 }
             }
             default -> {
@@ -550,6 +586,9 @@ public final class NetworkDecoder {
         }
         int sp = u16(d, off);
         int dp = u16(d, off + 2);
+        if (!owns(sp, dp)) {
+            return;
+        }
         int ulen = u16(d, off + 4);
         havePorts = true;
         sPort = sp;
@@ -568,6 +607,33 @@ public final class NetworkDecoder {
         int capPay = Math.min(pEnd, capEnd);
         FlowKey key = udpKey(sp, dp);
         handler.datagram(frame, key, d.slice(off + 8, capPay - (off + 8)), detached ? -1 : off + 8);
+    }
+
+    /**
+     * Whether this decoder's share holds the flow of the current IP addresses and these ports; from here on the
+     * flow's problems are this decoder's to report.
+     */
+    private boolean owns(int sp, int dp) {
+        if (shares == 1) {
+            return true;
+        }
+        long hi, lo;
+        boolean srcIsClient = sp > dp || (sp == dp && (Long.compareUnsigned(sHi, dHi) < 0
+                || (sHi == dHi && Long.compareUnsigned(sLo, dLo) <= 0)));
+        if (srcIsClient) {
+            hi = sHi;
+            lo = sLo;
+        } else {
+            hi = dHi;
+            lo = dLo;
+        }
+        long h = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        boolean mine = Math.floorMod(h, (long) shares) == share;
+        report = mine;
+        return mine;
     }
 
     private FlowKey udpKey(int sp, int dp) {
@@ -600,6 +666,9 @@ public final class NetworkDecoder {
         }
         int sp = u16(d, off);
         int dp = u16(d, off + 2);
+        if (!owns(sp, dp)) {
+            return;
+        }
         havePorts = true;
         sPort = sp;
         dPort = dp;

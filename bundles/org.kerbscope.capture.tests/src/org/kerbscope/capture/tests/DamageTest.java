@@ -165,7 +165,19 @@ class DamageTest {
         var r = Files2.read(Files2.write(dir, "garbage.pcap", b));
         assertEquals(2, r.frames().size());
         String m = r.diagnostics().get(0).message();
-        assertTrue(m.contains("byte offset " + third) && m.contains("garbage"), m);
+        assertTrue(m.contains("byte offset " + third + ", after frame 2,") && m.contains("garbage"), m);
+        assertEquals(1, r.diagnostics().size(), "reading stops at the garbage: " + r.diagnostics());
+    }
+
+    /** Garbage instead of the first record header: the diagnostic says no frame came before it. */
+    @Test
+    void pcapFirstRecordHeaderOfGarbage() throws IOException {
+        byte[] b = pcapSample().bytes().clone();
+        Arrays.fill(b, 24, 40, (byte) 0xEE);
+        var r = Files2.read(Files2.write(dir, "garbage-first.pcap", b));
+        assertEquals(0, r.frames().size());
+        String m = r.diagnostics().get(0).message();
+        assertTrue(m.contains("byte offset 24, before the first frame,") && m.contains("garbage"), m);
     }
 
     @Test

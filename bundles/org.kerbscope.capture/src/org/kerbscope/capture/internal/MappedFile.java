@@ -92,6 +92,21 @@ public final class MappedFile implements AutoCloseable {
         return (int) (off & ((1L << shift) - 1));
     }
 
+    /**
+     * The window that serves the bytes at {@code off}: a little-endian buffer in which the bytes from
+     * {@link #offsetInWindow(long) offsetInWindow(off)} on are the file's bytes from {@code off} on, for at least
+     * the overlap (64 bytes or more) or up to the end of the file. Lets a parser read a whole record header with
+     * one window look-up.
+     */
+    public ByteBuffer window(long off) {
+        return w(off);
+    }
+
+    /** Where {@code off} lies in {@link #window(long)}. */
+    public int offsetInWindow(long off) {
+        return rel(off);
+    }
+
     public int u8(long off) {
         return w(off).get(rel(off)) & 0xff;
     }
@@ -113,6 +128,30 @@ public final class MappedFile implements AutoCloseable {
     public long i64(long off, boolean bigEndian) {
         long v = w(off).getLong(rel(off));
         return bigEndian ? Long.reverseBytes(v) : v;
+    }
+
+    /**
+     * Reads one byte of every 64-byte cache line from {@code from} up to {@code to} (both clamped to the file)
+     * and returns a value made of them, so that the reads cannot be optimised away. Walking records is a chain
+     * of dependent loads (the next header's place is read from this one), so each header is a cache miss the
+     * processor waits for; these loads have no such dependency and run ahead in parallel, and they take the
+     * page faults of the mapping ahead of the parser too.
+     */
+    public int touch(long from, long to) {
+        long end = Math.min(to, size);
+        int acc = 0;
+        long o = from;
+        while (o < end) {
+            ByteBuffer b = w(o);
+            int r = rel(o);
+            // Within one window: a plain loop over relative offsets, at most up to the end of the window.
+            int stop = (int) Math.min(end - o + r, b.limit());
+            for (; r < stop; r += 64) {
+                acc += b.get(r);
+            }
+            o = ((o >>> shift) << shift) + r;
+        }
+        return acc;
     }
 
     /** Copies {@code len} bytes (small things only: option values, names). */

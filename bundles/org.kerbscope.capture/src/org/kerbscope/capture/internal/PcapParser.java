@@ -1,5 +1,7 @@
 package org.kerbscope.capture.internal;
 
+import java.nio.ByteBuffer;
+
 /**
  * libpcap files (draft-ietf-opsawg-pcap): a 24-byte file header and 16-byte record headers, in the byte
  * order the magic number reveals; microsecond ({@code A1B2C3D4}) or nanosecond ({@code A1B23C4D})
@@ -67,10 +69,20 @@ public final class PcapParser extends RecordParser {
             damage(pos, "ends inside a record header (" + left + " of " + recordHeader + " bytes): the file was cut short");
             return false;
         }
-        long sec = file.u32(pos, bigEndian);
-        long frac = file.u32(pos + 4, bigEndian);
-        long incl = file.u32(pos + 8, bigEndian);
-        long orig = file.u32(pos + 12, bigEndian);
+        // The header is at most 24 bytes and the windows overlap by at least 64: one window serves it.
+        ByteBuffer w = file.window(pos);
+        int r = file.offsetInWindow(pos);
+        int s = w.getInt(r), f = w.getInt(r + 4), i = w.getInt(r + 8), o = w.getInt(r + 12);
+        if (bigEndian) {
+            s = Integer.reverseBytes(s);
+            f = Integer.reverseBytes(f);
+            i = Integer.reverseBytes(i);
+            o = Integer.reverseBytes(o);
+        }
+        long sec = s & 0xFFFF_FFFFL;
+        long frac = f & 0xFFFF_FFFFL;
+        long incl = i & 0xFFFF_FFFFL;
+        long orig = o & 0xFFFF_FFFFL;
         if (incl > MAX_RECORD) {
             damage(pos, "has a record header claiming " + incl + " captured bytes, more than the maximum of "
                     + MAX_RECORD + ": the header is garbage");

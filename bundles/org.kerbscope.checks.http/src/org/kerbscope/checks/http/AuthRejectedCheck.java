@@ -16,7 +16,7 @@ public final class AuthRejectedCheck implements Check {
     @Override
     public void run(Analysis a, FindingSink sink) {
         for (AuthAttempt at : a.attempts()) {
-            Event ap = HttpChecks.requestWith(at, "kerberos");
+            Event ap = HttpChecks.exchange(a, at).kerberosRequest();
             StepResult auth = at.step(Step.AUTHORIZED);
             if (ap == null || auth == null || auth.status() != StepStatus.FAILED || auth.frames().isEmpty()
                     || !auth.note().startsWith("HTTP 401")) {

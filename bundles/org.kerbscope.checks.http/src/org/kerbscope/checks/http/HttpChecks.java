@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.Event;
 
@@ -21,34 +22,51 @@ final class HttpChecks {
         return false;
     }
 
-    /** The first 401 of the attempt, or null. */
-    static Event challenge(AuthAttempt at) {
-        for (Event e : at.events()) {
-            if ("http".equals(e.protocol()) && e.integer("status", 0) == 401 && !e.list("wwwAuthenticate").isEmpty()) {
-                return e;
-            }
-        }
-        return null;
+    /**
+     * What the HTTP checks ask of one attempt's messages, read in one pass and shared by the checks (each would
+     * otherwise read every attempt's messages again).
+     *
+     * @param challenge        the first 401 offering a scheme, or null
+     * @param kerberosRequest  the first request whose Authorization carries Kerberos, or null
+     * @param ntlmRequest      the first request whose Authorization carries NTLM, or null
+     * @param ticketRequest    whether a TGS-REQ belongs to the attempt
+     */
+    record Exchange(Event challenge, Event kerberosRequest, Event ntlmRequest, boolean ticketRequest) {
     }
 
-    /** The first request whose Authorization carries {@code token} (kerberos, ntlm), or null. */
-    static Event requestWith(AuthAttempt at, String token) {
-        for (Event e : at.events()) {
-            if ("http".equals(e.protocol()) && e.fields().get("authorization") instanceof Map<?, ?> m
-                    && token.equals(m.get("token"))) {
-                return e;
+    static Exchange exchange(Analysis a, AuthAttempt at) {
+        Map<AuthAttempt, Exchange> all = a.index("attempts.httpExchanges", () -> {
+            Map<AuthAttempt, Exchange> m = new java.util.IdentityHashMap<>();
+            for (AuthAttempt x : a.attempts()) {
+                m.put(x, read(x));
             }
-        }
-        return null;
+            return m;
+        });
+        Exchange x = all.get(at);
+        return x != null ? x : read(at);
     }
 
-    static boolean hasTgsFor(AuthAttempt at) {
+    private static Exchange read(AuthAttempt at) {
+        Event challenge = null, kerberos = null, ntlm = null;
+        boolean tgs = false;
         for (Event e : at.events()) {
-            if ("kerberos".equals(e.protocol()) && "TGS-REQ".equals(e.string("msgType"))) {
-                return true;
+            if ("http".equals(e.protocol())) {
+                if (challenge == null && e.integer("status", 0) == 401 && !e.list("wwwAuthenticate").isEmpty()) {
+                    challenge = e;
+                }
+                if (e.fields().get("authorization") instanceof Map<?, ?> m) {
+                    Object token = m.get("token");
+                    if (kerberos == null && "kerberos".equals(token)) {
+                        kerberos = e;
+                    } else if (ntlm == null && "ntlm".equals(token)) {
+                        ntlm = e;
+                    }
+                }
+            } else if ("kerberos".equals(e.protocol()) && "TGS-REQ".equals(e.string("msgType"))) {
+                tgs = true;
             }
         }
-        return false;
+        return new Exchange(challenge, kerberos, ntlm, tgs);
     }
 
     static String site(AuthAttempt at) {

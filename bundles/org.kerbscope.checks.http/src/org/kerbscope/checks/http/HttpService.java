@@ -28,29 +28,9 @@ public final class HttpService implements ServiceProfile {
 
     @Override
     public List<AuthAttempt> attempts(Analysis a, int firstIndex) {
-        Map<String, List<Event>> groups = new LinkedHashMap<>();
-        Map<String, Event> lastRequest = new LinkedHashMap<>();
-        for (Event e : a.events("http")) {
-            boolean request = "request".equals(e.string("kind"));
-            Endpoint client = request ? e.src() : e.dst();
-            Endpoint server = request ? e.dst() : e.src();
-            String conn = client + ">" + server;
-            String host;
-            if (request) {
-                host = Flows.hostOnly(e.string("host"));
-                lastRequest.put(conn, e);
-            } else {
-                Event req = lastRequest.get(conn);
-                host = req != null ? Flows.hostOnly(req.string("host")) : null;
-            }
-            String key = client.address() + ">" + server + ">" + (host == null ? "" : host.toLowerCase(Locale.ROOT));
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
-        }
         List<AuthAttempt> out = new ArrayList<>();
-        for (List<Event> events : groups.values()) {
-            if (!involvesAuth(events)) {
-                continue;
-            }
+        // which messages make which attempt depends on the messages alone: grouped once per analysis
+        for (List<Event> events : a.index("http.sites", () -> sites(a))) {
             out.add(build(a, events, firstIndex + out.size()));
         }
         // connections to the service's port that were never answered: the connect step failed before it spoke
@@ -100,6 +80,47 @@ public final class HttpService implements ServiceProfile {
             }
         }
         return out;
+    }
+
+    /**
+     * The HTTP messages of each client → site (server address, port and Host), in the order each was first seen, for
+     * the exchanges that involve authentication.
+     */
+    private static List<List<Event>> sites(Analysis a) {
+        Map<Site, List<Event>> groups = new LinkedHashMap<>();
+        Map<Connection, Event> lastRequest = new java.util.HashMap<>();
+        for (Event e : a.events("http")) {
+            boolean request = "request".equals(e.string("kind"));
+            Endpoint client = request ? e.src() : e.dst();
+            Endpoint server = request ? e.dst() : e.src();
+            Connection conn = new Connection(client, server);
+            String host;
+            if (request) {
+                host = Flows.hostOnly(e.string("host"));
+                lastRequest.put(conn, e);
+            } else {
+                Event req = lastRequest.get(conn);
+                host = req != null ? Flows.hostOnly(req.string("host")) : null;
+            }
+            Site key = new Site(client.address(), server, host == null ? "" : host.toLowerCase(Locale.ROOT));
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        }
+        List<List<Event>> out = new ArrayList<>();
+        for (List<Event> events : groups.values()) {
+            // only exchanges where authentication was asked for or offered make an attempt
+            if (involvesAuth(events)) {
+                out.add(events);
+            }
+        }
+        return out;
+    }
+
+    /** One TCP connection, client → server. */
+    private record Connection(Endpoint client, Endpoint server) {
+    }
+
+    /** What one attempt is: a client (address) asking a server (address and port) for a site (Host, lower case). */
+    private record Site(String client, Endpoint server, String host) {
     }
 
     private static boolean webPort(int p) {
@@ -195,20 +216,10 @@ public final class HttpService implements ServiceProfile {
         String spnHost = canonicalHost(a, at);
         String spn = spnHost != null ? SPN_CLASS + "/" + spnHost : null;
         long before = authReq != null ? authReq.frame() : Long.MAX_VALUE;
-        Event tgsReq = null;
-        Event reply = null;
-        for (Event k : Flows.kerberosOf(a, client)) {
-            if (k.frame() > before) {
-                break;
-            }
-            if ("TGS-REQ".equals(k.string("msgType")) && client.equals(k.src().address())
-                    && k.string("sname") != null && k.string("sname").toLowerCase(Locale.ROOT).startsWith("http/")
-                    && (spn == null || Flows.sameSpn(k.string("sname"), spn) || Flows.sameSpn(k.string("sname"),
-                            SPN_CLASS + "/" + host))) {
-                tgsReq = k;
-                reply = Flows.replyTo(a, k);
-            }
-        }
+        // the last ticket request for the site's SPN (or the name typed) before the authenticated request
+        Event tgsReq = spn == null ? Flows.ticketRequest(a, client, SPN_CLASS, before)
+                : Flows.ticketRequest(a, client, SPN_CLASS, before, spn, SPN_CLASS + "/" + host);
+        Event reply = tgsReq != null ? Flows.replyTo(a, tgsReq) : null;
         if (tgsReq != null) {
             spn = tgsReq.string("sname");
         }
@@ -224,13 +235,7 @@ public final class HttpService implements ServiceProfile {
             at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_APPLICABLE, List.of(), "Negotiate was not offered"));
         } else {
             // the client decided not to, or could not, ask for a ticket: say why when the capture shows it
-            Event asError = null;
-            for (Event k : Flows.kerberosOf(a, client)) {
-                if (k.frame() < (authReq != null ? authReq.frame() : Long.MAX_VALUE) && "KRB-ERROR".equals(k.string("msgType"))
-                        && client.equals(k.dst().address()) && k.integer("errorCode", 0) != 25) {
-                    asError = k;
-                }
-            }
+            Event asError = lastErrorTo(a, client, authReq != null ? authReq.frame() : Long.MAX_VALUE);
             String why = Flows.isIpLiteral(host) ? "the client addressed the site by IP: Windows does not ask for a ticket"
                     : asError != null ? "the client could not get a TGT: KRB-ERROR " + asError.integer("errorCode", -1) + " "
                             + asError.string("errorName")
@@ -249,14 +254,9 @@ public final class HttpService implements ServiceProfile {
         } else if (ntlmRequest != null) {
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(ntlmRequest.frame()),
                     "the client answered with NTLM instead of Kerberos"));
-            for (Event n : a.events("ntlm")) {
-                if (n.frame() >= ntlmRequest.frame() && "AUTHENTICATE".equals(n.string("messageType"))
-                        && client.equals(n.src().address())) {
-                    if (n.string("user") != null) {
-                        at.setUser((n.string("domain") != null ? n.string("domain") + "\\" : "") + n.string("user"));
-                    }
-                    break;
-                }
+            Event n = ntlmAuthenticateFrom(a, client, ntlmRequest.frame());
+            if (n != null && n.string("user") != null) {
+                at.setUser((n.string("domain") != null ? n.string("domain") + "\\" : "") + n.string("user"));
             }
         } else {
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.NOT_SEEN, List.of(),
@@ -284,6 +284,39 @@ public final class HttpService implements ServiceProfile {
             at.setOutcome(Outcome.INCOMPLETE);
         }
         return at;
+    }
+
+    /** The client's first NTLM AUTHENTICATE at or after {@code frame}, or null. */
+    private static Event ntlmAuthenticateFrom(Analysis a, String client, long frame) {
+        Map<String, List<Event>> byClient = a.index("http.ntlmAuthenticateByClient", () -> {
+            Map<String, List<Event>> m = new java.util.HashMap<>();
+            for (Event n : a.events("ntlm")) {
+                if ("AUTHENTICATE".equals(n.string("messageType"))) {
+                    m.computeIfAbsent(n.src().address(), k -> new ArrayList<>()).add(n);
+                }
+            }
+            return m;
+        });
+        for (Event n : byClient.getOrDefault(client, List.of())) {
+            if (n.frame() >= frame) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** The last KRB-ERROR other than PREAUTH_REQUIRED (25) sent to the client before {@code frame}, or null. */
+    private static Event lastErrorTo(Analysis a, String client, long frame) {
+        Event last = null;
+        for (Event k : Flows.kdcErrorsTo(a, client)) {
+            if (k.frame() >= frame) {
+                break;
+            }
+            if (k.integer("errorCode", 0) != 25) {
+                last = k;
+            }
+        }
+        return last;
     }
 
     private static StepResult ok(Step s, List<Long> frames, String note) {

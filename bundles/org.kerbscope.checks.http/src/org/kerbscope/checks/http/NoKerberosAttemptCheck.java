@@ -17,15 +17,17 @@ public final class NoKerberosAttemptCheck implements Check {
 
     @Override
     public void run(Analysis a, FindingSink sink) {
+        java.util.List<org.kerbscope.core.model.EvidenceItem> tickets = a.evidence("tickets");
         for (AuthAttempt at : a.attempts()) {
-            Event challenge = HttpChecks.challenge(at);
-            if (challenge == null || !HttpChecks.offers(challenge, "Negotiate") || HttpChecks.hasTgsFor(at)
-                    || HttpChecks.requestWith(at, "kerberos") != null) {
+            HttpChecks.Exchange x = HttpChecks.exchange(a, at);
+            Event challenge = x.challenge();
+            if (challenge == null || !HttpChecks.offers(challenge, "Negotiate") || x.ticketRequest()
+                    || x.kerberosRequest() != null) {
                 continue;
             }
             FindingBuilder f = new FindingBuilder("http.no-kerberos-attempt").step(Step.TICKET_REQUEST).attempt(at.index())
                     .frame(challenge.frame(), "401 offering " + challenge.list("wwwAuthenticate"));
-            Event ntlm = HttpChecks.requestWith(at, "ntlm");
+            Event ntlm = x.ntlmRequest();
             if (ntlm != null) {
                 f.frame(ntlm.frame(), "the client answered with NTLM");
             }
@@ -33,14 +35,14 @@ public final class NoKerberosAttemptCheck implements Check {
             String spn = at.spn() != null ? at.spn() : "HTTP/" + HttpChecks.site(at);
             boolean klistSeen = false;
             boolean hasTicket = false;
-            for (org.kerbscope.core.model.EvidenceItem t : a.evidence("tickets")) {
+            for (org.kerbscope.core.model.EvidenceItem t : tickets) {
                 if (t.string("server") != null) {
                     klistSeen = true;
                     hasTicket |= Flows.sameSpn(t.string("server"), spn);
                 }
             }
             if (klistSeen) {
-                f.file(a.evidence("tickets").get(0).file(), hasTicket ? "klist holds a ticket for " + spn
+                f.file(tickets.get(0).file(), hasTicket ? "klist holds a ticket for " + spn
                         : "klist holds no ticket for " + spn + ": the client never got one");
             }
             String why = Flows.isIpLiteral(at.host()) ? "the client addressed the site by IP address, so it has no SPN to ask for"

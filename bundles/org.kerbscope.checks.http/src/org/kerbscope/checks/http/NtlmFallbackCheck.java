@@ -22,11 +22,13 @@ public final class NtlmFallbackCheck implements Check {
 
     @Override
     public void run(Analysis a, FindingSink sink) {
+        List<EvidenceItem> logons = a.evidence("events");
         for (AuthAttempt at : a.attempts()) {
-            Event challenge = HttpChecks.challenge(at);
-            Event ntlm = HttpChecks.requestWith(at, "ntlm");
+            HttpChecks.Exchange x = HttpChecks.exchange(a, at);
+            Event challenge = x.challenge();
+            Event ntlm = x.ntlmRequest();
             if (challenge == null || ntlm == null || !HttpChecks.offers(challenge, "Negotiate")
-                    || HttpChecks.requestWith(at, "kerberos") != null) {
+                    || x.kerberosRequest() != null) {
                 continue;
             }
             FindingBuilder f = new FindingBuilder("http.ntlm-fallback").severity(Severity.WARNING).step(Step.AP_EXCHANGE)
@@ -41,7 +43,7 @@ public final class NtlmFallbackCheck implements Check {
                     f.frame(k.frame(), "KRB-ERROR " + k.integer("errorCode", -1) + " " + k.string("errorName"));
                 }
             }
-            for (EvidenceItem ev : a.evidence("events")) {
+            for (EvidenceItem ev : logons) {
                 if (ev.fields().get("data") instanceof Map<?, ?> d && "NTLM".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")))
                         && at.client().equals(String.valueOf(d.get("IpAddress")))) {
                     f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId")
@@ -49,7 +51,7 @@ public final class NtlmFallbackCheck implements Check {
                 }
             }
             if (why.isEmpty()) {
-                why.add(HttpChecks.hasTgsFor(at) ? "the ticket exchange did not succeed"
+                why.add(x.ticketRequest() ? "the ticket exchange did not succeed"
                         : "the client did not ask for a ticket (see http.no-kerberos-attempt)");
             }
             sink.report(f.title("The client fell back to NTLM for " + HttpChecks.site(at))

@@ -15,7 +15,7 @@ public final class NtlmOnlyCheck implements Check {
     @Override
     public void run(Analysis a, FindingSink sink) {
         for (AuthAttempt at : a.attempts()) {
-            Event c = HttpChecks.challenge(at);
+            Event c = HttpChecks.exchange(a, at).challenge();
             if (c == null || !HttpChecks.offers(c, "NTLM") || HttpChecks.offers(c, "Negotiate")
                     || HttpChecks.offers(c, "Kerberos")) {
                 continue;

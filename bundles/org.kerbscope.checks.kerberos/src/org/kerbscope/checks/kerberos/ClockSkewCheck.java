@@ -20,11 +20,43 @@ import org.kerbscope.core.spi.FindingSink;
  */
 public final class ClockSkewCheck implements Check {
 
+    /**
+     * The Kerberos messages that can show a skew (KRB_AP_ERR_SKEW, Kerby's 24 with a skew e-text, a decrypted
+     * timestamp), in frame order: found once per analysis, the rest of the messages say nothing about clocks.
+     */
+    private static java.util.List<Event> timeEvidence(Analysis a) {
+        return a.index("kerberos.clockSkew.messages", () -> {
+            java.util.List<Event> out = new java.util.ArrayList<>();
+            for (Event e : a.events("kerberos")) {
+                int code = e.integer("errorCode", -1);
+                boolean error = "KRB-ERROR".equals(e.string("msgType")) && (code == 37 || code == 24 && KdcErrorCheck.skewText(e));
+                if (error || e.fields().get("decrypted") instanceof Map<?, ?>) {
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Each web server's first response with a Date header, in frame order. */
+    private static java.util.List<Event> firstDatePerServer(Analysis a) {
+        return a.index("http.firstDatePerServer", () -> {
+            java.util.List<Event> out = new java.util.ArrayList<>();
+            java.util.Set<String> servers = new java.util.HashSet<>();
+            for (Event e : a.events("http")) {
+                if (e.string("date") != null && "response".equals(e.string("kind")) && servers.add(e.src().address())) {
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
         FindingBuilder f = new FindingBuilder("kerberos.clock-skew").step(Step.AP_EXCHANGE);
         String where = null;
-        for (Event e : a.events("kerberos")) {
+        for (Event e : timeEvidence(a)) {
             int code = e.integer("errorCode", -1);
             if ("KRB-ERROR".equals(e.string("msgType")) && (code == 37 || code == 24 && KdcErrorCheck.skewText(e))) {
                 boolean fromKdc = e.string("carrier") != null && e.string("carrier").startsWith("kdc-");
@@ -69,12 +101,8 @@ public final class ClockSkewCheck implements Check {
         }
         // a web server's Date header against the capture clock: the server's clock, seen without any keytab
         boolean skewError = where != null;
-        java.util.Set<String> servers = new java.util.HashSet<>();
-        for (Event e : a.events("http")) {
+        for (Event e : firstDatePerServer(a)) {
             String date = e.string("date");
-            if (date == null || !"response".equals(e.string("kind")) || !servers.add(e.src().address())) {
-                continue;
-            }
             try {
                 Instant server = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
                 long diff = Duration.between(Instant.ofEpochSecond(0, e.timeNanos()), server).toSeconds();

@@ -22,26 +22,32 @@ abstract class KdcErrorCheck implements Check {
     /** Whether this KRB-ERROR is this check's (the code, and where the dialects differ, the e-text). */
     abstract boolean matches(Analysis a, Event error);
 
-    /** Fills title, explanation, step, severity and remediation for the error. */
+    /** Fills title, explanation, step, severity and remediation for the error (never evidence: see run). */
     abstract void describe(Analysis a, Event error, Event request, FindingBuilder f);
 
     abstract String id();
 
+    /** Errors that make one finding, and the request the first of them answers. */
+    private record Group(List<Event> errors, Event request) {
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
-        // one finding per (code, service principal, client, user): group the errors once
-        java.util.Map<String, java.util.List<Event>> groups = new java.util.LinkedHashMap<>();
-        for (Event e : a.events("kerberos")) {
-            if ("KRB-ERROR".equals(e.string("msgType")) && matches(a, e)) {
-                String key = e.integer("errorCode", -1) + "|" + lower(e.string("sname")) + "|" + e.dst().address()
-                        + "|" + lower(e.string("cname"));
-                groups.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e);
-            }
-        }
-        for (java.util.List<Event> errors : groups.values()) {
+        // the groups depend on the messages alone: made once per analysis, whatever the attempts
+        List<Group> groups = a.index("kerberos.errorGroups." + getClass().getName(), () -> groups(a));
+        // a finding with the title and attempt of one already reported is a duplicate the pipeline drops: skip
+        // building it (thousands of clients each get PREAUTH_REQUIRED)
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        for (Group g : groups) {
+            List<Event> errors = g.errors();
             Event e = errors.get(0);
-            Event req = requestOf(a, e);
+            Event req = g.request();
             FindingBuilder f = new FindingBuilder(id()).attempt(Flows.attemptOf(a, e.frame()));
+            // describe() adds no evidence, so the frames below still come first
+            describe(a, e, req, f);
+            if (!reported.add(f.attemptIndex() + "|" + f.title())) {
+                continue;
+            }
             if (req != null) {
                 f.frame(req.frame(), req.string("msgType") + " for " + req.string("sname")
                         + (req.string("cname") != null ? " by " + req.string("cname") : ""));
@@ -50,29 +56,39 @@ abstract class KdcErrorCheck implements Check {
                 f.frame(other.frame(), "KRB-ERROR " + other.integer("errorCode", -1) + " " + other.string("errorName")
                         + (other.string("eText") != null ? " (" + other.string("eText") + ")" : ""));
             }
-            describe(a, e, req, f);
             sink.report(f.build());
         }
+    }
+
+    /** One group per (code, service principal, client, user), in the order of each group's first error. */
+    private List<Group> groups(Analysis a) {
+        java.util.Map<String, List<Event>> byKey = new java.util.LinkedHashMap<>();
+        for (Event e : errors(a)) {
+            if (matches(a, e)) {
+                String key = e.integer("errorCode", -1) + "|" + lower(e.string("sname")) + "|" + e.dst().address()
+                        + "|" + lower(e.string("cname"));
+                byKey.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e);
+            }
+        }
+        List<Group> out = new java.util.ArrayList<>();
+        for (List<Event> errors : byKey.values()) {
+            out.add(new Group(errors, requestOf(a, errors.get(0))));
+        }
+        return out;
     }
 
     static String lower(String s) {
         return s == null ? "" : s.toLowerCase(Locale.ROOT);
     }
 
+    /** Every KRB-ERROR of the analysis, in frame order: a dozen checks each read them, none needs the rest. */
+    static List<Event> errors(Analysis a) {
+        return Flows.kdcErrors(a);
+    }
+
     /** The request the error answers: the last request from the error's receiver to its sender before it. */
     static Event requestOf(Analysis a, Event error) {
-        Event best = null;
-        for (Event k : Flows.kerberosOf(a, error.dst().address())) {
-            if (k.frame() > error.frame()) {
-                break;
-            }
-            String t = k.string("msgType");
-            if (("AS-REQ".equals(t) || "TGS-REQ".equals(t) || "AP-REQ".equals(t))
-                    && k.src().address().equals(error.dst().address()) && k.dst().address().equals(error.src().address())) {
-                best = k;
-            }
-        }
-        return best;
+        return Flows.requestBefore(a, error.src().address(), error.dst().address(), error.frame(), false);
     }
 
     /** The service principal the error concerns: the error's sname, else the request's. */
@@ -152,12 +168,15 @@ abstract class KdcErrorCheck implements Check {
 
     /** Whether the client repeated the request that got {@code error} over TCP. */
     static boolean retriedOverTcp(Analysis a, Event error) {
-        for (Event k : a.events("kerberos")) {
-            if (k.frame() > error.frame() && "kdc-tcp".equals(k.string("carrier"))
-                    && k.src().address().equals(error.dst().address())) {
-                return true;
+        java.util.Map<String, Long> lastTcp = a.index("kerberos.lastTcpFrameBySender", () -> {
+            java.util.Map<String, Long> m = new java.util.HashMap<>();
+            for (Event k : a.events("kerberos")) {
+                if ("kdc-tcp".equals(k.string("carrier"))) {
+                    m.merge(k.src().address(), k.frame(), Math::max);
+                }
             }
-        }
-        return false;
+            return m;
+        });
+        return lastTcp.getOrDefault(error.dst().address(), Long.MIN_VALUE) > error.frame();
     }
 }

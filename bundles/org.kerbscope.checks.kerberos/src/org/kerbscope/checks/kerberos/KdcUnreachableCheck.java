@@ -1,6 +1,8 @@
 package org.kerbscope.checks.kerberos;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.kerbscope.core.flow.FindingBuilder;
@@ -28,31 +30,49 @@ public final class KdcUnreachableCheck implements Check {
         return false;
     }
 
+    /** UDP requests to a KDC that got no reply, in frame order (found once per analysis). */
+    private static List<Event> unanswered(Analysis a) {
+        return a.index("kerberos.unansweredUdpRequests", () -> {
+            List<Event> out = new ArrayList<>();
+            for (Event e : a.events("kerberos")) {
+                String t = e.string("msgType");
+                // over TCP a KDC that answered the handshake is reachable, even if its reply was not captured whole
+                if (("AS-REQ".equals(t) || "TGS-REQ".equals(t)) && "kdc-udp".equals(e.string("carrier"))
+                        && Flows.replyTo(a, e) == null) {
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** SYNs to port 88 answered by neither SYN/ACK nor RST, in frame order (found once per analysis). */
+    private static List<TcpEvent> unansweredSyns(Analysis a) {
+        return a.index("kerberos.unansweredSyns", () -> {
+            List<TcpEvent> out = new ArrayList<>();
+            for (TcpEvent syn : a.tcpEvents()) {
+                if ("SYN".equals(syn.kind()) && syn.dst().port() == 88 && !answered(a, syn)) {
+                    out.add(syn);
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
         Map<String, FindingBuilder> byKdc = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         long lastFrame = a.capture() != null ? a.capture().frames() : Long.MAX_VALUE;
-        for (Event e : a.events("kerberos")) {
+        for (Event e : unanswered(a)) {
             String t = e.string("msgType");
-            String c = e.string("carrier");
-            // over TCP a KDC that answered the handshake is reachable, even if its reply was not captured whole
-            if (!("AS-REQ".equals(t) || "TGS-REQ".equals(t)) || !"kdc-udp".equals(c)) {
-                continue;
-            }
-            if (Flows.replyTo(a, e) != null) {
-                continue;
-            }
             String kdc = e.dst().address();
             counts.merge(kdc, 1, Integer::sum);
             byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST)
                     .attempt(Flows.attemptOf(a, e.frame())))
                     .frame(e.frame(), t + " to " + e.dst() + " for " + e.string("sname") + ": no answer");
         }
-        for (TcpEvent syn : a.tcpEvents()) {
-            if (!"SYN".equals(syn.kind()) || syn.dst().port() != 88 || answered(a, syn)) {
-                continue;
-            }
+        for (TcpEvent syn : unansweredSyns(a)) {
             String kdc = syn.dst().address();
             counts.merge(kdc, 1, Integer::sum);
             byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST))

@@ -18,20 +18,31 @@ import org.kerbscope.core.spi.FindingSink;
  */
 public final class Rc4Check implements Check {
 
+    /** The messages carrying an RC4 ticket: they depend on the messages alone, so they are found once. */
+    private static java.util.List<Event> rc4Tickets(Analysis a) {
+        return a.index("kerberos.rc4Tickets", () -> {
+            java.util.List<Event> out = new java.util.ArrayList<>();
+            for (Event e : a.events("kerberos")) {
+                String t = e.string("msgType");
+                if (("TGS-REP".equals(t) || "AS-REP".equals(t) || "AP-REQ".equals(t))
+                        && e.fields().get("ticket") instanceof Map<?, ?> ticket && Integer.valueOf(23).equals(ticket.get("etype"))) {
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
         FindingBuilder f = new FindingBuilder("kerberos.rc4-in-use").severity(Severity.WARNING).step(Step.TICKET);
         int n = 0;
-        for (Event e : a.events("kerberos")) {
-            String t = e.string("msgType");
-            if (("TGS-REP".equals(t) || "AS-REP".equals(t) || "AP-REQ".equals(t))
-                    && e.fields().get("ticket") instanceof Map<?, ?> ticket && Integer.valueOf(23).equals(ticket.get("etype"))) {
-                if (n++ < 20) {
-                    f.frame(e.frame(), t + ": ticket for " + e.string("sname") + " encrypted with RC4-HMAC (23)");
-                }
-                if (f.attemptIndex() < 0) {
-                    f.attempt(Flows.attemptOf(a, e.frame()));
-                }
+        for (Event e : rc4Tickets(a)) {
+            if (n++ < 20) {
+                f.frame(e.frame(), e.string("msgType") + ": ticket for " + e.string("sname") + " encrypted with RC4-HMAC (23)");
+            }
+            if (f.attemptIndex() < 0) {
+                f.attempt(Flows.attemptOf(a, e.frame()));
             }
         }
         for (EvidenceItem ev : a.evidence("tickets")) {

@@ -1,12 +1,17 @@
 package org.kerbscope.checks.kerberos;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.kerbscope.core.flow.FindingBuilder;
 import org.kerbscope.core.flow.Flows;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Endpoint;
 import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.Finding;
 import org.kerbscope.core.model.Step;
 import org.kerbscope.core.model.StepStatus;
 import org.kerbscope.core.spi.Check;
@@ -20,8 +25,14 @@ import org.kerbscope.core.spi.FindingSink;
  */
 public final class ServiceKeyMismatchCheck implements Check {
 
+    /** What the service's own Kerberos messages say about its key: the same for every attempt to that service. */
+    private record ServiceEvidence(List<Finding.Evidence> frames, boolean proven, boolean skew, String decryptError) {
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
+        // a busy site has thousands of rejected attempts: read its messages once, not once per attempt
+        Map<Endpoint, ServiceEvidence> byServer = new HashMap<>();
         for (AuthAttempt at : a.attempts()) {
             var ap = at.step(Step.AP_EXCHANGE);
             var auth = at.step(Step.AUTHORIZED);
@@ -33,35 +44,15 @@ public final class ServiceKeyMismatchCheck implements Check {
             }
             FindingBuilder f = new FindingBuilder("kerberos.service-key-mismatch").step(Step.AP_EXCHANGE)
                     .attempt(at.index());
-            String decryptError = null;
-            boolean proven = false;
-            boolean skew = false;
-            for (Event e : Flows.kerberosOf(a, at.server().address())) {
-                boolean sameConv = e.src().equals(at.server()) || e.dst().equals(at.server());
-                if (!sameConv) {
-                    continue;
-                }
-                int code = e.integer("errorCode", -1);
-                if ("KRB-ERROR".equals(e.string("msgType")) && (code == 41 || code == 31)) {
-                    f.frame(e.frame(), "the service answered KRB-ERROR " + code + " " + e.string("errorName"));
-                    proven = true;
-                }
-                if ("KRB-ERROR".equals(e.string("msgType")) && code == 37) {
-                    skew = true;
-                }
-                if ("AP-REQ".equals(e.string("msgType")) && e.string("decryptError") != null) {
-                    decryptError = e.string("decryptError");
-                    f.frame(e.frame(), "with the given keytab: " + decryptError);
-                    proven = true;
-                }
-                if ("AP-REQ".equals(e.string("msgType")) && e.fields().get("decrypted") instanceof Map<?, ?>) {
-                    // the keytab decrypts the ticket: the key is right, so the cause lies elsewhere
-                    skew = skew || false;
-                }
-            }
-            if (skew) {
+            ServiceEvidence service = byServer.computeIfAbsent(at.server(), server -> serviceEvidence(a, server));
+            if (service.skew()) {
                 continue; // the clock-skew check explains this 401
             }
+            for (Finding.Evidence ev : service.frames()) {
+                f.frame(ev.frame(), ev.what());
+            }
+            String decryptError = service.decryptError();
+            boolean proven = service.proven();
             f.frame(ap.frames().get(0), "AP-REQ for " + at.spn()).frame(auth.frames().get(0), auth.note());
             String spn = at.spn() != null ? at.spn() : "HTTP/<host>";
             String host = at.host() != null ? at.host() : "<host>";
@@ -88,6 +79,31 @@ public final class ServiceKeyMismatchCheck implements Check {
                     "klist purge");
             sink.report(f.build());
         }
+    }
+
+    /** The service's KRB-ERRORs (41, 31 or 37) and the AP-REQs to it the keytab could not decrypt. */
+    private static ServiceEvidence serviceEvidence(Analysis a, Endpoint server) {
+        List<Finding.Evidence> frames = new ArrayList<>();
+        String decryptError = null;
+        boolean proven = false;
+        boolean skew = false;
+        for (Event e : Flows.kerberosAt(a, server)) {
+            int code = e.integer("errorCode", -1);
+            String type = e.string("msgType");
+            if ("KRB-ERROR".equals(type) && (code == 41 || code == 31)) {
+                frames.add(Finding.Evidence.frame(e.frame(), "the service answered KRB-ERROR " + code + " " + e.string("errorName")));
+                proven = true;
+            }
+            if ("KRB-ERROR".equals(type) && code == 37) {
+                skew = true;
+            }
+            if ("AP-REQ".equals(type) && e.string("decryptError") != null) {
+                decryptError = e.string("decryptError");
+                frames.add(Finding.Evidence.frame(e.frame(), "with the given keytab: " + decryptError));
+                proven = true;
+            }
+        }
+        return new ServiceEvidence(frames, proven, skew, decryptError);
     }
 
     private static String realmOf(Analysis a, AuthAttempt at) {

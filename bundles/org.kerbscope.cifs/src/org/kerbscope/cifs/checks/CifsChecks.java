@@ -16,6 +16,9 @@ import org.kerbscope.core.model.Event;
 
 /** What the CIFS checks ask of an attempt: its session set-ups, the server's name, the account's name. */
 final class CifsChecks {
+    /** What PowerShell takes unquoted (compiled once: every finding quotes names). */
+    private static final java.util.regex.Pattern PLAIN_ARGUMENT = java.util.regex.Pattern.compile("[A-Za-z0-9_.$@\\\\-]+");
+
     private CifsChecks() {
     }
 
@@ -94,7 +97,7 @@ final class CifsChecks {
 
     /** A PowerShell argument: quoted when it holds a space or a quote. */
     static String ps(String arg) {
-        return arg.matches("[A-Za-z0-9_.$@\\\\-]+") ? arg : "'" + arg.replace("'", "''") + "'";
+        return PLAIN_ARGUMENT.matcher(arg).matches() ? arg : "'" + arg.replace("'", "''") + "'";
     }
 
     /** A cmd.exe argument: double-quoted when it holds a space. */

@@ -81,16 +81,6 @@ public final class SpnUnknownCheck implements Check {
 
     /** The TGS-REQ a KRB-ERROR answers: the last request from the client to that KDC before it. */
     private static Event request(Analysis a, Event err) {
-        Event best = null;
-        for (Event k : a.events("kerberos")) {
-            if (k.frame() >= err.frame()) {
-                break;
-            }
-            if ("TGS-REQ".equals(k.string("msgType")) && k.src().address().equals(err.dst().address())
-                    && k.dst().address().equals(err.src().address())) {
-                best = k;
-            }
-        }
-        return best;
+        return Flows.requestBefore(a, err.src().address(), err.dst().address(), err.frame() - 1, true);
     }
 }

@@ -62,6 +62,11 @@ public final class FindingBuilder {
         return this;
     }
 
+    /** The title given so far. */
+    public String title() {
+        return title;
+    }
+
     public int attemptIndex() {
         return attempt;
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
@@ -22,6 +23,10 @@ import org.kerbscope.core.model.Step;
  * on (DNS, TCP, Kerberos, NTLM): name lookups, connection facts, ticket exchanges. Service-neutral.
  */
 public final class Flows {
+    // compiled once: every attempt and several checks ask whether a host is an address
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+");
+
     private Flows() {
     }
 
@@ -31,7 +36,49 @@ public final class Flows {
             return false;
         }
         String h = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) : host;
-        return h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (h.contains(":") && h.matches("[0-9a-fA-F:.]+"));
+        return IPV4.matcher(h).matches() || (h.contains(":") && IPV6.matcher(h).matches());
+    }
+
+    /** Is this DNS answer an address (digits and dots, or IPv6 with colons) rather than a name of the CNAME chain? */
+    public static boolean isAddressAnswer(String answer) {
+        if (answer.indexOf(':') >= 0) {
+            return true;
+        }
+        if (answer.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < answer.length(); i++) {
+            char c = answer.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A key under which two texts are equal exactly when {@link String#equalsIgnoreCase} says so (each code point
+     * upper-cased then lower-cased, as that comparison does), for hash maps that replace such comparisons.
+     */
+    public static String caseKey(String s) {
+        boolean ascii = true;
+        boolean upper = false;
+        for (int i = 0; i < s.length() && ascii; i++) {
+            char c = s.charAt(i);
+            ascii = c < 0x80;
+            upper |= c >= 'A' && c <= 'Z';
+        }
+        if (ascii) {
+            // for ASCII the fold is plain lower case
+            return upper ? s.toLowerCase(Locale.ROOT) : s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            b.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp)));
+            i += Character.charCount(cp);
+        }
+        return b.toString();
     }
 
     /** The host part of a Host header value (without port). */
@@ -62,17 +109,35 @@ public final class Flows {
      * {@code beforeFrame}; null when none.
      */
     public static Lookup lookupFor(Analysis a, String client, String address, long beforeFrame) {
-        Event best = null;
-        for (Event r : dnsResponsesTo(a, client)) {
-            if (r.frame() >= beforeFrame) {
-                break;
-            }
-            List<Object> answers = r.list("answers");
-            if (address == null || answers.stream().anyMatch(x -> address.equalsIgnoreCase(String.valueOf(x)))) {
-                best = r;
+        DnsIndex.Client c = DnsIndex.of(a).client(client);
+        List<Event> candidates = address == null ? c.responses
+                : c.responsesByAnswer.getOrDefault(caseKey(address), List.of());
+        int i = countBefore(candidates, beforeFrame);
+        return i == 0 ? null : lookup(a, candidates.get(i - 1));
+    }
+
+    /** How many events of a list in frame order come before {@code frame} (binary search). */
+    private static int countBefore(List<Event> events, long frame) {
+        return count(events, frame, false);
+    }
+
+    /** How many events of a list in frame order come at or before {@code frame} (binary search). */
+    private static int countUpTo(List<Event> events, long frame) {
+        return count(events, frame, true);
+    }
+
+    private static int count(List<Event> events, long frame, boolean inclusive) {
+        int lo = 0, hi = events.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            long f = events.get(mid).frame();
+            if (f < frame || inclusive && f == frame) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        return best == null ? null : lookup(a, best);
+        return lo;
     }
 
     /** Every lookup of {@code name} (case-insensitive) by {@code client} (any client when null), in frame order. */
@@ -81,103 +146,81 @@ public final class Flows {
         if (name == null) {
             return out;
         }
-        Map<String, List<Event>> byName = a.index("flows.dnsResponsesByName", () -> {
-            Map<String, List<Event>> m = new HashMap<>();
-            for (Event r : a.events("dns")) {
-                if ("response".equals(r.string("kind")) && r.string("name") != null) {
-                    m.computeIfAbsent(r.string("name").toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(r);
-                }
-            }
-            return m;
-        });
         if (client == null) {
-            for (Event r : byName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())) {
+            DnsIndex.Name n = DnsIndex.of(a).name(name.toLowerCase(Locale.ROOT));
+            for (Event r : n != null ? n.responses : List.<Event>of()) {
                 out.add(lookup(a, r));
             }
             return out;
         }
         // one client's lookups of one name: a name thousands of clients resolve must not be scanned per attempt
-        Map<String, List<Event>> byClientAndName = a.index("flows.dnsResponsesByClientAndName", () -> {
-            Map<String, List<Event>> m = new HashMap<>();
-            for (Event r : a.events("dns")) {
-                if ("response".equals(r.string("kind")) && r.string("name") != null) {
-                    m.computeIfAbsent(r.dst().address() + ">" + r.string("name").toLowerCase(Locale.ROOT),
-                            k -> new ArrayList<>()).add(r);
-                }
-            }
-            return m;
-        });
-        for (Event r : byClientAndName.getOrDefault(client + ">" + name.toLowerCase(Locale.ROOT), List.of())) {
+        DnsIndex.Client c = DnsIndex.of(a).client(client);
+        for (Event r : c.responsesByName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())) {
             out.add(lookup(a, r));
         }
         return out;
     }
 
-    /** DNS responses sent to one client, in frame order. */
-    private static List<Event> dnsResponsesTo(Analysis a, String client) {
-        Map<String, List<Event>> byClient = a.index("flows.dnsResponsesByClient", () -> {
-            Map<String, List<Event>> m = new HashMap<>();
-            for (Event r : a.events("dns")) {
-                if ("response".equals(r.string("kind"))) {
-                    m.computeIfAbsent(r.dst().address(), k -> new ArrayList<>()).add(r);
+    private static Lookup lookup(Analysis a, Event response) {
+        DnsIndex dns = DnsIndex.of(a);
+        return dns.lookup(response, r -> {
+            // the query: the last one from the same client with the same id before the response
+            Event query = null;
+            for (Event q : dns.client(r.dst().address()).queries(r.integer("id", -2))) {
+                if (q.frame() > r.frame()) {
+                    break;
+                }
+                query = q;
+            }
+            List<String> chain = new ArrayList<>();
+            List<String> addrs = new ArrayList<>();
+            for (Object o : r.list("answers")) {
+                String v = String.valueOf(o);
+                if (isAddressAnswer(v)) {
+                    addrs.add(v);
+                } else {
+                    chain.add(v);
                 }
             }
-            return m;
+            // shared by every caller: read-only
+            return new Lookup(r.string("name"), query, r, List.copyOf(chain), List.copyOf(addrs), r.integer("rcode", 0));
         });
-        return byClient.getOrDefault(client, List.of());
     }
 
-    private static Lookup lookup(Analysis a, Event response) {
-        // the query: the last one from the same client with the same id before the response
-        Map<String, List<Event>> queries = a.index("flows.dnsQueriesByClientAndId", () -> {
-            Map<String, List<Event>> m = new HashMap<>();
-            for (Event q : a.events("dns")) {
-                if ("query".equals(q.string("kind"))) {
-                    m.computeIfAbsent(q.src().address() + "#" + q.integer("id", -1), k -> new ArrayList<>()).add(q);
-                }
-            }
-            return m;
-        });
-        Event query = null;
-        for (Event q : queries.getOrDefault(response.dst().address() + "#" + response.integer("id", -2), List.of())) {
-            if (q.frame() > response.frame()) {
-                break;
-            }
-            query = q;
-        }
-        List<String> chain = new ArrayList<>();
-        List<String> addrs = new ArrayList<>();
-        for (Object o : response.list("answers")) {
-            String v = String.valueOf(o);
-            if (v.matches("[0-9.]+") || v.contains(":")) {
-                addrs.add(v);
-            } else {
-                chain.add(v);
-            }
-        }
-        return new Lookup(response.string("name"), query, response, chain, addrs, response.integer("rcode", 0));
+    /**
+     * What the capture's DNS responses say about a name (lower case): whether any answered it with an address, and
+     * whether a successful one (rcode 0) did. Null when no response names it.
+     */
+    public record DnsName(boolean answeredWithAddress, boolean resolved) {
+    }
+
+    public static DnsName dnsName(Analysis a, String lowerName) {
+        DnsIndex.Name n = DnsIndex.of(a).name(lowerName);
+        return n == null ? null : new DnsName(n.answeredWithAddress, n.resolved);
+    }
+
+    /** The first A or AAAA response for each name (ignoring case), in frame order. */
+    public static List<Event> firstAddressLookups(Analysis a) {
+        return java.util.Collections.unmodifiableList(DnsIndex.of(a).firstAddressLookups());
     }
 
     /** TCP control facts between the two endpoints (either direction) in frame order. */
     public static List<TcpEvent> tcp(Analysis a, String client, Endpoint server) {
-        Map<String, List<TcpEvent>> byPair = a.index("flows.tcpByPair", () -> {
-            Map<String, List<TcpEvent>> m = new HashMap<>();
+        Map<ClientServer, List<TcpEvent>> byPair = a.index("flows.tcpByPair", () -> {
+            Map<ClientServer, List<TcpEvent>> m = new HashMap<>();
             for (TcpEvent t : a.tcpEvents()) {
-                // filed under both directions' (client address, server endpoint) so either side finds it
-                m.computeIfAbsent(t.src().address() + ">" + t.dst(), k -> new ArrayList<>()).add(t);
-                m.computeIfAbsent(t.dst().address() + ">" + t.src(), k -> new ArrayList<>()).add(t);
+                // filed under both directions' (client address, server endpoint) so either side finds it: every fact
+                // under a key runs from that client to that server or back
+                m.computeIfAbsent(new ClientServer(t.src().address(), t.dst()), k -> new ArrayList<>()).add(t);
+                m.computeIfAbsent(new ClientServer(t.dst().address(), t.src()), k -> new ArrayList<>()).add(t);
             }
             return m;
         });
-        List<TcpEvent> out = new ArrayList<>();
-        for (TcpEvent t : byPair.getOrDefault(client + ">" + server, List.of())) {
-            boolean c2s = t.src().address().equals(client) && t.dst().equals(server);
-            boolean s2c = t.dst().address().equals(client) && t.src().equals(server);
-            if (c2s || s2c) {
-                out.add(t);
-            }
-        }
-        return out;
+        return java.util.Collections.unmodifiableList(byPair.getOrDefault(new ClientServer(client, server), List.of()));
+    }
+
+    /** A client (address) talking to a server (address and port): the key of a connection's facts. */
+    private record ClientServer(String client, Endpoint server) {
     }
 
     /** Compares SPNs as Windows does: case-insensitive, realm and port ignored. */
@@ -188,7 +231,7 @@ public final class Flows {
         return strip(a).equals(strip(b));
     }
 
-    private static String strip(String spn) {
+    static String strip(String spn) {
         String s = spn.toLowerCase(Locale.ROOT);
         int at = s.indexOf('@');
         if (at > 0) {
@@ -211,31 +254,108 @@ public final class Flows {
         if (client == null) {
             return a.events("kerberos");
         }
-        Map<String, List<Event>> byHost = a.index("flows.kerberosByHost", () -> {
-            Map<String, List<Event>> m = new HashMap<>();
-            for (Event e : a.events("kerberos")) {
-                m.computeIfAbsent(e.src().address(), k -> new ArrayList<>()).add(e);
-                if (!e.dst().address().equals(e.src().address())) {
-                    m.computeIfAbsent(e.dst().address(), k -> new ArrayList<>()).add(e);
-                }
-            }
-            return m;
-        });
+        Map<String, List<Event>> byHost = KerberosIndex.of(a).byHost;
         return byHost.getOrDefault(client, List.of());
     }
 
     /** The KDC's answer (TGS-REP, AS-REP or KRB-ERROR) to a request: the next reply on the same conversation. */
     public static Event replyTo(Analysis a, Event request) {
-        for (Event e : kerberosOf(a, request.src().address())) {
-            if (e.frame() <= request.frame()) {
-                continue;
-            }
+        List<Event> back = kerberosBetween(a, request.dst().address(), request.src().address());
+        for (int i = countUpTo(back, request.frame()); i < back.size(); i++) {
+            Event e = back.get(i);
             String t = e.string("msgType");
             if (("TGS-REP".equals(t) || "AS-REP".equals(t) || "KRB-ERROR".equals(t))
-                    && e.dst().address().equals(request.src().address())
-                    && e.src().address().equals(request.dst().address())
                     && (e.dst().port() == request.src().port() || e.src().port() == request.dst().port())) {
                 return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The last request (AS-REQ, TGS-REQ or AP-REQ) that {@code to} sent to {@code from} at or before {@code frame}:
+     * what a KRB-ERROR from {@code from} to {@code to} at that frame answers. Null when none.
+     */
+    public static Event requestBefore(Analysis a, String from, String to, long frame, boolean tgsOnly) {
+        List<Event> sent = kerberosBetween(a, to, from);
+        for (int i = countUpTo(sent, frame) - 1; i >= 0; i--) {
+            String t = sent.get(i).string("msgType");
+            if ("TGS-REQ".equals(t) || !tgsOnly && ("AS-REQ".equals(t) || "AP-REQ".equals(t))) {
+                return sent.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Every KRB-ERROR, in frame order. */
+    public static List<Event> kdcErrors(Analysis a) {
+        return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errors);
+    }
+
+    /** The KRB-ERRORs one host (address) received, in frame order. */
+    public static List<Event> kdcErrorsTo(Analysis a, String host) {
+        return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errorsTo.getOrDefault(host, List.of()));
+    }
+
+    /** Kerberos messages sent from one host (address) to another, in frame order. */
+    public static List<Event> kerberosBetween(Analysis a, String from, String to) {
+        Map<KerberosIndex.HostPair, List<Event>> byPair = KerberosIndex.of(a).byHostPair;
+        return java.util.Collections.unmodifiableList(byPair.getOrDefault(new KerberosIndex.HostPair(from, to), List.of()));
+    }
+
+    /**
+     * The events of one protocol (the JSON array name) in one frame, in their order: what a carrier's message (an SMB
+     * SESSION_SETUP, an LDAP bind) held.
+     */
+    public static List<Event> atFrame(Analysis a, String protocol, long frame) {
+        Map<Long, List<Event>> byFrame = a.index("flows.byFrame." + protocol, () -> {
+            Map<Long, List<Event>> m = new HashMap<>();
+            for (Event e : a.events(protocol)) {
+                m.computeIfAbsent(e.frame(), k -> new ArrayList<>(1)).add(e);
+            }
+            return m;
+        });
+        return byFrame.getOrDefault(frame, List.of());
+    }
+
+    /** Kerberos messages sent from or to one endpoint (address and port), in frame order. */
+    public static List<Event> kerberosAt(Analysis a, Endpoint endpoint) {
+        Map<Endpoint, List<Event>> byEndpoint = KerberosIndex.of(a).byEndpoint;
+        return java.util.Collections.unmodifiableList(byEndpoint.getOrDefault(endpoint, List.of()));
+    }
+
+    /**
+     * The last TGS-REQ {@code client} sent at or before {@code lastFrame} for a service principal of the class
+     * {@code spnClass} (its name starts with {@code spnClass/}, ignoring case) that is one of {@code spns} as
+     * {@link #sameSpn} compares them, or for any of the class when {@code spns} is empty. Null when none.
+     */
+    public static Event ticketRequest(Analysis a, String client, String spnClass, long lastFrame, String... spns) {
+        String prefix = spnClass.toLowerCase(Locale.ROOT) + "/";
+        KerberosIndex kerberos = KerberosIndex.of(a);
+        List<Event> ofClient = kerberos.ticketRequestsByClient.getOrDefault(client, List.of());
+        if (spns.length == 0) {
+            return lastOfClass(ofClient, prefix, lastFrame);
+        }
+        Event best = null;
+        for (String spn : spns) {
+            if (spn == null) {
+                continue;
+            }
+            Event e = lastOfClass(kerberos.ticketRequestsBySpn.getOrDefault(new KerberosIndex.ClientSpn(client, strip(spn)),
+                    List.of()), prefix, lastFrame);
+            // two requests in one frame: the later message is the last request
+            if (e != null && (best == null || e.frame() > best.frame()
+                    || e.frame() == best.frame() && ofClient.indexOf(e) > ofClient.indexOf(best))) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    private static Event lastOfClass(List<Event> requests, String prefix, long lastFrame) {
+        for (int i = countUpTo(requests, lastFrame) - 1; i >= 0; i--) {
+            if (requests.get(i).string("sname").toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                return requests.get(i);
             }
         }
         return null;
@@ -268,12 +388,19 @@ public final class Flows {
         return List.copyOf(s);
     }
 
-    /** Index of the attempt whose steps cite {@code frame}, or -1. */
+    /** Index of the attempt whose steps cite {@code frame} (the first such attempt), or -1. */
     public static int attemptOf(Analysis a, long frame) {
         Map<Long, Integer> byFrame = a.index("attempts.byFrame", () -> {
-            Map<Long, Integer> m = new HashMap<>();
+            int cited = 0;
             for (AuthAttempt at : a.attempts()) {
-                for (var st : at.steps()) {
+                for (StepResult st : at.steps()) {
+                    cited += st.frames().size();
+                }
+            }
+            // sized for every citation at once: tens of thousands of frames otherwise rehash the table again and again
+            Map<Long, Integer> m = HashMap.newHashMap(cited);
+            for (AuthAttempt at : a.attempts()) {
+                for (StepResult st : at.steps()) {
                     for (Long f : st.frames()) {
                         m.putIfAbsent(f, at.index());
                     }
@@ -281,7 +408,8 @@ public final class Flows {
             }
             return m;
         });
-        return byFrame.getOrDefault(frame, -1);
+        Integer i = byFrame.get(frame);
+        return i != null ? i : -1;
     }
 
     /**
@@ -375,14 +503,14 @@ public final class Flows {
      */
     public static List<AuthAttempt> unansweredConnects(Analysis a, List<AuthAttempt> known, int firstIndex, String service,
             String spnClass, java.util.function.IntPredicate servicePort) {
-        java.util.Set<String> pairs = new java.util.HashSet<>();
+        java.util.Set<ClientServer> pairs = new java.util.HashSet<>();
         for (AuthAttempt at : known) {
-            pairs.add(at.client() + ">" + at.server());
+            pairs.add(new ClientServer(at.client(), at.server()));
         }
         List<AuthAttempt> out = new ArrayList<>();
         for (TcpEvent syn : a.tcpEvents()) {
             if (!"SYN".equals(syn.kind()) || !servicePort.test(syn.dst().port())
-                    || !pairs.add(syn.src().address() + ">" + syn.dst()) || answered(a, syn)) {
+                    || !pairs.add(new ClientServer(syn.src().address(), syn.dst())) || answered(a, syn)) {
                 continue;
             }
             AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), service);

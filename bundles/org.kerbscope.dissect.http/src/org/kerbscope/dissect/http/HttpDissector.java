@@ -126,8 +126,9 @@ public final class HttpDissector implements Dissector {
             return;
         }
         if (oversized) {
-            ctx.diagnostic(ID, "a header block is larger than " + HttpFramer.MAX_HEAD
-                    + " bytes: the fields read so far are reported and the rest of this direction is passed over");
+            ctx.diagnostic(ID, "a header block is larger than " + (HttpFramer.MAX_HEAD >> 10) + " KiB (a fixed bound;"
+                    + " servers refuse far smaller heads): the fields read so far are reported and the rest of this"
+                    + " direction is passed over");
         } else if (end < 0) {
             ctx.diagnostic(ID, "a header block has no final empty line: the fields read so far are reported");
         }

@@ -1,6 +1,5 @@
 package org.kerbscope.engine.internal;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -84,7 +83,7 @@ public final class Context implements DissectionContext {
 
     @Override
     public void emit(String protocol, Map<String, Object> fields) {
-        engine.emit(protocol, frame, timeNanos, src, dst, new LinkedHashMap<>(fields));
+        engine.emit(protocol, frame, timeNanos, src, dst, fields);
     }
 
     @Override

@@ -23,8 +23,9 @@ import org.kerbscope.evidence.windows.SecurityEventLogImporter;
 /**
  * Each cap that bounds what hostile bytes can make Kerbscope do, hit on purpose: the analysis goes on and says
  * what it gave up, in a diagnostic. (The TCP reassembly and IP fragment caps of {@code DecoderLimits} are hit by
- * net.tests' TcpReassemblyTest and IpFragmentTest, the display filter's length and depth caps by engine.tests'
- * DisplayFilterTest.)
+ * net.tests' TcpReassemblyTest and IpFragmentTest, the tunnel depth by LinkLayerTest, the display filter's length
+ * and depth caps by engine.tests' DisplayFilterTest, the attempts and PDU caps set by name through the options by
+ * engine.tests' AttemptCapTest and PduLimitTest; core.tests' LimitsTest covers the names, defaults and wording.)
  */
 class BoundsTest {
     @TempDir
@@ -48,7 +49,29 @@ class BoundsTest {
         // RFC 1035 4.1: a header with one question whose name is a pointer to itself (offset 12)
         byte[] msg = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xc0, 12, 0, 1, 0, 1};
         List<String> d = dissect("dns", "udp", msg);
-        assertTrue(d.stream().anyMatch(m -> m.contains("loop")), d.toString());
+        assertTrue(d.stream().anyMatch(m -> m.contains("loop") && m.contains("127 pointers")), d.toString());
+    }
+
+    /** An SMB1 message ([MS-CIFS] 2.2.3.1) behind a NetBIOS session header whose AndX chain has {@code n} commands. */
+    static byte[] smb1AndXChain(int n) {
+        int len = 32 + 7 * n;
+        ByteBuffer b = ByteBuffer.allocate(4 + len);
+        b.putInt(len); // NetBIOS session message: type 0, 24-bit length
+        b.put(new byte[] {(byte) 0xFF, 'S', 'M', 'B', 0x24}).put(new byte[27]);
+        for (int i = 0; i < n; i++) {
+            int next = 32 + 7 * (i + 1);
+            // LOCKING_ANDX parameter words cut to the AndX header: WordCount 2, AndXCommand, reserved, AndXOffset; ByteCount 0
+            b.put((byte) 2).put(i == n - 1 ? (byte) 0xFF : 0x24).put((byte) 0)
+                    .put((byte) next).put((byte) (next >> 8)).putShort((short) 0);
+        }
+        return b.array();
+    }
+
+    @Test
+    void anSmbAndXChainPastTheBoundIsReported() {
+        assertTrue(dissect("smb2", "tcp", smb1AndXChain(3)).stream().noneMatch(m -> m.contains("AndX")));
+        List<String> d = dissect("smb2", "tcp", smb1AndXChain(12));
+        assertTrue(d.stream().anyMatch(m -> m.contains("more than 8 AndX commands")), d.toString());
     }
 
     @Test

@@ -78,6 +78,19 @@ class IpFragmentTest {
     }
 
     @Test
+    void aFragmentMemorySetThroughTheOptionsIsHonouredAndNamedInTheDiagnostic() {
+        dec = new NetworkDecoder(rec, DecoderLimits.of(org.kerbscope.core.spi.AnalysisOptions.defaults()
+                .withLimit(org.kerbscope.core.spi.Limits.IP_FRAGMENT_BYTES, 40)));
+        v4(1, 0, 11, 0, 16, true);
+        v4(2, 1, 12, 0, 16, true);
+        assertEquals(List.of(), dec.diagnostics());
+        v4(3, 2, 13, 0, 16, true);
+        assertEquals(1, dec.diagnostics().size());
+        String m = dec.diagnostics().get(0).message();
+        assertTrue(m.contains("the limit ip.fragment-bytes (40 bytes) was reached; raise it with --limit ip.fragment-bytes=80"), m);
+    }
+
+    @Test
     void fragmentsLeftAtTheEndAreReported() {
         v4(1, 0, 14, 0, 16, true);
         dec.finish();

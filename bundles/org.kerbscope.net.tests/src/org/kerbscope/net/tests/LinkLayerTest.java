@@ -48,6 +48,24 @@ class LinkLayerTest {
     }
 
     @Test
+    void tunnelsNestedPastTheBoundAreReportedNotFollowed() {
+        // IP-in-IP (protocol 4) four deep is followed to the UDP datagram; five deep is not, and says so
+        byte[] four = UDP4, five;
+        for (int i = 0; i < 4; i++) {
+            four = ipv4(A, B, 4, four);
+        }
+        five = ipv4(A, B, 4, four);
+        assertEquals(1, decode(1, ether(0x0800, four)).events.size());
+        Recorder r = new Recorder();
+        NetworkDecoder d = new NetworkDecoder(r);
+        d.decode(Pkt.frame(1, 1, ether(0x0800, five)));
+        assertEquals(List.of(), r.events);
+        assertEquals(1, d.diagnostics().size(), d.diagnostics()::toString);
+        assertTrue(d.diagnostics().get(0).message().contains("tunnels nested more than 4 deep"),
+                d.diagnostics()::toString);
+    }
+
+    @Test
     void ethernetPaddingIsNotPayload() {
         byte[] padded = cat(ether(0x0800, ipv4(A, B, 17, udp(1111, 53, Pkt.ascii("hi")))), new byte[16]);
         assertEquals(List.of("udp 1 10.0.0.1:1111>10.0.0.2:53 'hi' @42"), decode(1, padded).events);

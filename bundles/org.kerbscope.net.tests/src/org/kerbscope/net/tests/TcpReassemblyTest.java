@@ -206,6 +206,36 @@ class TcpReassemblyTest {
     }
 
     @Test
+    void aStreamBufferSetThroughTheOptionsIsHonouredAndNamedInTheDiagnostic() {
+        dec = new NetworkDecoder(rec, DecoderLimits.of(org.kerbscope.core.spi.AnalysisOptions.defaults()
+                .withLimit(org.kerbscope.core.spi.Limits.TCP_STREAM_BUFFER, 10)));
+        handshake();
+        c(1001, ACK, "AAAA");
+        c(1009, ACK, "CCCCCC");
+        c(1015, ACK, "DDDDDD");
+        assertEquals("AAAA[gap 4]CCCCCCDDDDDD", rec.client.toString());
+        assertEquals(1, dec.diagnostics().size(), dec.diagnostics()::toString);
+        String m = dec.diagnostics().get(0).message();
+        assertTrue(m.contains("the limit tcp.stream-buffer (10 bytes) was reached"), m);
+        assertTrue(m.contains("--limit tcp.stream-buffer=20"), m);
+    }
+
+    @Test
+    void theDefaultLimitsOfTheOptionsAreTheDecodersDefaults() {
+        assertEquals(DecoderLimits.defaults(), DecoderLimits.of(org.kerbscope.core.spi.AnalysisOptions.defaults()));
+        assertEquals(4 << 20, DecoderLimits.defaults().maxStreamBuffer());
+        assertEquals(64L << 20, DecoderLimits.defaults().maxTotalBuffer());
+        assertEquals(60_000_000_000L, DecoderLimits.defaults().fragmentTimeoutNanos());
+        DecoderLimits raised = DecoderLimits.of(org.kerbscope.core.spi.AnalysisOptions.defaults()
+                .withLimit(org.kerbscope.core.spi.Limits.TCP_TOTAL_BUFFER, 1L << 30)
+                .withLimit(org.kerbscope.core.spi.Limits.TCP_CONNECTIONS, 7)
+                .withLimit(org.kerbscope.core.spi.Limits.IP_FRAGMENT_TIMEOUT, 5));
+        assertEquals(1L << 30, raised.maxTotalBuffer());
+        assertEquals(7, raised.maxConnections());
+        assertEquals(5_000_000_000L, raised.fragmentTimeoutNanos());
+    }
+
+    @Test
     void aNewSynOnAClosedPortPairStartsANewConnection() {
         handshake();
         c(1001, FIN | ACK, "");

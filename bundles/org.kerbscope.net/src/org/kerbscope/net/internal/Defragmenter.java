@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import org.kerbscope.core.spi.Limits;
+
 /**
  * IPv4 and IPv6 fragment reassembly (RFC 791, RFC 8200 section 4.5) with bounded memory: at most
  * {@code maxBytes} held over all datagrams, each at most 65535 bytes, dropped {@code timeoutNanos} of
@@ -118,8 +120,8 @@ public final class Defragmenter {
             d.nextHeader = nextHeader;
         }
         if (held + len > maxBytes) {
-            problems.problem(protocol, "fragment reassembly memory (" + maxBytes + " bytes) is full: "
-                    + pending.size() + " incomplete datagrams dropped");
+            problems.problem(protocol, "fragment reassembly memory is full: " + pending.size()
+                    + " incomplete datagrams dropped (" + Limits.reached(Limits.IP_FRAGMENT_BYTES, maxBytes) + ")");
             clear();
             return null;
         }
@@ -217,7 +219,8 @@ public final class Defragmenter {
         if (expired != null) {
             problems.problem("ip", expired.size() + " incomplete fragmented datagram(s) timed out after "
                     + timeoutNanos / 1_000_000_000L + " s without their missing fragments (ids " + String.join(", ",
-                            expired.subList(0, Math.min(5, expired.size()))) + (expired.size() > 5 ? ", …)" : ")"));
+                            expired.subList(0, Math.min(5, expired.size()))) + (expired.size() > 5 ? ", …)" : ")")
+                    + "; a longer wait is set with --limit " + Limits.IP_FRAGMENT_TIMEOUT + "=SECONDS");
         }
     }
 

@@ -274,14 +274,16 @@ public final class TcpReassembler {
             if (!c.capWarned) {
                 c.capWarned = true;
                 problems.problem(frame, "TCP " + describe(c, fromClient) + ": more than " + maxStream
-                        + " out-of-order bytes wait for a missing segment; it is treated as lost");
+                        + " out-of-order bytes wait for a missing segment; it is treated as lost ("
+                        + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.TCP_STREAM_BUFFER, maxStream) + ")");
             }
             release(c, h, fromClient, Long.MAX_VALUE);
         } else if (totalQueued > maxTotal) {
             if (!totalWarned) {
                 totalWarned = true;
                 problems.problem(frame, "TCP reassembly holds more than " + maxTotal
-                        + " out-of-order bytes over all connections; missing segments are treated as lost");
+                        + " out-of-order bytes over all connections; missing segments are treated as lost ("
+                        + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.TCP_TOTAL_BUFFER, maxTotal) + ")");
             }
             release(c, h, fromClient, Long.MAX_VALUE);
         }
@@ -365,7 +367,8 @@ public final class TcpReassembler {
         if (!evictWarned) {
             evictWarned = true;
             problems.problem(frame, "more than " + maxConnections + " TCP connections at once: the " + forgotten
-                    + " least recently active were forgotten (their later segments start new, mid-stream connections)");
+                    + " least recently active were forgotten (their later segments start new, mid-stream connections; "
+                    + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.TCP_CONNECTIONS, maxConnections) + ")");
         }
     }
 

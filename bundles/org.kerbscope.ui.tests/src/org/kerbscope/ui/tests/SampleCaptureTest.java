@@ -27,7 +27,8 @@ import org.kerbscope.ui.Views;
 import org.kerbscope.ui.internal.AnalysisService;
 import org.kerbscope.ui.views.FindingsView;
 import org.kerbscope.ui.views.FlowView;
-import org.kerbscope.ui.views.PacketsView;
+import org.kerbscope.ui.editors.CaptureEditor;
+import org.kerbscope.ui.editors.PacketPane;
 import org.kerbscope.ui.wizard.GuidePage;
 import org.kerbscope.ui.wizard.TroubleshootingWizard;
 
@@ -75,6 +76,21 @@ class SampleCaptureTest {
         return got.get();
     }
 
+    /** The capture editor showing {@code capture}, or null when none is open. */
+    static CaptureEditor editor(Path capture) {
+        Path p = capture.toAbsolutePath().normalize();
+        return ui(() -> {
+            for (var w : PlatformUI.getWorkbench().getWorkbenchWindows()) {
+                for (var r : w.getActivePage().getEditorReferences()) {
+                    if (r.getEditor(false) instanceof CaptureEditor e && p.equals(e.session().path())) {
+                        return e;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     static <T> T view(String id, Class<T> type) {
         return ui(() -> {
             IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
@@ -103,10 +119,22 @@ class SampleCaptureTest {
         List<FlowDiagram.Arrow> arrows = ui(flow::arrows);
         assertTrue(arrows.stream().anyMatch(x -> x.step() == Step.TICKET && x.status() == StepStatus.FAILED),
                 "the ticket arrow is failed (red): " + arrows);
+        // below the capture editor the view is shorter than the flow: the failing arrow is scrolled into sight
+        FlowDiagram.Arrow failed = arrows.stream().filter(x -> x.status() == StepStatus.FAILED).findFirst().orElseThrow();
+        String failedLabel = failed.step().number() + ". " + failed.label();
+        List<String> inSight = List.of();
+        for (int i = 0; i < 100 && inSight.stream().noneMatch(l -> l.startsWith(failedLabel)); i++) {
+            Thread.sleep(20);
+            inSight = ui(flow::paintedLabels);
+        }
+        List<String> drawn = inSight;
+        assertTrue(drawn.stream().anyMatch(l -> l.startsWith(failedLabel)), failedLabel + " is drawn in sight: " + drawn);
 
         long errorFrame = spn.evidence().stream().filter(e -> e.what().startsWith("KRB-ERROR")).mapToLong(Finding.Evidence::frame)
                 .reduce((x, y) -> y).orElseThrow();
-        PacketsView packets = view(Views.PACKETS, PacketsView.class);
+        CaptureEditor ed = editor(sample("spn-unknown"));
+        assertNotNull(ed, "the capture opened in a capture editor");
+        PacketPane packets = ed.packets();
         ui(() -> {
             findings.open(spn); // the double-click
             return null;
@@ -127,15 +155,51 @@ class SampleCaptureTest {
         });
         java.util.Set<Integer> lit = ui(packets::highlightedBytes);
         assertFalse(lit.isEmpty(), "the hex pane highlights the field");
-        assertTrue(lit.contains(code.range().offset()) && lit.contains(code.range().end() - 1),
-                "the highlighted bytes are the error code's " + code.range() + ": " + lit);
+        java.util.Set<Integer> expected = new java.util.TreeSet<>();
+        for (int b = code.range().offset(); b < code.range().end(); b++) {
+            expected.add(b);
+        }
+        assertEquals(expected, lit, "the highlighted bytes are exactly the error code's " + code.range());
         assertTrue(a.attempts().stream().anyMatch(x -> x.failedStep() != null && x.failedStep().step() == Step.TICKET));
+    }
+
+    @Test
+    void twoCapturesOpenInTwoEditorsAndTheViewsFollowTheActiveOne() throws Exception {
+        Path spn = sample("spn-unknown");
+        Path ntlm = sample("ntlm-fallback");
+        openAndWait(spn);
+        openAndWait(ntlm);
+        CaptureEditor first = editor(spn);
+        CaptureEditor second = editor(ntlm);
+        assertNotNull(first, "the first capture is still open");
+        assertNotNull(second);
+        assertTrue(first != second, "one editor per capture");
+        FindingsView findings = view(Views.FINDINGS, FindingsView.class);
+        java.util.function.Supplier<List<String>> ids = () -> findings.shown().stream().map(Finding::id).toList();
+        for (int round = 0; round < 2; round++) {
+            ui(() -> {
+                first.getSite().getPage().activate(first);
+                return null;
+            });
+            List<String> shown = ui(ids);
+            assertTrue(shown.contains("kerberos.spn-unknown") && !shown.contains("http.ntlm-fallback"),
+                    "the unknown-SPN capture's findings: " + shown);
+            ui(() -> {
+                second.getSite().getPage().activate(second);
+                return null;
+            });
+            shown = ui(ids);
+            assertTrue(shown.contains("http.ntlm-fallback"), "the NTLM-fallback capture's findings: " + shown);
+        }
+        ui(() -> first.getSite().getPage().closeEditor(second, false));
+        List<String> after = ui(ids);
+        assertTrue(after.contains("kerberos.spn-unknown"), "closing an editor shows the one left: " + after);
     }
 
     @Test
     void theDisplayFilterKeepsOnlyMatchingFramesAndExplainsABadOne() throws Exception {
         Analysis a = openAndWait(sample("spn-unknown"));
-        PacketsView packets = view(Views.PACKETS, PacketsView.class);
+        PacketPane packets = editor(sample("spn-unknown")).packets();
         int all = ui(packets::rows);
         assertEquals(a.capture().frames(), all, "every frame is listed");
         assertEquals(null, ui(() -> packets.applyFilter("kerberos.errorCode == 7")));
@@ -182,6 +246,7 @@ class SampleCaptureTest {
                 }
             }
             assertNotNull(ticketVerdict);
+            assertNotNull(editor(capture), "the wizard's capture is open in a capture editor");
             assertTrue(ticketVerdict.contains("KRB-ERROR 7") || ticketVerdict.contains("spn-unknown"),
                     "the ticket page shows why: " + ticketVerdict);
             String summary = ui(() -> wizard.get().summaryPage().shownText());

@@ -46,7 +46,11 @@ class WorkbenchTest {
         String perspective = ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage()
                 .getPerspective().getId());
         assertEquals(Perspective.ID, perspective);
-        for (String id : new String[] {Views.FINDINGS, Views.FLOW, Views.EVIDENCE, Views.PACKETS}) {
+        assertTrue(ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().isEditorAreaVisible()),
+                "the editor area, where captures open, is visible");
+        assertNotNull(ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage()
+                .findView(org.eclipse.ui.IPageLayout.ID_PROP_SHEET)), "the Properties view is in the perspective");
+        for (String id : new String[] {Views.FINDINGS, Views.FLOW, Views.EVIDENCE}) {
             Object part = ui(() -> {
                 IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
                 try {

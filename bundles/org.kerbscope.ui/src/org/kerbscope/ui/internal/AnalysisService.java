@@ -1,33 +1,34 @@
 package org.kerbscope.ui.internal;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
-import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
-import org.eclipse.osgi.util.NLS;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.IWorkbenchWindow;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.PlatformUI;
 import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
-import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.EvidenceInput;
-import org.kerbscope.engine.Progress;
+import org.kerbscope.ui.editors.CaptureEditor;
+import org.kerbscope.ui.editors.CaptureEditorInput;
 
 /**
- * What the workbench shows: the open capture, the evidence added to it, and the analysis the engine computed
- * for them (the same {@link Analyzer} the CLI runs). Views listen; analysis runs in a cancellable Job.
+ * What the workbench shows: the open captures (one {@link CaptureSession} per capture editor) and which one is
+ * active. The Flow, Findings and Evidence views follow the active editor's analysis through {@link Listener}; the
+ * wizard's evidence without a capture is a session of its own. Loading and analysis run in cancellable Jobs.
  */
-public final class AnalysisService {
+public final class AnalysisService implements CaptureSession.Listener {
     private static final AnalysisService INSTANCE = new AnalysisService();
 
-    /** Told on the UI thread whenever a new analysis is ready (or the capture was closed). */
+    /** Told on the UI thread whenever the active analysis changed (a new one is ready, or another editor is active). */
     public interface Listener {
         void analysisChanged(Analysis analysis);
     }
@@ -39,13 +40,9 @@ public final class AnalysisService {
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<FrameListener> frameListeners = new CopyOnWriteArrayList<>();
+    private final List<CaptureSession> sessions = new CopyOnWriteArrayList<>();
+    private volatile CaptureSession active;
     private volatile long selectedFrame;
-    private final List<EvidenceInput> evidence = new ArrayList<>();
-    private volatile Analysis analysis;
-    private volatile Path capture;
-    private volatile String label;
-    private volatile CaptureFile file;
-    private Job running;
 
     public static AnalysisService get() {
         return INSTANCE;
@@ -53,24 +50,39 @@ public final class AnalysisService {
 
     private AnalysisService() {
         // a plug-in installed into (or removed from) the running workbench changes what the analysis can read
-        Registries.platform().addChangeListener(() -> {
-            if (capture != null || !evidence.isEmpty()) {
-                run();
-            }
-        });
+        Registries.platform().addChangeListener(this::run);
+    }
+
+    /** The session of the active capture editor (or of the wizard's evidence), or null. */
+    public CaptureSession active() {
+        return active;
     }
 
     public Analysis analysis() {
-        return analysis;
+        CaptureSession s = active;
+        return s != null ? s.analysis() : null;
     }
 
     public Path capture() {
-        return capture;
+        CaptureSession s = active;
+        return s != null ? s.path() : null;
     }
 
-    /** The open capture for random access to its frames (the packet list), or null. */
+    /** The active capture for random access to its frames, or null. */
     public CaptureFile file() {
-        return file;
+        CaptureSession s = active;
+        return s != null ? s.file() : null;
+    }
+
+    /** The active capture's name as the user gave it. */
+    public String label() {
+        CaptureSession s = active;
+        return s != null ? s.label() : null;
+    }
+
+    public List<EvidenceInput> evidence() {
+        CaptureSession s = active;
+        return s != null ? s.evidence() : List.of();
     }
 
     public void addListener(Listener l) {
@@ -93,135 +105,199 @@ public final class AnalysisService {
         return selectedFrame;
     }
 
-    /** Shows frame {@code n} in the packet list (call on the UI thread). */
+    /** Shows frame {@code n} of the active capture in its editor (call on the UI thread). */
     public static void selectFrame(long n) {
         INSTANCE.selectedFrame = n;
         INSTANCE.frameListeners.forEach(l -> l.frameSelected(n));
     }
 
-    public synchronized void open(Path path, String name) {
-        this.capture = path;
-        this.label = name;
-        CaptureFile old = file;
-        file = null;
-        if (old != null) {
-            try {
-                old.close();
-            } catch (IOException e) {
-                // the old mapping goes away with its last reference
+    /** The session of {@code path}, made when none is open yet (the capture editor asks for it). */
+    public synchronized CaptureSession session(Path file, String label) {
+        Path path = file != null ? file.toAbsolutePath().normalize() : null;
+        for (CaptureSession s : sessions) {
+            if (path != null && path.equals(s.path())) {
+                return s;
             }
         }
-        evidence.clear();
-        run();
+        CaptureSession s = new CaptureSession(path, label);
+        s.addListener(this);
+        sessions.add(s);
+        return s;
     }
 
-    /** The capture's name as the user gave it. */
-    public String label() {
-        return label;
+    /** The open sessions (one per capture editor, and the wizard's evidence-only one). */
+    public List<CaptureSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    /** The capture editor closed: its file is released, and the views follow the next active editor. */
+    public void closed(CaptureSession s) {
+        sessions.remove(s);
+        s.removeListener(this);
+        s.close();
+        if (active == s) {
+            setActive(null);
+        }
+    }
+
+    /** Makes {@code s} the session the views show (an editor was activated), and tells them. */
+    public void setActive(CaptureSession s) {
+        if (active == s) {
+            return;
+        }
+        active = s;
+        fire();
+    }
+
+    private void fire() {
+        Analysis a = analysis();
+        listeners.forEach(l -> l.analysisChanged(a));
+    }
+
+    @Override
+    public void fileReady(CaptureSession session) {
+        // the editor lists the frames itself; the views wait for the analysis
+    }
+
+    @Override
+    public void analysisReady(CaptureSession session) {
+        if (session == active) {
+            fire();
+        }
+    }
+
+    /**
+     * Opens a capture in a capture editor (File > Open, drag and drop, samples, recent files, a recording) and
+     * analyses it. A capture already open is brought to the front, read again only if the file changed since.
+     */
+    public void open(Path path, String name) {
+        onUi(() -> {
+            CaptureSession s = session(path, name);
+            // not read yet, or its last load failed or was cancelled
+            boolean fresh = !s.loading() && s.analysis() == null;
+            boolean changed = s.changedOnDisk();
+            if (fresh || changed) {
+                s.setEvidence(List.of());
+                s.load(true);
+            }
+            showEditor(s);
+            RecentCaptures.add(path);
+            if (!fresh && !changed && active == s) {
+                fire();
+            }
+            setActive(s);
+        });
     }
 
     /** Opens a capture (or none) with exactly this evidence, and returns the analysis job (the wizard waits on it). */
-    public synchronized Job openWith(Path path, String name, List<EvidenceInput> ev) {
-        if (path != null && !path.equals(capture)) {
-            CaptureFile old = file;
-            file = null;
-            if (old != null) {
-                try {
-                    old.close();
-                } catch (IOException e) {
-                    // the old mapping goes away with its last reference
-                }
+    public Job openWith(Path path, String name, List<EvidenceInput> ev) {
+        AtomicReference<Job> job = new AtomicReference<>();
+        onUi(() -> {
+            CaptureSession s;
+            if (path != null) {
+                s = session(path, name);
+            } else {
+                s = evidenceSession();
+            }
+            s.setLabel(name);
+            s.setEvidence(ev);
+            job.set(s.load(s.changedOnDisk()));
+            if (path != null) {
+                showEditor(s);
+                RecentCaptures.add(path);
+            }
+            setActive(s);
+        });
+        return job.get();
+    }
+
+    /** The session that holds evidence given without a capture (the wizard, File > Add Evidence with no capture). */
+    private synchronized CaptureSession evidenceSession() {
+        for (CaptureSession s : sessions) {
+            if (s.path() == null) {
+                return s;
             }
         }
-        this.capture = path;
-        this.label = name;
-        evidence.clear();
-        evidence.addAll(ev);
-        return run();
+        return session(null, null);
     }
 
     /** Where text pasted into the wizard is kept: the workspace's metadata, never beside the user's own files. */
     public static Path pastedEvidenceFolder() {
+        return stateFolder("pasted");
+    }
+
+    /** A folder of the workspace's metadata (recordings, pasted evidence), or of the temporary folder. */
+    public static Path stateFolder(String name) {
         try {
             return Path.of(org.eclipse.core.runtime.Platform.getStateLocation(
-                    org.osgi.framework.FrameworkUtil.getBundle(AnalysisService.class)).toFile().toURI()).resolve("pasted");
+                    org.osgi.framework.FrameworkUtil.getBundle(AnalysisService.class)).toFile().toURI()).resolve(name);
         } catch (RuntimeException e) {
-            return Path.of(System.getProperty("java.io.tmpdir"), "kerbscope-pasted");
+            return Path.of(System.getProperty("java.io.tmpdir"), "kerbscope-" + name);
         }
     }
 
-    public synchronized void addEvidence(String kind, Path path) {
-        evidence.add(new EvidenceInput(kind, path));
-        run();
+    /** Adds an evidence file to the active capture (or to the evidence without a capture) and analyses again. */
+    public void addEvidence(String kind, Path path) {
+        onUi(() -> {
+            CaptureSession s = active != null ? active : evidenceSession();
+            s.addEvidence(new EvidenceInput(kind, path));
+            s.load(false);
+            setActive(s);
+        });
     }
 
-    public synchronized List<EvidenceInput> evidence() {
-        return List.copyOf(evidence);
-    }
-
-    /** Re-runs the analysis with the current inputs (after preferences or plug-ins changed). */
-    public synchronized Job run() {
-        if (running != null) {
-            running.cancel();
-        }
-        Path p = capture;
-        String name = label;
-        List<EvidenceInput> ev = List.copyOf(evidence);
-        Job job = new Job(NLS.bind(Messages.analyzing, name != null ? name : "evidence")) {
-            @Override
-            protected IStatus run(IProgressMonitor monitor) {
-                monitor.beginTask(getName(), 1000);
-                try {
-                    CaptureFile f = p != null ? CaptureFile.open(p) : null;
-                    Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options());
-                    Analysis a = analyzer.analyze(p, name, ev, new Progress() {
-                        long last;
-
-                        @Override
-                        public void worked(long frames, long total) {
-                            monitor.subTask(frames + " frames");
-                            long pos = Math.min(1000, frames / 1000);
-                            if (pos > last) {
-                                monitor.worked((int) (pos - last));
-                                last = pos;
-                            }
-                        }
-
-                        @Override
-                        public boolean cancelled() {
-                            return monitor.isCanceled();
-                        }
-                    });
-                    if (monitor.isCanceled()) {
-                        if (f != null) {
-                            f.close();
-                        }
-                        return Status.CANCEL_STATUS;
-                    }
-                    publish(a, f);
-                    return Status.OK_STATUS;
-                } catch (IOException e) {
-                    return Status.error(NLS.bind(Messages.cannotOpen, name, e.getMessage()));
-                } finally {
-                    monitor.done();
-                }
+    /** Re-runs every open analysis with the current inputs (after preferences or plug-ins changed). */
+    public Job run() {
+        Job activeJob = null;
+        for (CaptureSession s : sessions) {
+            Job j = s.load(false);
+            if (s == active) {
+                activeJob = j;
             }
-        };
-        job.setUser(true);
-        running = job;
-        job.schedule();
-        return job;
-    }
-
-    private void publish(Analysis a, CaptureFile f) {
-        analysis = a;
-        file = f;
-        Display d = Display.getDefault();
-        d.asyncExec(() -> listeners.forEach(l -> l.analysisChanged(a)));
+        }
+        return activeJob;
     }
 
     /** For tests and the CLI-equivalence check: the options in force. */
     public static AnalysisOptions options() {
         return Preferences.options();
+    }
+
+    private static void showEditor(CaptureSession s) {
+        if (!PlatformUI.isWorkbenchRunning()) {
+            return;
+        }
+        IWorkbenchWindow w = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
+        if (w == null && PlatformUI.getWorkbench().getWorkbenchWindowCount() > 0) {
+            w = PlatformUI.getWorkbench().getWorkbenchWindows()[0];
+        }
+        IWorkbenchPage page = w != null ? w.getActivePage() : null;
+        if (page == null) {
+            return;
+        }
+        try {
+            page.openEditor(new CaptureEditorInput(s.path(), s.label()), CaptureEditor.ID, true);
+        } catch (PartInitException e) {
+            org.eclipse.core.runtime.ILog.of(AnalysisService.class).error("cannot open the capture editor", e);
+        }
+    }
+
+    private static void onUi(Runnable r) {
+        Display d = Display.getDefault();
+        if (Display.getCurrent() == d) {
+            r.run();
+        } else {
+            List<RuntimeException> failure = new ArrayList<>(1);
+            d.syncExec(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    failure.add(e);
+                }
+            });
+            if (!failure.isEmpty()) {
+                throw failure.get(0);
+            }
+        }
     }
 }

@@ -25,9 +25,9 @@ import org.eclipse.ui.application.IActionBarConfigurer;
 import org.eclipse.ui.dialogs.ElementListSelectionDialog;
 import org.eclipse.jface.viewers.LabelProvider;
 
-/** Menus: File (open capture, sample, evidence), Window (views, preferences), Help (About, p2's install items). */
+/** Menus: File (open capture, sample, evidence, record, recent captures), Window (views, preferences), Help (About, p2's install items). */
 final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
-    private IAction open, openSample, addEvidence, wizard, exit, prefs, about;
+    private IAction open, openSample, addEvidence, record, wizard, exit, prefs, about;
     private IWorkbenchWindow window;
 
     KerbscopeActionBarAdvisor(IActionBarConfigurer configurer) {
@@ -71,6 +71,14 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
             }
         };
         addEvidence.setId("org.kerbscope.ui.addEvidence");
+        record = new Action(Messages.record) {
+            @Override
+            public void run() {
+                org.kerbscope.ui.record.RecordDialog.recordAndOpen(shell());
+            }
+        };
+        record.setId("org.kerbscope.ui.record");
+        record.setToolTipText(Messages.recordTitle);
         wizard = new Action("&Troubleshoot...") {
             @Override
             public void run() {
@@ -121,9 +129,12 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
         file.add(open);
         file.add(openSample);
         file.add(addEvidence);
+        file.add(record);
         file.add(new Separator());
         file.add(wizard);
         file.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
+        file.add(new Separator("recent"));
+        file.add(new RecentCaptures.MenuItems(this::shell));
         file.add(new Separator());
         file.add(exit);
         MenuManager win = new MenuManager("&Window", IWorkbenchActionConstants.M_WINDOW);
@@ -150,6 +161,7 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
         tb.add(open);
         tb.add(openSample);
         tb.add(addEvidence);
+        tb.add(record);
         tb.add(wizard);
         coolBar.add(tb);
     }

@@ -73,7 +73,7 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
     @Override
     public boolean performOk() {
         Preferences.save(keytabs.getText(), decodeAs.getText(), skew.getSelection(), redact.getSelection());
-        if (AnalysisService.get().capture() != null) {
+        if (!AnalysisService.get().sessions().isEmpty()) {
             AnalysisService.get().run();
         }
         return true;

@@ -42,18 +42,27 @@ public final class KerbscopeWorkbenchAdvisor extends WorkbenchAdvisor {
     }
 
     /**
-     * {@code kerbscope CAPTURE --show flow|findings|wizard}: starts on that part (the README's screenshots are
-     * made this way): the flow of the failing attempt, the first error finding with its evidence frame, or the
-     * wizard at its ticket page.
+     * {@code kerbscope CAPTURE --show flow|findings|wizard|record}: starts on that part (the README's screenshots
+     * are made this way): the flow of the failing attempt, the first error finding with its evidence frame, the
+     * wizard at its ticket page, or the record dialog.
      */
     private void show(String what) {
         var window = org.eclipse.ui.PlatformUI.getWorkbench().getActiveWorkbenchWindow();
         AnalysisService.Listener[] once = new AnalysisService.Listener[1];
         once[0] = a -> {
+            if (a == null) {
+                // another capture editor became active before the analysis was ready: wait for it
+                return;
+            }
             AnalysisService.get().removeListener(once[0]);
             try {
                 switch (what) {
                     case "flow" -> window.getActivePage().showView(org.kerbscope.ui.Views.FLOW);
+                    case "record" -> {
+                        var d = new org.kerbscope.ui.record.RecordDialog(window.getShell());
+                        d.setBlockOnOpen(false);
+                        d.open();
+                    }
                     case "wizard" -> {
                         var w = new org.kerbscope.ui.wizard.TroubleshootingWizard();
                         var d = new org.eclipse.jface.wizard.WizardDialog(window.getShell(), w);

@@ -145,6 +145,12 @@ public final class FindingsView extends AnalysisViewPart {
         return in != null ? in : List.of();
     }
 
+    /** For tests: selects a finding as a user would click it (the Properties view follows). */
+    public void select(Finding f) {
+        viewer.getControl().setFocus();
+        viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(f), true);
+    }
+
     /** For tests: select a finding as a user would click it, and double-click it. */
     public void open(Finding f) {
         viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(f), true);

@@ -31,6 +31,12 @@ public final class FlowView extends AnalysisViewPart {
     private Analysis analysis;
     private final List<int[]> hit = new ArrayList<>();
     private List<FlowDiagram.Arrow> arrows = List.of();
+    /** Pixels scrolled down: below the capture editor the view is often shorter than the whole flow. */
+    private int scrollY;
+    private boolean userScrolled;
+    private final List<String> painted = new ArrayList<>();
+    private static final int TOP = 40;
+    private static final int ROW = 30;
 
     @Override
     protected void create(Composite parent) {
@@ -46,6 +52,12 @@ public final class FlowView extends AnalysisViewPart {
         canvas.setBackground(canvas.getDisplay().getSystemColor(SWT.COLOR_WHITE));
         canvas.addPaintListener(e -> paint(e.gc));
         canvas.addListener(SWT.MouseDown, e -> click(e.x, e.y));
+        canvas.addListener(SWT.Resize, e -> revealFailure());
+        canvas.getVerticalBar().addListener(SWT.Selection, e -> {
+            userScrolled = true;
+            scrollY = canvas.getVerticalBar().getSelection();
+            canvas.redraw();
+        });
     }
 
     private AuthAttempt current() {
@@ -80,25 +92,25 @@ public final class FlowView extends AnalysisViewPart {
             outcome.setText(analysis == null ? "" : "No authentication attempt in this capture.");
         }
         outcome.getParent().layout();
+        userScrolled = false;
+        revealFailure();
         canvas.redraw();
     }
 
     private void paint(GC gc) {
         hit.clear();
+        painted.clear();
         Point size = canvas.getSize();
         int lanes = FlowDiagram.LANES.length;
-        int left = 80, gap = Math.max(150, (size.x - 2 * left) / (lanes - 1)), top = 40, row = 30;
+        int left = 80, gap = Math.max(150, (size.x - 2 * left) / (lanes - 1)), top = TOP - scrollY, row = ROW;
         Color black = gc.getDevice().getSystemColor(SWT.COLOR_BLACK);
         Color red = gc.getDevice().getSystemColor(SWT.COLOR_RED);
         Color grey = gc.getDevice().getSystemColor(SWT.COLOR_DARK_GRAY);
         int bottom = top + 20 + row * Math.max(1, arrows.size());
         for (int i = 0; i < lanes; i++) {
             int x = left + i * gap;
-            gc.setForeground(black);
-            Point ext = gc.stringExtent(FlowDiagram.LANES[i]);
-            gc.drawString(FlowDiagram.LANES[i], x - ext.x / 2, 10, true);
             gc.setForeground(grey);
-            gc.drawLine(x, 30, x, bottom);
+            gc.drawLine(x, 30 - scrollY, x, bottom);
         }
         int y = top + 10;
         for (FlowDiagram.Arrow a : arrows) {
@@ -116,9 +128,55 @@ public final class FlowView extends AnalysisViewPart {
             Point ext = gc.stringExtent(label);
             gc.drawString(label, (x1 + x2) / 2 - ext.x / 2, y - ext.y - 1, true);
             hit.add(new int[] {Math.min(x1, x2), y - ext.y - 2, Math.abs(x2 - x1), ext.y + 6, (int) a.frame()});
+            if (y - ext.y - 1 >= 28 && y <= size.y) {
+                painted.add(label);
+            }
             y += row;
         }
         gc.setLineWidth(1);
+        // the lane names stay on top when the diagram is scrolled
+        gc.setBackground(canvas.getBackground());
+        gc.fillRectangle(0, 0, size.x, 28);
+        for (int i = 0; i < lanes; i++) {
+            int x = left + i * gap;
+            gc.setForeground(black);
+            Point ext = gc.stringExtent(FlowDiagram.LANES[i]);
+            gc.drawString(FlowDiagram.LANES[i], x - ext.x / 2, 10, true);
+        }
+    }
+
+    /** The failing step is what the user came for: scrolls it into sight (until the user scrolls). */
+    private void revealFailure() {
+        if (userScrolled) {
+            updateScrollBar();
+            return;
+        }
+        scrollY = 0;
+        int height = canvas.getClientArea().height;
+        for (int i = 0; i < arrows.size(); i++) {
+            if (arrows.get(i).status() == StepStatus.FAILED) {
+                int y = TOP + 10 + i * ROW;
+                if (height > 0 && y + ROW > height) {
+                    scrollY = Math.max(0, y + 2 * ROW - height);
+                }
+                break;
+            }
+        }
+        updateScrollBar();
+    }
+
+    private void updateScrollBar() {
+        var bar = canvas.getVerticalBar();
+        int content = TOP + 20 + ROW * Math.max(1, arrows.size());
+        int height = Math.max(1, canvas.getClientArea().height);
+        scrollY = Math.max(0, Math.min(scrollY, content - height));
+        bar.setValues(scrollY, 0, Math.max(content, height), height, ROW, Math.max(ROW, height - ROW));
+        bar.setEnabled(content > height);
+    }
+
+    /** For tests: the labels of the arrows the last paint drew in sight, top to bottom. */
+    public List<String> paintedLabels() {
+        return List.copyOf(painted);
     }
 
     private void click(int x, int y) {

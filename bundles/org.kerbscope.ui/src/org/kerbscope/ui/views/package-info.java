@@ -1,2 +1,2 @@
-/** The Kerbscope views: packets, flow, findings, evidence. */
+/** The Kerbscope views: flow, findings, evidence (the packets are in the capture editor). */
 package org.kerbscope.ui.views;

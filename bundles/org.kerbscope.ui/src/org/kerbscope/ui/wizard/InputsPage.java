@@ -35,6 +35,16 @@ public final class InputsPage extends WizardPage {
         Composite c = new Composite(parent, SWT.NONE);
         c.setLayout(new GridLayout(3, false));
         capture = row(c, "Capture (pcapng, pcap, .cap):", true);
+        new Label(c, SWT.NONE);
+        Button record = new Button(c, SWT.PUSH);
+        record.setText(org.kerbscope.ui.internal.Messages.recordOneNow);
+        record.setLayoutData(new GridData(SWT.LEFT, SWT.CENTER, false, false, 2, 1));
+        record.addListener(SWT.Selection, e -> {
+            org.kerbscope.ui.record.RecordDialog d = new org.kerbscope.ui.record.RecordDialog(getShell());
+            if (d.open() == org.eclipse.jface.window.Window.OK && d.recorded() != null) {
+                capture.setText(d.recorded().toString());
+            }
+        });
         Path current = AnalysisService.get().capture();
         if (current != null) {
             capture.setText(current.toString());

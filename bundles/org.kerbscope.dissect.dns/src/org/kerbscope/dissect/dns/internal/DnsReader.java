@@ -440,7 +440,8 @@ public final class DnsReader {
                     return new Name(text(sb), next, false);
                 }
                 if (++jumps > MAX_JUMPS) {
-                    problem(where, "compression pointers form a loop", pos, 2);
+                    problem(where, "compression pointers form a loop (more than " + MAX_JUMPS
+                            + " pointers in one name, a fixed bound: a valid name needs fewer)", pos, 2);
                     return new Name(text(sb), next, false);
                 }
                 pos = start + target;

@@ -14,6 +14,7 @@ public final class HttpConversation {
     public static final String KEY = "http.conversation";
     /** Requests a server leaves unanswered must not grow the queue without end. */
     private static final int MAX_OUTSTANDING = 1024;
+    private boolean outstandingWarned;
 
     private final ArrayDeque<String> methods = new ArrayDeque<>();
     private int requestsFramed;
@@ -75,6 +76,10 @@ public final class HttpConversation {
     int requestFramed(String method) {
         if (methods.size() < MAX_OUTSTANDING) {
             methods.add(method);
+        } else if (!outstandingWarned) {
+            outstandingWarned = true;
+            fromClient.note("more than " + MAX_OUTSTANDING + " requests wait for their responses (a fixed bound): the"
+                    + " methods of later ones are not remembered, so a response to HEAD may be read as having a body");
         }
         return ++requestsFramed;
     }

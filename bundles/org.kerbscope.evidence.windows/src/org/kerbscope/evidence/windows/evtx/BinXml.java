@@ -150,7 +150,8 @@ final class BinXml {
     private Value[] values(Cursor c) throws EvtxFormatException {
         long count = c.u32();
         if (count > MAX_VALUES) {
-            throw new EvtxFormatException("substitution array claims " + count + " values");
+            throw new EvtxFormatException("substitution array claims " + count + " values, more than the fixed bound of "
+                    + MAX_VALUES);
         }
         int n = (int) count;
         int[] sizes = new int[n];

@@ -1,0 +1,585 @@
+package org.kerbscope.ui.editors;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.ListenerList;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.fieldassist.ContentProposalAdapter;
+import org.eclipse.jface.fieldassist.SimpleContentProposalProvider;
+import org.eclipse.jface.fieldassist.TextContentAdapter;
+import org.eclipse.jface.viewers.ISelection;
+import org.eclipse.jface.viewers.ISelectionChangedListener;
+import org.eclipse.jface.viewers.ISelectionProvider;
+import org.eclipse.jface.viewers.ITreeContentProvider;
+import org.eclipse.jface.viewers.LabelProvider;
+import org.eclipse.jface.viewers.SelectionChangedEvent;
+import org.eclipse.jface.viewers.StructuredSelection;
+import org.eclipse.jface.viewers.TreeViewer;
+import org.eclipse.osgi.util.NLS;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.custom.StyleRange;
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.ByteRange;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.filter.DisplayFilter;
+import org.kerbscope.engine.report.JsonReport;
+import org.kerbscope.ui.internal.AnalysisService;
+import org.kerbscope.ui.internal.CaptureSession;
+import org.kerbscope.ui.internal.Messages;
+
+/**
+ * The three panes of a capture: the packet list (with its display filter bar), the selected frame's details tree
+ * and its hex/ASCII dump, the field selected in the tree lit in the dump. The list shows every frame as soon as
+ * the capture is indexed; the dissectors' columns fill in when the analysis is ready. Publishes the selected frame
+ * ({@link FrameSummary}) or field ({@link FieldNode}) for the Properties view.
+ */
+public final class PacketPane {
+    private static final int LINE = 6 + 48 + 1 + 16 + 1;
+    private final CaptureSession session;
+    private final Text filter;
+    private final PacketList list;
+    private final TreeViewer tree;
+    private final StyledText hex;
+    private final Label status;
+    private final SelectionProvider selection = new SelectionProvider();
+    private FieldNode shownTree;
+    private final Map<FieldNode, FieldNode> parents = new java.util.IdentityHashMap<>();
+    private long shownFrame;
+    private byte[] shownBytes = new byte[0];
+    private final Map<Long, Event> byFrame = new HashMap<>();
+    private final Map<Long, List<Event>> eventsByFrame = new HashMap<>();
+    /** Frame numbers of the rows when a display filter is applied; null shows every frame. */
+    private long[] rowFrames;
+    private CaptureFile file;
+    private long frames;
+    private long firstTime;
+    private String filterState = "";
+    private ContentProposalAdapter completion;
+
+    public PacketPane(Composite parent, CaptureSession session) {
+        this.session = session;
+        Composite c = new Composite(parent, SWT.NONE);
+        GridLayout gl = new GridLayout(1, false);
+        gl.marginWidth = gl.marginHeight = 0;
+        c.setLayout(gl);
+        filter = new Text(c, SWT.BORDER | SWT.SEARCH | SWT.ICON_CANCEL);
+        filter.setMessage(Messages.filterHint);
+        filter.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        filter.addListener(SWT.DefaultSelection, e -> applyFilter(filter.getText()));
+        SashForm sash = new SashForm(c, SWT.VERTICAL);
+        sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        list = new PacketList(sash, new String[] {"No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"},
+                new int[] {80, 100, 170, 170, 80, 70, 600}, new boolean[] {true, false, false, false, false, true, false});
+        list.setRows(new PacketList.Rows() {
+            @Override
+            public String[] cells(int row) {
+                FrameSummary s = summary(frameOfRow(row));
+                return s != null ? s.cells() : new String[0];
+            }
+
+            @Override
+            public boolean alert(int row) {
+                Event e = byFrame.get(frameOfRow(row));
+                return e != null && (e.fields().get("errorCode") != null || e.integer("status", 0) == 401
+                        || e.integer("rcode", 0) == 3);
+            }
+        });
+        list.addListener(SWT.Selection, e -> {
+            long n = frameOfRow(list.getSelectionIndex());
+            showDetail(n);
+            FrameSummary s = summary(n);
+            selection.set(s != null ? new StructuredSelection(s) : StructuredSelection.EMPTY);
+        });
+        SashForm lower = new SashForm(sash, SWT.HORIZONTAL);
+        tree = new TreeViewer(lower, SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
+        tree.setContentProvider(new ITreeContentProvider() {
+            @Override
+            public Object[] getElements(Object input) {
+                // the input is a list holding the root: were the root itself the input, JFace would take it for
+                // the tree and could not reveal its descendants
+                return input instanceof List<?> l ? l.toArray() : new Object[0];
+            }
+
+            @Override
+            public Object[] getChildren(Object parent) {
+                return ((FieldNode) parent).children().toArray();
+            }
+
+            @Override
+            public Object getParent(Object element) {
+                // known, so that a field deep in the tree can be selected and revealed (a click in the hex pane)
+                return parents.get(element);
+            }
+
+            @Override
+            public boolean hasChildren(Object element) {
+                return !((FieldNode) element).children().isEmpty();
+            }
+        });
+        tree.setLabelProvider(new LabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return ((FieldNode) element).label();
+            }
+        });
+        tree.addSelectionChangedListener(e -> {
+            FieldNode n = selectedNode();
+            highlight(n);
+            if (n != null) {
+                selection.set(new StructuredSelection(n));
+            }
+        });
+        hex = new StyledText(lower, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
+        hex.setFont(org.eclipse.jface.resource.JFaceResources.getTextFont());
+        hex.addListener(SWT.MouseUp, e -> selectNodeAtCaret());
+        lower.setWeights(55, 45);
+        sash.setWeights(60, 40);
+        status = new Label(c, SWT.NONE);
+        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        showStatus();
+    }
+
+    /** The list, tree and hex pane together: the editor's control. */
+    public Composite control() {
+        return filter.getParent();
+    }
+
+    /** The selection the Properties view follows. */
+    public ISelectionProvider selectionProvider() {
+        return selection;
+    }
+
+    /** The packet list widget (tests scroll it as a user would). */
+    public PacketList list() {
+        return list;
+    }
+
+    private long frameOfRow(int row) {
+        if (row < 0) {
+            return 0;
+        }
+        return rowFrames == null ? row + 1L : row < rowFrames.length ? rowFrames[row] : 0;
+    }
+
+    private int rowOfFrame(long frame) {
+        if (rowFrames == null) {
+            return (int) frame - 1;
+        }
+        int i = java.util.Arrays.binarySearch(rowFrames, frame);
+        return i >= 0 ? i : -1;
+    }
+
+    /** The row of frame {@code n} as the list shows it, or null beyond the capture. */
+    public FrameSummary summary(long n) {
+        if (file == null || n < 1 || n > frames) {
+            return null;
+        }
+        var idx = file.index();
+        Event e = byFrame.get(n);
+        String time = String.format("%.6f", (idx.timeNanos(n) - firstTime) / 1e9);
+        String arrival = JsonReport.time(idx.timeNanos(n));
+        if (e == null) {
+            return new FrameSummary(n, time, arrival, "", "", "", idx.originalLength(n), "");
+        }
+        return new FrameSummary(n, time, arrival, e.src() != null ? e.src().address() : "",
+                e.dst() != null ? e.dst().address() : "", e.protocol().toUpperCase(), idx.originalLength(n), info(e));
+    }
+
+    /** The capture was indexed: every frame is listed, before the analysis has finished. */
+    public void fileReady() {
+        if (list.isDisposed()) {
+            return;
+        }
+        file = session.file();
+        frames = file != null ? file.index().size() : 0;
+        firstTime = frames > 0 ? file.index().timeNanos(1) : 0;
+        rowFrames = null;
+        list.setItemCount((int) Math.min(Integer.MAX_VALUE, frames));
+        list.clearAll();
+        showStatus();
+    }
+
+    /** The analysis is ready (or failed): the dissectors' columns, the filter's fields. */
+    public void analysisReady() {
+        if (list.isDisposed()) {
+            return;
+        }
+        if (file != session.file()) {
+            fileReady();
+        }
+        byFrame.clear();
+        eventsByFrame.clear();
+        Analysis a = session.analysis();
+        if (a != null) {
+            for (List<Event> l : a.events().values()) {
+                for (Event e : l) {
+                    byFrame.putIfAbsent(e.frame(), e);
+                    eventsByFrame.computeIfAbsent(e.frame(), k -> new ArrayList<>(2)).add(e);
+                }
+            }
+        }
+        if (!filter.getText().isBlank()) {
+            applyFilter(filter.getText());
+        } else {
+            list.clearAll();
+        }
+        installCompletion();
+        showStatus();
+    }
+
+    private void showStatus() {
+        if (status.isDisposed()) {
+            return;
+        }
+        String s;
+        if (session.problem() != null) {
+            s = session.problem();
+        } else if (file == null) {
+            s = NLS.bind(Messages.opening, session.label());
+        } else {
+            s = NLS.bind(Messages.framesListed, frames, String.valueOf(session.path()));
+            if (session.analysis() == null) {
+                s += " " + Messages.analysisRunning;
+            }
+        }
+        if (!filterState.isEmpty()) {
+            s = filterState + "   " + s;
+        }
+        status.setText(s);
+    }
+
+    /** The status line under the panes (frames, analysis, filter). */
+    public String statusText() {
+        return status.getText();
+    }
+
+    /**
+     * Applies a display filter: only frames whose events match stay in the list. A wrong filter turns the bar red
+     * and says where and why; an empty one shows every frame again.
+     */
+    public String applyFilter(String text) {
+        var display = filter.getDisplay();
+        if (text == null || text.isBlank()) {
+            rowFrames = null;
+            filter.setBackground(null);
+            filter.setToolTipText(null);
+            filterState = "";
+            list.setItemCount((int) Math.min(Integer.MAX_VALUE, frames));
+            list.clearAll();
+            showStatus();
+            return null;
+        }
+        DisplayFilter f;
+        try {
+            f = DisplayFilter.parse(text);
+        } catch (DisplayFilter.FilterException e) {
+            filter.setBackground(display.getSystemColor(SWT.COLOR_RED));
+            String why = "at " + (e.position() + 1) + ": " + e.getMessage();
+            filter.setToolTipText(why);
+            filterState = NLS.bind(Messages.badFilter, why);
+            showStatus();
+            return why;
+        }
+        filter.setBackground(display.getSystemColor(SWT.COLOR_GREEN));
+        filter.setToolTipText(null);
+        boolean emptyMatches = f.matches(List.of());
+        long[] out = new long[(int) Math.min(frames, 1 << 24)];
+        int k = 0;
+        for (long n = 1; n <= frames && k < out.length; n++) {
+            List<Event> ev = eventsByFrame.get(n);
+            if (ev == null ? emptyMatches : f.matches(ev)) {
+                out[k++] = n;
+            }
+        }
+        rowFrames = java.util.Arrays.copyOf(out, k);
+        list.setSelection(-1);
+        list.setItemCount(k);
+        list.clearAll();
+        filterState = NLS.bind(Messages.filterMatches, new Object[] {k, frames, text});
+        showStatus();
+        return null;
+    }
+
+    /** Field names for completion: what the dissectors declare and what this capture's events hold. */
+    public List<String> filterFields() {
+        TreeSet<String> names = new TreeSet<>();
+        for (var d : Registries.platform().dissectors()) {
+            d.fields().forEach(e -> names.add(e.getKey()));
+        }
+        List<Event> all = new ArrayList<>();
+        eventsByFrame.values().forEach(all::addAll);
+        names.addAll(DisplayFilter.fieldNames(all));
+        return new ArrayList<>(names);
+    }
+
+    static String info(Event e) {
+        return switch (e.protocol()) {
+            case "kerberos" -> e.string("msgType") + (e.fields().get("errorCode") != null ? " " + e.fields().get("errorCode")
+                    + " " + e.string("errorName") : "") + (e.string("sname") != null ? " sname " + e.string("sname") : "")
+                    + (e.string("cname") != null ? " cname " + e.string("cname") : "");
+            case "http" -> "request".equals(e.string("kind")) ? e.string("method") + " " + e.string("uri")
+                    + (e.fields().get("authorization") instanceof Map<?, ?> m ? "  Authorization: " + m.get("scheme")
+                            + " (" + m.get("token") + ")" : "")
+                    : e.integer("status", 0) + (e.list("wwwAuthenticate").isEmpty() ? "" : "  WWW-Authenticate: " + e.list("wwwAuthenticate"));
+            case "dns" -> e.string("kind") + " " + e.string("name") + " type " + e.fields().get("type")
+                    + ("response".equals(e.string("kind")) ? " rcode " + e.fields().get("rcode") + " " + e.list("answers") : "");
+            case "ntlm" -> "NTLMSSP " + e.string("messageType") + (e.string("user") != null ? " " + e.string("domain") + "\\" + e.string("user") : "");
+            default -> e.fields().toString();
+        };
+    }
+
+    private void showDetail(long n) {
+        if (file == null || n < 1 || n > frames) {
+            hex.setText("");
+            tree.setInput(null);
+            shownTree = null;
+            return;
+        }
+        var data = file.frame(n).data();
+        shownBytes = new byte[data.limit()];
+        data.get(0, shownBytes);
+        shownFrame = n;
+        shownTree = null;
+        hex.setText(dump(shownBytes));
+        tree.setInput(null);
+        java.nio.file.Path capture = session.path();
+        Job job = new Job(NLS.bind(Messages.dissecting, n)) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                FieldNode root;
+                try {
+                    root = new Analyzer(Registries.platform(), AnalysisService.options()).dissect(capture, n);
+                } catch (java.io.IOException e) {
+                    return Status.error(NLS.bind(Messages.cannotReadFrame, n, e.getMessage()));
+                }
+                FieldNode shown = root != null ? root : summaryNode(n);
+                list.getDisplay().asyncExec(() -> {
+                    if (!tree.getControl().isDisposed() && shownFrame == n) {
+                        shownTree = shown;
+                        parents.clear();
+                        index(shown);
+                        tree.setInput(List.of(shown));
+                        tree.expandToLevel(3);
+                    }
+                });
+                return Status.OK_STATUS;
+            }
+        };
+        job.setSystem(true);
+        job.schedule();
+    }
+
+    private void index(FieldNode n) {
+        for (FieldNode c : n.children()) {
+            parents.put(c, n);
+            index(c);
+        }
+    }
+
+    private FieldNode summaryNode(long n) {
+        var idx = file.index();
+        FieldNode root = new FieldNode("frame", "Frame " + n + ": " + idx.originalLength(n) + " bytes on wire, "
+                + idx.capturedLength(n) + " captured, at " + JsonReport.time(idx.timeNanos(n)), n,
+                new ByteRange(0, idx.capturedLength(n)));
+        Event e = byFrame.get(n);
+        if (e != null) {
+            FieldNode ev = root.add(e.protocol(), e.protocol() + " " + e.src() + " → " + e.dst(), null, 0, 0);
+            e.fields().forEach((k, v) -> ev.add(e.protocol() + "." + k, k + ": " + v, v, 0, 0));
+        }
+        return root;
+    }
+
+    static String dump(byte[] b) {
+        StringBuilder s = new StringBuilder(b.length * 4 + 16);
+        for (int off = 0; off < b.length; off += 16) {
+            s.append(String.format("%04x  ", off));
+            StringBuilder ascii = new StringBuilder(16);
+            for (int i = off; i < off + 16; i++) {
+                if (i < b.length) {
+                    int v = b[i] & 0xff;
+                    s.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 15, 16)).append(' ');
+                    ascii.append(v >= 32 && v < 127 ? (char) v : '.');
+                } else {
+                    s.append("   ");
+                }
+            }
+            s.append(' ').append(ascii).append('\n');
+        }
+        return s.toString();
+    }
+
+    /** Text offset of byte {@code i} in the hex part of the dump, and in the ASCII part. */
+    static int hexPos(int i) {
+        return i / 16 * LINE + 6 + i % 16 * 3;
+    }
+
+    static int asciiPos(int i) {
+        return i / 16 * LINE + 6 + 48 + 1 + i % 16;
+    }
+
+    private FieldNode selectedNode() {
+        return tree.getStructuredSelection().getFirstElement() instanceof FieldNode f ? f : null;
+    }
+
+    /** Marks the bytes of a field in the hex pane (fields of reassembled data have no bytes in this frame). */
+    private void highlight(FieldNode node) {
+        hex.setStyleRanges(new StyleRange[0]);
+        if (node == null || !"frame".equals(node.source()) || node.range().length() == 0) {
+            return;
+        }
+        int from = node.range().offset(), to = Math.min(shownBytes.length, node.range().end());
+        var bg = hex.getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION);
+        var fg = hex.getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION_TEXT);
+        List<StyleRange> ranges = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            ranges.add(new StyleRange(hexPos(i), 2, fg, bg));
+            ranges.add(new StyleRange(asciiPos(i), 1, fg, bg));
+        }
+        ranges.sort(java.util.Comparator.comparingInt(r -> r.start));
+        hex.setStyleRanges(ranges.toArray(StyleRange[]::new));
+        if (from < to) {
+            hex.setTopIndex(Math.max(0, from / 16 - 2));
+        }
+    }
+
+    /** A click in the hex pane selects the innermost field that covers that byte. */
+    private void selectNodeAtCaret() {
+        int caret = hex.getCaretOffset();
+        int line = caret / LINE, col = caret % LINE;
+        int b = col >= 6 && col < 54 ? (col - 6) / 3 : col >= 55 && col < 71 ? col - 55 : -1;
+        if (b < 0 || shownTree == null) {
+            return;
+        }
+        FieldNode hit = innermost(shownTree, line * 16 + b);
+        if (hit != null) {
+            tree.setSelection(new StructuredSelection(hit), true);
+        }
+    }
+
+    private static FieldNode innermost(FieldNode n, int offset) {
+        for (FieldNode c : n.children()) {
+            if ("frame".equals(c.source()) && c.range().length() > 0 && offset >= c.range().offset() && offset < c.range().end()) {
+                FieldNode deeper = innermost(c, offset);
+                return deeper != null ? deeper : c;
+            }
+        }
+        return null;
+    }
+
+    /** Selects frame {@code frame} as a double-click on a finding or a flow arrow asks (clearing a filter that hides it). */
+    public void reveal(long frame) {
+        if (list.isDisposed() || frame < 1 || frame > frames) {
+            return;
+        }
+        int row = rowOfFrame(frame);
+        if (row < 0) {
+            filter.setText("");
+            applyFilter("");
+            row = (int) frame - 1;
+        }
+        list.setSelection(row);
+        list.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+    }
+
+    /** For tests: the field tree shown for the selected frame (null until dissected). */
+    public FieldNode shownTree() {
+        return shownTree;
+    }
+
+    /** For tests: selects the field as a user would click it in the tree. */
+    public void selectField(FieldNode node) {
+        tree.setSelection(new StructuredSelection(node), true);
+    }
+
+    /** For tests: the byte offsets highlighted in the hex pane. */
+    public Set<Integer> highlightedBytes() {
+        Set<Integer> out = new TreeSet<>();
+        for (StyleRange r : hex.getStyleRanges()) {
+            int col = r.start % LINE;
+            if (col >= 6 && col < 54) {
+                out.add(r.start / LINE * 16 + (col - 6) / 3);
+            }
+        }
+        return out;
+    }
+
+    /** The selected frame number (0 when none). */
+    public long selectedFrame() {
+        return frameOfRow(list.getSelectionIndex());
+    }
+
+    /** The row count. */
+    public int rows() {
+        return list.getItemCount();
+    }
+
+    public void setFocus() {
+        list.setFocus();
+    }
+
+    private void installCompletion() {
+        String[] names = filterFields().toArray(String[]::new);
+        if (completion != null) {
+            ((SimpleContentProposalProvider) completion.getContentProposalProvider()).setProposals(names);
+            return;
+        }
+        var provider = new SimpleContentProposalProvider(names);
+        provider.setFiltering(true);
+        completion = new ContentProposalAdapter(filter, new TextContentAdapter(), provider,
+                org.eclipse.jface.bindings.keys.KeyStroke.getInstance(SWT.CTRL, ' '), null);
+        completion.setProposalAcceptanceStyle(ContentProposalAdapter.PROPOSAL_REPLACE);
+    }
+
+    /** The pane's selection: the frame selected in the list, or the field selected in the tree. */
+    private static final class SelectionProvider implements ISelectionProvider {
+        private final ListenerList<ISelectionChangedListener> listeners = new ListenerList<>();
+        private ISelection current = StructuredSelection.EMPTY;
+
+        void set(ISelection s) {
+            current = s;
+            SelectionChangedEvent e = new SelectionChangedEvent(this, s);
+            for (ISelectionChangedListener l : listeners) {
+                l.selectionChanged(e);
+            }
+        }
+
+        @Override
+        public void addSelectionChangedListener(ISelectionChangedListener l) {
+            listeners.add(l);
+        }
+
+        @Override
+        public ISelection getSelection() {
+            return current;
+        }
+
+        @Override
+        public void removeSelectionChangedListener(ISelectionChangedListener l) {
+            listeners.remove(l);
+        }
+
+        @Override
+        public void setSelection(ISelection s) {
+            set(s);
+        }
+    }
+}
