@@ -13,8 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Severity;
@@ -75,8 +74,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     List<String> limits = new ArrayList<>();
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads that read one capture (default: one per core, up to 4, for captures of 32 MiB or"
-                    + " more; one when keytabs are given); the results are the same whatever the number")
+            description = "threads that read one capture (default: one below 4 cores, else one per core but one, up to"
+                    + " 4, for captures of 32 MiB or more; one when keytabs are given); the results are the same"
+                    + " whatever the number")
     int threads;
 
     @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap, pcapng or Network Monitor files")
@@ -188,18 +188,28 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 : new PrintStream(System.out, true, "UTF-8")) {
             switch (format) {
                 case "json" -> {
-                    if (results.size() == 1) {
-                        out.println(JsonReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(JsonReport.toJson(results.get(0))));
-                    } else {
-                        ArrayNode arr = JsonReport.mapper().createArrayNode();
-                        results.forEach(a -> arr.add(JsonReport.toJson(a)));
-                        out.println(JsonReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+                    // streamed: the document of a large capture is far bigger than its analysis
+                    try (JsonGenerator g = JsonReport.mapper().writerWithDefaultPrettyPrinter().createGenerator(out)) {
+                        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                        if (results.size() == 1) {
+                            JsonReport.write(results.get(0), g);
+                        } else {
+                            g.writeStartArray();
+                            for (Analysis a : results) {
+                                JsonReport.write(a, g);
+                            }
+                            g.writeEndArray();
+                        }
                     }
+                    out.println();
                 }
                 case "jsonl" -> {
                     for (Analysis a : results) {
-                        ObjectNode doc = JsonReport.toJson(a);
-                        out.println(JsonReport.mapper().writeValueAsString(doc));
+                        try (JsonGenerator g = JsonReport.mapper().createGenerator((java.io.OutputStream) out)) {
+                            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                            JsonReport.write(a, g);
+                        }
+                        out.println();
                     }
                 }
                 case "html" -> {

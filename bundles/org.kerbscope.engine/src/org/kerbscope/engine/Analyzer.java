@@ -121,9 +121,12 @@ public final class Analyzer {
     }
 
     /**
-     * How many threads read this capture: one per core (at most {@link #MAX_THREADS}) for captures large enough to
-     * gain from it; one when keytabs are given, because keys learned from one conversation (a TGS-REP's session
-     * key) decrypt messages in another one, which may be another thread's.
+     * How many threads read this capture. The JIT compiler and the garbage collector keep about one core busy while
+     * a large capture is read (measured on 2 cores: 1.8 cores in use with one reading thread), so a second reading
+     * thread only pays on machines with cores to spare: one thread below four cores, else one per core but one (at
+     * most {@link #MAX_THREADS}), for captures large enough to gain from it. One when keytabs are given, because
+     * keys learned from one conversation (a TGS-REP's session key) decrypt messages in another one, which may be
+     * another thread's.
      */
     private int threadsFor(long fileSize) {
         if (!options.keytabs().isEmpty()) {
@@ -132,10 +135,11 @@ public final class Analyzer {
         if (threads > 0) {
             return threads;
         }
-        if (fileSize < PARALLEL_FROM_BYTES) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (fileSize < PARALLEL_FROM_BYTES || cores < 4) {
             return 1;
         }
-        return Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+        return Math.min(MAX_THREADS, cores - 1);
     }
 
     /**

@@ -1,14 +1,18 @@
 package org.kerbscope.engine.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
@@ -25,7 +29,6 @@ public final class JsonReport {
     /** Arrays every document has, even empty; plug-ins' protocols are added when they produced events. */
     private static final List<String> BASE = List.of("kerberos", "http", "ntlm", "dns");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private JsonReport() {
     }
@@ -38,131 +41,210 @@ public final class JsonReport {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
     }
 
+    /** The document as a tree (for tests and callers that edit it); {@link #write} streams the same document. */
     public static ObjectNode toJson(Analysis a) {
-        ObjectNode doc = F.objectNode();
+        try (TokenBuffer buffer = new TokenBuffer(MAPPER, false)) {
+            write(a, buffer);
+            return (ObjectNode) MAPPER.readTree(buffer.asParser(MAPPER));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a token buffer does no I/O
+        }
+    }
+
+    /**
+     * Writes the document, streaming: a capture of gigabytes has hundreds of thousands of events, and a tree of
+     * them would hold several times the memory of the analysis itself.
+     */
+    public static void write(Analysis a, JsonGenerator g) throws IOException {
+        g.writeStartObject();
         CaptureInfo c = a.capture();
         if (c == null) {
-            doc.putNull("capture");
+            g.writeNullField("capture");
         } else {
-            ObjectNode cap = doc.putObject("capture");
-            cap.put("file", c.file());
-            cap.put("format", c.format());
-            cap.put("frames", c.frames());
+            g.writeObjectFieldStart("capture");
+            g.writeStringField("file", c.file());
+            g.writeStringField("format", c.format());
+            g.writeNumberField("frames", c.frames());
             if (c.frames() > 0) {
-                cap.put("start", time(c.startNanos()));
-                cap.put("end", time(c.endNanos()));
+                g.writeStringField("start", time(c.startNanos()));
+                g.writeStringField("end", time(c.endNanos()));
             }
+            g.writeEndObject();
         }
         for (String p : BASE) {
-            doc.set(p, events(a.events(p)));
+            events(g, p, a.events(p));
         }
         for (Map.Entry<String, List<Event>> e : a.events().entrySet()) {
             if (!BASE.contains(e.getKey())) {
-                doc.set(e.getKey(), events(e.getValue()));
+                events(g, e.getKey(), e.getValue());
             }
         }
-        ArrayNode attempts = doc.putArray("attempts");
+        g.writeArrayFieldStart("attempts");
         for (AuthAttempt at : a.attempts()) {
-            ObjectNode o = attempts.addObject();
-            o.put("client", at.client());
-            o.put("server", at.server().toString());
-            o.put("service", at.service());
-            put(o, "host", at.host());
-            put(o, "spn", at.spn());
-            put(o, "user", at.user());
-            o.put("outcome", at.outcome().id());
-            ArrayNode steps = o.putArray("steps");
+            g.writeStartObject();
+            g.writeStringField("client", at.client());
+            g.writeStringField("server", at.server().toString());
+            g.writeStringField("service", at.service());
+            put(g, "host", at.host());
+            put(g, "spn", at.spn());
+            put(g, "user", at.user());
+            g.writeStringField("outcome", at.outcome().id());
+            g.writeArrayFieldStart("steps");
             for (StepResult s : at.steps()) {
-                ObjectNode so = steps.addObject();
-                so.put("step", s.step().id());
-                so.put("status", s.status().id());
-                ArrayNode fr = so.putArray("frames");
-                s.frames().forEach(fr::add);
-                put(so, "note", s.note());
+                g.writeStartObject();
+                g.writeStringField("step", s.step().id());
+                g.writeStringField("status", s.status().id());
+                g.writeArrayFieldStart("frames");
+                for (long f : s.frames()) {
+                    g.writeNumber(f);
+                }
+                g.writeEndArray();
+                put(g, "note", s.note());
+                g.writeEndObject();
             }
+            g.writeEndArray();
+            g.writeEndObject();
         }
-        ArrayNode findings = doc.putArray("findings");
+        g.writeEndArray();
+        g.writeArrayFieldStart("findings");
         for (Finding f : a.findings()) {
-            ObjectNode o = findings.addObject();
-            o.put("id", f.id());
-            o.put("severity", f.severity().id());
-            put(o, "step", f.step() != null ? f.step().id() : null);
-            o.put("attempt", f.attempt());
-            o.put("title", f.title());
-            o.put("explanation", f.explanation());
-            ArrayNode ev = o.putArray("evidence");
+            g.writeStartObject();
+            g.writeStringField("id", f.id());
+            g.writeStringField("severity", f.severity().id());
+            put(g, "step", f.step() != null ? f.step().id() : null);
+            g.writeNumberField("attempt", f.attempt());
+            g.writeStringField("title", f.title());
+            g.writeStringField("explanation", f.explanation());
+            g.writeArrayFieldStart("evidence");
             for (Finding.Evidence e : f.evidence()) {
-                ObjectNode eo = ev.addObject();
+                g.writeStartObject();
                 if (e.frame() > 0) {
-                    eo.put("frame", e.frame());
+                    g.writeNumberField("frame", e.frame());
                 }
-                put(eo, "file", e.file());
-                eo.put("what", e.what());
+                put(g, "file", e.file());
+                g.writeStringField("what", e.what());
+                g.writeEndObject();
             }
-            ArrayNode fix = o.putArray("remediation");
-            f.remediation().forEach(fix::add);
+            g.writeEndArray();
+            g.writeArrayFieldStart("remediation");
+            for (String r : f.remediation()) {
+                g.writeString(r);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         }
-        ObjectNode evidence = doc.putObject("evidence");
-        ArrayNode files = evidence.putArray("files");
+        g.writeEndArray();
+        g.writeObjectFieldStart("evidence");
+        g.writeArrayFieldStart("files");
         for (EvidenceFile ef : a.evidenceFiles()) {
-            ObjectNode o = files.addObject();
-            o.put("file", ef.file());
-            o.put("kind", ef.kind());
-            put(o, "format", ef.format());
-            o.put("records", ef.records());
-            ArrayNode d = o.putArray("diagnostics");
+            g.writeStartObject();
+            g.writeStringField("file", ef.file());
+            g.writeStringField("kind", ef.kind());
+            put(g, "format", ef.format());
+            g.writeNumberField("records", ef.records());
+            g.writeArrayFieldStart("diagnostics");
             for (Diagnostic x : ef.diagnostics()) {
-                ObjectNode dn = d.addObject();
+                g.writeStartObject();
                 if (x.frame() > 0) {
-                    dn.put("line", x.frame());
+                    g.writeNumberField("line", x.frame());
                 }
-                dn.put("message", x.message());
+                g.writeStringField("message", x.message());
+                g.writeEndObject();
             }
+            g.writeEndArray();
+            g.writeEndObject();
         }
+        g.writeEndArray();
+        // the sections every document has, then the others in the order their first item came
+        Map<String, List<EvidenceItem>> sections = new LinkedHashMap<>();
         for (String section : List.of("events", "tickets", "dns", "portTests", "spns")) {
-            evidence.putArray(section);
+            sections.put(section, new ArrayList<>());
         }
         for (EvidenceItem item : a.evidence()) {
-            ArrayNode arr = evidence.has(item.section()) ? (ArrayNode) evidence.get(item.section())
-                    : evidence.putArray(item.section());
-            ObjectNode o = arr.addObject();
-            o.put("file", item.file());
-            item.fields().forEach((k, v) -> {
-                if (!"file".equals(k)) {
-                    o.set(k, value(v));
+            sections.computeIfAbsent(item.section(), k -> new ArrayList<>()).add(item);
+        }
+        for (Map.Entry<String, List<EvidenceItem>> section : sections.entrySet()) {
+            g.writeArrayFieldStart(section.getKey());
+            for (EvidenceItem item : section.getValue()) {
+                g.writeStartObject();
+                g.writeStringField("file", item.file());
+                for (Map.Entry<String, Object> f : item.fields().entrySet()) {
+                    if (!"file".equals(f.getKey())) {
+                        g.writeFieldName(f.getKey());
+                        value(g, f.getValue());
+                    }
                 }
-            });
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         }
-        ArrayNode diags = doc.putArray("diagnostics");
+        g.writeEndObject();
+        g.writeArrayFieldStart("diagnostics");
         for (Diagnostic d : a.diagnostics()) {
-            ObjectNode o = diags.addObject();
+            g.writeStartObject();
             if (d.frame() > 0) {
-                o.put("frame", d.frame());
+                g.writeNumberField("frame", d.frame());
             }
-            o.put("protocol", d.protocol());
-            o.put("message", d.message());
+            g.writeStringField("protocol", d.protocol());
+            g.writeStringField("message", d.message());
+            g.writeEndObject();
         }
-        return doc;
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
-    private static ArrayNode events(List<Event> events) {
-        ArrayNode arr = F.arrayNode();
+    private static void events(JsonGenerator g, String name, List<Event> events) throws IOException {
+        g.writeArrayFieldStart(name);
         for (Event e : events) {
-            ObjectNode o = arr.addObject();
-            o.put("frame", e.frame());
-            o.put("time", time(e.timeNanos()));
+            g.writeStartObject();
+            g.writeNumberField("frame", e.frame());
+            g.writeStringField("time", time(e.timeNanos()));
             if (e.src() != null) {
-                o.put("src", e.src().toString());
-                o.put("dst", e.dst().toString());
+                g.writeStringField("src", e.src().toString());
+                g.writeStringField("dst", e.dst().toString());
             }
-            e.fields().forEach((k, v) -> o.set(k, value(v)));
+            for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+                g.writeFieldName(f.getKey());
+                value(g, f.getValue());
+            }
+            g.writeEndObject();
         }
-        return arr;
+        g.writeEndArray();
     }
 
-    private static void put(ObjectNode o, String k, String v) {
+    private static void put(JsonGenerator g, String k, String v) throws IOException {
         if (v != null) {
-            o.put(k, v);
+            g.writeStringField(k, v);
+        }
+    }
+
+    /** The common value types written directly (the mapper's general path costs a buffer per value). */
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object x : list) {
+                value(g, x);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> x : map.entrySet()) {
+                g.writeFieldName(String.valueOf(x.getKey()));
+                value(g, x.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            MAPPER.writeValue(g, v);
         }
     }
 
