@@ -91,7 +91,7 @@ public final class Analyzer {
                 nets.add(new NetworkDecoder(new Engine(tables, options, part), decoderLimits(), i, n));
                 parts.add(part);
             }
-            long[] span = n == 1 ? readSerial(reader, nets.get(0), file.size(), a, progress)
+            long[] span = n == 1 ? ReadPass.serial(reader, nets.get(0), file.size(), a, progress)
                     : ReadPass.parallel(reader, nets, file.size(), a, progress);
             List<Diagnostic> netDiagnostics = new ArrayList<>();
             for (NetworkDecoder net : nets) {
@@ -149,30 +149,6 @@ public final class Analyzer {
      */
     private DecoderLimits decoderLimits() {
         return DecoderLimits.of(options);
-    }
-
-    private static long[] readSerial(CaptureReader reader, NetworkDecoder net, long fileSize, Analysis a,
-            Progress progress) {
-        long frames = 0, first = 0, last = 0;
-        long size = Math.max(1, fileSize);
-        Frame f;
-        while ((f = reader.next()) != null) {
-            if (frames == 0) {
-                first = f.timeNanos();
-            }
-            frames++;
-            last = f.timeNanos();
-            net.decode(f);
-            if ((frames & 0xffff) == 0) {
-                progress.worked(frames, size);
-                if (progress.cancelled()) {
-                    a.diagnostics().add(new Diagnostic(frames, "capture", "analysis cancelled after frame " + frames));
-                    break;
-                }
-            }
-        }
-        net.finish();
-        return new long[] {frames, first, last};
     }
 
     /** The shares' events, connection facts and diagnostics, into the analysis (sorted by the caller). */

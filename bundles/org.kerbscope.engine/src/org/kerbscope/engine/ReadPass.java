@@ -13,8 +13,8 @@ import org.kerbscope.core.model.Frame;
 import org.kerbscope.net.NetworkDecoder;
 
 /**
- * Reads one capture on several threads: this thread walks the file and hands every frame, in batches, to each
- * decoder's thread; each decoder keeps the flows of its share of the clients (see
+ * Reads one capture, on one thread or on several. On several, this thread walks the file and hands every frame, in
+ * batches, to each decoder's thread; each decoder keeps the flows of its share of the clients (see
  * {@link NetworkDecoder#NetworkDecoder(org.kerbscope.net.TransportHandler, org.kerbscope.net.DecoderLimits, int, int)})
  * and fills its own {@link Analysis}. Frames are views into the file mapping, so a batch costs references, not
  * bytes; the queues are short, so memory stays flat whatever the file size.
@@ -40,34 +40,20 @@ final class ReadPass {
             workers.add(w);
             t.start();
         }
-        long frames = 0, first = 0, last = 0;
-        long size = Math.max(1, fileSize);
-        Frame[] batch = new Frame[BATCH];
-        int inBatch = 0;
+        Frame[][] batch = {new Frame[BATCH]};
+        int[] inBatch = {0};
+        long[] span;
         try {
-            Frame f;
-            while ((f = reader.next()) != null) {
-                if (frames == 0) {
-                    first = f.timeNanos();
+            span = walk(reader, fileSize, a, progress, f -> {
+                batch[0][inBatch[0]++] = f;
+                if (inBatch[0] == BATCH) {
+                    handOver(workers, batch[0]);
+                    batch[0] = new Frame[BATCH];
+                    inBatch[0] = 0;
                 }
-                frames++;
-                last = f.timeNanos();
-                batch[inBatch++] = f;
-                if (inBatch == BATCH) {
-                    handOver(workers, batch);
-                    batch = new Frame[BATCH];
-                    inBatch = 0;
-                }
-                if ((frames & 0xffff) == 0) {
-                    progress.worked(frames, size);
-                    if (progress.cancelled()) {
-                        a.diagnostics().add(new Diagnostic(frames, "capture", "analysis cancelled after frame " + frames));
-                        break;
-                    }
-                }
-            }
-            if (inBatch > 0) {
-                handOver(workers, batch);
+            });
+            if (inBatch[0] > 0) {
+                handOver(workers, batch[0]);
             }
         } finally {
             handOver(workers, END);
@@ -80,6 +66,41 @@ final class ReadPass {
                 a.diagnostics().add(new Diagnostic(0, "capture", "a reading thread failed ("
                         + w.failure.getClass().getSimpleName() + "); the flows it read after that are missing"));
                 Log.error("A reading thread failed", w.failure);
+            }
+        }
+        return span;
+    }
+
+    /** One thread does it all. @return frames read, first and last capture time */
+    static long[] serial(CaptureReader reader, NetworkDecoder net, long fileSize, Analysis a, Progress progress) {
+        long[] span = walk(reader, fileSize, a, progress, net::decode);
+        net.finish();
+        return span;
+    }
+
+    /**
+     * Hands every frame of the file to {@code each}, reporting progress and stopping when the user cancels.
+     *
+     * @return frames read, first and last capture time
+     */
+    private static long[] walk(CaptureReader reader, long fileSize, Analysis a, Progress progress,
+            java.util.function.Consumer<Frame> each) {
+        long frames = 0, first = 0, last = 0;
+        long size = Math.max(1, fileSize);
+        Frame f;
+        while ((f = reader.next()) != null) {
+            if (frames == 0) {
+                first = f.timeNanos();
+            }
+            frames++;
+            last = f.timeNanos();
+            each.accept(f);
+            if ((frames & 0xffff) == 0) {
+                progress.worked(frames, size);
+                if (progress.cancelled()) {
+                    a.diagnostics().add(new Diagnostic(frames, "capture", "analysis cancelled after frame " + frames));
+                    break;
+                }
             }
         }
         return new long[] {frames, first, last};
