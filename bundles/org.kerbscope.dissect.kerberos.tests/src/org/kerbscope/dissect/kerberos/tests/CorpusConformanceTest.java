@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.kerberos.tests;
 
+import org.kerbscope.testing.FakeContext;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -129,7 +130,7 @@ class CorpusConformanceTest {
             long frame = Long.parseLong(f[0].trim());
             FakeContext ctx;
             if (!f[6].isEmpty() && (f[1].equals("88") || f[2].equals("88"))) {
-                ctx = new FakeContext("udp");
+                ctx = new FakeContext("kerberos", "udp");
                 d.dissect(Pdu.detached(ByteBuffer.wrap(hex(f[6])), "udp"), ctx);
                 events.computeIfAbsent(frame, k -> new ArrayList<>()).addAll(ctx.events("kerberos"));
             } else if (!f[7].isEmpty() && (f[4].equals("88") || f[5].equals("88"))) {
@@ -144,7 +145,7 @@ class CorpusConformanceTest {
                         }
                         break;
                     }
-                    ctx = new FakeContext("tcp");
+                    ctx = new FakeContext("kerberos", "tcp");
                     d.dissect(Pdu.detached(ByteBuffer.wrap(buf, 0, (int) r).slice(), "tcp"), ctx);
                     events.computeIfAbsent(frame, k -> new ArrayList<>()).addAll(ctx.events("kerberos"));
                     buf = java.util.Arrays.copyOfRange(buf, (int) r, buf.length);

@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.kerberos.tests;
 
+import org.kerbscope.testing.FakeContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -50,7 +51,7 @@ class KerberosDissectorTest {
 
     @Test
     void jdkLoginAndServiceTicketOverUdp() {
-        FakeContext ctx = new FakeContext("udp");
+        FakeContext ctx = new FakeContext("kerberos", "udp");
         List<Map<String, Object>> ev = udp(x.jdkUdp, ctx);
         assertTrue(ctx.diagnostics.isEmpty(), ctx.diagnostics.toString());
         Map<String, Object> asReq = first(ev, "AS-REQ");
@@ -83,7 +84,7 @@ class KerberosDissectorTest {
 
     @Test
     void gssApReqAndApRepTokens() {
-        FakeContext ctx = new FakeContext("tcp").carriedBy("http");
+        FakeContext ctx = new FakeContext("kerberos", "tcp").carriedBy("http");
         dissector.dissect(Pdu.detached(ByteBuffer.wrap(x.apReqToken), "base64"), ctx);
         dissector.dissect(Pdu.detached(ByteBuffer.wrap(x.apRepToken), "base64"), ctx);
         assertTrue(ctx.diagnostics.isEmpty(), ctx.diagnostics.toString());
@@ -102,7 +103,7 @@ class KerberosDissectorTest {
 
     @Test
     void wrongPasswordIsAnErrorWithKerbysEText() {
-        FakeContext ctx = new FakeContext("udp");
+        FakeContext ctx = new FakeContext("kerberos", "udp");
         List<Map<String, Object>> ev = udp(x.wrongPassword, ctx);
         Map<String, Object> err = first(ev, "KRB-ERROR");
         int code = (Integer) err.get("errorCode");
@@ -124,7 +125,7 @@ class KerberosDissectorTest {
     void unknownServiceOverTcpThroughTheFramer() {
         assertTrue(x.unknownServiceOutcome.contains("S_PRINCIPAL_UNKNOWN") || !x.unknownServiceOutcome
                 .equals("issued"), x.unknownServiceOutcome);
-        FakeContext ctx = new FakeContext("tcp");
+        FakeContext ctx = new FakeContext("kerberos", "tcp");
         java.util.Random rnd = new java.util.Random(7);
         int pdus = 0;
         for (byte[][] stream : KdcFixture.streams(x.unknownServiceTcp).values()) {
@@ -183,7 +184,7 @@ class KerberosDissectorTest {
         assertEquals(c2s.length, f.next(ByteBuffer.wrap(two)), "the first record only");
         assertEquals(StreamFramer.NEED_MORE, f.next(ByteBuffer.wrap(two, 0, 3).slice()));
         // a whole segment handed over without a framer still yields both messages
-        FakeContext ctx = new FakeContext("tcp");
+        FakeContext ctx = new FakeContext("kerberos", "tcp");
         dissector.dissect(Pdu.detached(ByteBuffer.wrap(two), "segment"), ctx);
         assertEquals(2, ctx.events("kerberos").size());
     }
@@ -215,7 +216,7 @@ class KerberosDissectorTest {
     void treeNodesPointAtTheirBytesInTheFrame() {
         byte[] payload = Exchanges.udp(x.jdkUdp).get(0).bytes();
         byte[] frame = framed(payload);
-        FakeContext ctx = new FakeContext("udp").withTree();
+        FakeContext ctx = new FakeContext("kerberos", "udp").withTree();
         dissector.dissect(Pdu.ofFrame(ByteBuffer.wrap(frame, 42, payload.length).slice(), 42), ctx);
         FieldNode realm = ctx.tree.find("kerberos.realm");
         assertNotNull(realm);
@@ -248,7 +249,7 @@ class KerberosDissectorTest {
         int diagnostics = 0;
         for (byte[] s : samples) {
             for (int cut = 0; cut < s.length; cut += Math.max(1, s.length / 60)) {
-                FakeContext ctx = new FakeContext("udp").withTree();
+                FakeContext ctx = new FakeContext("kerberos", "udp").withTree();
                 dissector.dissect(Pdu.detached(ByteBuffer.wrap(s, 0, cut).slice(), "t"), ctx);
                 assertFalse(ctx.diagnostics.isEmpty(), "a message cut at " + cut + " of " + s.length + " is reported");
                 assertTrue(ctx.tree.find("_ws.malformed") != null);
@@ -260,14 +261,14 @@ class KerberosDissectorTest {
                 for (int k = 0; k < 3; k++) {
                     c[rnd.nextInt(c.length)] = (byte) rnd.nextInt(256);
                 }
-                FakeContext ctx = new FakeContext("udp").withTree();
+                FakeContext ctx = new FakeContext("kerberos", "udp").withTree();
                 dissector.dissect(Pdu.detached(ByteBuffer.wrap(c), "t"), ctx);
                 dissector.accepts(Pdu.detached(ByteBuffer.wrap(c), "t"), "udp");
             }
         }
         // a length field that claims far more than the PDU holds
         byte[] huge = { 0x6a, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x30, 0 };
-        FakeContext ctx = new FakeContext("udp");
+        FakeContext ctx = new FakeContext("kerberos", "udp");
         dissector.dissect(Pdu.detached(ByteBuffer.wrap(huge), "t"), ctx);
         assertTrue(ctx.diagnostics.get(0).contains("exceeds"), ctx.diagnostics.toString());
         assertTrue(diagnostics > 0);

@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.kerberos.tests;
 
+import org.kerbscope.testing.FakeContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -50,7 +51,7 @@ class KeytabDecryptionTest {
 
     @Test
     void everyKdcKeyOpensTheWholeExchange() {
-        FakeContext ctx = new FakeContext("udp").withKeytabs(List.of(x.kdc.allKeytab));
+        FakeContext ctx = new FakeContext("kerberos", "udp").withKeytabs(List.of(x.kdc.allKeytab));
         for (KdcFixture.Captured c : Exchanges.udp(x.jdkUdp)) {
             dissector.dissect(Pdu.detached(ByteBuffer.wrap(c.bytes()), "udp"), ctx);
         }
@@ -74,7 +75,7 @@ class KeytabDecryptionTest {
 
     @Test
     void serviceKeytabOpensTicketAuthenticatorAndApRep() {
-        FakeContext ctx = new FakeContext("tcp").carriedBy("http").withKeytabs(List.of(x.kdc.serviceKeytab));
+        FakeContext ctx = new FakeContext("kerberos", "tcp").carriedBy("http").withKeytabs(List.of(x.kdc.serviceKeytab));
         Map<String, Object> ap = dissectToken(x.apReqToken, ctx);
         Map<?, ?> dec = (Map<?, ?>) ap.get("decrypted");
         assertNotNull(dec, ap.toString());
@@ -96,28 +97,28 @@ class KeytabDecryptionTest {
 
     @Test
     void aStaleKvnoIsReportedAsSuch(@TempDir Path dir) throws IOException {
-        FakeContext probe = new FakeContext("tcp");
+        FakeContext probe = new FakeContext("kerberos", "tcp");
         int kvno = (Integer) ((Map<?, ?>) dissectToken(x.apReqToken, probe).get("ticket")).get("kvno");
         int etype = (Integer) ((Map<?, ?>) dissectToken(x.apReqToken, probe).get("ticket")).get("etype");
         Path stale = keytab(dir.resolve("stale.keytab"), kvno + 1, etype);
-        Map<String, Object> ap = dissectToken(x.apReqToken, new FakeContext("tcp").withKeytabs(List.of(stale)));
+        Map<String, Object> ap = dissectToken(x.apReqToken, new FakeContext("kerberos", "tcp").withKeytabs(List.of(stale)));
         assertNull(ap.get("decrypted"));
         assertEquals("kvno mismatch: ticket kvno " + kvno + ", keytab has " + (kvno + 1), ap.get("decryptError"));
 
         Path wrong = keytab(dir.resolve("wrong.keytab"), kvno, etype);
-        ap = dissectToken(x.apReqToken, new FakeContext("tcp").withKeytabs(List.of(wrong)));
+        ap = dissectToken(x.apReqToken, new FakeContext("kerberos", "tcp").withKeytabs(List.of(wrong)));
         assertEquals("integrity check failed", ap.get("decryptError"));
 
         int other = etype == 17 ? 18 : 17;
         Path otherEtype = keytab(dir.resolve("other.keytab"), kvno, other);
-        ap = dissectToken(x.apReqToken, new FakeContext("tcp").withKeytabs(List.of(otherEtype)));
+        ap = dissectToken(x.apReqToken, new FakeContext("kerberos", "tcp").withKeytabs(List.of(otherEtype)));
         assertEquals("no key for etype " + etype + " kvno " + kvno, ap.get("decryptError"));
     }
 
     @Test
     void anUnreadableKeytabIsADiagnostic(@TempDir Path dir) throws IOException {
         Path junk = Files.writeString(dir.resolve("junk.keytab"), "not a keytab");
-        FakeContext ctx = new FakeContext("tcp").withKeytabs(List.of(junk));
+        FakeContext ctx = new FakeContext("kerberos", "tcp").withKeytabs(List.of(junk));
         Map<String, Object> ap = dissectToken(x.apReqToken, ctx);
         assertEquals("AP-REQ", ap.get("msgType"));
         assertTrue(ctx.diagnostics.stream().anyMatch(d -> d.contains("junk.keytab")), ctx.diagnostics.toString());
@@ -151,7 +152,7 @@ class KeytabDecryptionTest {
         int at = KerberosDissectorTest.indexOf(blob, HexFormat.of().parseHex("06092a864886f71201020201006e"));
         assertTrue(at > 0, "the SPNEGO blob carries a krb5 AP-REQ");
         byte[] apReq = java.util.Arrays.copyOfRange(blob, at + 13, blob.length);
-        FakeContext ctx = new FakeContext("tcp").carriedBy("smb2").withKeytabs(List.of(keytab));
+        FakeContext ctx = new FakeContext("kerberos", "tcp").carriedBy("smb2").withKeytabs(List.of(keytab));
         dissector.dissect(Pdu.detached(ByteBuffer.wrap(apReq), "smb2"), ctx);
         Map<String, Object> ap = ctx.events("kerberos").get(0);
         assertEquals("cifs/phxlabbal821.techlab.susq.com", ap.get("sname"));

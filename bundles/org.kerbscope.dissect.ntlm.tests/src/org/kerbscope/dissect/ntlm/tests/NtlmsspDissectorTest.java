@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.ntlm.tests;
 
+import org.kerbscope.testing.FakeContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,7 +33,7 @@ class NtlmsspDissectorTest {
     void negotiateNamesItsOemDomainAndWorkstation() {
         int flags = NtlmMessages.UNICODE | NtlmMessages.OEM | NtlmMessages.REQUEST_TARGET | NtlmMessages.NTLM
                 | NtlmMessages.DOMAIN_SUPPLIED | NtlmMessages.WORKSTATION_SUPPLIED | NtlmMessages.VERSION;
-        FakeContext ctx = new FakeContext("tcp").carriedBy("http");
+        FakeContext ctx = new FakeContext("ntlmssp", "tcp").carriedBy("http");
         Map<String, Object> ev = dissect(NtlmMessages.negotiate(flags, "CONTOSO", "CLIENT1"), ctx);
         assertEquals("http", ev.get("carrier"));
         assertEquals("NEGOTIATE", ev.get("messageType"));
@@ -51,7 +52,7 @@ class NtlmsspDissectorTest {
         long now = System.currentTimeMillis();
         byte[] ti = NtlmMessages.avPairs(2, "CONTOSO", 1, "IISSERVER", 4, "contoso.com", 3, "iisserver.contoso.com",
                 7, NtlmMessages.u64(NtlmMessages.filetime(now)));
-        Map<String, Object> ev = dissect(NtlmMessages.challenge(flags, "CONTOSO", ti), new FakeContext("tcp")
+        Map<String, Object> ev = dissect(NtlmMessages.challenge(flags, "CONTOSO", ti), new FakeContext("ntlmssp", "tcp")
                 .carriedBy("http"));
         assertEquals("CHALLENGE", ev.get("messageType"));
         assertEquals("CONTOSO", ev.get("targetName"));
@@ -70,7 +71,7 @@ class NtlmsspDissectorTest {
                 | NtlmMessages.EXTENDED_SESSIONSECURITY | NtlmMessages.TARGET_INFO;
         byte[] av = NtlmMessages.avPairs(2, "CONTOSO", 6, NtlmMessages.u32(0x2), 9, "HTTP/iisserver.contoso.com",
                 10, new byte[16]);
-        FakeContext ctx = new FakeContext("tcp").carriedBy("http").withTree();
+        FakeContext ctx = new FakeContext("ntlmssp", "tcp").carriedBy("http").withTree();
         Map<String, Object> ev = dissect(NtlmMessages.authenticate(flags, "CONTOSO", "John", "CLIENT1", true, av,
                 true), ctx);
         assertEquals("AUTHENTICATE", ev.get("messageType"));
@@ -95,7 +96,7 @@ class NtlmsspDissectorTest {
     void authenticateV1InOem() {
         int flags = NtlmMessages.OEM | NtlmMessages.NTLM;
         Map<String, Object> ev = dissect(NtlmMessages.authenticate(flags, "WORKGROUP", "mikeg", "KALI", false,
-                new byte[0], false), new FakeContext("tcp").carriedBy("smb2"));
+                new byte[0], false), new FakeContext("ntlmssp", "tcp").carriedBy("smb2"));
         assertEquals("smb2", ev.get("carrier"));
         assertEquals("WORKGROUP", ev.get("domain"));
         assertEquals("mikeg", ev.get("user"));
@@ -108,7 +109,7 @@ class NtlmsspDissectorTest {
     @Test
     void anonymousAuthenticateHasEmptyNames() {
         Map<String, Object> ev = dissect(NtlmMessages.authenticate(NtlmMessages.UNICODE, "", "", "", false,
-                new byte[0], false), new FakeContext("tcp"));
+                new byte[0], false), new FakeContext("ntlmssp", "tcp"));
         assertEquals("", ev.get("user"));
         assertEquals("", ev.get("domain"));
         assertEquals("tcp", ev.get("carrier"), "with no carrier, the transport");
@@ -122,7 +123,7 @@ class NtlmsspDissectorTest {
         byte[] auth = NtlmMessages.authenticate(NtlmMessages.UNICODE, "CONTOSO", "John", "CLIENT1", true,
                 NtlmMessages.avPairs(6, NtlmMessages.u32(2)), true);
         for (int cut = 0; cut < auth.length; cut++) {
-            FakeContext ctx = new FakeContext("tcp").withTree();
+            FakeContext ctx = new FakeContext("ntlmssp", "tcp").withTree();
             dissector.dissect(Pdu.detached(ByteBuffer.wrap(auth, 0, cut).slice(), "t"), ctx);
             dissector.accepts(Pdu.detached(ByteBuffer.wrap(auth, 0, cut).slice(), "t"), "tcp");
             assertFalse(ctx.diagnostics.isEmpty(), "cut at " + cut);
@@ -130,7 +131,7 @@ class NtlmsspDissectorTest {
         // a user name field pointing far outside the message
         byte[] bad = auth.clone();
         ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(36 + 4, 0x7fff0000);
-        FakeContext ctx = new FakeContext("tcp");
+        FakeContext ctx = new FakeContext("ntlmssp", "tcp");
         dissector.dissect(Pdu.detached(ByteBuffer.wrap(bad), "t"), ctx);
         assertTrue(ctx.diagnostics.get(0).contains("runs past"), ctx.diagnostics.toString());
         Map<String, Object> partial = ctx.events("ntlm").get(0);

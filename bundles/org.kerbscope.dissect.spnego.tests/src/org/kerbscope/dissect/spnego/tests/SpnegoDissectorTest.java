@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.spnego.tests;
 
+import org.kerbscope.testing.FakeContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,7 @@ class SpnegoDissectorTest {
 
     /** A context wired like the engine's tables: SPNEGO, Kerberos and NTLMSSP by OID and by heuristic. */
     private FakeContext http() {
-        FakeContext ctx = new FakeContext("tcp").carriedBy("http");
+        FakeContext ctx = new FakeContext("spnego", "tcp").carriedBy("http");
         KerberosDissector krb = new KerberosDissector();
         NtlmsspDissector ntlm = new NtlmsspDissector();
         ctx.table.put("gss.oid=1.3.6.1.5.5.2", spnego);

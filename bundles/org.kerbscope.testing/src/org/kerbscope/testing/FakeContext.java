@@ -1,4 +1,4 @@
-package org.kerbscope.dissect.spnego.tests;
+package org.kerbscope.testing;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,25 +21,29 @@ import org.kerbscope.core.spi.Pdu;
  * A DissectionContext without the engine: records what a dissector emits and reports, and wires nested calls
  * to dissector instances the test registers, the way the engine's tables do.
  */
-final class FakeContext implements DissectionContext {
-    record Emitted(String protocol, Map<String, Object> fields) {
+public final class FakeContext implements DissectionContext {
+    public record Emitted(String protocol, Map<String, Object> fields) {
     }
 
-    final List<Emitted> events;
-    final List<String> diagnostics;
-    final Map<String, Dissector> table;
-    final List<Map.Entry<String, Dissector>> heuristics;
-    final Map<Class<?>, Object> services;
-    final Map<String, Object> conversationAttributes;
-    final String transport;
-    final String carrier;
-    final String self;
-    FieldNode tree;
-    AnalysisOptions options = AnalysisOptions.defaults();
+    public final List<Emitted> events;
+    public final List<String> diagnostics;
+    public final Map<String, Dissector> table;
+    public final List<Map.Entry<String, Dissector>> heuristics;
+    public final Map<Class<?>, Object> services;
+    public final Map<String, Object> conversationAttributes;
+    public final String transport;
+    public final String carrier;
+    public final String self;
+    public FieldNode tree;
+    public AnalysisOptions options = AnalysisOptions.defaults();
 
-    FakeContext(String transport) {
+    /**
+     * @param self      the id of the dissector under test (the carrier it names for what it hands on)
+     * @param transport "udp" or "tcp", or null when it sits on another dissector
+     */
+    public FakeContext(String self, String transport) {
         this(new ArrayList<>(), new ArrayList<>(), new HashMap<>(), new ArrayList<>(), new HashMap<>(),
-                new HashMap<>(), transport, null, "spnego");
+                new HashMap<>(), transport, null, self);
     }
 
     private FakeContext(List<Emitted> events, List<String> diagnostics, Map<String, Dissector> table,
@@ -57,7 +61,7 @@ final class FakeContext implements DissectionContext {
     }
 
     /** The context a caller such as HTTP would hand on: the carrier is set. */
-    FakeContext carriedBy(String carrierName) {
+    public FakeContext carriedBy(String carrierName) {
         FakeContext c = new FakeContext(events, diagnostics, table, heuristics, services, conversationAttributes,
                 transport, carrierName, self);
         c.options = options;
@@ -65,17 +69,17 @@ final class FakeContext implements DissectionContext {
         return c;
     }
 
-    FakeContext withTree() {
+    public FakeContext withTree() {
         tree = new FieldNode("frame", "Frame", null, new ByteRange(0, 0));
         return this;
     }
 
-    FakeContext withKeytabs(List<Path> keytabs) {
+    public FakeContext withKeytabs(List<Path> keytabs) {
         options = options.withKeytabs(keytabs);
         return this;
     }
 
-    List<Map<String, Object>> events(String protocol) {
+    public List<Map<String, Object>> events(String protocol) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Emitted e : events) {
             if (e.protocol().equals(protocol)) {
