@@ -37,11 +37,13 @@ public final class Phases {
         var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         // reading runs on several threads: count the process' CPU time (JIT and GC included) for it
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.util.Map<String, Long> before = threadTicks();
         long p0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         Analysis a = analyzer.analyze(file, file.toString(), List.of(), Progress.NONE);
         long t1 = System.nanoTime();
         long p1 = os.getProcessCpuTime();
+        java.util.Map<String, Long> after = threadTicks();
         long c1 = mx.getCurrentThreadCpuTime();
         analyzer.diagnose(a);
         long t2 = System.nanoTime();
@@ -57,6 +59,16 @@ public final class Phases {
         System.out.printf("read     %8.2f s  %8.0f MiB/s  %10.0f frames/s  (CPU of all threads %.2f s: %.0f MiB/s per core)%n", read,
                 size / 1048576.0 / read, a.capture().frames() / read, cread, size / 1048576.0 / cread);
         System.out.printf("diagnose %8.2f s  (CPU %.2f s)%n", diag, cdiag);
+        // who used the CPU while reading: the reading threads, the JIT compilers, the collector
+        StringBuilder who = new StringBuilder("CPU while reading by thread group:");
+        java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+        after.forEach((k, v) -> {
+            String g = k.replaceAll("#\\d+$", "").replaceAll("[0-9]+$", "").replaceAll("#\\d+", "").trim();
+            groups.merge(g, v - before.getOrDefault(k, 0L), Long::sum);
+        });
+        groups.entrySet().stream().filter(e -> e.getValue() >= 5).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .forEach(e -> who.append(String.format(" %s %.2f s;", e.getKey(), e.getValue() / 100.0)));
+        System.out.println(who);
         System.out.printf("load average: %s%n", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("total    %8.2f s  %8.0f MiB/s (JVM start-up excluded)%n", total, size / 1048576.0 / total);
         System.out.printf("live heap after the analysis: %.0f MiB%n", heap / 1048576.0);
@@ -71,6 +83,30 @@ public final class Phases {
             }
         }
         // keep the analysis reachable until the heap was measured
+        keep(a);
+    }
+
+    /** CPU time of each thread of this process in clock ticks (1/100 s), by "name#tid", from /proc (Linux only). */
+    private static java.util.Map<String, Long> threadTicks() {
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        try (var dirs = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path d : dirs.toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(d.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    m.put(name + "#" + d.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (java.io.IOException | RuntimeException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not Linux: no breakdown
+        }
+        return m;
+    }
+
+    private static void keep(Analysis a) {
         if (a.findings().size() < 0) {
             System.out.println(a);
         }

@@ -24,6 +24,7 @@ import org.kerbscope.engine.internal.Conversation;
 import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.TcpConnection;
 import org.kerbscope.net.TransportHandler;
+import org.kerbscope.net.UdpFlow;
 
 /**
  * Hands transport payloads to dissectors: picks the dissector of a conversation once (decode-as, port
@@ -38,7 +39,8 @@ public final class Engine implements TransportHandler {
     private final AnalysisOptions options;
     private final Analysis analysis;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
-    private final Map<PairKey, Object> udpPins = new HashMap<>();
+    /** The attachment of a UDP conversation no dissector wants. */
+    private static final Object IGNORED = new Object();
     private final Map<String, Boolean> failuresLogged = new HashMap<>();
     /** Bound of the tables that share equal endpoints and texts (cleared when reached: sharing is an economy). */
     private static final int MAX_SHARED = 200_000;
@@ -123,33 +125,27 @@ public final class Engine implements TransportHandler {
     // ---------------------------------------------------------------- UDP
 
     @Override
-    public void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
+    public void datagram(Frame frame, UdpFlow flow, boolean fromFirst, ByteBuffer payload, int payloadOffset) {
         current = frame;
-        PairKey pk = new PairKey(key);
-        Object pin = udpPins.get(pk);
-        DissectorContribution d;
-        boolean fromClient = true;
-        if (pin == null && !udpPins.containsKey(pk)) {
-            Pdu pdu = pdu(payload, payloadOffset);
-            d = choose("udp", key, pdu);
-            if (udpPins.size() < 1_000_000) {
-                udpPins.put(pk, d == NONE ? pk : new UdpPin(d, key, this));
-            }
+        Object pin = flow.attachment;
+        if (pin == null) {
+            // The conversation's first datagram: its sender is the client, its ports pick the dissector.
+            FlowKey key = flow.first();
+            DissectorContribution d = choose("udp", key, pdu(payload, payloadOffset));
             if (d == NONE) {
+                flow.attachment = IGNORED;
                 return;
             }
-        } else if (pin instanceof UdpPin p) {
-            d = p.dissector;
-            fromClient = p.client.equals(key);
-        } else {
+            pin = new UdpPin(d, new Conversation(endpoint(key.src()), endpoint(key.dst())));
+            flow.attachment = pin;
+        } else if (pin == IGNORED) {
             return;
         }
-        Pdu pdu = pdu(payload, payloadOffset);
-        UdpPin p = pin instanceof UdpPin up ? up : (UdpPin) udpPins.get(pk);
-        Conversation conv = p != null ? p.conversation() : new Conversation(endpoint(key.src()), endpoint(key.dst()));
-        Endpoint src = fromClient ? conv.client() : conv.server();
-        Endpoint dst = fromClient ? conv.server() : conv.client();
-        dissectTop(d, pdu, frame, src, dst, "udp", conv);
+        UdpPin p = (UdpPin) pin;
+        Conversation conv = p.conversation();
+        Endpoint src = fromFirst ? conv.client() : conv.server();
+        Endpoint dst = fromFirst ? conv.server() : conv.client();
+        dissectTop(p.dissector(), pdu(payload, payloadOffset), frame, src, dst, "udp", conv);
     }
 
     private static Pdu pdu(ByteBuffer payload, int offset) {
@@ -268,7 +264,7 @@ public final class Engine implements TransportHandler {
             connection.attachment = st;
             st.dissector = choose("tcp", connection.client(), pdu(data, dataOffset));
             if (st.dissector == NONE) {
-                st.ignored = true;
+                ignore(st, connection);
             }
         }
         if (st.ignored) {
@@ -280,7 +276,7 @@ public final class Engine implements TransportHandler {
         }
         Dissector dis = st.dissector.get();
         if (dis == null) {
-            st.ignored = true;
+            ignore(st, connection);
             return;
         }
         if (dir.framer == null && !dir.framerAsked) {
@@ -300,6 +296,18 @@ public final class Engine implements TransportHandler {
             return;
         }
         feed(st, dir, frame, src, dst, data.slice(), dataOffset);
+        if (dir.skip > 0) {
+            // The rest of a body: the reassembler passes over it without handing it here.
+            connection.skip(fromClient, dir.skip);
+            dir.skip = 0;
+        }
+    }
+
+    /** No dissector reads this connection: from now on the reassembler keeps only its sequence numbers. */
+    private static void ignore(TcpState st, TcpConnection connection) {
+        st.ignored = true;
+        connection.ignore(true);
+        connection.ignore(false);
     }
 
     private void feed(TcpState st, Dir dir, Frame frame, Endpoint src, Endpoint dst, ByteBuffer data, int dataOffset) {
@@ -405,11 +413,8 @@ public final class Engine implements TransportHandler {
     @Override
     public void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes) {
         if (connection.attachment instanceof TcpState st && !st.ignored) {
+            // Lost bytes inside a body being skipped never get here: the reassembler counts them against the skip.
             Dir dir = fromClient ? st.c2s : st.s2c;
-            if (dir.skip >= missingBytes) {
-                dir.skip -= missingBytes; // the lost bytes were a body we were going to pass over anyway
-                return;
-            }
             diagnostic(frame.number(), st.dissector.id(),
                     missingBytes + " bytes of the stream were not captured; dissection resumes where it can");
             dir.clear();
@@ -479,25 +484,7 @@ public final class Engine implements TransportHandler {
         }
     }
 
-    private record UdpPin(DissectorContribution dissector, FlowKey client, Conversation conv) {
-        UdpPin(DissectorContribution d, FlowKey client, Engine engine) {
-            this(d, client, new Conversation(engine.endpoint(client.src()), engine.endpoint(client.dst())));
-        }
-
-        Conversation conversation() {
-            return conv;
-        }
-    }
-
-    /** A direction-free key for a UDP conversation. */
-    private record PairKey(FlowKey a, FlowKey b) {
-        PairKey(FlowKey k) {
-            this(ordered(k) ? k : k.reversed(), ordered(k) ? k.reversed() : k);
-        }
-
-        private static boolean ordered(FlowKey k) {
-            int c = java.util.Arrays.compare(k.srcAddr(), k.dstAddr());
-            return c < 0 || (c == 0 && k.srcPort() <= k.dstPort());
-        }
+    /** The dissector of a UDP conversation and its state. */
+    private record UdpPin(DissectorContribution dissector, Conversation conversation) {
     }
 }

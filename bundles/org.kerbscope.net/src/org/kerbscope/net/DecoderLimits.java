@@ -12,7 +12,7 @@ import org.kerbscope.core.spi.Limits;
  * @param maxConnections     TCP connections tracked at once (the least recently active are forgotten)
  * @param maxFragmentBytes   bytes of incomplete IP datagrams held at once
  * @param fragmentTimeoutNanos capture time after which an incomplete IP datagram is dropped
- * @param maxUdpFlows        UDP flow keys cached (the cache is cleared when full)
+ * @param maxUdpFlows        UDP conversations tracked (beyond it the least recently active half is forgotten)
  */
 public record DecoderLimits(int maxStreamBuffer, long maxTotalBuffer, int maxConnections, long maxFragmentBytes,
         long fragmentTimeoutNanos, int maxUdpFlows) {
@@ -53,6 +53,11 @@ public record DecoderLimits(int maxStreamBuffer, long maxTotalBuffer, int maxCon
     public DecoderLimits withMaxConnections(int n) {
         return new DecoderLimits(maxStreamBuffer, maxTotalBuffer, n, maxFragmentBytes, fragmentTimeoutNanos,
                 maxUdpFlows);
+    }
+
+    public DecoderLimits withMaxUdpFlows(int n) {
+        return new DecoderLimits(maxStreamBuffer, maxTotalBuffer, maxConnections, maxFragmentBytes, fragmentTimeoutNanos,
+                n);
     }
 
     public DecoderLimits withFragments(long bytes, long timeoutNanos) {

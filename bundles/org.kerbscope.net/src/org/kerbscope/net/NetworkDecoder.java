@@ -39,7 +39,7 @@ public final class NetworkDecoder {
     private final DecoderLimits limits;
     private final TcpReassembler tcp;
     private final Defragmenter defrag;
-    private final Map<FlowId, FlowKey[]> udpKeys = new HashMap<>();
+    private final Map<FlowId, UdpFlow> udpFlows = new HashMap<>();
     private final FlowId probe = new FlowId();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Set<Integer> unknownLinks = new HashSet<>();
@@ -605,8 +605,9 @@ public final class NetworkDecoder {
             pEnd = declEnd;
         }
         int capPay = Math.min(pEnd, capEnd);
-        FlowKey key = udpKey(sp, dp);
-        handler.datagram(frame, key, d.slice(off + 8, capPay - (off + 8)), detached ? -1 : off + 8);
+        UdpFlow flow = udpFlow(sp, dp);
+        handler.datagram(frame, flow, flow.firstIsCanonical != probe.swapped, d.slice(off + 8, capPay - (off + 8)),
+                detached ? -1 : off + 8);
     }
 
     /**
@@ -636,18 +637,34 @@ public final class NetworkDecoder {
         return mine;
     }
 
-    private FlowKey udpKey(int sp, int dp) {
+    private UdpFlow udpFlow(int sp, int dp) {
         probe.set(sHi, sLo, sp, dHi, dLo, dp, 17);
-        FlowKey[] ks = udpKeys.get(probe);
-        if (ks == null) {
-            if (udpKeys.size() >= limits.maxUdpFlows()) {
-                udpKeys.clear();
+        UdpFlow flow = udpFlows.get(probe);
+        if (flow == null) {
+            if (udpFlows.size() >= limits.maxUdpFlows()) {
+                evictUdp();
             }
-            FlowKey k = new FlowKey(Addr.bytes(sHi, sLo), sp, Addr.bytes(dHi, dLo), dp, 17);
-            ks = probe.swapped ? new FlowKey[] {k.reversed(), k} : new FlowKey[] {k, k.reversed()};
-            udpKeys.put(probe.copy(), ks);
+            flow = new UdpFlow(new FlowKey(Addr.bytes(sHi, sLo), sp, Addr.bytes(dHi, dLo), dp, 17), !probe.swapped);
+            udpFlows.put(probe.copy(), flow);
         }
-        return ks[probe.swapped ? 1 : 0];
+        flow.lastFrame = frame.number();
+        return flow;
+    }
+
+    /**
+     * Forgets the least recently active half of the UDP conversations: DNS alone opens one per query, so a long
+     * capture would otherwise hold them all. A request and its answer are close together; what is forgotten has
+     * been quiet for a long stretch of the capture (seen again, it starts afresh; nothing to report).
+     */
+    private void evictUdp() {
+        long[] last = new long[udpFlows.size()];
+        int i = 0;
+        for (UdpFlow f : udpFlows.values()) {
+            last[i++] = f.lastFrame;
+        }
+        java.util.Arrays.sort(last);
+        long cut = last[last.length / 2];
+        udpFlows.values().removeIf(f -> f.lastFrame <= cut);
     }
 
     private void tcp(ByteBuffer d, int off, int capEnd, int declEnd) {

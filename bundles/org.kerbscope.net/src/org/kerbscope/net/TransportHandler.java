@@ -12,11 +12,23 @@ public interface TransportHandler {
     int SYN = 1, SYN_ACK = 2, FIN = 4, RST = 8;
 
     /**
-     * A UDP datagram (after IP reassembly).
+     * A UDP datagram (after IP reassembly), with the conversation it belongs to. By default it goes on to
+     * {@link #datagram(Frame, FlowKey, ByteBuffer, int)}.
      *
+     * @param fromFirst     whether it travels in the direction of the conversation's first datagram
      * @param payloadOffset where the payload starts in the frame, or -1 when it was reassembled from fragments
      */
-    void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset);
+    default void datagram(Frame frame, UdpFlow flow, boolean fromFirst, ByteBuffer payload, int payloadOffset) {
+        datagram(frame, flow.key(fromFirst), payload, payloadOffset);
+    }
+
+    /**
+     * A UDP datagram, for handlers that need no conversation state (nothing by default).
+     *
+     * @param key the datagram's direction
+     */
+    default void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
+    }
 
     /** A SYN, SYN/ACK, FIN or RST ({@link #SYN} …) seen on a connection, in the direction of {@code key}. */
     void tcpControl(Frame frame, TcpConnection connection, FlowKey key, int kind);

@@ -109,6 +109,73 @@ class SmbDissectorTest {
         assertTrue(ctx.diagnostics.isEmpty(), ctx.diagnostics.toString());
     }
 
+    /** One side of a connection, dissected with or without a tree: READ, QUERY_INFO, CLOSE and session commands. */
+    private RecordingContext conversation(boolean withTree) throws Exception {
+        Kdc kdc = Kdc.get();
+        long sid = 0xFEDCBA9876543210L;
+        byte[][] fromClient = {
+            Smb.cat(Smb.header(8, false, 0, 20, sid, 1), new byte[49]), // READ
+            Smb.cat(Smb.header(16, false, 0, 21, sid, 1), new byte[41]), // QUERY_INFO
+            Smb.sessionSetupRequest(22, 0, kdc.init),
+            Smb.sessionSetupRequest(23, 0, Ntlm.negotiate()),
+            Smb.cat(Smb.header(6, false, 0, 24, sid, 1), new byte[24]), // CLOSE
+        };
+        byte[][] fromServer = {
+            Smb.cat(Smb.header(8, true, 0, 20, sid, 1), new byte[17 + 100]), // READ with data
+            Smb.errorResponse(16, 21, sid, 1, Smb.ACCESS_DENIED), // QUERY_INFO refused: no part in authentication
+            Smb.sessionSetupResponse(22, 0x1234, Smb.SUCCESS, 0, kdc.resp),
+            Smb.sessionSetupResponse(23, 0, Smb.LOGON_FAILURE, 0, new byte[0]),
+            Smb.errorResponse(6, 24, sid, 1, 0xC0000203L), // CLOSE answered USER_SESSION_DELETED
+            Smb.errorResponse(8, 25, 0, 1, 0xC000035CL), // READ answered NETWORK_SESSION_EXPIRED
+        };
+        RecordingContext ctx = new RecordingContext();
+        if (withTree) {
+            ctx.withTree();
+        }
+        ctx.answers.put(Smb.SPNEGO, "kerberos");
+        for (int i = 0; i < Math.max(fromClient.length, fromServer.length); i++) {
+            for (int side = 0; side < 2; side++) {
+                byte[][] msgs = side == 0 ? fromClient : fromServer;
+                if (i < msgs.length) {
+                    ctx.fromServer(side == 1);
+                    ctx.frame = 1 + 2L * i + side;
+                    dissector.dissect(Pdu.ofFrame(ByteBuffer.wrap(Smb.nbss(msgs[i])), 54), ctx);
+                }
+            }
+        }
+        return ctx;
+    }
+
+    @Test
+    void theFastPathReportsWhatTheTreePathReportsAndSkipsFileCommands() throws Exception {
+        RecordingContext fast = conversation(false);
+        RecordingContext full = conversation(true);
+        assertEquals(full.events, fast.events, "without a tree the same events, in the same order");
+        assertEquals(full.diagnostics, fast.diagnostics);
+        assertEquals(full.calls.size(), fast.calls.size());
+        for (int i = 0; i < full.calls.size(); i++) {
+            assertEquals(full.calls.get(i).key(), fast.calls.get(i).key());
+            assertArrayEquals(full.calls.get(i).bytes(), fast.calls.get(i).bytes());
+        }
+
+        List<Map<String, Object>> ev = fast.events("smb2");
+        assertEquals(List.of("SESSION_SETUP", "SESSION_SETUP", "SESSION_SETUP", "SESSION_SETUP", "CLOSE", "READ"),
+                ev.stream().map(e -> e.get("command")).toList(), "READ, QUERY_INFO and CLOSE emit nothing: " + ev);
+        assertEquals("kerberos", ev.get(0).get("auth"));
+        assertEquals("kerberos", ev.get(1).get("auth"));
+        assertEquals("ntlm", ev.get(2).get("auth"));
+        assertEquals(Smb.LOGON_FAILURE, ev.get(3).get("status"));
+        assertEquals("STATUS_LOGON_FAILURE", ev.get(3).get("statusName"));
+        assertEquals(0xC0000203L, ev.get(4).get("status"));
+        assertEquals("STATUS_USER_SESSION_DELETED", ev.get(4).get("statusName"));
+        assertEquals("0xfedcba9876543210", ev.get(4).get("sessionId"), "a session id with its top bit set");
+        assertEquals("STATUS_NETWORK_SESSION_EXPIRED", ev.get(5).get("statusName"));
+        assertEquals("0x0000000000000000", ev.get(5).get("sessionId"));
+        assertEquals("0x0000000000001234", ev.get(1).get("sessionId"));
+        assertEquals(List.of(Smb.SPNEGO, Smb.SPNEGO, Smb.NTLMSSP), fast.calls.stream().map(c -> c.key()).toList());
+        assertTrue(fast.diagnostics.isEmpty(), fast.diagnostics.toString());
+    }
+
     @Test
     void smb1SessionSetupIsRecognisedWithCarrierSmbAndStaysOutOfTheSmb2Array() throws Exception {
         Kdc kdc = Kdc.get();

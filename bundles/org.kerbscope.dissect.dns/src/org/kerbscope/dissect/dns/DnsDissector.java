@@ -2,8 +2,8 @@ package org.kerbscope.dissect.dns;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,17 +85,27 @@ public final class DnsDissector implements Dissector {
         }
         if (m.response()) {
             f.put("rcode", m.rcode());
-            Set<String> answers = new LinkedHashSet<>();
+            // distinct values in record order; a hash set only for the rare message with many of them
+            List<String> answers = new ArrayList<>();
+            Set<String> seen = null;
             for (DnsRecord r : m.records()) {
                 if (r.data() != null && (r.type() == DnsTypes.A || r.type() == DnsTypes.AAAA
                         || r.type() == DnsTypes.CNAME || r.type() == DnsTypes.SRV || r.type() == DnsTypes.PTR)) {
-                    answers.add(r.data());
+                    if (seen == null && answers.size() >= 16) {
+                        seen = new HashSet<>(answers);
+                    }
+                    if (seen != null ? seen.add(r.data()) : !answers.contains(r.data())) {
+                        answers.add(r.data());
+                    }
                 }
             }
-            f.put("answers", new ArrayList<>(answers));
+            f.put("answers", answers);
             List<List<String>> cnames = new ArrayList<>();
             long ttl = -1;
-            for (DnsRecord r : m.section(DnsRecord.Section.ANSWER)) {
+            for (DnsRecord r : m.records()) {
+                if (r.section() != DnsRecord.Section.ANSWER) {
+                    continue;
+                }
                 if (r.type() == DnsTypes.CNAME && r.data() != null) {
                     cnames.add(List.of(r.name(), r.data()));
                 }

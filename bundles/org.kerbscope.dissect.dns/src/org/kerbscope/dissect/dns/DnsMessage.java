@@ -41,6 +41,12 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<DnsRe
 
     /** The records of one section, in wire order. */
     public List<DnsRecord> section(DnsRecord.Section s) {
-        return records.stream().filter(r -> r.section() == s).toList();
+        List<DnsRecord> out = new java.util.ArrayList<>(records.size());
+        for (DnsRecord r : records) {
+            if (r.section() == s) {
+                out.add(r);
+            }
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 }

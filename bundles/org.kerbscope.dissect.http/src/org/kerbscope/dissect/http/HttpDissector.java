@@ -37,6 +37,9 @@ import org.kerbscope.dissect.http.internal.TokenKind;
  */
 public final class HttpDissector implements Dissector {
     static final String ID = "http";
+    /** Read in this order: all WWW-Authenticate fields, then all Proxy-Authenticate ones. */
+    private static final String[] CHALLENGE_HEADERS = { "WWW-Authenticate", "Proxy-Authenticate" };
+    private static final String[] CREDENTIAL_HEADERS = { "Authorization", "Proxy-Authorization" };
 
     @Override
     public boolean accepts(Pdu pdu, String transport) {
@@ -178,8 +181,11 @@ public final class HttpDissector implements Dissector {
         List<String> schemes = new ArrayList<>(2);
         String negotiateKind = null;
         Map<String, Object> authorization = null;
-        for (String header : new String[] {"WWW-Authenticate", "Proxy-Authenticate"}) {
-            for (HttpHead.Field f : h.all(header)) {
+        for (String header : CHALLENGE_HEADERS) {
+            for (HttpHead.Field f : h.fields()) {
+                if (!f.name().equalsIgnoreCase(header)) {
+                    continue;
+                }
                 FieldNode fn = fieldNode(top, f, pdu);
                 for (Challenge c : AuthHeaders.challenges(f.value())) {
                     schemes.add(c.scheme());
@@ -200,10 +206,11 @@ public final class HttpDissector implements Dissector {
                 }
             }
         }
-        for (String header : new String[] {"Authorization", "Proxy-Authorization"}) {
-            List<HttpHead.Field> fs = h.all(header);
-            for (int i = 0; i < fs.size(); i++) {
-                HttpHead.Field f = fs.get(i);
+        for (String header : CREDENTIAL_HEADERS) {
+            for (HttpHead.Field f : h.fields()) {
+                if (!f.name().equalsIgnoreCase(header)) {
+                    continue;
+                }
                 FieldNode fn = fieldNode(top, f, pdu);
                 Challenge c = AuthHeaders.credentials(f.value());
                 FieldNode cn = fn == null ? null

@@ -190,11 +190,16 @@ public final class KerberosDissector implements Dissector {
         };
     }
 
+    /** The fields that come first in a {@code kerberos} event, in this order, after {@code carrier}. */
+    private static final String[] LEADING = { "msgType", "errorCode", "errorName", "eText", "realm", "cname", "sname",
+        "etypes", "ticket", "decrypted", "decryptError" };
+
     private static void emit(DissectionContext ctx, Map<String, Object> ev) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("carrier", ctx.carrier() != null ? ctx.carrier() : "kdc-" + ctx.transport());
-        for (String k : List.of("msgType", "errorCode", "errorName", "eText", "realm", "cname", "sname", "etypes",
-                "ticket", "decrypted", "decryptError")) {
+        Map<String, Object> out = new LinkedHashMap<>(32);
+        String carrier = ctx.carrier();
+        out.put("carrier", carrier != null ? carrier : "udp".equals(ctx.transport()) ? "kdc-udp"
+                : "tcp".equals(ctx.transport()) ? "kdc-tcp" : "kdc-" + ctx.transport());
+        for (String k : LEADING) {
             if (ev.get(k) != null) {
                 out.put(k, ev.remove(k));
             }

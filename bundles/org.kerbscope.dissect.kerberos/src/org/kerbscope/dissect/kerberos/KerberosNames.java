@@ -114,25 +114,30 @@ public final class KerberosNames {
 
     /** "AS-REQ", …, or "unknown (n)". */
     public static String msgType(int n) {
-        return MSG_TYPES.getOrDefault(n, "unknown (" + n + ")");
+        return named(MSG_TYPES.get(n), n);
     }
 
     /** The RFC 4120 / MS-KILE name of an error code, or "unknown (n)". */
     public static String error(int n) {
-        return ERRORS.getOrDefault(n, "unknown (" + n + ")");
+        return named(ERRORS.get(n), n);
     }
 
     public static String etype(int n) {
-        return ETYPES.getOrDefault(n, "unknown (" + n + ")");
+        return named(ETYPES.get(n), n);
     }
 
     public static String padata(int n) {
-        return PADATA.getOrDefault(n, "unknown (" + n + ")");
+        return named(PADATA.get(n), n);
     }
 
     /** The NTSTATUS name, or null when this table does not know it. */
     public static String ntstatus(long n) {
         return NTSTATUS.get(n & 0xffffffffL);
+    }
+
+    /** The name, or "unknown (n)" built only when there is none (a default given to getOrDefault is always built). */
+    private static String named(String name, int n) {
+        return name != null ? name : "unknown (" + n + ")";
     }
 
     public static List<String> kdcOptions(int bits) {

@@ -11,7 +11,7 @@ import org.kerbscope.net.TcpConnection;
 import org.kerbscope.net.TransportHandler;
 
 /** Writes every handler call down as one line, to compare with what a user expects to see. */
-final class Recorder implements TransportHandler {
+class Recorder implements TransportHandler {
     final List<String> events = new ArrayList<>();
     final List<TcpConnection> connections = new ArrayList<>();
     final StringBuilder client = new StringBuilder();

@@ -281,4 +281,85 @@ class TcpReassemblyTest {
         assertEquals(1, dec.diagnostics().size());
         assertTrue(dec.diagnostics().get(0).message().contains("more than 10 TCP connections"));
     }
+
+    /** A handler that, like the engine, asks the reassembler to pass over bodies and whole connections. */
+    private final class Skipper extends Recorder {
+        long skipAfterFirst;
+        boolean ignoreAll;
+
+        @Override
+        public void tcpData(Frame frame, org.kerbscope.net.TcpConnection connection, boolean fromClient,
+                java.nio.ByteBuffer data, int dataOffset) {
+            super.tcpData(frame, connection, fromClient, data, dataOffset);
+            if (ignoreAll) {
+                connection.ignore(true);
+                connection.ignore(false);
+            } else if (skipAfterFirst > 0) {
+                connection.skip(fromClient, skipAfterFirst);
+                skipAfterFirst = 0;
+            }
+        }
+    }
+
+    @Test
+    void skippedBytesAreNotHandedOnAndTheRestOfASegmentKeepsItsFrameOffset() {
+        Skipper sk = new Skipper();
+        dec = new NetworkDecoder(sk);
+        handshake();
+        sk.skipAfterFirst = 10; // a header announced a 10-byte body
+        c(1001, ACK, "HEAD");
+        c(1005, ACK, "0123456");       // 7 of the 10 skipped
+        c(1012, ACK, "789NEXT");       // 3 more skipped, then "NEXT" from byte 3 of the payload
+        List<String> data = sk.events.stream().filter(e -> e.startsWith("data") || e.startsWith("gap")).toList();
+        assertEquals(List.of("data 4 c 'HEAD' @54", "data 6 c 'NEXT' @57"), data);
+        assertEquals(0, dec.diagnostics().size());
+    }
+
+    @Test
+    void aGapInsideSkippedBytesIsNotReportedButOneReachingPastThemIs() {
+        Skipper sk = new Skipper();
+        dec = new NetworkDecoder(sk);
+        handshake();
+        sk.skipAfterFirst = 8;
+        c(1001, ACK, "HEAD");
+        c(1009, ACK, "WXYZ");   // 1005..1008 never arrive: inside the 8 skipped bytes
+        s(5001, 1013, ACK, ""); // the server acknowledges past the hole: it is given up
+        sk.skipAfterFirst = 2;
+        c(1013, ACK, "AB");     // skipped? no: the skip was used up by the hole and "WXYZ"
+        List<String> data = sk.events.stream().filter(e -> e.startsWith("data") || e.startsWith("gap")).toList();
+        assertEquals("data 4 c 'HEAD' @54", data.get(0));
+        assertTrue(data.stream().noneMatch(e -> e.startsWith("gap")), data.toString());
+        assertEquals(List.of("data 4 c 'HEAD' @54", "data 7 c 'AB' @54"), data);
+
+        // a hole longer than what is left to skip is a gap, whole (the consumer has to find its footing)
+        Skipper sk2 = new Skipper();
+        dec = new NetworkDecoder(sk2);
+        n = 0;
+        handshake();
+        sk2.skipAfterFirst = 2;
+        c(1001, ACK, "HEAD");
+        c(1011, ACK, "TAIL");   // 1005..1010 missing: 6 bytes, 2 of them to be skipped
+        s(5001, 1015, ACK, "");
+        List<String> data2 = sk2.events.stream().filter(e -> e.startsWith("data") || e.startsWith("gap")).toList();
+        assertEquals(List.of("data 4 c 'HEAD' @54", "gap 6 c 6", "data 5 c 'TAIL' @-1"), data2);
+    }
+
+    @Test
+    void anIgnoredConnectionHandsOnNothingButItsControlSegments() {
+        Skipper sk = new Skipper();
+        sk.ignoreAll = true;
+        dec = new NetworkDecoder(sk);
+        handshake();
+        c(1001, ACK, "\u0016\u0003\u0001 hello");
+        c(1020, ACK, "out of order, never delivered");
+        c(1011, ACK, "filler");
+        s(5001, 1100, PSH | ACK, "server bytes");
+        c(1100, FIN | ACK, "");
+        s(5013, 1101, RST, "");
+        dec.finish();
+        assertEquals(List.of("SYN 1 10.0.0.1:50000>10.0.0.2:80", "SYN-ACK 2 10.0.0.2:80>10.0.0.1:50000",
+                "data 4 c '\u0016\u0003\u0001 hello' @54", "FIN 8 10.0.0.1:50000>10.0.0.2:80",
+                "RST 9 10.0.0.2:80>10.0.0.1:50000"), sk.events);
+        assertTrue(dec.diagnostics().isEmpty(), dec.diagnostics().toString());
+    }
 }

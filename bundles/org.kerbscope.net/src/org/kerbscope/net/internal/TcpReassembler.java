@@ -81,6 +81,8 @@ public final class TcpReassembler {
     private boolean evictWarned;
     private Frame frame;
     private long connectionsSeen;
+    /** The connection of the last segment (still in {@link #conns}: it is cleared whenever one leaves). */
+    private Conn last;
 
     public TcpReassembler(TransportHandler handler, Problems problems, int maxStream, long maxTotal,
             int maxConnections) {
@@ -119,7 +121,8 @@ public final class TcpReassembler {
         frame = f;
         boolean syn = (flags & SYN) != 0;
         boolean ackf = (flags & ACK) != 0;
-        Conn c = conns.get(probe);
+        // Bulk transfers come in runs of segments of one connection: the last one is checked before the map.
+        Conn c = last != null && last.id.equals(probe) ? last : conns.get(probe);
         boolean srcIsA = !probe.swapped;
         if (c == null) {
             boolean srcIsClient = syn ? !ackf : sPort != dPort ? sPort > dPort : true;
@@ -133,10 +136,12 @@ public final class TcpReassembler {
                 release(c, c.c, true, Long.MAX_VALUE);
                 release(c, c.s, false, Long.MAX_VALUE);
                 conns.remove(c.id);
+                last = null;
                 c = open(probe, srcIsA, true, sHi, sLo, sPort, dHi, dLo, dPort);
             }
         }
         c.lastFrame = f.number();
+        last = c;
         boolean fromClient = srcIsA == c.clientIsA;
         Half h = fromClient ? c.c : c.s;
         Half o = fromClient ? c.s : c.c;
@@ -201,6 +206,14 @@ public final class TcpReassembler {
 
     private void data(Conn c, Half h, boolean fromClient, long abs, ByteBuffer buf, int off, int cap, int decl,
             boolean detached) {
+        if (c.tcp.ignored(fromClient)) {
+            if (h.head != null) {
+                totalQueued -= h.queued; // the consumer will never read what waits there
+                h.queued = 0;
+                h.head = null;
+            }
+            return;
+        }
         long end = abs + decl;
         if (end <= h.next) {
             return;
@@ -222,11 +235,11 @@ public final class TcpReassembler {
             long capTo = Math.min(limit, capEnd);
             if (capTo > from) {
                 int at = off + (int) (from - abs);
-                handler.tcpData(frame, c.tcp, fromClient, buf.slice(at, (int) (capTo - from)), detached ? -1 : at);
+                deliver(frame, c, fromClient, buf, at, (int) (capTo - from), detached ? -1 : at);
             }
             long missingFrom = Math.max(from, capEnd);
             if (limit > missingFrom) {
-                handler.tcpGap(frame, c.tcp, fromClient, limit - missingFrom);
+                gap(frame, c, fromClient, limit - missingFrom);
             }
             h.next = limit;
         }
@@ -314,14 +327,55 @@ public final class TcpReassembler {
         long from = Math.max(q.seq, h.next);
         long capEnd = q.seq + q.cap;
         if (capEnd > from) {
-            handler.tcpData(afterLoss && q.origin != null ? q.origin : frame, c.tcp, fromClient,
-                    ByteBuffer.wrap(q.data, (int) (from - q.seq), (int) (capEnd - from)).slice(), -1);
+            deliver(afterLoss && q.origin != null ? q.origin : frame, c, fromClient, ByteBuffer.wrap(q.data),
+                    (int) (from - q.seq), (int) (capEnd - from), -1);
         }
         long missingFrom = Math.max(from, capEnd);
         if (qEnd > missingFrom) {
-            handler.tcpGap(frame, c.tcp, fromClient, qEnd - missingFrom);
+            gap(frame, c, fromClient, qEnd - missingFrom);
         }
         h.next = qEnd;
+    }
+
+    /**
+     * Hands {@code len} in-order bytes at {@code buf[at]} on, less what the consumer asked to skip or ignore.
+     *
+     * @param dataOffset where the bytes start in the frame, or -1
+     */
+    private void deliver(Frame f, Conn c, boolean fromClient, ByteBuffer buf, int at, int len, int dataOffset) {
+        TcpConnection t = c.tcp;
+        if (t.ignored(fromClient)) {
+            return;
+        }
+        long s = t.skipping(fromClient);
+        if (s > 0) {
+            int k = (int) Math.min(s, len);
+            t.skipped(fromClient, k);
+            if (k == len) {
+                return;
+            }
+            at += k;
+            len -= k;
+            if (dataOffset >= 0) {
+                dataOffset += k;
+            }
+        }
+        handler.tcpData(f, t, fromClient, buf.slice(at, len), dataOffset);
+    }
+
+    /** Bytes that never arrived: within what the consumer skips they go unmentioned. */
+    private void gap(Frame f, Conn c, boolean fromClient, long missing) {
+        TcpConnection t = c.tcp;
+        if (t.ignored(fromClient)) {
+            return;
+        }
+        long s = t.skipping(fromClient);
+        if (s >= missing) {
+            t.skipped(fromClient, missing);
+            return;
+        }
+        t.skipped(fromClient, s); // the skip ends inside the hole: the consumer must find its footing again
+        handler.tcpGap(f, t, fromClient, missing);
     }
 
     private void drain(Conn c, Half h, boolean fromClient) {
@@ -337,7 +391,7 @@ public final class TcpReassembler {
         while (h.head != null && h.head.seq < upTo) {
             Seg q = h.head;
             if (q.seq > h.next) {
-                handler.tcpGap(frame, c.tcp, fromClient, q.seq - h.next);
+                gap(frame, c, fromClient, q.seq - h.next);
                 h.next = q.seq;
             }
             pop(h);
@@ -361,6 +415,7 @@ public final class TcpReassembler {
                 release(c, c.c, true, Long.MAX_VALUE);
                 release(c, c.s, false, Long.MAX_VALUE);
                 conns.remove(c.id);
+                last = null;
                 forgotten++;
             }
         }

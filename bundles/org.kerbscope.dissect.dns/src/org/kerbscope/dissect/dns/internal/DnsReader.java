@@ -26,6 +26,10 @@ public final class DnsReader {
     /** Bounds the work a hostile count field can ask for; a 64 KiB message holds fewer records than this. */
     private static final int MAX_RECORDS = 6000;
 
+    private static final Section[] SECTIONS = Section.values();
+    private static final String[][] SECTION_LABELS = {{"dns.answers", "Answers"},
+        {"dns.authorities", "Authoritative nameservers"}, {"dns.additionals", "Additional records"}};
+
     private final Pdu pdu;
     private final int start;
     private final int end;
@@ -123,9 +127,8 @@ public final class DnsReader {
             p = n.next + 4;
         }
         int[] counts = {an, ns, ar};
-        Section[] sections = Section.values();
-        String[][] labels = {{"dns.answers", "Answers"}, {"dns.authorities", "Authoritative nameservers"},
-            {"dns.additionals", "Additional records"}};
+        Section[] sections = SECTIONS;
+        String[][] labels = SECTION_LABELS;
         for (int s = 0; s < 3 && ok; s++) {
             FieldNode sTree = tree != null && counts[s] > 0 ? tree.add(labels[s][0], labels[s][1], null, abs(p), 0) : null;
             for (int i = 0; i < counts[s] && ok; i++) {
@@ -205,10 +208,19 @@ public final class DnsReader {
                     + (end - rd) + " are left", rd, end - rd);
             return -1;
         }
-        Map<String, Object> details = new LinkedHashMap<>();
+        // most records (A, AAAA, CNAME, PTR) have no other fields: they share one empty map
+        Map<String, Object> details = hasDetails(type) ? new LinkedHashMap<>() : Map.of();
         String data = readRdata(type, rd, rd + rdlen, details, r, n.text);
         out.add(new DnsRecord(section, n.text, type, cls, ttl, data, details, rd, rdlen));
         return rd + rdlen;
+    }
+
+    /** The types whose RDATA fields {@link #readRdata} puts into the record's details. */
+    private static boolean hasDetails(int type) {
+        return switch (type) {
+            case DnsTypes.MX, DnsTypes.SRV, DnsTypes.SOA, DnsTypes.OPT, DnsTypes.TKEY, DnsTypes.TSIG -> true;
+            default -> false;
+        };
     }
 
     /** Reads the RDATA of the types Kerberos troubleshooting looks at; other types are kept as their length. */
@@ -222,14 +234,18 @@ public final class DnsReader {
                     return null;
                 }
                 String ip = type == DnsTypes.A ? ipv4(p) : ipv6(p);
-                node(r, type == DnsTypes.A ? "dns.a" : "dns.aaaa", "Address: " + ip, ip, p, want);
+                if (r != null) {
+                    node(r, type == DnsTypes.A ? "dns.a" : "dns.aaaa", "Address: " + ip, ip, p, want);
+                }
                 return ip;
             }
             case DnsTypes.CNAME, DnsTypes.PTR, DnsTypes.NS -> {
                 Name n = readName(p, e, r);
                 String field = type == DnsTypes.CNAME ? "dns.cname" : type == DnsTypes.PTR ? "dns.ptr.domain_name" : "dns.ns";
                 String label = type == DnsTypes.CNAME ? "CNAME: " : type == DnsTypes.PTR ? "Domain Name: " : "Name Server: ";
-                node(r, field, label + n.text, n.text, p, n.next - p);
+                if (r != null) {
+                    node(r, field, label + n.text, n.text, p, n.next - p);
+                }
                 return n.ok ? n.text : null;
             }
             case DnsTypes.MX -> {
@@ -238,9 +254,13 @@ public final class DnsReader {
                     return null;
                 }
                 d.put("preference", u16(p));
-                node(r, "dns.mx.preference", "Preference: " + u16(p), u16(p), p, 2);
+                if (r != null) {
+                    node(r, "dns.mx.preference", "Preference: " + u16(p), u16(p), p, 2);
+                }
                 Name n = readName(p + 2, e, r);
-                node(r, "dns.mx.mail_exchange", "Mail Exchange: " + n.text, n.text, p + 2, n.next - p - 2);
+                if (r != null) {
+                    node(r, "dns.mx.mail_exchange", "Mail Exchange: " + n.text, n.text, p + 2, n.next - p - 2);
+                }
                 return n.ok ? n.text : null;
             }
             case DnsTypes.SRV -> {
@@ -251,11 +271,19 @@ public final class DnsReader {
                 d.put("priority", u16(p));
                 d.put("weight", u16(p + 2));
                 d.put("port", u16(p + 4));
-                node(r, "dns.srv.priority", "Priority: " + u16(p), u16(p), p, 2);
-                node(r, "dns.srv.weight", "Weight: " + u16(p + 2), u16(p + 2), p + 2, 2);
-                node(r, "dns.srv.port", "Port: " + u16(p + 4), u16(p + 4), p + 4, 2);
+                if (r != null) {
+                    node(r, "dns.srv.priority", "Priority: " + u16(p), u16(p), p, 2);
+                }
+                if (r != null) {
+                    node(r, "dns.srv.weight", "Weight: " + u16(p + 2), u16(p + 2), p + 2, 2);
+                }
+                if (r != null) {
+                    node(r, "dns.srv.port", "Port: " + u16(p + 4), u16(p + 4), p + 4, 2);
+                }
                 Name n = readName(p + 6, e, r);
-                node(r, "dns.srv.target", "Target: " + n.text, n.text, p + 6, n.next - p - 6);
+                if (r != null) {
+                    node(r, "dns.srv.target", "Target: " + n.text, n.text, p + 6, n.next - p - 6);
+                }
                 return n.ok ? n.text : null;
             }
             case DnsTypes.SOA -> {
@@ -263,12 +291,16 @@ public final class DnsReader {
                 if (!m.ok) {
                     return null;
                 }
-                node(r, "dns.soa.mname", "Primary name server: " + m.text, m.text, p, m.next - p);
+                if (r != null) {
+                    node(r, "dns.soa.mname", "Primary name server: " + m.text, m.text, p, m.next - p);
+                }
                 Name rn = readName(m.next, e, r);
                 if (!rn.ok) {
                     return m.text;
                 }
-                node(r, "dns.soa.rname", "Responsible authority's mailbox: " + rn.text, rn.text, m.next, rn.next - m.next);
+                if (r != null) {
+                    node(r, "dns.soa.rname", "Responsible authority's mailbox: " + rn.text, rn.text, m.next, rn.next - m.next);
+                }
                 if (rn.next + 20 > e) {
                     problem(r, "an SOA record ends before its five 32-bit counters", rn.next, e - rn.next);
                     return m.text;
@@ -277,7 +309,9 @@ public final class DnsReader {
                 for (int i = 0; i < 5; i++) {
                     long v = u32(rn.next + 4 * i);
                     d.put(names[i], v);
-                    node(r, "dns.soa." + names[i], names[i] + ": " + v, v, rn.next + 4 * i, 4);
+                    if (r != null) {
+                        node(r, "dns.soa." + names[i], names[i] + ": " + v, v, rn.next + 4 * i, 4);
+                    }
                 }
                 d.put("rname", rn.text);
                 return m.text;
@@ -292,7 +326,9 @@ public final class DnsReader {
                         break;
                     }
                     String s = latin1(q + 1, len);
-                    node(r, "dns.txt", "TXT: " + s, s, q, 1 + len);
+                    if (r != null) {
+                        node(r, "dns.txt", "TXT: " + s, s, q, 1 + len);
+                    }
                     if (sb.length() > 0) {
                         sb.append(' ');
                     }
@@ -312,7 +348,9 @@ public final class DnsReader {
                         break;
                     }
                     codes.add(code);
-                    node(r, "dns.opt.code", "Option: " + code + " (" + len + " bytes)", code, q, 4 + len);
+                    if (r != null) {
+                        node(r, "dns.opt.code", "Option: " + code + " (" + len + " bytes)", code, q, 4 + len);
+                    }
                     q += 4 + len;
                 }
                 d.put("options", codes);
@@ -327,7 +365,9 @@ public final class DnsReader {
                     return null;
                 }
                 d.put("algorithm", alg.text);
-                node(r, "dns.tsig.algorithm_name", "Algorithm Name: " + alg.text, alg.text, p, alg.next - p);
+                if (r != null) {
+                    node(r, "dns.tsig.algorithm_name", "Algorithm Name: " + alg.text, alg.text, p, alg.next - p);
+                }
                 int q = alg.next;
                 if (q + 10 > e) {
                     problem(r, "a TSIG record ends before its time, fudge and MAC size", q, e - q);
@@ -337,19 +377,29 @@ public final class DnsReader {
                 int mac = u16(q + 8);
                 d.put("timeSigned", signed);
                 d.put("fudge", u16(q + 6));
-                node(r, "dns.tsig.time_signed", "Time Signed: " + signed, signed, q, 6);
-                node(r, "dns.tsig.mac_size", "MAC Size: " + mac, mac, q + 8, 2);
+                if (r != null) {
+                    node(r, "dns.tsig.time_signed", "Time Signed: " + signed, signed, q, 6);
+                }
+                if (r != null) {
+                    node(r, "dns.tsig.mac_size", "MAC Size: " + mac, mac, q + 8, 2);
+                }
                 q += 10;
                 if (q + mac + 6 > e) {
                     problem(r, "a TSIG MAC of " + mac + " bytes does not fit the record", q, e - q);
                     return null;
                 }
-                node(r, "dns.tsig.mac", "MAC", mac, q, mac);
+                if (r != null) {
+                    node(r, "dns.tsig.mac", "MAC", mac, q, mac);
+                }
                 q += mac;
                 d.put("originalId", u16(q));
                 d.put("error", u16(q + 2));
-                node(r, "dns.tsig.original_id", "Original Id: " + u16(q), u16(q), q, 2);
-                node(r, "dns.tsig.error", "Error: " + u16(q + 2), u16(q + 2), q + 2, 2);
+                if (r != null) {
+                    node(r, "dns.tsig.original_id", "Original Id: " + u16(q), u16(q), q, 2);
+                }
+                if (r != null) {
+                    node(r, "dns.tsig.error", "Error: " + u16(q + 2), u16(q + 2), q + 2, 2);
+                }
                 return null;
             }
             default -> {
@@ -368,7 +418,9 @@ public final class DnsReader {
             return null;
         }
         d.put("algorithm", alg.text);
-        node(r, "dns.tkey.algo_name", "Algorithm name: " + alg.text, alg.text, p, alg.next - p);
+        if (r != null) {
+            node(r, "dns.tkey.algo_name", "Algorithm name: " + alg.text, alg.text, p, alg.next - p);
+        }
         int q = alg.next;
         if (q + 14 > e) {
             problem(r, "a TKEY record ends before its times, mode, error and key size", q, e - q);
@@ -381,11 +433,21 @@ public final class DnsReader {
         int keySize = u16(q + 12);
         d.put("mode", mode);
         d.put("error", error);
-        node(r, "dns.tkey.signature_inception", "Signature Inception: " + u32(q), u32(q), q, 4);
-        node(r, "dns.tkey.signature_expiration", "Signature Expiration: " + u32(q + 4), u32(q + 4), q + 4, 4);
-        node(r, "dns.tkey.mode", "Mode: " + DnsTypes.tkeyModeName(mode) + " (" + mode + ")", mode, q + 8, 2);
-        node(r, "dns.tkey.error", "Error: " + DnsTypes.rcodeName(error) + " (" + error + ")", error, q + 10, 2);
-        node(r, "dns.tkey.key_size", "Key Size: " + keySize, keySize, q + 12, 2);
+        if (r != null) {
+            node(r, "dns.tkey.signature_inception", "Signature Inception: " + u32(q), u32(q), q, 4);
+        }
+        if (r != null) {
+            node(r, "dns.tkey.signature_expiration", "Signature Expiration: " + u32(q + 4), u32(q + 4), q + 4, 4);
+        }
+        if (r != null) {
+            node(r, "dns.tkey.mode", "Mode: " + DnsTypes.tkeyModeName(mode) + " (" + mode + ")", mode, q + 8, 2);
+        }
+        if (r != null) {
+            node(r, "dns.tkey.error", "Error: " + DnsTypes.rcodeName(error) + " (" + error + ")", error, q + 10, 2);
+        }
+        if (r != null) {
+            node(r, "dns.tkey.key_size", "Key Size: " + keySize, keySize, q + 12, 2);
+        }
         q += 14;
         if (q + keySize > e) {
             problem(r, "the TKEY key data says " + keySize + " bytes but only " + (e - q) + " are left", q, e - q);
@@ -481,6 +543,7 @@ public final class DnsReader {
         return sb.length() == 0 ? "<Root>" : sb.toString();
     }
 
+    /** Callers test {@code parent} first, so that no label is built on the fast path (no tree). */
     private void node(FieldNode parent, String name, String label, Object value, int off, int len) {
         if (parent != null) {
             parent.add(name, label, value, abs(off), Math.max(0, len));

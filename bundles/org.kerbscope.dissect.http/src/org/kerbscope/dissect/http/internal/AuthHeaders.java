@@ -1,6 +1,5 @@
 package org.kerbscope.dissect.http.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,7 +206,9 @@ public final class AuthHeaders {
      * counted in {@code bad[0]} so the caller can report them.
      */
     public static byte[] base64(String s, int[] bad) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() * 3 / 4 + 2);
+        // a plain array, not a ByteArrayOutputStream whose every write takes a lock: tokens run to kilobytes
+        byte[] out = new byte[s.length() * 3 / 4 + 2];
+        int n = 0;
         int acc = 0;
         int bits = 0;
         for (int i = 0; i < s.length(); i++) {
@@ -235,9 +236,9 @@ public final class AuthHeaders {
             bits += 6;
             if (bits >= 8) {
                 bits -= 8;
-                out.write((acc >> bits) & 0xff);
+                out[n++] = (byte) (acc >> bits);
             }
         }
-        return out.toByteArray();
+        return java.util.Arrays.copyOf(out, n);
     }
 }

@@ -1,6 +1,7 @@
 package org.kerbscope.dissect.http.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -272,11 +273,13 @@ public final class HttpHead {
     }
 
     static String latin1(ByteBuffer b, int from, int to) {
-        char[] cs = new char[Math.max(0, to - from)];
-        for (int i = 0; i < cs.length; i++) {
-            cs[i] = (char) (b.get(from + i) & 0xff);
+        // one bulk copy, and a Latin-1 string needs no widening to chars
+        if (to <= from) {
+            return "";
         }
-        return new String(cs);
+        byte[] raw = new byte[to - from];
+        b.get(from, raw);
+        return new String(raw, StandardCharsets.ISO_8859_1);
     }
 
     private static String abbreviate(String s) {

@@ -158,17 +158,31 @@ public final class Der {
             throw new Malformed(seq.start(), "SEQUENCE expected");
         }
         Tlv[] out = new Tlv[max + 1];
-        for (Tlv c : children(seq)) {
+        // the children are walked in place rather than listed first; a misplaced field is reported only once every
+        // child has been read, so that an unreadable later child still wins, as when they were listed first
+        Malformed misplaced = null;
+        int count = 0;
+        for (int p = seq.off(); p < seq.end();) {
+            Tlv c = read(p, seq.end());
+            p = c.end();
+            if (++count > 100_000) {
+                throw new Malformed(p, "too many elements");
+            }
+            if (misplaced != null) {
+                continue;
+            }
             if (c.tagClass() != CONTEXT) {
-                throw new Malformed(c.start(), "context tag expected inside SEQUENCE");
-            }
-            if (c.tag() > max) {
+                misplaced = new Malformed(c.start(), "context tag expected inside SEQUENCE");
+            } else if (c.tag() > max) {
                 continue; // an extension this reader does not know: skipped, as DER extensibility allows
+            } else if (out[c.tag()] != null) {
+                misplaced = new Malformed(c.start(), "field [" + c.tag() + "] repeated");
+            } else {
+                out[c.tag()] = c;
             }
-            if (out[c.tag()] != null) {
-                throw new Malformed(c.start(), "field [" + c.tag() + "] repeated");
-            }
-            out[c.tag()] = c;
+        }
+        if (misplaced != null) {
+            throw misplaced;
         }
         return out;
     }
@@ -250,8 +264,31 @@ public final class Der {
         if (!t.is(UNIVERSAL, 24)) {
             throw new Malformed(t.start(), "GeneralizedTime expected");
         }
-        String s = new String(bytes(t.off(), t.len()), StandardCharsets.ISO_8859_1);
-        return isoTime(s);
+        if (t.len() == 15) {
+            // the usual shape, rewritten straight from the bytes (every KDC message carries one or two times)
+            byte[] iso = new byte[20];
+            int o = t.off();
+            for (int i = 0, j = 0; i < 14; i++, j++) {
+                int c = u8(o + i);
+                if (c < '0' || c > '9') {
+                    iso = null;
+                    break;
+                }
+                if (i == 4 || i == 6) {
+                    iso[j++] = '-';
+                } else if (i == 8) {
+                    iso[j++] = 'T';
+                } else if (i == 10 || i == 12) {
+                    iso[j++] = ':';
+                }
+                iso[j] = (byte) c;
+            }
+            if (iso != null && u8(o + 14) == 'Z') {
+                iso[19] = 'Z';
+                return new String(iso, StandardCharsets.ISO_8859_1);
+            }
+        }
+        return isoTime(new String(bytes(t.off(), t.len()), StandardCharsets.ISO_8859_1));
     }
 
     static String isoTime(String s) {

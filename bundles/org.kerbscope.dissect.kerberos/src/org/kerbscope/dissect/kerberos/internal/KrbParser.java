@@ -58,8 +58,12 @@ public final class KrbParser {
         if (app.tagClass() != Der.APPLICATION || !isMessageTag(app.tag())) {
             throw new Malformed(off, "not a Kerberos message (tag 0x" + Integer.toHexString(der.u8(off)) + ")");
         }
-        String name = KerberosNames.msgType(app.tag());
-        FieldNode node = add(parent, "kerberos." + name.toLowerCase().replace('-', '_'), name, null, app);
+        // labels are built only when a tree is wanted: on the fast path they would be most of the cost
+        FieldNode node = null;
+        if (parent != null) {
+            String name = KerberosNames.msgType(app.tag());
+            node = add(parent, "kerberos." + name.toLowerCase().replace('-', '_'), name, null, app);
+        }
         Tlv seq = der.innerSequence(app);
         switch (app.tag()) {
             case 10, 12 -> kdcReq(app.tag(), seq, node, ev);
@@ -88,43 +92,59 @@ public final class KrbParser {
         require(b[0], body, "kdc-options");
         int opts = der.bits(der.inner(b[0]));
         List<String> optNames = KerberosNames.kdcOptions(opts);
-        add(bn, "kerberos.kdc_options", "kdc-options: 0x" + String.format("%08x", opts) + " " + optNames, opts, b[0]);
+        if (bn != null) {
+            add(bn, "kerberos.kdc_options", "kdc-options: 0x" + String.format("%08x", opts) + " " + optNames, opts, b[0]);
+        }
         ev.put("kdcOptions", optNames);
         if (b[1] != null) {
             ev.put("cname", principal(b[1], bn, "kerberos.cname", "cname", "kerberos.CNameString"));
         }
         require(b[2], body, "realm");
         String realm = der.explicitString(b[2]);
-        add(bn, "kerberos.realm", "realm: " + realm, realm, b[2]);
+        if (bn != null) {
+            add(bn, "kerberos.realm", "realm: " + realm, realm, b[2]);
+        }
         ev.put("realm", realm);
         if (b[3] != null) {
             ev.put("sname", principal(b[3], bn, "kerberos.sname", "sname", "kerberos.SNameString"));
         }
         if (b[4] != null) {
             String from = der.time(der.inner(b[4]));
-            add(bn, "kerberos.from", "from: " + from, from, b[4]);
+            if (bn != null) {
+                add(bn, "kerberos.from", "from: " + from, from, b[4]);
+            }
         }
         if (b[5] != null) {
             String till = der.time(der.inner(b[5]));
-            add(bn, "kerberos.till", "till: " + till, till, b[5]);
+            if (bn != null) {
+                add(bn, "kerberos.till", "till: " + till, till, b[5]);
+            }
             ev.put("tillTime", till);
         }
         if (b[6] != null) {
             String rtime = der.time(der.inner(b[6]));
-            add(bn, "kerberos.rtime", "rtime: " + rtime, rtime, b[6]);
+            if (bn != null) {
+                add(bn, "kerberos.rtime", "rtime: " + rtime, rtime, b[6]);
+            }
         }
         require(b[7], body, "nonce");
         long nonce = der.explicitInt(b[7]) & 0xffffffffL;
-        add(bn, "kerberos.nonce", "nonce: " + nonce, nonce, b[7]);
+        if (bn != null) {
+            add(bn, "kerberos.nonce", "nonce: " + nonce, nonce, b[7]);
+        }
         ev.put("nonce", nonce);
         require(b[8], body, "etype");
         Tlv etSeq = der.inner(b[8]);
         List<Integer> etypes = new ArrayList<>();
-        FieldNode en = add(bn, "kerberos.etype_tree", "etype: " + der.children(etSeq).size() + " items", null, b[8]);
-        for (Tlv e : der.children(etSeq)) {
+        List<Tlv> etList = der.children(etSeq);
+        FieldNode en = bn == null ? null
+                : add(bn, "kerberos.etype_tree", "etype: " + etList.size() + " items", null, b[8]);
+        for (Tlv e : etList) {
             int et = (int) der.integer(e);
             etypes.add(et);
-            add(en, "kerberos.ENCTYPE", "ENCTYPE: " + KerberosNames.etype(et) + " (" + et + ")", et, e);
+            if (en != null) {
+                add(en, "kerberos.ENCTYPE", "ENCTYPE: " + KerberosNames.etype(et) + " (" + et + ")", et, e);
+            }
         }
         ev.put("etypes", etypes);
         if (b[9] != null) {
@@ -132,8 +152,10 @@ public final class KrbParser {
         }
         if (b[10] != null) {
             Enc e = encrypted(der.innerSequence(b[10]), bn, "enc-authorization-data");
-            add(bn, "kerberos.enc_authorization_data", "enc-authorization-data (etype " + e.etype() + ")", null,
-                    b[10]);
+            if (bn != null) {
+                add(bn, "kerberos.enc_authorization_data", "enc-authorization-data (etype " + e.etype() + ")", null,
+                        b[10]);
+            }
         }
         if (b[11] != null) {
             FieldNode an = add(bn, "kerberos.additional_tickets", "additional-tickets", null, b[11]);
@@ -171,9 +193,12 @@ public final class KrbParser {
             require(f[1], pa, "padata-type");
             int type = der.explicitInt32(f[1]);
             types.add(type);
-            FieldNode n = add(pn, "kerberos.PA_DATA_element", "PA-DATA " + KerberosNames.padata(type), type, pa);
-            add(n, "kerberos.padata_type", "padata-type: " + KerberosNames.padata(type) + " (" + type + ")", type,
-                    f[1]);
+            FieldNode n = pn == null ? null
+                    : add(pn, "kerberos.PA_DATA_element", "PA-DATA " + KerberosNames.padata(type), type, pa);
+            if (n != null) {
+                add(n, "kerberos.padata_type", "padata-type: " + KerberosNames.padata(type) + " (" + type + ")", type,
+                        f[1]);
+            }
             if (f[2] == null) {
                 continue;
             }
@@ -205,7 +230,9 @@ public final class KrbParser {
                     if (pf[0] != null) {
                         Tlv bool = der.inner(pf[0]);
                         boolean include = bool.len() == 1 && der.u8(bool.off()) != 0;
-                        add(n, "kerberos.include_pac", "include-pac: " + include, include, pf[0]);
+                        if (n != null) {
+                            add(n, "kerberos.include_pac", "include-pac: " + include, include, pf[0]);
+                        }
                         ev.put("includePac", include);
                     }
                 }
@@ -214,7 +241,9 @@ public final class KrbParser {
                     if (pf[0] != null && pf[1] != null) {
                         String user = principal(pf[0], n, "kerberos.userName", "userName", "kerberos.pA_FOR_USER");
                         String realm = der.explicitString(pf[1]);
-                        add(n, "kerberos.userRealm", "userRealm: " + realm, realm, pf[1]);
+                        if (n != null) {
+                            add(n, "kerberos.userRealm", "userRealm: " + realm, realm, pf[1]);
+                        }
                         ev.put("s4uUser", user + "@" + realm);
                     }
                 }
@@ -222,16 +251,24 @@ public final class KrbParser {
                     Tlv[] pf = der.fields(der.read(value.off(), value.end()), 0);
                     if (pf[0] != null) {
                         int bits = der.bits(der.inner(pf[0]));
-                        add(n, "kerberos.pac_options", "PA-PAC-OPTIONS flags: 0x" + Integer.toHexString(bits),
-                                bits, pf[0]);
+                        if (n != null) {
+                            add(n, "kerberos.pac_options", "PA-PAC-OPTIONS flags: 0x" + Integer.toHexString(bits),
+                                    bits, pf[0]);
+                        }
                     }
                 }
                 case 136 -> {
-                    add(n, "kerberos.fast", "FAST armored data: <" + value.len() + " bytes>", value.len(), value);
+                    if (n != null) {
+                        add(n, "kerberos.fast", "FAST armored data: <" + value.len() + " bytes>", value.len(), value);
+                    }
                     ev.put("fast", true);
                 }
-                default -> add(n, "kerberos.padata_value", "padata-value: <" + value.len() + " bytes>", value.len(),
-                        value);
+                default -> {
+                    if (n != null) {
+                        add(n, "kerberos.padata_value", "padata-value: <" + value.len() + " bytes>", value.len(),
+                                value);
+                    }
+                }
             }
         }
         ev.put(key, types);
@@ -246,15 +283,17 @@ public final class KrbParser {
             int et = der.explicitInt32(f[0]);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("etype", et);
-            String label = (type == 19 ? "ETYPE-INFO2-ENTRY " : "ETYPE-INFO-ENTRY ") + KerberosNames.etype(et);
+            String salt = null;
             if (f[1] != null) {
                 Tlv s = der.inner(f[1]);
-                String salt = s.is(Der.UNIVERSAL, 4) ? new String(der.bytes(s.off(), s.len()),
+                salt = s.is(Der.UNIVERSAL, 4) ? new String(der.bytes(s.off(), s.len()),
                         java.nio.charset.StandardCharsets.UTF_8) : der.string(s);
                 m.put("salt", salt);
-                label += " salt " + salt;
             }
-            add(n, "kerberos.etype_info2_entry", label, et, entry);
+            if (n != null) {
+                String label = (type == 19 ? "ETYPE-INFO2-ENTRY " : "ETYPE-INFO-ENTRY ") + KerberosNames.etype(et);
+                add(n, "kerberos.etype_info2_entry", salt != null ? label + " salt " + salt : label, et, entry);
+            }
             out.add(m);
         }
         ev.put(type == 19 ? "etypeInfo2" : "etypeInfo", out);
@@ -270,7 +309,9 @@ public final class KrbParser {
         }
         require(f[3], seq, "crealm");
         String crealm = der.explicitString(f[3]);
-        add(node, "kerberos.crealm", "crealm: " + crealm, crealm, f[3]);
+        if (node != null) {
+            add(node, "kerberos.crealm", "crealm: " + crealm, crealm, f[3]);
+        }
         ev.put("crealm", crealm);
         require(f[4], seq, "cname");
         ev.put("cname", principal(f[4], node, "kerberos.cname", "cname", "kerberos.CNameString"));
@@ -354,7 +395,9 @@ public final class KrbParser {
         require(f[2], seq, "ap-options");
         int opts = der.bits(der.inner(f[2]));
         List<String> names = KerberosNames.apOptions(opts);
-        add(node, "kerberos.ap_options", "ap-options: " + names, opts, f[2]);
+        if (node != null) {
+            add(node, "kerberos.ap_options", "ap-options: " + names, opts, f[2]);
+        }
         ev.put("apOptions", names);
         require(f[3], seq, "ticket");
         Ticket t = ticket(der.inner(f[3]), node);
@@ -504,28 +547,38 @@ public final class KrbParser {
         require(f[6], seq, "error-code");
         int code = der.explicitInt32(f[6]);
         String name = KerberosNames.error(code);
-        add(node, "kerberos.error_code", "error-code: " + name + " (" + code + ")", code, f[6]);
+        if (node != null) {
+            add(node, "kerberos.error_code", "error-code: " + name + " (" + code + ")", code, f[6]);
+        }
         ev.put("errorCode", code);
         ev.put("errorName", name);
         if (f[2] != null) {
             String ctime = der.time(der.inner(f[2]));
-            add(node, "kerberos.ctime", "ctime: " + ctime, ctime, f[2]);
+            if (node != null) {
+                add(node, "kerberos.ctime", "ctime: " + ctime, ctime, f[2]);
+            }
             ev.put("ctime", ctime);
         }
         if (f[4] != null) {
             String stime = der.time(der.inner(f[4]));
-            add(node, "kerberos.stime", "stime: " + stime, stime, f[4]);
+            if (node != null) {
+                add(node, "kerberos.stime", "stime: " + stime, stime, f[4]);
+            }
             ev.put("stime", stime);
         } else {
             problems.add("stime missing");
         }
         if (f[5] != null) {
             long susec = der.explicitInt(f[5]);
-            add(node, "kerberos.susec", "susec: " + susec, susec, f[5]);
+            if (node != null) {
+                add(node, "kerberos.susec", "susec: " + susec, susec, f[5]);
+            }
         }
         if (f[7] != null) {
             String crealm = der.explicitString(f[7]);
-            add(node, "kerberos.crealm", "crealm: " + crealm, crealm, f[7]);
+            if (node != null) {
+                add(node, "kerberos.crealm", "crealm: " + crealm, crealm, f[7]);
+            }
             ev.put("crealm", crealm);
         }
         if (f[8] != null) {
@@ -533,7 +586,9 @@ public final class KrbParser {
         }
         if (f[9] != null) {
             String realm = der.explicitString(f[9]);
-            add(node, "kerberos.realm", "realm: " + realm, realm, f[9]);
+            if (node != null) {
+                add(node, "kerberos.realm", "realm: " + realm, realm, f[9]);
+            }
             ev.put("realm", realm);
         } else {
             problems.add("realm missing");
@@ -545,7 +600,9 @@ public final class KrbParser {
         }
         if (f[11] != null) {
             String text = der.explicitString(f[11]);
-            add(node, "kerberos.e_text", "e-text: " + text, text, f[11]);
+            if (node != null) {
+                add(node, "kerberos.e_text", "e-text: " + text, text, f[11]);
+            }
             ev.put("eText", text);
         }
         if (f[12] != null) {
@@ -567,7 +624,8 @@ public final class KrbParser {
      * as a length: e-data is advisory and must not make the error unreadable.
      */
     private void eData(Tlv data, FieldNode node, Map<String, Object> ev) {
-        FieldNode en = add(node, "kerberos.e_data", "e-data: <" + data.len() + " bytes>", data.len(), data);
+        FieldNode en = node == null ? null
+                : add(node, "kerberos.e_data", "e-data: <" + data.len() + " bytes>", data.len(), data);
         if (data.len() == 0) {
             return;
         }
@@ -592,14 +650,18 @@ public final class KrbParser {
                         if (t[0] != null) {
                             int type = der.explicitInt32(t[0]);
                             types.add(type);
-                            add(en, "kerberos.data_type", "TYPED-DATA type " + type, type, td);
+                            if (en != null) {
+                                add(en, "kerberos.data_type", "TYPED-DATA type " + type, type, td);
+                            }
                         }
                     }
                     ev.put("typedData", types);
                 }
             }
         } catch (Malformed e) {
-            add(en, "kerberos.e_data_unparsed", "e-data not in a known form: " + e.getMessage(), null, data);
+            if (en != null) {
+                add(en, "kerberos.e_data_unparsed", "e-data not in a known form: " + e.getMessage(), null, data);
+            }
         }
     }
 
@@ -608,15 +670,19 @@ public final class KrbParser {
             return;
         }
         int type = der.explicitInt32(f[1]);
-        add(en, "kerberos.data_type", "data-type: " + type + (type == 3 ? " (KERB_ERR_TYPE_EXTENDED)" : ""), type,
-                f[1]);
+        if (en != null) {
+            add(en, "kerberos.data_type", "data-type: " + type + (type == 3 ? " (KERB_ERR_TYPE_EXTENDED)" : ""), type,
+                    f[1]);
+        }
         if (type == 3 && f[2] != null) {
             Tlv v = der.octets(der.inner(f[2]));
             if (v.len() >= 4) {
                 long status = Integer.reverseBytes(pdu.data().getInt(v.off())) & 0xffffffffL;
                 String sn = KerberosNames.ntstatus(status);
-                add(en, "kerberos.ntstatus", "NTSTATUS: 0x" + String.format("%08x", status)
-                        + (sn != null ? " " + sn : ""), status, v);
+                if (en != null) {
+                    add(en, "kerberos.ntstatus", "NTSTATUS: 0x" + String.format("%08x", status)
+                            + (sn != null ? " " + sn : ""), status, v);
+                }
                 ev.put("ntstatus", status);
                 if (sn != null) {
                     ev.put("ntstatusName", sn);
@@ -657,9 +723,13 @@ public final class KrbParser {
         }
         long pvno = der.explicitInt(pvnoT);
         long type = der.explicitInt(typeT);
-        add(node, "kerberos.pvno", "pvno: " + pvno, pvno, pvnoT);
-        add(node, "kerberos.msg_type", "msg-type: " + KerberosNames.msgType((int) type) + " (" + type + ")", type,
-                typeT);
+        if (node != null) {
+            add(node, "kerberos.pvno", "pvno: " + pvno, pvno, pvnoT);
+        }
+        if (node != null) {
+            add(node, "kerberos.msg_type", "msg-type: " + KerberosNames.msgType((int) type) + " (" + type + ")", type,
+                    typeT);
+        }
         if (pvno != 5) {
             throw new Malformed(pvnoT.start(), "pvno " + pvno + " (Kerberos 5 expected)");
         }
@@ -676,10 +746,15 @@ public final class KrbParser {
         Tlv seq = der.innerSequence(app);
         Tlv[] f = der.fields(seq, 3);
         require(f[0], seq, "tkt-vno");
-        add(tn, "kerberos.tkt_vno", "tkt-vno: " + der.explicitInt(f[0]), der.explicitInt(f[0]), f[0]);
+        long tktVno = der.explicitInt(f[0]); // read on the fast path too: a broken tkt-vno makes the ticket malformed
+        if (tn != null) {
+            add(tn, "kerberos.tkt_vno", "tkt-vno: " + tktVno, tktVno, f[0]);
+        }
         require(f[1], seq, "realm");
         String realm = der.explicitString(f[1]);
-        add(tn, "kerberos.realm", "realm: " + realm, realm, f[1]);
+        if (tn != null) {
+            add(tn, "kerberos.realm", "realm: " + realm, realm, f[1]);
+        }
         require(f[2], seq, "sname");
         String sname = principal(f[2], tn, "kerberos.sname", "sname", "kerberos.SNameString");
         require(f[3], seq, "enc-part");
@@ -704,11 +779,17 @@ public final class KrbParser {
         Integer kvno = f[1] != null ? (int) der.explicitInt(f[1]) : null;
         Tlv cipher = der.octets(der.inner(f[2]));
         FieldNode n = add(parent, "kerberos.enc_part_element", label, null, seq);
-        add(n, "kerberos.etype", "etype: " + KerberosNames.etype(etype) + " (" + etype + ")", etype, f[0]);
-        if (kvno != null) {
-            add(n, "kerberos.kvno", "kvno: " + kvno, kvno, f[1]);
+        if (n != null) {
+            add(n, "kerberos.etype", "etype: " + KerberosNames.etype(etype) + " (" + etype + ")", etype, f[0]);
         }
-        add(n, "kerberos.cipher", "cipher: <" + cipher.len() + " bytes>", cipher.len(), cipher);
+        if (kvno != null) {
+            if (n != null) {
+                add(n, "kerberos.kvno", "kvno: " + kvno, kvno, f[1]);
+            }
+        }
+        if (n != null) {
+            add(n, "kerberos.cipher", "cipher: <" + cipher.len() + " bytes>", cipher.len(), cipher);
+        }
         return new Enc(etype, kvno, cipher);
     }
 
@@ -720,7 +801,9 @@ public final class KrbParser {
         FieldNode n = add(parent, field + "_element", label, null, tagged);
         if (f[0] != null) {
             long type = der.explicitInt(f[0]);
-            add(n, "kerberos.name_type", "name-type: " + type, type, f[0]);
+            if (n != null) {
+                add(n, "kerberos.name_type", "name-type: " + type, type, f[0]);
+            }
         }
         StringBuilder sb = new StringBuilder();
         for (Tlv s : der.children(der.inner(f[1]))) {
@@ -729,7 +812,9 @@ public final class KrbParser {
                 sb.append('/');
             }
             sb.append(part);
-            add(n, partField, partField.substring(partField.indexOf('.') + 1) + ": " + part, part, s);
+            if (n != null) {
+                add(n, partField, partField.substring(partField.indexOf('.') + 1) + ": " + part, part, s);
+            }
         }
         if (n != null) {
             n.add(field, label + ": " + sb, sb.toString(), pdu.abs(tagged.start()), 0);
@@ -770,7 +855,9 @@ public final class KrbParser {
             } else {
                 text = "type " + type + ", " + v.len() + " bytes";
             }
-            add(n, "kerberos.address", "address: " + text, text, a);
+            if (n != null) {
+                add(n, "kerberos.address", "address: " + text, text, a);
+            }
         }
     }
 
