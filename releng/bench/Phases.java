@@ -68,6 +68,9 @@ public final class Phases {
         });
         groups.entrySet().stream().filter(e -> e.getValue() >= 5).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
                 .forEach(e -> who.append(String.format(" %s %.2f s;", e.getKey(), e.getValue() / 100.0)));
+        long listed = groups.values().stream().mapToLong(Long::longValue).sum();
+        // threads that ended before the count (the reading threads of a parallel read) are only in the total
+        who.append(String.format(" threads that ended %.2f s", Math.max(0, cread + cdiag - listed / 100.0 - cdiag)));
         System.out.println(who);
         System.out.printf("load average: %s%n", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("total    %8.2f s  %8.0f MiB/s (JVM start-up excluded)%n", total, size / 1048576.0 / total);

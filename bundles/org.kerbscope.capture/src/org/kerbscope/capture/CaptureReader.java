@@ -21,6 +21,20 @@ public interface CaptureReader extends AutoCloseable, Iterable<Frame> {
     /** The next frame, or null at the end (of the file, or at damage). */
     Frame next();
 
+    /**
+     * Moves {@code cursor} to the next frame; false at the end (the cursor then stays on the last frame). The
+     * frame's object is made only if the cursor is asked for it: the pass over a large capture allocates nothing
+     * per frame.
+     */
+    default boolean advance(FrameCursor cursor) {
+        Frame f = next();
+        if (f == null) {
+            return false;
+        }
+        cursor.set(f);
+        return true;
+    }
+
     /** Hands the next frame to {@code consumer}; false at the end. */
     default boolean next(Consumer<? super Frame> consumer) {
         Frame f = next();

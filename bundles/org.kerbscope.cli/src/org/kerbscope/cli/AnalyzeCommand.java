@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -152,37 +153,65 @@ public final class AnalyzeCommand implements Callable<Integer> {
         int perCapture = threads > 0 ? threads : inputs.size() > 1 ? 1 : 0;
         Analyzer analyzer = new Analyzer(Registries.platform(), options, perCapture);
 
+        // Each capture is read, then diagnosed on a thread of its own: the JSON document starts with the events,
+        // which can be written while the diagnosis (which only reads them) still runs.
         List<Analysis> results = new ArrayList<>();
+        List<CompletableFuture<Void>> diagnosed = new ArrayList<>();
         int status = 0;
-        if (inputs.isEmpty()) {
-            results.add(analyzer.analyze(null, null, evidence, Progress.NONE));
-        } else {
-            // several captures are independent: analyse them in parallel, print in argument order
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(inputs.size(),
-                    Math.max(1, Runtime.getRuntime().availableProcessors())));
-            try {
-                List<Future<Object>> futures = new ArrayList<>();
-                for (String c : inputs) {
-                    futures.add(pool.submit(() -> {
-                        try {
-                            return analyzer.analyze(Path.of(c), c, evidence, new TerminalProgress(c));
-                        } catch (IOException e) {
-                            return e;
-                        }
-                    }));
-                }
-                for (int i = 0; i < inputs.size(); i++) {
-                    Object r = futures.get(i).get();
-                    if (r instanceof IOException e) {
-                        err.println("kerbscope analyze: " + inputs.get(i) + ": " + e.getMessage());
-                        status = 2;
-                    } else {
-                        results.add((Analysis) r);
+        ExecutorService diagnosing = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "kerbscope-diagnose");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            if (inputs.isEmpty()) {
+                Analysis a = analyzer.read(null, null, evidence, Progress.NONE);
+                results.add(a);
+                diagnosed.add(CompletableFuture.runAsync(() -> analyzer.diagnose(a), diagnosing));
+            } else {
+                // several captures are independent: analyse them in parallel, print in argument order
+                ExecutorService pool = Executors.newFixedThreadPool(Math.min(inputs.size(),
+                        Math.max(1, Runtime.getRuntime().availableProcessors())));
+                try {
+                    List<Future<Object>> futures = new ArrayList<>();
+                    for (String c : inputs) {
+                        futures.add(pool.submit(() -> {
+                            try {
+                                Analysis a = analyzer.read(Path.of(c), c, evidence, new TerminalProgress(c));
+                                return new Object[] {a, CompletableFuture.runAsync(() -> analyzer.diagnose(a), diagnosing)};
+                            } catch (IOException e) {
+                                return e;
+                            }
+                        }));
                     }
+                    for (int i = 0; i < inputs.size(); i++) {
+                        Object r = futures.get(i).get();
+                        if (r instanceof IOException e) {
+                            err.println("kerbscope analyze: " + inputs.get(i) + ": " + e.getMessage());
+                            status = 2;
+                        } else {
+                            Object[] pair = (Object[]) r;
+                            results.add((Analysis) pair[0]);
+                            @SuppressWarnings("unchecked")
+                            CompletableFuture<Void> d = (CompletableFuture<Void>) pair[1];
+                            diagnosed.add(d);
+                        }
+                    }
+                } finally {
+                    pool.shutdownNow();
                 }
-            } finally {
-                pool.shutdownNow();
             }
+            status = write(results, diagnosed, status);
+        } finally {
+            diagnosing.shutdownNow();
+        }
+        return status;
+    }
+
+    /** Prints the results in the chosen format; the JSON formats wait for each diagnosis only after the events. */
+    private int write(List<Analysis> results, List<CompletableFuture<Void>> diagnosed, int status) throws IOException {
+        if (!format.equals("json") && !format.equals("jsonl")) {
+            diagnosed.forEach(CompletableFuture::join);
         }
         try (PrintStream out = output != null ? new PrintStream(Files.newOutputStream(output), true, "UTF-8")
                 : new PrintStream(System.out, true, "UTF-8")) {
@@ -192,11 +221,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     try (JsonGenerator g = JsonReport.mapper().writerWithDefaultPrettyPrinter().createGenerator(out)) {
                         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                         if (results.size() == 1) {
-                            JsonReport.write(results.get(0), g);
+                            JsonReport.write(results.get(0), g, diagnosed.get(0)::join);
                         } else {
                             g.writeStartArray();
-                            for (Analysis a : results) {
-                                JsonReport.write(a, g);
+                            for (int i = 0; i < results.size(); i++) {
+                                JsonReport.write(results.get(i), g, diagnosed.get(i)::join);
                             }
                             g.writeEndArray();
                         }
@@ -204,10 +233,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     out.println();
                 }
                 case "jsonl" -> {
-                    for (Analysis a : results) {
+                    for (int i = 0; i < results.size(); i++) {
                         try (JsonGenerator g = JsonReport.mapper().createGenerator((java.io.OutputStream) out)) {
                             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                            JsonReport.write(a, g);
+                            JsonReport.write(results.get(i), g, diagnosed.get(i)::join);
                         }
                         out.println();
                     }
@@ -225,6 +254,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
         }
+        diagnosed.forEach(CompletableFuture::join);
         if (status == 0) {
             for (Analysis a : results) {
                 if (a.findings().stream().anyMatch(f -> f.severity() == Severity.ERROR)) {

@@ -69,6 +69,18 @@ public final class Analyzer {
      */
     public Analysis analyze(Path capture, String label, List<EvidenceInput> evidence, Progress progress)
             throws IOException {
+        Analysis a = read(capture, label, evidence, progress);
+        diagnose(a);
+        return a;
+    }
+
+    /**
+     * {@link #analyze} without the diagnosis: the capture's events and the evidence, no attempts and no findings
+     * yet. Lets a caller start writing the events (which come first in the JSON document) while
+     * {@link #diagnose} runs on another thread; diagnosing reads the events and never changes them.
+     */
+    public Analysis read(Path capture, String label, List<EvidenceInput> evidence, Progress progress)
+            throws IOException {
         Analysis a = new Analysis();
         if (capture != null) {
             readCapture(capture, label, a, progress);
@@ -76,7 +88,6 @@ public final class Analyzer {
         for (EvidenceInput in : evidence) {
             importEvidence(in, a);
         }
-        diagnose(a);
         return a;
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.capture.FrameCursor;
 import org.kerbscope.core.internal.Log;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Diagnostic;
@@ -71,15 +72,44 @@ final class ReadPass {
         return span;
     }
 
-    /** One thread does it all. @return frames read, first and last capture time */
+    /**
+     * One thread does it all, with a cursor: a frame's object is made only when a dissector or a diagnostic needs
+     * it, so the frames of conversations nobody reads cost no allocation.
+     *
+     * @return frames read, first and last capture time
+     */
     static long[] serial(CaptureReader reader, NetworkDecoder net, long fileSize, Analysis a, Progress progress) {
-        long[] span = walk(reader, fileSize, a, progress, net::decode);
+        long frames = 0, first = 0, last = 0;
+        long size = Math.max(1, fileSize);
+        FrameCursor c = new FrameCursor();
+        while (reader.advance(c)) {
+            if (frames == 0) {
+                first = c.timeNanos();
+            }
+            frames++;
+            last = c.timeNanos();
+            net.decode(c);
+            if ((frames & 0xffff) == 0 && cancelled(frames, size, a, progress)) {
+                break;
+            }
+        }
         net.finish();
-        return span;
+        return new long[] {frames, first, last};
+    }
+
+    /** Reports progress; true (with a diagnostic) when the user cancelled. */
+    private static boolean cancelled(long frames, long size, Analysis a, Progress progress) {
+        progress.worked(frames, size);
+        if (progress.cancelled()) {
+            a.diagnostics().add(new Diagnostic(frames, "capture", "analysis cancelled after frame " + frames));
+            return true;
+        }
+        return false;
     }
 
     /**
-     * Hands every frame of the file to {@code each}, reporting progress and stopping when the user cancels.
+     * Hands every frame of the file, as an object, to {@code each} (for the parallel read, whose batches outlive
+     * the reader's position), reporting progress and stopping when the user cancels.
      *
      * @return frames read, first and last capture time
      */
@@ -95,12 +125,8 @@ final class ReadPass {
             frames++;
             last = f.timeNanos();
             each.accept(f);
-            if ((frames & 0xffff) == 0) {
-                progress.worked(frames, size);
-                if (progress.cancelled()) {
-                    a.diagnostics().add(new Diagnostic(frames, "capture", "analysis cancelled after frame " + frames));
-                    break;
-                }
+            if ((frames & 0xffff) == 0 && cancelled(frames, size, a, progress)) {
+                break;
             }
         }
         return new long[] {frames, first, last};

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.kerbscope.capture.FrameCursor;
 import org.kerbscope.capture.LinkTypes;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.Frame;
@@ -49,7 +50,11 @@ public final class NetworkDecoder {
     /** Whether problems of the current frame are this decoder's to report (see {@link #owns}). */
     private boolean report = true;
 
-    private Frame frame;
+    /** The frame being decoded (the reader's cursor, or {@link #own} for a frame given as an object). */
+    private FrameCursor cur;
+    private final FrameCursor own = new FrameCursor();
+    /** Where the current frame starts in the buffer being decoded: payload offsets are relative to it. */
+    private int base;
     private boolean truncated;
     private boolean detached;
     private boolean haveIp;
@@ -86,10 +91,10 @@ public final class NetworkDecoder {
         this.shares = shares;
         this.handler = handler;
         this.limits = limits;
-        this.tcp = new TcpReassembler(handler, (f, m) -> problem(f, "tcp", m), limits.maxStreamBuffer(),
+        this.tcp = new TcpReassembler(handler, (n, m) -> problem(n, "tcp", m), limits.maxStreamBuffer(),
                 limits.maxTotalBuffer(), limits.maxConnections());
         this.defrag = new Defragmenter(limits.maxFragmentBytes(), limits.fragmentTimeoutNanos(),
-                (p, m) -> problem(frame, p, m));
+                (p, m) -> problem(p, m));
     }
 
     public DecoderLimits limits() {
@@ -98,19 +103,33 @@ public final class NetworkDecoder {
 
     /** Decodes one frame; the handler is called zero or more times before this returns. Never throws. */
     public void decode(Frame f) {
-        frame = f;
+        own.set(f);
+        decode(own);
+    }
+
+    /**
+     * Decodes the frame the cursor is on, reading its bytes where the cursor says they are: a frame whose
+     * conversation nobody reads is passed over without its {@link Frame} ever being made. Never throws.
+     */
+    public void decode(FrameCursor c) {
+        cur = c;
         frames++;
         haveIp = false;
         havePorts = false;
         detached = false;
         report = share == 0;
         try {
-            ByteBuffer d = f.data();
-            truncated = d.limit() < f.originalLength();
-            link(d, f.linkType(), 0, d.limit());
+            ByteBuffer d = c.buffer();
+            base = c.offset();
+            truncated = c.capturedLength() < c.originalLength();
+            link(d, c.linkType(), base, base + c.capturedLength());
         } catch (RuntimeException e) {
-            problem(f, "net", "could not be decoded (" + e + ")");
+            problem("net", "could not be decoded (" + e + ")");
         }
+    }
+
+    private Frame frame() {
+        return cur.frame();
     }
 
     /** The end of the capture: holes left in TCP streams become gaps, incomplete IP datagrams are dropped. */
@@ -121,7 +140,7 @@ public final class NetworkDecoder {
             report = share == 0;
             defrag.finish();
         } catch (RuntimeException e) {
-            problem(frame, "net", "could not finish the TCP streams (" + e + ")");
+            problem("net", "could not finish the TCP streams (" + e + ")");
         }
     }
 
@@ -172,12 +191,16 @@ public final class NetworkDecoder {
         return tcp.connectionsSeen();
     }
 
-    private void problem(Frame f, String protocol, String message) {
+    private void problem(String protocol, String message) {
+        problem(cur == null ? 0 : cur.number(), protocol, message);
+    }
+
+    private void problem(long frameNumber, String protocol, String message) {
         if (!report) {
             return;
         }
         if (diagnostics.size() < MAX_DIAGNOSTICS) {
-            diagnostics.add(new Diagnostic(f == null ? 0 : f.number(), protocol, message));
+            diagnostics.add(new Diagnostic(frameNumber, protocol, message));
         } else {
             droppedDiagnostics++;
         }
@@ -186,7 +209,7 @@ public final class NetworkDecoder {
     /** A header that does not fit: silent when the snaplen explains it. */
     private void tooShort(String protocol, int have, int need) {
         if (!truncated) {
-            problem(frame, protocol, "frame too short for the " + protocol + " header (" + Math.max(0, have) + " of "
+            problem(protocol, "frame too short for the " + protocol + " header (" + Math.max(0, have) + " of "
                     + need + " bytes)");
         }
     }
@@ -238,7 +261,7 @@ public final class NetworkDecoder {
             default -> {
                 undecoded++;
                 if ((type & 0xFFFF_0000) != LinkTypes.NETMON_BASE && unknownLinks.add(type)) {
-                    problem(frame, "link", "frames of link type " + type + " are not decoded");
+                    problem("link", "frames of link type " + type + " are not decoded");
                 }
             }
         }
@@ -255,7 +278,7 @@ public final class NetworkDecoder {
         } else if (v == 6) {
             ipv6(d, off, end, depth);
         } else {
-            problem(frame, "ip", "raw IP frame with IP version " + v);
+            problem("ip", "raw IP frame with IP version " + v);
         }
     }
 
@@ -352,12 +375,12 @@ public final class NetworkDecoder {
         }
         int vihl = u8(d, off);
         if (vihl >> 4 != 4) {
-            problem(frame, "ipv4", "IPv4 header with version " + (vihl >> 4));
+            problem("ipv4", "IPv4 header with version " + (vihl >> 4));
             return;
         }
         int ihl = (vihl & 15) * 4;
         if (ihl < 20) {
-            problem(frame, "ipv4", "IPv4 header length " + ihl + " is below the minimum of 20");
+            problem("ipv4", "IPv4 header length " + ihl + " is below the minimum of 20");
             return;
         }
         if (ihl > avail) {
@@ -370,7 +393,7 @@ public final class NetworkDecoder {
             // Segmentation offload hands up packets with total length 0: the frame is the packet.
             declEnd = end;
         } else if (total < ihl) {
-            problem(frame, "ipv4", "IPv4 total length " + total + " is shorter than its header (" + ihl + ")");
+            problem("ipv4", "IPv4 total length " + total + " is shorter than its header (" + ihl + ")");
             return;
         } else {
             declEnd = off + total;
@@ -385,10 +408,10 @@ public final class NetworkDecoder {
         boolean more = (fo & 0x2000) != 0;
         if (fragOff != 0 || more) {
             if (capEnd < declEnd) {
-                problem(frame, "ipv4", "a fragment cut by the snaplen cannot be reassembled");
+                problem("ipv4", "a fragment cut by the snaplen cannot be reassembled");
                 return;
             }
-            ByteBuffer r = defrag.add(frame.timeNanos(), "ipv4", Addr.V4, src, Addr.V4, dst, u16(d, off + 4), proto,
+            ByteBuffer r = defrag.add(cur.timeNanos(), "ipv4", Addr.V4, src, Addr.V4, dst, u16(d, off + 4), proto,
                     fragOff, more, d, off + ihl, capEnd - (off + ihl), proto);
             if (r != null) {
                 detached = true;
@@ -406,7 +429,7 @@ public final class NetworkDecoder {
             return;
         }
         if (u8(d, off) >> 4 != 6) {
-            problem(frame, "ipv6", "IPv6 header with version " + (u8(d, off) >> 4));
+            problem("ipv6", "IPv6 header with version " + (u8(d, off) >> 4));
             return;
         }
         int plen = u16(d, off + 4);
@@ -455,11 +478,11 @@ public final class NetworkDecoder {
                         continue;
                     }
                     if (capEnd < declEnd) {
-                        problem(frame, "ipv6", "a fragment cut by the snaplen cannot be reassembled");
+                        problem("ipv6", "a fragment cut by the snaplen cannot be reassembled");
                         return;
                     }
                     ipProto = next;
-                    ByteBuffer r = defrag.add(frame.timeNanos(), "ipv6", sHi, sLo, dHi, dLo, id, -1, fragOff, more, d, p,
+                    ByteBuffer r = defrag.add(cur.timeNanos(), "ipv6", sHi, sLo, dHi, dLo, id, -1, fragOff, more, d, p,
                             capEnd - p, next);
                     if (r != null) {
                         detached = true;
@@ -496,21 +519,21 @@ public final class NetworkDecoder {
                 if (depth < MAX_DEPTH) {
                     gre(d, off, capEnd, depth + 1);
                 } else {
-                    problem(frame, "ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
+                    problem("ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
                 }
             }
             case 4 -> {
                 if (depth < MAX_DEPTH) {
                     ipv4(d, off, capEnd, depth + 1);
                 } else {
-                    problem(frame, "ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
+                    problem("ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
                 }
             }
             case 41 -> {
                 if (depth < MAX_DEPTH) {
                     ipv6(d, off, capEnd, depth + 1);
                 } else {
-                    problem(frame, "ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
+                    problem("ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
                 }
             }
             default -> {
@@ -599,15 +622,15 @@ public final class NetworkDecoder {
             pEnd = off + ulen;
         } else {
             if (ulen != 0) {
-                problem(frame, "udp", "UDP length " + ulen + " does not fit the IP payload of " + (declEnd - off)
+                problem("udp", "UDP length " + ulen + " does not fit the IP payload of " + (declEnd - off)
                         + " bytes");
             }
             pEnd = declEnd;
         }
         int capPay = Math.min(pEnd, capEnd);
         UdpFlow flow = udpFlow(sp, dp);
-        handler.datagram(frame, flow, flow.firstIsCanonical != probe.swapped, d.slice(off + 8, capPay - (off + 8)),
-                detached ? -1 : off + 8);
+        handler.datagram(frame(), flow, flow.firstIsCanonical != probe.swapped, d.slice(off + 8, capPay - (off + 8)),
+                detached ? -1 : off + 8 - base);
     }
 
     /**
@@ -647,7 +670,7 @@ public final class NetworkDecoder {
             flow = new UdpFlow(new FlowKey(Addr.bytes(sHi, sLo), sp, Addr.bytes(dHi, dLo), dp, 17), !probe.swapped);
             udpFlows.put(probe.copy(), flow);
         }
-        flow.lastFrame = frame.number();
+        flow.lastFrame = cur.number();
         return flow;
     }
 
@@ -674,7 +697,7 @@ public final class NetworkDecoder {
         }
         int doff = (u8(d, off + 12) >> 4) * 4;
         if (doff < 20) {
-            problem(frame, "tcp", "TCP header length " + doff + " is below the minimum of 20");
+            problem("tcp", "TCP header length " + doff + " is below the minimum of 20");
             return;
         }
         if (off + doff > capEnd) {
@@ -694,7 +717,7 @@ public final class NetworkDecoder {
         int cap = Math.max(0, capEnd - pay);
         int decl = Math.max(cap, declEnd - pay);
         probe.set(sHi, sLo, sp, dHi, dLo, dp, 6);
-        tcp.segment(frame, probe, sHi, sLo, sp, dHi, dLo, dp, d.getInt(off + 4), d.getInt(off + 8), u8(d, off + 13), d,
+        tcp.segment(cur, detached ? 0 : base, probe, sHi, sLo, sp, dHi, dLo, dp, d.getInt(off + 4), d.getInt(off + 8), u8(d, off + 13), d,
                 pay, cap, decl, detached);
     }
 }

@@ -29,6 +29,8 @@ public final class MappedFile implements AutoCloseable {
     private final int shift;
     private final int overlap;
     private final ByteBuffer[] windows;
+    /** The same windows in network byte order, for the decoders (made when first asked for). */
+    private ByteBuffer[] windowsBigEndian;
 
     public static MappedFile open(Path path) throws IOException {
         return open(path, DEFAULT_CHUNK_SHIFT, DEFAULT_OVERLAP);
@@ -100,6 +102,27 @@ public final class MappedFile implements AutoCloseable {
      */
     public ByteBuffer window(long off) {
         return w(off);
+    }
+
+    /**
+     * {@link #window(long)} in network byte order (read-only, a shared view): the bytes of a record of at most the
+     * overlap ({@link #inOneWindow}) that starts at {@code off} lie in it from {@link #offsetInWindow(long)} on.
+     */
+    public ByteBuffer windowBigEndian(long off) {
+        ByteBuffer[] be = windowsBigEndian;
+        if (be == null) {
+            be = new ByteBuffer[windows.length];
+            for (int i = 0; i < be.length; i++) {
+                be[i] = windows[i].duplicate().order(ByteOrder.BIG_ENDIAN);
+            }
+            windowsBigEndian = be;
+        }
+        return be[(int) (off >>> shift)];
+    }
+
+    /** Whether a record of {@code len} bytes always lies within the window where it starts. */
+    public boolean inOneWindow(int len) {
+        return len <= overlap;
     }
 
     /** Where {@code off} lies in {@link #window(long)}. */

@@ -3,6 +3,7 @@ package org.kerbscope.capture.internal;
 import java.util.List;
 
 import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.capture.FrameCursor;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.Frame;
 
@@ -30,6 +31,23 @@ public final class ParserReader implements CaptureReader {
         }
         return new Frame(p.frames, p.timeNanos, p.linkType, p.originalLength,
                 p.file.slice(p.dataOffset, p.capturedLength));
+    }
+
+    @Override
+    public boolean advance(FrameCursor cursor) {
+        RecordParser p = parser;
+        if (!p.advance()) {
+            return false;
+        }
+        MappedFile file = p.file;
+        if (file.inOneWindow(p.capturedLength)) {
+            cursor.set(p.frames, p.timeNanos, p.linkType, p.originalLength, file.windowBigEndian(p.dataOffset),
+                    file.offsetInWindow(p.dataOffset), p.capturedLength);
+        } else {
+            cursor.set(new Frame(p.frames, p.timeNanos, p.linkType, p.originalLength,
+                    file.slice(p.dataOffset, p.capturedLength)));
+        }
+        return true;
     }
 
     @Override

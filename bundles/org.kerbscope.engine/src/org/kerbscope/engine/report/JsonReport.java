@@ -37,8 +37,50 @@ public final class JsonReport {
         return MAPPER;
     }
 
+    /** The text of the last second formatted, shared by the events of that second (most of a capture's). */
+    private record Second(long epochSecond, String prefix) {
+    }
+
+    private static volatile Second lastSecond = new Second(0, "1970-01-01T00:00:00");
+
+    /**
+     * A capture time as {@link Instant#toString()} writes it (ISO-8601, UTC, the fraction in groups of three digits
+     * as needed). The date and time of day are formatted once per second: a large capture's hundreds of thousands
+     * of events would otherwise spend a good part of the document's writing time in the JDK's formatter.
+     */
     public static String time(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+        long sec = Math.floorDiv(nanos, 1_000_000_000L);
+        int n = (int) Math.floorMod(nanos, 1_000_000_000L);
+        Second s = lastSecond;
+        if (s.epochSecond() != sec) {
+            String whole = Instant.ofEpochSecond(sec).toString();
+            if (whole.length() != 20 || whole.charAt(19) != 'Z') {
+                // a year outside 0000–9999 (a damaged timestamp): as the JDK writes it
+                return Instant.ofEpochSecond(sec, n).toString();
+            }
+            s = new Second(sec, whole.substring(0, 19));
+            lastSecond = s;
+        }
+        if (n == 0) {
+            return s.prefix() + "Z";
+        }
+        StringBuilder b = new StringBuilder(31).append(s.prefix()).append('.');
+        int digits, value;
+        if (n % 1_000_000 == 0) {
+            digits = 3;
+            value = n / 1_000_000;
+        } else if (n % 1000 == 0) {
+            digits = 6;
+            value = n / 1000;
+        } else {
+            digits = 9;
+            value = n;
+        }
+        String v = Integer.toString(value);
+        for (int i = v.length(); i < digits; i++) {
+            b.append('0');
+        }
+        return b.append(v).append('Z').toString();
     }
 
     /** The document as a tree (for tests and callers that edit it); {@link #write} streams the same document. */
@@ -56,6 +98,17 @@ public final class JsonReport {
      * them would hold several times the memory of the analysis itself.
      */
     public static void write(Analysis a, JsonGenerator g) throws IOException {
+        write(a, g, () -> {
+        });
+    }
+
+    /**
+     * Writes the document, calling {@code diagnosed} after the events and before the attempts: the events can go
+     * out while the diagnosis, which only reads them, still runs on another thread.
+     *
+     * @param diagnosed returns once the attempts, findings and diagnostics of {@code a} are complete
+     */
+    public static void write(Analysis a, JsonGenerator g, Runnable diagnosed) throws IOException {
         g.writeStartObject();
         CaptureInfo c = a.capture();
         if (c == null) {
@@ -79,6 +132,7 @@ public final class JsonReport {
                 events(g, e.getKey(), e.getValue());
             }
         }
+        diagnosed.run();
         g.writeArrayFieldStart("attempts");
         for (AuthAttempt at : a.attempts()) {
             g.writeStartObject();

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kerbscope.capture.FrameCursor;
 import org.kerbscope.core.model.Frame;
 import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.TcpConnection;
@@ -23,7 +24,7 @@ import org.kerbscope.net.TransportHandler;
 public final class TcpReassembler {
     /** Told of caps reached and connections forgotten. */
     public interface Problems {
-        void problem(Frame frame, String message);
+        void problem(long frameNumber, String message);
     }
 
     private static final int SYN = 0x02, FIN = 0x01, RST = 0x04, ACK = 0x10;
@@ -79,7 +80,14 @@ public final class TcpReassembler {
     private long totalQueued;
     private boolean totalWarned;
     private boolean evictWarned;
-    private Frame frame;
+    /**
+     * The frame of the last segment, kept as a description (its {@link Frame} is made only when a handler call or
+     * a held segment needs it); at the end of the capture the last holes are reported against it.
+     */
+    private final FrameCursor seg = new FrameCursor();
+    private boolean anySegment;
+    /** Where the segment's frame starts in the buffer it came in: data offsets are relative to it. */
+    private int base;
     private long connectionsSeen;
     /** The connection of the last segment (still in {@link #conns}: it is cleared whenever one leaves). */
     private Conn last;
@@ -91,6 +99,10 @@ public final class TcpReassembler {
         this.maxStream = maxStream;
         this.maxTotal = maxTotal;
         this.maxConnections = maxConnections;
+    }
+
+    private Frame frame() {
+        return seg.frame();
     }
 
     /** Connections currently tracked. */
@@ -115,10 +127,15 @@ public final class TcpReassembler {
      * @param cap      payload bytes captured, at {@code buf[off]}
      * @param decl     payload bytes the IP header accounts for (more than {@code cap} when the snaplen cut)
      * @param detached the payload is not the frame's own bytes (reassembled from IP fragments)
+     * @param f         the frame the segment came in (a cursor: its object is made only if a call needs it)
+     * @param frameBase where that frame starts in {@code buf} (data offsets handed on are relative to it)
      */
-    public void segment(Frame f, FlowId probe, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort,
-            int seq, int ack, int flags, ByteBuffer buf, int off, int cap, int decl, boolean detached) {
-        frame = f;
+    public void segment(FrameCursor f, int frameBase, FlowId probe, long sHi, long sLo, int sPort, long dHi,
+            long dLo, int dPort, int seq, int ack, int flags, ByteBuffer buf, int off, int cap, int decl,
+            boolean detached) {
+        seg.copyFrom(f);
+        anySegment = true;
+        base = frameBase;
         boolean syn = (flags & SYN) != 0;
         boolean ackf = (flags & ACK) != 0;
         // Bulk transfers come in runs of segments of one connection: the last one is checked before the map.
@@ -140,7 +157,7 @@ public final class TcpReassembler {
                 c = open(probe, srcIsA, true, sHi, sLo, sPort, dHi, dLo, dPort);
             }
         }
-        c.lastFrame = f.number();
+        c.lastFrame = seg.number();
         last = c;
         boolean fromClient = srcIsA == c.clientIsA;
         Half h = fromClient ? c.c : c.s;
@@ -148,7 +165,7 @@ public final class TcpReassembler {
         FlowKey key = fromClient ? c.tcp.client() : c.serverKey;
         long useq = seq & 0xffffffffL;
         if (syn) {
-            handler.tcpControl(f, c.tcp, key, ackf ? TransportHandler.SYN_ACK : TransportHandler.SYN);
+            handler.tcpControl(frame(), c.tcp, key, ackf ? TransportHandler.SYN_ACK : TransportHandler.SYN);
             if (!h.dataSeen) {
                 h.synSeen = true;
                 h.isn = useq;
@@ -170,10 +187,10 @@ public final class TcpReassembler {
         }
         if ((flags & FIN) != 0 && !h.finSeen) {
             h.finSeen = true;
-            handler.tcpControl(f, c.tcp, key, TransportHandler.FIN);
+            handler.tcpControl(frame(), c.tcp, key, TransportHandler.FIN);
         }
         if (rst) {
-            handler.tcpControl(f, c.tcp, key, TransportHandler.RST);
+            handler.tcpControl(frame(), c.tcp, key, TransportHandler.RST);
             c.closed = true;
             release(c, c.c, true, Long.MAX_VALUE);
             release(c, c.s, false, Long.MAX_VALUE);
@@ -195,7 +212,7 @@ public final class TcpReassembler {
                 ? new FlowKey(Addr.bytes(sHi, sLo), sPort, Addr.bytes(dHi, dLo), dPort, 6)
                 : new FlowKey(Addr.bytes(dHi, dLo), dPort, Addr.bytes(sHi, sLo), sPort, 6);
         FlowId id = probe.copy();
-        Conn c = new Conn(id, new TcpConnection(client, frame.number()), clientIsA);
+        Conn c = new Conn(id, new TcpConnection(client, seg.number()), clientIsA);
         if (conns.size() >= maxConnections) {
             evict();
         }
@@ -235,11 +252,11 @@ public final class TcpReassembler {
             long capTo = Math.min(limit, capEnd);
             if (capTo > from) {
                 int at = off + (int) (from - abs);
-                deliver(frame, c, fromClient, buf, at, (int) (capTo - from), detached ? -1 : at);
+                deliver(null, c, fromClient, buf, at, (int) (capTo - from), detached ? -1 : at - base);
             }
             long missingFrom = Math.max(from, capEnd);
             if (limit > missingFrom) {
-                gap(frame, c, fromClient, limit - missingFrom);
+                gap(c, fromClient, limit - missingFrom);
             }
             h.next = limit;
         }
@@ -264,7 +281,7 @@ public final class TcpReassembler {
                 n.decl = (int) (holeEnd - pos);
                 n.cap = (int) Math.max(0, Math.min(capEnd, holeEnd) - pos);
                 n.data = new byte[n.cap];
-                n.origin = frame;
+                n.origin = frame();
                 buf.get(off + (int) (pos - abs), n.data, 0, n.cap);
                 n.next = cur;
                 if (prev == null) {
@@ -286,7 +303,7 @@ public final class TcpReassembler {
         if (h.queued > maxStream) {
             if (!c.capWarned) {
                 c.capWarned = true;
-                problems.problem(frame, "TCP " + describe(c, fromClient) + ": more than " + maxStream
+                problems.problem(seg.number(), "TCP " + describe(c, fromClient) + ": more than " + maxStream
                         + " out-of-order bytes wait for a missing segment; it is treated as lost ("
                         + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.TCP_STREAM_BUFFER, maxStream) + ")");
             }
@@ -294,7 +311,7 @@ public final class TcpReassembler {
         } else if (totalQueued > maxTotal) {
             if (!totalWarned) {
                 totalWarned = true;
-                problems.problem(frame, "TCP reassembly holds more than " + maxTotal
+                problems.problem(seg.number(), "TCP reassembly holds more than " + maxTotal
                         + " out-of-order bytes over all connections; missing segments are treated as lost ("
                         + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.TCP_TOTAL_BUFFER, maxTotal) + ")");
             }
@@ -327,12 +344,12 @@ public final class TcpReassembler {
         long from = Math.max(q.seq, h.next);
         long capEnd = q.seq + q.cap;
         if (capEnd > from) {
-            deliver(afterLoss && q.origin != null ? q.origin : frame, c, fromClient, ByteBuffer.wrap(q.data),
+            deliver(afterLoss ? q.origin : null, c, fromClient, ByteBuffer.wrap(q.data),
                     (int) (from - q.seq), (int) (capEnd - from), -1);
         }
         long missingFrom = Math.max(from, capEnd);
         if (qEnd > missingFrom) {
-            gap(frame, c, fromClient, qEnd - missingFrom);
+            gap(c, fromClient, qEnd - missingFrom);
         }
         h.next = qEnd;
     }
@@ -342,7 +359,7 @@ public final class TcpReassembler {
      *
      * @param dataOffset where the bytes start in the frame, or -1
      */
-    private void deliver(Frame f, Conn c, boolean fromClient, ByteBuffer buf, int at, int len, int dataOffset) {
+    private void deliver(Frame origin, Conn c, boolean fromClient, ByteBuffer buf, int at, int len, int dataOffset) {
         TcpConnection t = c.tcp;
         if (t.ignored(fromClient)) {
             return;
@@ -360,11 +377,11 @@ public final class TcpReassembler {
                 dataOffset += k;
             }
         }
-        handler.tcpData(f, t, fromClient, buf.slice(at, len), dataOffset);
+        handler.tcpData(origin != null ? origin : frame(), t, fromClient, buf.slice(at, len), dataOffset);
     }
 
     /** Bytes that never arrived: within what the consumer skips they go unmentioned. */
-    private void gap(Frame f, Conn c, boolean fromClient, long missing) {
+    private void gap(Conn c, boolean fromClient, long missing) {
         TcpConnection t = c.tcp;
         if (t.ignored(fromClient)) {
             return;
@@ -375,7 +392,7 @@ public final class TcpReassembler {
             return;
         }
         t.skipped(fromClient, s); // the skip ends inside the hole: the consumer must find its footing again
-        handler.tcpGap(f, t, fromClient, missing);
+        handler.tcpGap(frame(), t, fromClient, missing);
     }
 
     private void drain(Conn c, Half h, boolean fromClient) {
@@ -391,7 +408,7 @@ public final class TcpReassembler {
         while (h.head != null && h.head.seq < upTo) {
             Seg q = h.head;
             if (q.seq > h.next) {
-                gap(frame, c, fromClient, q.seq - h.next);
+                gap(c, fromClient, q.seq - h.next);
                 h.next = q.seq;
             }
             pop(h);
@@ -421,7 +438,7 @@ public final class TcpReassembler {
         }
         if (!evictWarned) {
             evictWarned = true;
-            problems.problem(frame, "more than " + maxConnections + " TCP connections at once: the " + forgotten
+            problems.problem(seg.number(), "more than " + maxConnections + " TCP connections at once: the " + forgotten
                     + " least recently active were forgotten (their later segments start new, mid-stream connections; "
                     + org.kerbscope.core.spi.Limits.reached(org.kerbscope.core.spi.Limits.TCP_CONNECTIONS, maxConnections) + ")");
         }
@@ -429,7 +446,7 @@ public final class TcpReassembler {
 
     /** The end of the capture: every hole left is a gap, every queued byte is delivered. */
     public void finish() {
-        if (frame == null) {
+        if (!anySegment) {
             return;
         }
         for (Conn c : conns.values()) {
