@@ -85,6 +85,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long started = System.nanoTime();
         PrintStream err = System.err;
         if (!List.of("text", "json", "jsonl", "html").contains(format)) {
             err.println("kerbscope analyze: unknown format '" + format + "' (text, json, jsonl, html)");
@@ -201,11 +202,36 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     pool.shutdownNow();
                 }
             }
-            status = write(results, diagnosed, status);
+            long read = System.nanoTime();
+            List<CompletableFuture<Void>> timed = diagnosed;
+            if (TIMING) {
+                timed = new ArrayList<>();
+                for (CompletableFuture<Void> d : diagnosed) {
+                    timed.add(d.thenRun(() -> err.printf("kerbscope timing: diagnosis done %.2f s after the reading%n",
+                            (System.nanoTime() - read) / 1e9)));
+                }
+                err.printf("kerbscope timing: read in %.2f s (since the JVM started: %.2f s)%n", (read - started) / 1e9,
+                        (read - jvmStart()) / 1e9);
+            }
+            status = write(results, timed, status);
+            if (TIMING) {
+                err.printf("kerbscope timing: written %.2f s after the reading%n", (System.nanoTime() - read) / 1e9);
+            }
         } finally {
             diagnosing.shutdownNow();
         }
         return status;
+    }
+
+    /**
+     * {@code -Dkerbscope.timing=true}: where the time of a run goes (reading; diagnosis and writing, which overlap),
+     * on standard error, for the benchmark (releng/bench).
+     */
+    private static final boolean TIMING = Boolean.getBoolean("kerbscope.timing");
+
+    private static long jvmStart() {
+        long uptimeNanos = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        return System.nanoTime() - uptimeNanos;
     }
 
     /** Prints the results in the chosen format; the JSON formats wait for each diagnosis only after the events. */

@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.ntlm;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -53,14 +54,28 @@ public final class NtlmsspDissector implements Dissector {
 
     /** Names of the set negotiate flags, lowest bit first. */
     public static List<String> flagNames(int flags) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < 32; i++) {
-            if ((flags & (1 << i)) != 0) {
-                out.add(FLAG_NAMES[i] != null ? FLAG_NAMES[i] : "0x" + Integer.toHexString(1 << i));
-            }
+        List<String> out = new ArrayList<>(Integer.bitCount(flags));
+        // only the set bits: a message sets about a dozen of the 32
+        for (int rest = flags; rest != 0; rest &= rest - 1) {
+            int i = Integer.numberOfTrailingZeros(rest);
+            String name = FLAG_NAMES[i];
+            out.add(name != null ? name : unnamedFlag(i));
         }
         return out;
     }
+
+    private static String unnamedFlag(int bit) {
+        return "0x" + Integer.toHexString(1 << bit);
+    }
+
+    /*
+     * Speed: the analysis reads every message without a display tree (ctx.tree() == null). On that path the
+     * methods below compute only what the event needs; every label is built in a separate small method that
+     * runs only when a tree node exists. That keeps the hot methods small, so that the JIT compiles them
+     * quickly and does not pull String.format, java.time's formatters or string concatenation into them.
+     * The tree (node order, labels, values and ranges, also for a message that breaks off half-way) is the
+     * same as when the labels were built inline.
+     */
 
     @Override
     public void dissect(Pdu pdu, DissectionContext ctx) {
@@ -95,19 +110,29 @@ public final class NtlmsspDissector implements Dissector {
     private void read(Reader r, FieldNode node, Map<String, Object> ev) {
         r.need(0, 12);
         for (int i = 0; i < SIGNATURE.length; i++) {
-            if (r.pdu.data().get(i) != SIGNATURE[i]) {
+            if (r.b[r.base + i] != SIGNATURE[i]) {
                 throw new Bad(0, "no NTLMSSP signature");
             }
         }
         int type = r.u32(8);
-        add(node, r, "ntlmssp.messagetype", "NTLM Message Type: " + typeName(type) + " (0x"
-                + Integer.toHexString(type) + ")", 8, 4);
+        if (node != null) {
+            typeNode(node, r, type);
+        }
         switch (type) {
             case 1 -> negotiate(r, node, ev);
             case 2 -> challenge(r, node, ev);
             case 3 -> authenticate(r, node, ev);
-            default -> throw new Bad(8, "unknown message type " + type);
+            default -> throw unknownType(type);
         }
+    }
+
+    private static Bad unknownType(int type) {
+        return new Bad(8, "unknown message type " + type);
+    }
+
+    private static void typeNode(FieldNode node, Reader r, int type) {
+        add(node, r, "ntlmssp.messagetype", "NTLM Message Type: " + typeName(type) + " (0x"
+                + Integer.toHexString(type) + ")", 8, 4);
     }
 
     private static String typeName(int type) {
@@ -125,7 +150,7 @@ public final class NtlmsspDissector implements Dissector {
         int flags = r.u32(12);
         flags(r, node, ev, flags, 12);
         // older clients send a 16-byte NEGOTIATE without the name fields
-        if (r.pdu.length() >= 32) {
+        if (r.length >= 32) {
             String domain = r.string(16, false, node, "ntlmssp.negotiate.domain", "Calling workstation domain");
             String ws = r.string(24, false, node, "ntlmssp.negotiate.workstation", "Calling workstation name");
             if (!domain.isEmpty()) {
@@ -135,7 +160,7 @@ public final class NtlmsspDissector implements Dissector {
                 ev.put("workstation", ws);
             }
         }
-        if ((flags & VERSION) != 0 && r.pdu.length() >= 40) {
+        if ((flags & VERSION) != 0 && r.length >= 40) {
             version(r, 32, node, ev);
         }
     }
@@ -148,18 +173,23 @@ public final class NtlmsspDissector implements Dissector {
         boolean unicode = (flags & UNICODE) != 0;
         String target = r.string(12, unicode, node, "ntlmssp.challenge.target_name", "Target name");
         ev.put("targetName", target);
-        add(node, r, "ntlmssp.ntlmserverchallenge", "NTLM Server Challenge: <8 bytes>", 24, 8);
-        if (r.pdu.length() >= 48) {
+        if (node != null) {
+            add(node, r, "ntlmssp.ntlmserverchallenge", "NTLM Server Challenge: <8 bytes>", 24, 8);
+        }
+        if (r.length >= 48) {
             int[] ti = r.field(40);
             if (ti[0] > 0) {
-                FieldNode tn = add(node, r, "ntlmssp.challenge.target_info", "Target Info (" + ti[0] + " bytes)",
-                        ti[1], ti[0]);
+                FieldNode tn = node != null ? targetInfoNode(node, r, ti) : null;
                 ev.put("avPairs", avPairs(r, ti[1], ti[0], tn));
             }
         }
-        if ((flags & VERSION) != 0 && r.pdu.length() >= 56) {
+        if ((flags & VERSION) != 0 && r.length >= 56) {
             version(r, 48, node, ev);
         }
+    }
+
+    private static FieldNode targetInfoNode(FieldNode node, Reader r, int[] ti) {
+        return add(node, r, "ntlmssp.challenge.target_info", "Target Info (" + ti[0] + " bytes)", ti[1], ti[0]);
     }
 
     private void authenticate(Reader r, FieldNode node, Map<String, Object> ev) {
@@ -172,56 +202,94 @@ public final class NtlmsspDissector implements Dissector {
         ev.put("workstation", r.string(44, unicode, node, "ntlmssp.auth.hostname", "Host name"));
         int[] lm = r.field(12);
         int[] nt = r.field(20);
-        add(node, r, "ntlmssp.auth.lmresponse", "LMv2/LM Response: <" + lm[0] + " bytes>", lm[1], lm[0]);
-        FieldNode ntn = add(node, r, "ntlmssp.auth.ntresponse", "NTLM Response: <" + nt[0] + " bytes>", nt[1],
-                nt[0]);
+        FieldNode ntn = null;
+        if (node != null) {
+            lengthNode(node, r, "ntlmssp.auth.lmresponse", "LMv2/LM Response", lm);
+            ntn = lengthNode(node, r, "ntlmssp.auth.ntresponse", "NTLM Response", nt);
+        }
         ev.put("lmResponseLength", lm[0]);
         ev.put("ntResponseLength", nt[0]);
-        boolean mic = false;
-        if (nt[0] == 0) {
-            ev.put("anonymous", true);
-        } else if (nt[0] == 24) {
-            ev.put("ntlmVersion", "v1");
-        } else if (nt[0] >= 48) {
-            ev.put("ntlmVersion", "v2");
-            // NTProofStr (16), then NTLMv2_CLIENT_CHALLENGE: type 1, hi-type 1, reserved (6), time (8),
-            // client challenge (8), reserved (4), then the AV pairs
-            int cc = nt[1] + 16;
-            if (r.u8(cc) == 1 && r.u8(cc + 1) == 1) {
-                Map<String, Object> av = avPairs(r, cc + 28, nt[0] - 16 - 28, ntn);
-                ev.put("avPairs", av);
-                if (av.get("flags") instanceof Number f && (f.intValue() & 0x2) != 0) {
-                    mic = true;
-                }
-                ev.put("clientTime", filetime(r.u64(cc + 8)));
-            }
-        } else {
-            ev.put("ntlmVersion", "unknown");
-        }
+        boolean mic = nt[0] >= 48 ? ntlmV2(r, nt, ntn, ev) : ntlmOther(nt[0], ev);
         int[] key = r.field(52);
-        add(node, r, "ntlmssp.auth.sesskey", "Session Key: <" + key[0] + " bytes>", key[1], key[0]);
+        if (node != null) {
+            lengthNode(node, r, "ntlmssp.auth.sesskey", "Session Key", key);
+        }
         flags(r, node, ev, flags, 60);
-        if ((flags & VERSION) != 0 && r.pdu.length() >= 72) {
+        if ((flags & VERSION) != 0 && r.length >= 72) {
             version(r, 64, node, ev);
         }
-        if (mic && r.pdu.length() >= 88) {
+        if (mic && r.length >= 88 && node != null) {
             add(node, r, "ntlmssp.mic", "MIC: <16 bytes>", 72, 16);
         }
         ev.put("mic", mic);
     }
 
+    /** An NT response too short for NTLMv2: none (anonymous), NTLMv1 or unknown. There is no MIC then. */
+    private static boolean ntlmOther(int ntLength, Map<String, Object> ev) {
+        if (ntLength == 0) {
+            ev.put("anonymous", true);
+        } else if (ntLength == 24) {
+            ev.put("ntlmVersion", "v1");
+        } else {
+            ev.put("ntlmVersion", "unknown");
+        }
+        return false;
+    }
+
+    /** An NTLMv2 response (MS-NLMP 2.2.2.8); returns whether its AV pairs announce a MIC. */
+    private boolean ntlmV2(Reader r, int[] nt, FieldNode ntn, Map<String, Object> ev) {
+        ev.put("ntlmVersion", "v2");
+        // NTProofStr (16), then NTLMv2_CLIENT_CHALLENGE: type 1, hi-type 1, reserved (6), time (8),
+        // client challenge (8), reserved (4), then the AV pairs
+        int cc = nt[1] + 16;
+        boolean mic = false;
+        if (r.u8(cc) == 1 && r.u8(cc + 1) == 1) {
+            Map<String, Object> av = avPairs(r, cc + 28, nt[0] - 16 - 28, ntn);
+            ev.put("avPairs", av);
+            if (av.get("flags") instanceof Number f && (f.intValue() & 0x2) != 0) {
+                mic = true;
+            }
+            ev.put("clientTime", filetime(r.u64(cc + 8)));
+        }
+        return mic;
+    }
+
+    /** A response or key shown by its length only: "label: <n bytes>". */
+    private static FieldNode lengthNode(FieldNode node, Reader r, String name, String label, int[] f) {
+        return add(node, r, name, label + ": <" + f[0] + " bytes>", f[1], f[0]);
+    }
+
     private void flags(Reader r, FieldNode node, Map<String, Object> ev, int flags, int at) {
         List<String> names = flagNames(flags);
-        add(node, r, "ntlmssp.negotiateflags", "Negotiate Flags: 0x" + String.format("%08x", flags) + " " + names, at,
-                4);
+        if (node != null) {
+            flagsNode(node, r, flags, names, at);
+        }
         ev.put("flags", names);
+    }
+
+    private static void flagsNode(FieldNode node, Reader r, int flags, List<String> names, int at) {
+        add(node, r, "ntlmssp.negotiateflags", "Negotiate Flags: 0x" + hex8(flags) + " " + names, at, 4);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Eight lower-case hex digits, as {@code String.format("%08x", v)} writes them. */
+    static String hex8(int v) {
+        char[] c = new char[8];
+        for (int i = 7; i >= 0; i--) {
+            c[i] = HEX[v & 0xf];
+            v >>>= 4;
+        }
+        return new String(c);
     }
 
     private void version(Reader r, int at, FieldNode node, Map<String, Object> ev) {
         r.need(at, 8);
-        String v = r.u8(at) + "." + r.u8(at + 1) + "." + (r.u16(at + 2));
-        String label = v + " (NTLM revision " + r.u8(at + 7) + ")";
-        add(node, r, "ntlmssp.version", "Version " + label, at, 8);
+        String v = new StringBuilder(12).append(r.u8(at)).append('.').append(r.u8(at + 1)).append('.')
+                .append(r.u16(at + 2)).toString();
+        if (node != null) {
+            add(node, r, "ntlmssp.version", "Version " + v + " (NTLM revision " + r.u8(at + 7) + ")", at, 8);
+        }
         ev.put("version", v);
     }
 
@@ -238,70 +306,152 @@ public final class NtlmsspDissector implements Dissector {
                 break;
             }
             if (p + 4 + l > end) {
-                throw new Bad(p, "AV pair " + id + " runs past the target information");
+                throw avPastEnd(p, id);
             }
             int v = p + 4;
-            String name;
-            Object value;
-            switch (id) {
-                case 1 -> { name = "nbComputerName"; value = r.utf16(v, l); }
-                case 2 -> { name = "nbDomainName"; value = r.utf16(v, l); }
-                case 3 -> { name = "dnsComputerName"; value = r.utf16(v, l); }
-                case 4 -> { name = "dnsDomainName"; value = r.utf16(v, l); }
-                case 5 -> { name = "dnsTreeName"; value = r.utf16(v, l); }
-                case 6 -> { name = "flags"; value = l >= 4 ? r.u32(v) : 0; }
-                case 7 -> {
-                    name = "timestamp";
-                    value = l >= 8 ? filetime(r.u64(v)) : null;
-                }
-                case 8 -> { name = "singleHost"; value = true; }
-                case 9 -> { name = "targetName"; value = r.utf16(v, l); }
-                case 10 -> { name = "channelBindings"; value = true; }
-                default -> { name = "av" + id; value = l; }
-            }
+            String name = avName(id);
+            Object value = switch (id) {
+                case 1, 2, 3, 4, 5, 9 -> r.utf16(v, l);
+                case 6 -> l >= 4 ? r.u32(v) : 0;
+                case 7 -> l >= 8 ? filetime(r.u64(v)) : null;
+                case 8, 10 -> Boolean.TRUE;
+                default -> l;
+            };
             if (value != null) {
                 out.put(name, value);
             }
             if (parent != null) {
-                parent.add("ntlmssp.avpair", name + ": " + value, value, r.pdu.abs(p), 4 + l);
+                avNode(parent, r, name, value, p, l);
             }
             p = v + l;
         }
         return out;
     }
 
-    private static String filetime(long ft) {
+    private static String avName(int id) {
+        return switch (id) {
+            case 1 -> "nbComputerName";
+            case 2 -> "nbDomainName";
+            case 3 -> "dnsComputerName";
+            case 4 -> "dnsDomainName";
+            case 5 -> "dnsTreeName";
+            case 6 -> "flags";
+            case 7 -> "timestamp";
+            case 8 -> "singleHost";
+            case 9 -> "targetName";
+            case 10 -> "channelBindings";
+            default -> "av" + id;
+        };
+    }
+
+    private static Bad avPastEnd(int p, int id) {
+        return new Bad(p, "AV pair " + id + " runs past the target information");
+    }
+
+    private static void avNode(FieldNode parent, Reader r, String name, Object value, int p, int l) {
+        parent.add("ntlmssp.avpair", name + ": " + value, value, r.pdu.abs(p), 4 + l);
+    }
+
+    /** Seconds from 0000-01-01T00:00:00Z and to 9999-12-31T23:59:59Z: the range written without a sign. */
+    private static final long FIRST_4_DIGIT_YEAR = -62_167_219_200L;
+    private static final long LAST_4_DIGIT_YEAR = 253_402_300_799L;
+
+    /**
+     * A FILETIME (100 ns since 1601) to the second, as {@code Instant.toString()} writes it
+     * ({@code 2024-05-01T09:30:00Z}). Written by hand for years 0000-9999 because java.time's formatter is
+     * large and slow for a value of every AUTHENTICATE; other years (a FILETIME with the top bit set reads as
+     * negative) still go through Instant, whose sign and width rules for them are not worth copying.
+     */
+    static String filetime(long ft) {
         long seconds = Math.floorDiv(ft, 10_000_000L) - 11_644_473_600L;
-        return Instant.ofEpochSecond(seconds).toString();
+        if (seconds < FIRST_4_DIGIT_YEAR || seconds > LAST_4_DIGIT_YEAR) {
+            return Instant.ofEpochSecond(seconds).toString();
+        }
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secOfDay = (int) (seconds - days * 86_400L);
+        // civil date from days since 1970-01-01 (proleptic Gregorian, as java.time): eras of 400 years
+        // starting on 0000-03-01, so that the leap day ends a year
+        long z = days + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        int doe = (int) (z - era * 146_097L);
+        int yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int mp = (5 * doy + 2) / 153;
+        int day = doy - (153 * mp + 2) / 5 + 1;
+        int month = mp < 10 ? mp + 3 : mp - 9;
+        int year = (int) (yoe + era * 400) + (month <= 2 ? 1 : 0);
+        char[] c = new char[20];
+        digits(c, 0, year, 4);
+        c[4] = '-';
+        digits(c, 5, month, 2);
+        c[7] = '-';
+        digits(c, 8, day, 2);
+        c[10] = 'T';
+        digits(c, 11, secOfDay / 3600, 2);
+        c[13] = ':';
+        digits(c, 14, secOfDay / 60 % 60, 2);
+        c[16] = ':';
+        digits(c, 17, secOfDay % 60, 2);
+        c[19] = 'Z';
+        return new String(c);
+    }
+
+    private static void digits(char[] c, int at, int v, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
     }
 
     private static FieldNode add(FieldNode parent, Reader r, String name, String label, int off, int len) {
         return parent == null ? null : parent.add(name, label, null, r.pdu.abs(off), len);
     }
 
-    /** Bounds-checked little-endian reads over one message. */
+    /**
+     * Bounds-checked little-endian reads over one message. The reads go to a byte array (the buffer's own when
+     * it has one, else a copy of the message, which is a token of at most a few kilobytes): plain array reads
+     * keep the compiled code of the message methods small, where ByteBuffer gets are checked and dispatched
+     * between heap and direct buffers at every byte.
+     */
     private static final class Reader {
         final Pdu pdu;
+        final byte[] b;
+        /** Where the message starts in {@link #b}. */
+        final int base;
+        final int length;
 
         Reader(Pdu pdu) {
             this.pdu = pdu;
+            ByteBuffer data = pdu.data();
+            this.length = pdu.length();
+            if (data.hasArray()) {
+                this.b = data.array();
+                this.base = data.arrayOffset();
+            } else {
+                this.b = pdu.bytes(0, length);
+                this.base = 0;
+            }
         }
 
         void need(int off, int len) {
-            if (off < 0 || len < 0 || (long) off + len > pdu.length()) {
-                throw new Bad(Math.max(0, off), "field at " + off + " of " + len + " bytes runs past the "
-                        + pdu.length() + "-byte message");
+            if (off < 0 || len < 0 || (long) off + len > length) {
+                throw pastEnd(off, len);
             }
+        }
+
+        private Bad pastEnd(int off, int len) {
+            return new Bad(Math.max(0, off), "field at " + off + " of " + len + " bytes runs past the "
+                    + length + "-byte message");
         }
 
         int u8(int at) {
             need(at, 1);
-            return pdu.u8(at);
+            return b[base + at] & 0xff;
         }
 
         int u16(int at) {
             need(at, 2);
-            return pdu.u8(at) | pdu.u8(at + 1) << 8;
+            return b[base + at] & 0xff | (b[base + at + 1] & 0xff) << 8;
         }
 
         int u32(int at) {
@@ -317,21 +467,29 @@ public final class NtlmsspDissector implements Dissector {
         int[] field(int at) {
             int len = u16(at);
             long off = u32(at + 4) & 0xffffffffL;
-            if (len > 0 && off + len > pdu.length()) {
-                throw new Bad(at, "field at offset " + off + " of " + len + " bytes runs past the "
-                        + pdu.length() + "-byte message");
+            if (len > 0 && off + len > length) {
+                throw fieldPastEnd(at, off, len);
             }
             return new int[] { len, (int) off };
+        }
+
+        private Bad fieldPastEnd(int at, long off, int len) {
+            return new Bad(at, "field at offset " + off + " of " + len + " bytes runs past the "
+                    + length + "-byte message");
         }
 
         String string(int at, boolean unicode, FieldNode node, String name, String label) {
             int[] f = field(at);
             String s = f[0] == 0 ? "" : unicode ? utf16(f[1], f[0]) : text(f[1], f[0], StandardCharsets.ISO_8859_1);
             if (node != null) {
-                node.add(name, label + ": " + (s.isEmpty() ? "NULL" : s), s, pdu.abs(f[0] > 0 ? f[1] : at),
-                        f[0] > 0 ? f[0] : 8);
+                stringNode(node, at, f, s, name, label);
             }
             return s;
+        }
+
+        private void stringNode(FieldNode node, int at, int[] f, String s, String name, String label) {
+            node.add(name, label + ": " + (s.isEmpty() ? "NULL" : s), s, pdu.abs(f[0] > 0 ? f[1] : at),
+                    f[0] > 0 ? f[0] : 8);
         }
 
         String utf16(int off, int len) {
@@ -340,7 +498,7 @@ public final class NtlmsspDissector implements Dissector {
 
         String text(int off, int len, Charset cs) {
             need(off, len);
-            return new String(pdu.bytes(off, len), cs);
+            return new String(b, base + off, len, cs);
         }
     }
 

@@ -49,6 +49,14 @@ public final class SpnegoDissector implements Dissector {
         };
     }
 
+    /*
+     * Speed: the analysis reads every token without a display tree (ctx.tree() == null). The methods below
+     * then compute only what the event and the hand-over need; tree labels are built in small separate
+     * methods that run only when a node exists, so that the hot methods stay small for the JIT. The tree
+     * (node order, labels and ranges, also for a token that breaks off half-way) is the same as when the
+     * labels were built inline.
+     */
+
     @Override
     public void dissect(Pdu pdu, DissectionContext ctx) {
         FieldNode tree = ctx.tree();
@@ -82,7 +90,9 @@ public final class SpnegoDissector implements Dissector {
                 hand(ctx, oid, pdu, tree);
                 return;
             }
-            add(tree, pdu, "spnego.thisMech", "thisMech: " + oid + " (SPNEGO)", oidT);
+            if (tree != null) {
+                add(tree, pdu, "spnego.thisMech", "thisMech: " + oid + " (SPNEGO)", oidT);
+            }
             body = a.read(oidT.end(), outer.end());
         } else {
             body = a.read(0, n);
@@ -94,41 +104,32 @@ public final class SpnegoDissector implements Dissector {
         } else if (body.tagByte() == 0xa1) {
             negTokenResp(a, pdu, body, ctx, tree, ev);
         } else {
-            throw new Bad(body.start(), String.format("NegotiationToken expected, found tag 0x%02x", body.tagByte()));
+            throw notANegotiationToken(body);
         }
         ctx.emit("spnego", ev);
+    }
+
+    private static Bad notANegotiationToken(Tlv body) {
+        return new Bad(body.start(), "NegotiationToken expected, found tag 0x" + hex2(body.tagByte()));
+    }
+
+    /** Two lower-case hex digits, as {@code String.format("%02x", v)} writes a byte. */
+    private static String hex2(int v) {
+        String h = Integer.toHexString(v);
+        return h.length() < 2 ? "0" + h : h;
     }
 
     private void negTokenInit(Asn1 a, Pdu pdu, Tlv body, DissectionContext ctx, FieldNode tree,
             Map<String, Object> ev) {
         Tlv seq = a.expect(a.inner(body), 0x30, "NegTokenInit SEQUENCE");
-        FieldNode node = add(tree, pdu, "spnego.negTokenInit_element", "negTokenInit", body);
+        FieldNode node = tree != null ? add(tree, pdu, "spnego.negTokenInit_element", "negTokenInit", body) : null;
         List<String> mechs = new ArrayList<>();
         Tlv mechToken = null;
         boolean init2 = false;
         for (Tlv f : a.children(seq)) {
             switch (f.context()) {
-                case 0 -> {
-                    Tlv list = a.expect(a.inner(f), 0x30, "MechTypeList");
-                    FieldNode mn = add(node, pdu, "spnego.mechTypes", "mechTypes", f);
-                    for (Tlv m : a.children(list)) {
-                        String oid = a.oid(m);
-                        mechs.add(oid);
-                        add(mn, pdu, "spnego.MechType", "MechType: " + oid + " (" + mechName(oid) + ")", m);
-                    }
-                }
-                case 1 -> {
-                    Tlv bits = a.expect(a.inner(f), 0x03, "ContextFlags");
-                    int v = bits.len() > 1 ? a.u8(bits.off() + 1) : 0;
-                    List<String> names = new ArrayList<>();
-                    for (int i = 0; i < REQ_FLAGS.length; i++) {
-                        if ((v & (0x80 >>> i)) != 0) {
-                            names.add(REQ_FLAGS[i]);
-                        }
-                    }
-                    add(node, pdu, "spnego.reqFlags", "reqFlags: " + names, f);
-                    ev.put("reqFlags", names);
-                }
+                case 0 -> mechTypes(a, pdu, f, node, mechs);
+                case 1 -> reqFlags(a, pdu, f, node, ev);
                 case 2 -> mechToken = a.expect(a.inner(f), 0x04, "mechToken OCTET STRING");
                 case 3 -> {
                     Tlv v = a.inner(f);
@@ -136,22 +137,18 @@ public final class SpnegoDissector implements Dissector {
                         init2 = true;
                         negHints(a, pdu, v, node, ev);
                     } else {
-                        a.expect(v, 0x04, "mechListMIC");
-                        add(node, pdu, "spnego.mechListMIC", "mechListMIC: <" + v.len() + " bytes>", f);
-                        ev.put("mechListMIC", true);
+                        mechListMic(a, pdu, f, v, node, ev);
                     }
                 }
-                case 4 -> {
-                    Tlv v = a.expect(a.inner(f), 0x04, "mechListMIC");
-                    add(node, pdu, "spnego.mechListMIC", "mechListMIC: <" + v.len() + " bytes>", f);
-                    ev.put("mechListMIC", true);
-                }
+                case 4 -> mechListMic(a, pdu, f, a.inner(f), node, ev);
                 default -> throw new Bad(f.start(), "unexpected field in NegTokenInit");
             }
         }
         ev.put("token", init2 ? "NegTokenInit2" : "NegTokenInit");
-        List<String> names = new ArrayList<>();
-        mechs.forEach(m -> names.add(mechName(m)));
+        List<String> names = new ArrayList<>(mechs.size());
+        for (String m : mechs) {
+            names.add(mechName(m));
+        }
         ev.put("mechTypes", names);
         if (mechToken != null) {
             String mech = innerToken(a, pdu, mechToken, mechs.isEmpty() ? null : mechs.get(0), ctx, node,
@@ -167,15 +164,55 @@ public final class SpnegoDissector implements Dissector {
         }
     }
 
+    /** [0] MechTypeList: the OIDs in the initiator's order. */
+    private static void mechTypes(Asn1 a, Pdu pdu, Tlv f, FieldNode node, List<String> mechs) {
+        Tlv list = a.expect(a.inner(f), 0x30, "MechTypeList");
+        FieldNode mn = node != null ? add(node, pdu, "spnego.mechTypes", "mechTypes", f) : null;
+        for (Tlv m : a.children(list)) {
+            String oid = a.oid(m);
+            mechs.add(oid);
+            if (mn != null) {
+                add(mn, pdu, "spnego.MechType", "MechType: " + oid + " (" + mechName(oid) + ")", m);
+            }
+        }
+    }
+
+    /** [1] ContextFlags, a BIT STRING: the names of the set flags of its first byte. */
+    private static void reqFlags(Asn1 a, Pdu pdu, Tlv f, FieldNode node, Map<String, Object> ev) {
+        Tlv bits = a.expect(a.inner(f), 0x03, "ContextFlags");
+        int v = bits.len() > 1 ? a.u8(bits.off() + 1) : 0;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < REQ_FLAGS.length; i++) {
+            if ((v & (0x80 >>> i)) != 0) {
+                names.add(REQ_FLAGS[i]);
+            }
+        }
+        if (node != null) {
+            add(node, pdu, "spnego.reqFlags", "reqFlags: " + names, f);
+        }
+        ev.put("reqFlags", names);
+    }
+
+    /** A mechListMIC (field {@code f} around the OCTET STRING {@code v}): shown by length, reported by presence. */
+    private static void mechListMic(Asn1 a, Pdu pdu, Tlv f, Tlv v, FieldNode node, Map<String, Object> ev) {
+        a.expect(v, 0x04, "mechListMIC");
+        if (node != null) {
+            add(node, pdu, "spnego.mechListMIC", "mechListMIC: <" + v.len() + " bytes>", f);
+        }
+        ev.put("mechListMIC", true);
+    }
+
     private void negHints(Asn1 a, Pdu pdu, Tlv seq, FieldNode node, Map<String, Object> ev) {
         FieldNode hn = add(node, pdu, "spnego.negHints_element", "negHints", seq);
         for (Tlv h : a.children(seq)) {
             if (h.context() == 0) {
                 Tlv s = a.inner(h);
                 String name = new String(pdu.bytes(s.off(), s.len()), StandardCharsets.UTF_8);
-                add(hn, pdu, "spnego.hintName", "hintName: " + name, h);
+                if (hn != null) {
+                    add(hn, pdu, "spnego.hintName", "hintName: " + name, h);
+                }
                 ev.put("hintName", name);
-            } else if (h.context() == 1) {
+            } else if (h.context() == 1 && hn != null) {
                 add(hn, pdu, "spnego.hintAddress", "hintAddress: <" + h.len() + " bytes>", h);
             }
         }
@@ -184,7 +221,7 @@ public final class SpnegoDissector implements Dissector {
     private void negTokenResp(Asn1 a, Pdu pdu, Tlv body, DissectionContext ctx, FieldNode tree,
             Map<String, Object> ev) {
         Tlv seq = a.expect(a.inner(body), 0x30, "NegTokenResp SEQUENCE");
-        FieldNode node = add(tree, pdu, "spnego.negTokenTarg_element", "negTokenTarg", body);
+        FieldNode node = tree != null ? add(tree, pdu, "spnego.negTokenTarg_element", "negTokenTarg", body) : null;
         ev.put("token", "NegTokenResp");
         ConversationState conv = ctx.conversation();
         AtomicReference<String> remembered = conv != null ? conv.attribute(MECH_KEY, AtomicReference<String>::new)
@@ -193,29 +230,21 @@ public final class SpnegoDissector implements Dissector {
         Tlv response = null;
         for (Tlv f : a.children(seq)) {
             switch (f.context()) {
-                case 0 -> {
-                    Tlv e = a.expect(a.inner(f), 0x0a, "negState ENUMERATED");
-                    int v = (int) a.integer(e);
-                    String name = v >= 0 && v < NEG_STATES.length ? NEG_STATES[v] : "unknown (" + v + ")";
-                    add(node, pdu, "spnego.negResult", "negResult: " + name + " (" + v + ")", f);
-                    ev.put("negState", name);
-                }
+                case 0 -> negState(a, pdu, f, node, ev);
                 case 1 -> {
                     Tlv o = a.inner(f);
                     supported = a.oid(o);
-                    add(node, pdu, "spnego.supportedMech", "supportedMech: " + supported + " ("
-                            + mechName(supported) + ")", f);
-                    ev.put("supportedMech", mechName(supported));
+                    String name = mechName(supported);
+                    if (node != null) {
+                        add(node, pdu, "spnego.supportedMech", "supportedMech: " + supported + " (" + name + ")", f);
+                    }
+                    ev.put("supportedMech", name);
                     if (remembered != null) {
                         remembered.set(supported);
                     }
                 }
                 case 2 -> response = a.expect(a.inner(f), 0x04, "responseToken OCTET STRING");
-                case 3 -> {
-                    Tlv v = a.expect(a.inner(f), 0x04, "mechListMIC");
-                    add(node, pdu, "spnego.mechListMIC", "mechListMIC: <" + v.len() + " bytes>", f);
-                    ev.put("mechListMIC", true);
-                }
+                case 3 -> mechListMic(a, pdu, f, a.inner(f), node, ev);
                 default -> throw new Bad(f.start(), "unexpected field in NegTokenResp");
             }
         }
@@ -228,10 +257,22 @@ public final class SpnegoDissector implements Dissector {
         }
     }
 
+    /** [0] negState, an ENUMERATED. */
+    private static void negState(Asn1 a, Pdu pdu, Tlv f, FieldNode node, Map<String, Object> ev) {
+        Tlv e = a.expect(a.inner(f), 0x0a, "negState ENUMERATED");
+        int v = (int) a.integer(e);
+        String name = v >= 0 && v < NEG_STATES.length ? NEG_STATES[v] : "unknown (" + v + ")";
+        if (node != null) {
+            add(node, pdu, "spnego.negResult", "negResult: " + name + " (" + v + ")", f);
+        }
+        ev.put("negState", name);
+    }
+
     /** Hands a mechanism token on; returns the mechanism OID it went to (null when only a heuristic took it). */
     private String innerToken(Asn1 a, Pdu pdu, Tlv octets, String negotiated, DissectionContext ctx,
             FieldNode parent, String field, String label) {
-        FieldNode tn = add(parent, pdu, field, label + ": <" + octets.len() + " bytes>", octets);
+        FieldNode tn = parent != null ? add(parent, pdu, field, label + ": <" + octets.len() + " bytes>", octets)
+                : null;
         if (octets.len() == 0) {
             return null;
         }

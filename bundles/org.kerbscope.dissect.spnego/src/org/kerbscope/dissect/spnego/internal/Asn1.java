@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.spnego.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,14 @@ public final class Asn1 {
         }
     }
 
+    /*
+     * The checks below throw through small factory methods: the messages' string building then sits outside
+     * the methods every token runs, which keeps those small enough for the JIT to inline and compile quickly.
+     */
+
     public Tlv read(int pos, int limit) {
         if (pos + 2 > limit) {
-            throw new Bad(pos, "an element was expected but " + Math.max(0, limit - pos) + " bytes are left");
+            throw noElement(pos, limit);
         }
         int tag = b.get(pos) & 0xff;
         if ((tag & 0x1f) == 0x1f) {
@@ -77,9 +83,17 @@ public final class Asn1 {
             }
         }
         if (len > limit - p) {
-            throw new Bad(pos, "length " + len + " exceeds the " + (limit - p) + " bytes left");
+            throw tooLong(pos, len, limit - p);
         }
         return new Tlv(tag, pos, p, (int) len);
+    }
+
+    private static Bad noElement(int pos, int limit) {
+        return new Bad(pos, "an element was expected but " + Math.max(0, limit - pos) + " bytes are left");
+    }
+
+    private static Bad tooLong(int pos, long len, int left) {
+        return new Bad(pos, "length " + len + " exceeds the " + left + " bytes left");
     }
 
     public List<Tlv> children(Tlv t) {
@@ -108,13 +122,63 @@ public final class Asn1 {
 
     public Tlv expect(Tlv t, int tagByte, String what) {
         if (t.tagByte() != tagByte) {
-            throw new Bad(t.start(), what + " expected");
+            throw unexpected(t, what);
         }
         return t;
     }
 
+    private static Bad unexpected(Tlv t, String what) {
+        return new Bad(t.start(), what + " expected");
+    }
+
     public int u8(int i) {
         return b.get(i) & 0xff;
+    }
+
+    /**
+     * The mechanism OIDs of SPNEGO negotiations (RFC 4178, MS-SPNG, MS-NLMP, RFC 4121, IAKERB), with their
+     * DER contents. Nearly every OID a token carries is one of these: {@link #oid} returns the constant
+     * instead of decoding the arcs into a new string each time.
+     */
+    private static final String[] KNOWN = { "1.3.6.1.5.5.2", "1.2.840.113554.1.2.2", "1.2.840.48018.1.2.2",
+            "1.3.6.1.4.1.311.2.2.10", "1.3.6.1.4.1.311.2.2.30", "1.2.840.113554.1.2.2.3", "1.3.6.1.5.2.5" };
+    private static final byte[][] KNOWN_DER = new byte[KNOWN.length][];
+    static {
+        for (int i = 0; i < KNOWN.length; i++) {
+            byte[] der = encode(KNOWN[i]);
+            // kept only when the general decoder reads the encoding back to the same text, so that the
+            // shortcut can never answer differently from the decoder
+            KNOWN_DER[i] = KNOWN[i].equals(decodesTo(der)) ? der : new byte[0];
+        }
+    }
+
+    private static String decodesTo(byte[] der) {
+        try {
+            return new Asn1(ByteBuffer.wrap(der)).decodeOid(new Tlv(0x06, 0, 0, der.length));
+        } catch (Bad e) {
+            return null;
+        }
+    }
+
+    /** The DER contents of a dotted OID (arcs below 2^56, as here). */
+    private static byte[] encode(String dotted) {
+        String[] arcs = dotted.split("\\.");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long[] values = new long[arcs.length - 1];
+        values[0] = Long.parseLong(arcs[0]) * 40 + Long.parseLong(arcs[1]);
+        for (int i = 2; i < arcs.length; i++) {
+            values[i - 1] = Long.parseLong(arcs[i]);
+        }
+        for (long v : values) {
+            int groups = 1;
+            while (groups < 9 && (v >>> (7 * groups)) != 0) {
+                groups++;
+            }
+            for (int g = groups - 1; g >= 0; g--) {
+                out.write((int) ((v >>> (7 * g)) & 0x7f) | (g > 0 ? 0x80 : 0));
+            }
+        }
+        return out.toByteArray();
     }
 
     /** An OBJECT IDENTIFIER element in dotted form. */
@@ -123,6 +187,30 @@ public final class Asn1 {
         if (t.len() < 1 || t.len() > 64) {
             throw new Bad(t.start(), "OBJECT IDENTIFIER of " + t.len() + " bytes");
         }
+        String known = known(t);
+        return known != null ? known : decodeOid(t);
+    }
+
+    private String known(Tlv t) {
+        int len = t.len();
+        int off = t.off();
+        for (int k = 0; k < KNOWN_DER.length; k++) {
+            byte[] der = KNOWN_DER[k];
+            if (der.length != len) {
+                continue;
+            }
+            int i = 0;
+            while (i < len && b.get(off + i) == der[i]) {
+                i++;
+            }
+            if (i == len) {
+                return KNOWN[k];
+            }
+        }
+        return null;
+    }
+
+    private String decodeOid(Tlv t) {
         StringBuilder sb = new StringBuilder();
         long v = 0;
         boolean first = true;
