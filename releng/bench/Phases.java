@@ -10,7 +10,8 @@ import org.kerbscope.engine.Progress;
 /**
  * Times the two phases of one analysis inside a warm JVM, for releng/bench/phases: reading (frames, network
  * layers, dissectors: what grows with the file) and diagnosing (service profiles and checks: what grows with the
- * events and attempts). The analysis is run once; diagnose is then run again alone to time it.
+ * events and attempts). Reading is timed, then the first diagnosis (cold: indexes built, checks compiled), then a
+ * second one (warm).
  */
 public final class Phases {
     public static void main(String[] args) throws Exception {
@@ -40,25 +41,60 @@ public final class Phases {
         java.util.Map<String, Long> before = threadTicks();
         long p0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        Analysis a = analyzer.analyze(file, file.toString(), List.of(), Progress.NONE);
+        Analysis a = analyzer.read(file, file.toString(), List.of(), Progress.NONE);
         long t1 = System.nanoTime();
         long p1 = os.getProcessCpuTime();
         java.util.Map<String, Long> after = threadTicks();
+        // the first diagnosis builds the indexes and runs while the JIT compiles the checks: as in a real run
+        long cold0 = System.nanoTime(), coldC0 = mx.getCurrentThreadCpuTime(), coldP0 = os.getProcessCpuTime();
+        java.util.Map<String, Long> beforeDiag = threadTicks();
+        analyzer.diagnose(a);
+        System.out.println(byGroup("CPU during the first diagnosis by thread group:", beforeDiag, threadTicks()));
+        System.out.printf("diagnose (first run) %.2f s  (CPU %.2f s; all threads %.2f s)%n", (System.nanoTime() - cold0) / 1e9,
+                (mx.getCurrentThreadCpuTime() - coldC0) / 1e9, (os.getProcessCpuTime() - coldP0) / 1e9);
+        double coldDiag = (System.nanoTime() - cold0) / 1e9;
+        // again, warm (indexes built, checks compiled): what the checks themselves cost
         long c1 = mx.getCurrentThreadCpuTime();
+        long w1 = System.nanoTime();
         analyzer.diagnose(a);
         long t2 = System.nanoTime();
         long c2 = mx.getCurrentThreadCpuTime();
-        double cdiag = (c2 - c1) / 1e9, cread = (p1 - p0) / 1e9 - cdiag;
+        double cdiag = (c2 - c1) / 1e9, cread = (p1 - p0) / 1e9;
+        if (System.getenv("BENCH_WRITE") != null) {
+            // the JSON document as the CLI writes it (pretty-printed), into nothing, twice (cold, then warm)
+            for (int i = 0; i < 2; i++) {
+                long w0 = System.nanoTime(), wc0 = mx.getCurrentThreadCpuTime();
+                var counting = new java.io.OutputStream() {
+                    long n;
+
+                    @Override
+                    public void write(int b) {
+                        n++;
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        n += len;
+                    }
+                };
+                try (var g = org.kerbscope.engine.report.JsonReport.mapper().writerWithDefaultPrettyPrinter()
+                        .createGenerator(counting)) {
+                    org.kerbscope.engine.report.JsonReport.write(a, g);
+                }
+                System.out.printf("write    %8.2f s  (CPU %.2f s) %.0f MiB of JSON%n", (System.nanoTime() - w0) / 1e9,
+                        (mx.getCurrentThreadCpuTime() - wc0) / 1e9, counting.n / 1048576.0);
+            }
+        }
         Runtime rt = Runtime.getRuntime();
         System.gc();
         long heap = rt.totalMemory() - rt.freeMemory();
-        double total = (t1 - t0) / 1e9, diag = (t2 - t1) / 1e9, read = total - diag;
+        double read = (t1 - t0) / 1e9, diag = (t2 - w1) / 1e9, total = read + coldDiag;
         long events = a.events().values().stream().mapToLong(List::size).sum();
         System.out.printf("file %s: %.0f MiB, %d frames, %d events, %d attempts, %d findings%n", file, size / 1048576.0,
                 a.capture().frames(), events, a.attempts().size(), a.findings().size());
         System.out.printf("read     %8.2f s  %8.0f MiB/s  %10.0f frames/s  (CPU of all threads %.2f s: %.0f MiB/s per core)%n", read,
                 size / 1048576.0 / read, a.capture().frames() / read, cread, size / 1048576.0 / cread);
-        System.out.printf("diagnose %8.2f s  (CPU %.2f s)%n", diag, cdiag);
+        System.out.printf("diagnose %8.2f s  (CPU %.2f s; warm: run a second time)%n", diag, cdiag);
         // who used the CPU while reading: the reading threads, the JIT compilers, the collector
         StringBuilder who = new StringBuilder("CPU while reading by thread group:");
         java.util.Map<String, Long> groups = new java.util.TreeMap<>();
@@ -73,7 +109,8 @@ public final class Phases {
         who.append(String.format(" threads that ended %.2f s", Math.max(0, cread + cdiag - listed / 100.0 - cdiag)));
         System.out.println(who);
         System.out.printf("load average: %s%n", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.printf("total    %8.2f s  %8.0f MiB/s (JVM start-up excluded)%n", total, size / 1048576.0 / total);
+        System.out.printf("total    %8.2f s  %8.0f MiB/s (reading and the first diagnosis; JVM start-up excluded)%n", total,
+                size / 1048576.0 / total);
         System.out.printf("live heap after the analysis: %.0f MiB%n", heap / 1048576.0);
         if (System.getenv("BENCH_HISTO") != null) {
             // what holds the heap: the top of the class histogram
@@ -87,6 +124,18 @@ public final class Phases {
         }
         // keep the analysis reachable until the heap was measured
         keep(a);
+    }
+
+    private static String byGroup(String title, java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        StringBuilder who = new StringBuilder(title);
+        java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+        after.forEach((k, v) -> {
+            String g = k.replaceAll("#\\d+$", "").replaceAll("[0-9]+$", "").replaceAll("#\\d+", "").trim();
+            groups.merge(g, v - before.getOrDefault(k, 0L), Long::sum);
+        });
+        groups.entrySet().stream().filter(e -> e.getValue() >= 5).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .forEach(e -> who.append(String.format(" %s %.2f s;", e.getKey(), e.getValue() / 100.0)));
+        return who.toString();
     }
 
     /** CPU time of each thread of this process in clock ticks (1/100 s), by "name#tid", from /proc (Linux only). */
