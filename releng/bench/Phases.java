@@ -77,8 +77,9 @@ public final class Phases {
                         n += len;
                     }
                 };
-                try (var g = org.kerbscope.engine.report.JsonReport.mapper().writerWithDefaultPrettyPrinter()
-                        .createGenerator(counting)) {
+                var w = System.getenv("BENCH_WRITE").equals("compact") ? org.kerbscope.engine.report.JsonReport.mapper().writer()
+                        : org.kerbscope.engine.report.JsonReport.mapper().writerWithDefaultPrettyPrinter();
+                try (var g = w.createGenerator(counting)) {
                     org.kerbscope.engine.report.JsonReport.write(a, g);
                 }
                 System.out.printf("write    %8.2f s  (CPU %.2f s) %.0f MiB of JSON%n", (System.nanoTime() - w0) / 1e9,

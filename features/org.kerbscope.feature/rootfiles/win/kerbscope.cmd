@@ -32,7 +32,8 @@ if "%~1"=="uninstall" goto uninstall
 "!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data "%USERPROFILE%\.kerbscope\workspace" -product org.kerbscope.ui.product %*
 exit /b %ERRORLEVEL%
 :cli
-"!JAVA!" %VMARGS% -Djava.awt.headless=true -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.kerbscope.cli.app %*
+rem a short run that compiles much of its code once: see the Unix launcher and releng/bench/RESULTS.md
+"!JAVA!" -XX:InlineSmallCode=1000 %VMARGS% -Djava.awt.headless=true -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.kerbscope.cli.app %*
 exit /b %ERRORLEVEL%
 :install
 set "REPO=%~2"
