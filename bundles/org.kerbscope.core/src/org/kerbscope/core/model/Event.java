@@ -66,6 +66,20 @@ public final class Event {
         return new Fields(fields);
     }
 
+    /** How many fields there are (for walking them without a map view: {@link #fieldName}, {@link #fieldValue}). */
+    public int fieldCount() {
+        return fields.length / 2;
+    }
+
+    /** The name of field {@code i} (0 ≤ i &lt; {@link #fieldCount()}), in the order the dissector gave them. */
+    public String fieldName(int i) {
+        return (String) fields[2 * i];
+    }
+
+    public Object fieldValue(int i) {
+        return fields[2 * i + 1];
+    }
+
     /** One field's value, or null. */
     public Object get(String field) {
         Object[] kv = fields;

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -247,19 +249,39 @@ public final class JsonReport {
         g.writeEndObject();
     }
 
+    private static final SerializedString FRAME = new SerializedString("frame"), TIME = new SerializedString("time"),
+            SRC = new SerializedString("src"), DST = new SerializedString("dst");
+
+    /**
+     * Hundreds of thousands of events on a large capture: their field names (the dissectors' constants, a few dozen)
+     * are quoted and encoded once each, and the fields are walked without a map view.
+     */
     private static void events(JsonGenerator g, String name, List<Event> events) throws IOException {
         g.writeArrayFieldStart(name);
+        Map<String, SerializedString> names = new IdentityHashMap<>();
         for (Event e : events) {
             g.writeStartObject();
-            g.writeNumberField("frame", e.frame());
-            g.writeStringField("time", time(e.timeNanos()));
+            g.writeFieldName(FRAME);
+            g.writeNumber(e.frame());
+            g.writeFieldName(TIME);
+            g.writeString(time(e.timeNanos()));
             if (e.src() != null) {
-                g.writeStringField("src", e.src().toString());
-                g.writeStringField("dst", e.dst().toString());
+                g.writeFieldName(SRC);
+                g.writeString(e.src().toString());
+                g.writeFieldName(DST);
+                g.writeString(e.dst().toString());
             }
-            for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-                g.writeFieldName(f.getKey());
-                value(g, f.getValue());
+            for (int i = 0, n = e.fieldCount(); i < n; i++) {
+                String k = e.fieldName(i);
+                SerializedString s = names.get(k);
+                if (s == null) {
+                    s = new SerializedString(k);
+                    if (names.size() < 1024) {
+                        names.put(k, s);
+                    }
+                }
+                g.writeFieldName(s);
+                value(g, e.fieldValue(i));
             }
             g.writeEndObject();
         }
