@@ -96,19 +96,11 @@ public final class Phases {
         System.out.printf("read     %8.2f s  %8.0f MiB/s  %10.0f frames/s  (CPU of all threads %.2f s: %.0f MiB/s per core)%n", read,
                 size / 1048576.0 / read, a.capture().frames() / read, cread, size / 1048576.0 / cread);
         System.out.printf("diagnose %8.2f s  (CPU %.2f s; warm: run a second time)%n", diag, cdiag);
-        // who used the CPU while reading: the reading threads, the JIT compilers, the collector
-        StringBuilder who = new StringBuilder("CPU while reading by thread group:");
-        java.util.Map<String, Long> groups = new java.util.TreeMap<>();
-        after.forEach((k, v) -> {
-            String g = k.replaceAll("#\\d+$", "").replaceAll("[0-9]+$", "").replaceAll("#\\d+", "").trim();
-            groups.merge(g, v - before.getOrDefault(k, 0L), Long::sum);
-        });
-        groups.entrySet().stream().filter(e -> e.getValue() >= 5).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
-                .forEach(e -> who.append(String.format(" %s %.2f s;", e.getKey(), e.getValue() / 100.0)));
-        long listed = groups.values().stream().mapToLong(Long::longValue).sum();
-        // threads that ended before the count (the reading threads of a parallel read) are only in the total
-        who.append(String.format(" threads that ended %.2f s", Math.max(0, cread + cdiag - listed / 100.0 - cdiag)));
-        System.out.println(who);
+        // who used the CPU while reading: the reading threads, the JIT compilers, the collector; threads that ended
+        // before the count (the reading threads of a parallel read) are only in the process' total
+        String who = byGroup("CPU while reading by thread group:", before, after);
+        long listed = after.entrySet().stream().mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
+        System.out.println(who + String.format(" threads that ended %.2f s", Math.max(0, cread - listed / 100.0)));
         System.out.printf("load average: %s%n", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("total    %8.2f s  %8.0f MiB/s (reading and the first diagnosis; JVM start-up excluded)%n", total,
                 size / 1048576.0 / total);

@@ -185,7 +185,8 @@ class SpnegoDissectorTest {
         return tlv(0x60, OID_SPNEGO, negotiationToken);
     }
 
-    private static byte[] tlv(int tag, byte[]... parts) {
+    /** A DER TLV with a definite length (short form, or long form of one or two bytes). */
+    static byte[] tlv(int tag, byte[]... parts) {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             content.writeBytes(p);

@@ -3,7 +3,6 @@ package org.kerbscope.dissect.spnego.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -127,20 +126,6 @@ class SpnegoTreeTest {
     }
 
     private static byte[] tlv(int tag, byte[]... parts) {
-        ByteArrayOutputStream content = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            content.writeBytes(p);
-        }
-        int n = content.size();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        if (n < 0x80) {
-            out.write(n);
-        } else {
-            out.write(0x81);
-            out.write(n);
-        }
-        out.writeBytes(content.toByteArray());
-        return out.toByteArray();
+        return SpnegoDissectorTest.tlv(tag, parts); // DER, definite lengths
     }
 }
