@@ -89,8 +89,6 @@ public final class TcpReassembler {
     /** Where the segment's frame starts in the buffer it came in: data offsets are relative to it. */
     private int base;
     private long connectionsSeen;
-    /** The connection of the last segment (still in {@link #conns}: it is cleared whenever one leaves). */
-    private Conn last;
 
     public TcpReassembler(TransportHandler handler, Problems problems, int maxStream, long maxTotal,
             int maxConnections) {
@@ -138,8 +136,7 @@ public final class TcpReassembler {
         base = frameBase;
         boolean syn = (flags & SYN) != 0;
         boolean ackf = (flags & ACK) != 0;
-        // Bulk transfers come in runs of segments of one connection: the last one is checked before the map.
-        Conn c = last != null && last.id.equals(probe) ? last : conns.get(probe);
+        Conn c = conns.get(probe);
         boolean srcIsA = !probe.swapped;
         if (c == null) {
             boolean srcIsClient = syn ? !ackf : sPort != dPort ? sPort > dPort : true;
@@ -153,12 +150,10 @@ public final class TcpReassembler {
                 release(c, c.c, true, Long.MAX_VALUE);
                 release(c, c.s, false, Long.MAX_VALUE);
                 conns.remove(c.id);
-                last = null;
                 c = open(probe, srcIsA, true, sHi, sLo, sPort, dHi, dLo, dPort);
             }
         }
         c.lastFrame = seg.number();
-        last = c;
         boolean fromClient = srcIsA == c.clientIsA;
         Half h = fromClient ? c.c : c.s;
         Half o = fromClient ? c.s : c.c;
@@ -432,7 +427,6 @@ public final class TcpReassembler {
                 release(c, c.c, true, Long.MAX_VALUE);
                 release(c, c.s, false, Long.MAX_VALUE);
                 conns.remove(c.id);
-                last = null;
                 forgotten++;
             }
         }
