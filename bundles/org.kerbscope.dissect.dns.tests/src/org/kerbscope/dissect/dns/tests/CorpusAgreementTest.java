@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.dns.tests;
 
+import org.kerbscope.testing.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -148,12 +149,12 @@ class CorpusAgreementTest {
                 }
             }
         }
-        List<FakeContext.Call> tkeyCalls = CALLS.get(corpus.resolve("captures/zeek/dns/tkey.pcap").toString());
+        List<RecordingContext.Call> tkeyCalls = CALLS.get(corpus.resolve("captures/zeek/dns/tkey.pcap").toString());
         if (tkeyCalls != null) {
             // GSS-TSIG: the AP-REQ's SPNEGO token goes to the gss.oid table (then, as nothing is registered
             // here, to the GSS heuristics); the reply, which names no mechanism, to the heuristics
-            FakeContext.Call first = tkeyCalls.get(0);
-            FakeContext.Call last = tkeyCalls.get(tkeyCalls.size() - 1);
+            RecordingContext.Call first = tkeyCalls.get(0);
+            RecordingContext.Call last = tkeyCalls.get(tkeyCalls.size() - 1);
             assertTrue(first.frame() == 7 && first.table().equals("gss.oid") && first.key().equals("1.3.6.1.5.5.2")
                     && last.frame() == 8 && last.table().equals("gss"), tkeyCalls.toString());
         }
@@ -179,7 +180,7 @@ class CorpusAgreementTest {
     }
 
     /** The nested calls made while reading each capture. */
-    private static final Map<String, List<FakeContext.Call>> CALLS = new HashMap<>();
+    private static final Map<String, List<RecordingContext.Call>> CALLS = new HashMap<>();
 
     /** The DNS events of one capture, each with its frame. */
     static List<Map<String, Object>> read(Path capture) throws IOException, InterruptedException {
@@ -188,12 +189,12 @@ class CorpusAgreementTest {
         List<Map<String, Object>> out = new ArrayList<>();
         Map<String, StreamDriver> tcp = new HashMap<>();
         Map<String, long[]> next = new HashMap<>();
-        FakeContext udp = new FakeContext();
+        RecordingContext udp = new RecordingContext();
         udp.transport = "udp";
         DnsDissector dns = new DnsDissector();
         for (String[] r : rows) {
             long frame = Long.parseLong(r[0]);
-            FakeContext ctx;
+            RecordingContext ctx;
             int before;
             if (r.length > 1 && !r[1].isEmpty()) {
                 ctx = udp;
@@ -226,13 +227,13 @@ class CorpusAgreementTest {
                 continue;
             }
             for (int i = before; i < ctx.events.size(); i++) {
-                FakeContext.Emitted e = ctx.events.get(i);
+                RecordingContext.Emitted e = ctx.events.get(i);
                 Map<String, Object> m = new LinkedHashMap<>(e.fields());
                 m.put("frame", e.frame());
                 out.add(m);
             }
         }
-        List<FakeContext.Call> calls = new ArrayList<>(udp.calls);
+        List<RecordingContext.Call> calls = new ArrayList<>(udp.calls);
         tcp.values().forEach(d -> calls.addAll(d.ctx.calls));
         CALLS.put(capture.toString(), calls);
         return out;

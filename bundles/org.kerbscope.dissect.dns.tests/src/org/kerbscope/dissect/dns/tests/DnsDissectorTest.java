@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.dns.tests;
 
+import org.kerbscope.testing.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -161,15 +162,15 @@ class DnsDissectorTest {
         }
     }
 
-    private static FakeContext udpContext() {
-        FakeContext ctx = new FakeContext();
+    private static RecordingContext udpContext() {
+        RecordingContext ctx = new RecordingContext();
         ctx.transport = "udp";
         ctx.src = StreamDriver.CLIENT;
         ctx.dst = StreamDriver.SERVER;
         return ctx;
     }
 
-    private static void dissect(FakeContext ctx, byte[] msg, long frame) {
+    private static void dissect(RecordingContext ctx, byte[] msg, long frame) {
         ctx.frame = frame;
         new DnsDissector().dissect(Pdu.ofFrame(ByteBuffer.wrap(msg), 42), ctx);
     }
@@ -185,7 +186,7 @@ class DnsDissectorTest {
             Attributes a = dir.getAttributes("iisserver.contoso.com", new String[] {"A"});
             assertNotNull(a.get("A"), "the JDK client read the fake server's answer: " + a);
             dir.close();
-            FakeContext ctx = udpContext();
+            RecordingContext ctx = udpContext();
             dissect(ctx, srv.udpIn.get(0), 1);
             dissect(ctx, srv.udpOut.get(0), 2);
             List<Map<String, Object>> ev = ctx.fields("dns");
@@ -218,7 +219,7 @@ class DnsDissectorTest {
             Attributes a = dir.getAttributes("_kerberos._tcp.contoso.com", new String[] {"SRV"});
             assertEquals(2, a.get("SRV").size(), a.toString());
             dir.close();
-            FakeContext u = udpContext();
+            RecordingContext u = udpContext();
             dissect(u, srv.udpOut.get(0), 1);
             assertEquals(Boolean.TRUE, u.fields("dns").get(0).get("truncated"));
             in = srv.tcpIn.toByteArray();
@@ -237,7 +238,7 @@ class DnsDissectorTest {
                     d.segment(false, s, 0, k, 2);
                     d.segment(false, s, k, s.length - k, 3);
                 }
-                List<FakeContext.Emitted> ev = d.ctx.events;
+                List<RecordingContext.Emitted> ev = d.ctx.events;
                 assertEquals(2, ev.size(), "split at " + k);
                 assertEquals(dir == 0 ? 2 : 1, ev.get(0).frame());
                 assertEquals(3, ev.get(1).frame());
@@ -258,7 +259,7 @@ class DnsDissectorTest {
         e.rr("contoso.com", 6, 1, 3600).name("dca.contoso.com").name("hostmaster.contoso.com")
                 .u32(2024010101L).u32(900).u32(600).u32(86400).u32(3600).end();
         e.rr("", 41, 4000, 0x8000).u16(10).u16(8).bytes(new byte[8]).end(); // OPT with a cookie, DO set
-        FakeContext ctx = udpContext();
+        RecordingContext ctx = udpContext();
         ctx.tree = new FieldNode("frame", "frame", null, new ByteRange(0, 200));
         dissect(ctx, e.toBytes(), 7);
         Map<String, Object> r = ctx.fields("dns").get(0);
@@ -276,7 +277,7 @@ class DnsDissectorTest {
         m.rr("contoso.com", 16, 1, 60).u8(11).bytes("v=spf1 -all".getBytes(StandardCharsets.US_ASCII)).end();
         m.rr("104.2.168.192.in-addr.arpa", 12, 1, 60).name("iisserver.contoso.com").end();
         m.a("mail.contoso.com", "192.168.2.25", 60);
-        FakeContext c2 = udpContext();
+        RecordingContext c2 = udpContext();
         c2.tree = new FieldNode("frame", "frame", null, new ByteRange(0, 300));
         dissect(c2, m.toBytes(), 8);
         Map<String, Object> mx = c2.fields("dns").get(0);
@@ -336,11 +337,11 @@ class DnsDissectorTest {
         d.segment(false, r.toTcp(), 8);
 
         assertEquals(2, d.ctx.calls.size());
-        FakeContext.Call init = d.ctx.calls.get(0);
+        RecordingContext.Call init = d.ctx.calls.get(0);
         assertEquals("gss.oid", init.table());
         assertEquals("1.3.6.1.5.5.2", init.key());
         assertTrue(Arrays.equals(token, init.bytes()), "the whole token, with its 0x60 framing");
-        FakeContext.Call reply = d.ctx.calls.get(1);
+        RecordingContext.Call reply = d.ctx.calls.get(1);
         assertEquals("gss", reply.table(), "a NegTokenResp names no mechanism: the GSS heuristics read it");
         assertTrue(Arrays.equals(resp, reply.bytes()));
         List<Map<String, Object>> ev = d.ctx.fields("dns");
@@ -370,7 +371,7 @@ class DnsDissectorTest {
         String[][] expect = {{"loop"}, {"loop"}, {"outside"}, {"runs past"}, {"12-byte header"}, {"more than a DNS message can hold"}};
         byte[][] cases = {loop, two.toBytes(), far, cut, header, counts};
         for (int i = 0; i < cases.length; i++) {
-            FakeContext ctx = udpContext();
+            RecordingContext ctx = udpContext();
             ctx.tree = new FieldNode("frame", "frame", null, new ByteRange(0, 100));
             dissect(ctx, cases[i], i + 1);
             final int n = i;
@@ -392,7 +393,7 @@ class DnsDissectorTest {
                     m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
                 }
             }
-            FakeContext ctx = udpContext();
+            RecordingContext ctx = udpContext();
             ctx.tree = new FieldNode("frame", "frame", null, new ByteRange(0, 100));
             dissect(ctx, m, i);
             if (m.length >= 12) {

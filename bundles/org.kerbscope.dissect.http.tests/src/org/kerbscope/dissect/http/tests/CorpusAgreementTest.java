@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.http.tests;
 
+import org.kerbscope.testing.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -230,7 +231,7 @@ class CorpusAgreementTest {
             int before = c.driver.ctx.events.size();
             c.segment(dport == c.serverPort, Long.parseLong(r[4]), data, frame);
             for (int i = before; i < c.driver.ctx.events.size(); i++) {
-                FakeContext.Emitted e = c.driver.ctx.events.get(i);
+                RecordingContext.Emitted e = c.driver.ctx.events.get(i);
                 Map<String, Object> m = new LinkedHashMap<>(e.fields());
                 m.put("frame", e.frame());
                 out.add(m);

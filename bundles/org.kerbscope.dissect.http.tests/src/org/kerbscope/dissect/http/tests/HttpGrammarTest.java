@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.http.tests;
 
+import org.kerbscope.testing.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,7 +110,7 @@ class HttpGrammarTest {
 
     @Test
     void basicCredentialsAreNotShown() {
-        FakeContext ctx = new FakeContext();
+        RecordingContext ctx = new RecordingContext();
         ctx.tree = new FieldNode("frame", "frame", null, new ByteRange(0, 200));
         new HttpDissector().dissect(Pdu.ofFrame(ByteBuffer.wrap(Recordings.ascii(
                 "GET / HTTP/1.1\r\nAuthorization: Basic Sm9objpQYXNzdzByZA==\r\n\r\n")), 54), ctx);

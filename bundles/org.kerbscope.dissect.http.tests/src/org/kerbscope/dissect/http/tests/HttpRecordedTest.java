@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.http.tests;
 
+import org.kerbscope.testing.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class HttpRecordedTest {
             relay.settle();
             rec = relay.chunks(0);
         }
-        FakeContext ctx = Recordings.feed(rec);
+        RecordingContext ctx = Recordings.feed(rec);
         List<Map<String, Object>> ev = ctx.fields("http");
         assertEquals(2, ev.size(), ev.toString());
         Map<String, Object> req = ev.get(0);
@@ -93,7 +94,7 @@ class HttpRecordedTest {
                 rec.addAll(relay.chunks(i));
             }
         }
-        FakeContext ctx = Recordings.feed(rec);
+        RecordingContext ctx = Recordings.feed(rec);
         List<Map<String, Object>> ev = ctx.fields("http");
         List<Map<String, Object>> requests = ev.stream().filter(e -> e.get("kind").equals("request")).toList();
         List<Map<String, Object>> responses = ev.stream().filter(e -> e.get("kind").equals("response")).toList();
@@ -132,7 +133,7 @@ class HttpRecordedTest {
             relay.settle();
             rec = relay.chunks(0);
         }
-        FakeContext ctx = Recordings.feed(rec);
+        RecordingContext ctx = Recordings.feed(rec);
         List<Map<String, Object>> ev = ctx.fields("http");
         List<Object> statuses = ev.stream().filter(e -> e.get("kind").equals("response")).map(e -> e.get("status")).toList();
         List<Object> uris = ev.stream().filter(e -> e.get("kind").equals("request")).map(e -> e.get("uri")).toList();
@@ -159,7 +160,7 @@ class HttpRecordedTest {
             d.segment(false, st[1], i, Math.min(100, st[1].length - i), frame++);
         }
         assertTrue(d.maxBuffered <= head + 100, "buffered " + d.maxBuffered + " bytes for a " + head + "-byte head");
-        List<FakeContext.Emitted> ev = d.ctx.events;
+        List<RecordingContext.Emitted> ev = d.ctx.events;
         assertEquals(2, ev.size());
         // the response belongs to the frame with the body's last byte, as Wireshark numbers it
         assertEquals(frame - 1, ev.get(1).frame());
@@ -178,7 +179,7 @@ class HttpRecordedTest {
             relay.settle();
             rec = relay.chunks(0);
         }
-        FakeContext ctx = Recordings.feed(rec);
+        RecordingContext ctx = Recordings.feed(rec);
         List<Map<String, Object>> ev = ctx.fields("http");
         assertEquals(List.of("request", "response", "response"), ev.stream().map(e -> e.get("kind")).toList());
         assertEquals(100, ev.get(1).get("status"));
@@ -201,7 +202,7 @@ class HttpRecordedTest {
             relay.settle();
             rec = relay.chunks(0);
         }
-        FakeContext ctx = Recordings.feed(rec);
+        RecordingContext ctx = Recordings.feed(rec);
         List<Map<String, Object>> ev = ctx.fields("http");
         assertEquals(List.of("PUT", "GET"), ev.stream().filter(e -> e.get("kind").equals("request"))
                 .map(e -> e.get("method")).toList(), ev.toString());
@@ -220,7 +221,7 @@ class HttpRecordedTest {
             relay.settle();
             rec = relay.chunks(0);
         }
-        FakeContext ctx = Recordings.feed(rec);
+        RecordingContext ctx = Recordings.feed(rec);
         List<Map<String, Object>> ev = ctx.fields("http");
         assertEquals(2, ev.size(), "the body's look-alike status line is body: " + ev);
         assertEquals("legacy", ev.get(1).get("server"));
@@ -241,7 +242,7 @@ class HttpRecordedTest {
             one.segment(false, st[1], i, 1, 100_000 + i + 1);
         }
         List<Map<String, Object>> base = Recordings.withoutFrames(one.ctx);
-        List<Long> ends = one.ctx.events.stream().map(FakeContext.Emitted::frame).toList();
+        List<Long> ends = one.ctx.events.stream().map(RecordingContext.Emitted::frame).toList();
         for (int dir = 0; dir < 2; dir++) {
             for (int k = 1; k < st[dir].length; k++) {
                 StreamDriver d = new StreamDriver(new org.kerbscope.dissect.http.HttpDissector());

@@ -1,5 +1,6 @@
 package org.kerbscope.dissect.http.tests;
 
+import org.kerbscope.testing.RecordingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -219,7 +220,7 @@ final class Recordings {
     // ------------------------------------------------------------------ feeding
 
     /** Feeds one recorded connection, one frame per recorded read; events carry their frame as "frame". */
-    static FakeContext feed(List<Relay.Chunk> chunks) {
+    static RecordingContext feed(List<Relay.Chunk> chunks) {
         StreamDriver d = new StreamDriver(new HttpDissector());
         long frame = 1;
         for (Relay.Chunk c : chunks) {
@@ -239,9 +240,9 @@ final class Recordings {
     }
 
     /** Events with their frame and without the frame-independent noise, for comparing two feedings. */
-    static List<Map<String, Object>> withFrames(FakeContext ctx) {
+    static List<Map<String, Object>> withFrames(RecordingContext ctx) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (FakeContext.Emitted e : ctx.events) {
+        for (RecordingContext.Emitted e : ctx.events) {
             Map<String, Object> m = new LinkedHashMap<>(e.fields());
             m.put("frame", e.frame());
             out.add(m);
@@ -249,9 +250,9 @@ final class Recordings {
         return out;
     }
 
-    static List<Map<String, Object>> withoutFrames(FakeContext ctx) {
+    static List<Map<String, Object>> withoutFrames(RecordingContext ctx) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (FakeContext.Emitted e : ctx.events) {
+        for (RecordingContext.Emitted e : ctx.events) {
             out.add(new LinkedHashMap<>(e.fields()));
         }
         return out;

@@ -1,4 +1,4 @@
-package org.kerbscope.dissect.http.tests;
+package org.kerbscope.testing;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,32 +16,36 @@ import org.kerbscope.core.spi.ConversationState;
 import org.kerbscope.core.spi.DissectionContext;
 import org.kerbscope.core.spi.Pdu;
 
-/** A DissectionContext that records what a dissector emits, reports and hands on. */
-final class FakeContext implements DissectionContext {
-    record Emitted(long frame, String protocol, Map<String, Object> fields) {
+/**
+ * A DissectionContext that records what a dissector emits, reports and hands on (a nested call is written down
+ * and answered by {@link #answer}, not run), with the frame, endpoints and conversation a test sets: for testing one
+ * dissector, e.g. through {@link StreamDriver}. {@link FakeContext} instead runs the nested dissectors.
+ */
+public final class RecordingContext implements DissectionContext {
+    public record Emitted(long frame, String protocol, Map<String, Object> fields) {
     }
 
-    record Call(long frame, String table, String key, byte[] bytes) {
+    public record Call(long frame, String table, String key, byte[] bytes) {
     }
 
-    final List<Emitted> events = new ArrayList<>();
-    final List<String> diagnostics = new ArrayList<>();
-    final List<Call> calls = new ArrayList<>();
+    public final List<Emitted> events = new ArrayList<>();
+    public final List<String> diagnostics = new ArrayList<>();
+    public final List<Call> calls = new ArrayList<>();
     /** What a nested call returns; null as when no dissector is registered. */
-    Function<Call, String> answer = c -> null;
-    long frame;
-    String transport = "tcp";
-    Endpoint src;
-    Endpoint dst;
-    FieldNode tree;
-    ConversationState conversation;
+    public Function<Call, String> answer = c -> null;
+    public long frame;
+    public String transport = "tcp";
+    public Endpoint src;
+    public Endpoint dst;
+    public FieldNode tree;
+    public ConversationState conversation;
 
-    static final class Conversation implements ConversationState {
+    public static final class Conversation implements ConversationState {
         private final Endpoint client;
         private final Endpoint server;
         private final Map<String, Object> attrs = new HashMap<>();
 
-        Conversation(Endpoint client, Endpoint server) {
+        public Conversation(Endpoint client, Endpoint server) {
             this.client = client;
             this.server = server;
         }
@@ -139,7 +143,7 @@ final class FakeContext implements DissectionContext {
     }
 
     /** The events of one protocol, as field maps. */
-    List<Map<String, Object>> fields(String protocol) {
+    public List<Map<String, Object>> fields(String protocol) {
         return events.stream().filter(e -> e.protocol.equals(protocol)).map(Emitted::fields).toList();
     }
 }
