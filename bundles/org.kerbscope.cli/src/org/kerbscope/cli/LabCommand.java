@@ -10,7 +10,6 @@ import org.kerbscope.core.internal.Osgi;
 import org.osgi.framework.Bundle;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -19,16 +18,15 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "lab", description = "Records a lab scenario: lab SCENARIO --out FILE.pcapng, or lab --list")
 public final class LabCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*")
-    List<String> args = new ArrayList<>();
-
+    /**
+     * Every argument, in the order given: the lab reads its own ({@code SCENARIO --out FILE}). Split into
+     * parameters and unmatched options, "--out FILE" would lose its place (FILE went before "--out").
+     */
     @Unmatched
-    List<String> rest = new ArrayList<>();
+    List<String> all = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        List<String> all = new ArrayList<>(args);
-        all.addAll(rest);
         Class<?> main;
         try {
             if (Osgi.running()) {
