@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
@@ -23,10 +22,6 @@ import org.kerbscope.core.model.Step;
  * on (DNS, TCP, Kerberos, NTLM): name lookups, connection facts, ticket exchanges. Service-neutral.
  */
 public final class Flows {
-    // compiled once: every attempt and several checks ask whether a host is an address
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+");
-
     private Flows() {
     }
 
@@ -36,7 +31,40 @@ public final class Flows {
             return false;
         }
         String h = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) : host;
-        return IPV4.matcher(h).matches() || (h.contains(":") && IPV6.matcher(h).matches());
+        return isIpv4(h) || (h.indexOf(':') >= 0 && isIpv6Text(h));
+    }
+
+    /** Four groups of one to three ASCII digits separated by dots (what the address looks like, not its range). */
+    private static boolean isIpv4(String h) {
+        int groups = 0, digits = 0;
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0 && groups < 3) {
+                groups++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return groups == 3 && digits > 0;
+    }
+
+    /** Only hexadecimal digits, colons and dots (an IPv6 literal, possibly with an embedded IPv4 address). */
+    private static boolean isIpv6Text(String h) {
+        if (h.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Is this DNS answer an address (digits and dots, or IPv6 with colons) rather than a name of the CNAME chain? */
