@@ -1,0 +1,110 @@
+package org.kerbscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine;
+
+/**
+ * {@code kerbscope analyze} as a script or batch system calls it (ANALYSIS-JSON.md): one document per capture in
+ * argument order, the exit status that says whether an error finding was made, and a one-line reason on a bad input.
+ */
+class AnalyzeCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out, oldErr = System.err;
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            status = new CommandLine(new Kerbscope()).execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String sample(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path s = p.resolve("bundles/org.kerbscope.lab/samples/" + name + ".pcapng");
+            if (Files.isRegularFile(s)) {
+                return s.toString();
+            }
+        }
+        throw new AssertionError("lab sample " + name + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void jsonlPrintsOneDocumentPerCaptureInArgumentOrder() throws IOException {
+        List<String> captures = List.of(sample("spn-unknown"), sample("success-udp"), sample("ntlm-fallback"));
+        List<String> args = new ArrayList<>(List.of("analyze", "--format", "jsonl"));
+        args.addAll(captures);
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(1, r.status(), "an error finding (the unknown SPN) makes the status 1: " + r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(3, lines.length, "one line per capture");
+        for (int i = 0; i < 3; i++) {
+            JsonNode doc = JSON.readTree(lines[i]);
+            assertEquals(captures.get(i), doc.get("capture").get("file").asText(), "document " + i);
+        }
+        JsonNode spn = JSON.readTree(lines[0]);
+        assertTrue(spn.get("findings").findValuesAsText("id").contains("kerberos.spn-unknown"), lines[0]);
+        JsonNode ok = JSON.readTree(lines[1]);
+        assertEquals("kerberos", ok.get("attempts").get(0).get("outcome").asText());
+    }
+
+    @Test
+    void aCaptureWithoutErrorFindingsExitsWithZero() throws IOException {
+        Run r = run("analyze", "--format", "json", sample("success-tcp"));
+        assertEquals(0, r.status(), r.err());
+        JsonNode doc = JSON.readTree(r.out());
+        assertFalse(doc.get("kerberos").isEmpty(), "the Kerberos messages");
+        for (JsonNode f : doc.get("findings")) {
+            assertFalse("error".equals(f.get("severity").asText()), f.toString());
+        }
+    }
+
+    @Test
+    void severalCapturesInJsonAreOneArray() throws IOException {
+        Run r = run("analyze", "--format", "json", sample("port-closed"), sample("success-tcp"));
+        JsonNode docs = JSON.readTree(r.out());
+        assertTrue(docs.isArray() && docs.size() == 2, r.out().length() > 500 ? r.out().substring(0, 500) : r.out());
+        assertTrue(docs.get(0).get("capture").get("file").asText().endsWith("port-closed.pcapng"));
+    }
+
+    @Test
+    void anUnreadableInputExitsWithTwoAndSaysWhy() throws IOException {
+        Path notACapture = Files.writeString(dir.resolve("notes.pcap"), "not a capture at all, just text\n");
+        Run r = run("analyze", "--format", "json", notACapture.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("notes.pcap") && r.err().contains("not a capture"), r.err());
+        Run missing = run("analyze", dir.resolve("gone.pcapng").toString());
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("cannot read"), missing.err());
+    }
+}
