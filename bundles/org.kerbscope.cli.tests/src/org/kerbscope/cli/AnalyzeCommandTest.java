@@ -98,6 +98,14 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void helpNamesACommandsOptions() {
+        // the launcher sends "kerbscope help analyze" to the command line, as "kerbscope analyze --help"
+        Run r = run("help", "analyze");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("--format") && r.out().contains("--keytab"), r.out());
+    }
+
+    @Test
     void anUnreadableInputExitsWithTwoAndSaysWhy() throws IOException {
         Path notACapture = Files.writeString(dir.resolve("notes.pcap"), "not a capture at all, just text\n");
         Run r = run("analyze", "--format", "json", notACapture.toString());

@@ -5,10 +5,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code kerbscope} command line: {@code analyze}, {@code lab}, {@code samples}. */
+/** The {@code kerbscope} command line: {@code analyze}, {@code lab}, {@code samples}, {@code help [COMMAND]}. */
 @Command(name = "kerbscope", mixinStandardHelpOptions = true, versionProvider = Kerbscope.Version.class,
         description = "Troubleshoots Kerberos / Negotiate authentication from captures and Windows evidence.",
-        subcommands = {AnalyzeCommand.class, LabCommand.class, SamplesCommand.class})
+        subcommands = {AnalyzeCommand.class, LabCommand.class, SamplesCommand.class, CommandLine.HelpCommand.class})
 public final class Kerbscope implements Callable<Integer> {
 
     @Override
