@@ -55,9 +55,6 @@ public final class Flows {
 
     /** Only hexadecimal digits, colons and dots (an IPv6 literal, possibly with an embedded IPv4 address). */
     private static boolean isIpv6Text(String h) {
-        if (h.isEmpty()) {
-            return false;
-        }
         for (int i = 0; i < h.length(); i++) {
             char c = h.charAt(i);
             if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
