@@ -17,6 +17,7 @@ import org.kerbscope.core.internal.Log;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.CaptureInfo;
+import org.kerbscope.core.model.ConversationSpans;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.EvidenceFile;
 import org.kerbscope.core.model.EvidenceItem;
@@ -30,7 +31,9 @@ import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.core.spi.EvidenceImporter;
 import org.kerbscope.core.spi.ServiceProfile;
 import org.kerbscope.net.DecoderLimits;
+import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.NetworkDecoder;
+import org.kerbscope.net.TransportHandler;
 
 /**
  * The whole pipeline for one capture (or none) and its outside evidence: frames → network layers → dissectors
@@ -46,6 +49,7 @@ public final class Analyzer {
     private final Registries registries;
     private final AnalysisOptions options;
     private final int threads;
+    private boolean keepSpans;
 
     public Analyzer(Registries registries, AnalysisOptions options) {
         this(registries, options, 0);
@@ -60,6 +64,16 @@ public final class Analyzer {
         this.registries = registries;
         this.options = options;
         this.threads = threads > 0 ? threads : Math.max(0, Integer.getInteger("kerbscope.threads", 0));
+    }
+
+    /**
+     * Keeps where each dissected conversation lies with the analysis ({@link Analysis#spans()}), so that
+     * {@link #dissect(CaptureFile, long, Analysis)} re-reads only a frame's conversation. The workbench asks for
+     * it; the command line does not need it.
+     */
+    public Analyzer keepSpans(boolean keep) {
+        this.keepSpans = keep;
+        return this;
     }
 
     /**
@@ -96,10 +110,17 @@ public final class Analyzer {
             int n = threadsFor(file.size());
             List<Analysis> parts = new ArrayList<>();
             List<NetworkDecoder> nets = new ArrayList<>();
+            List<ConversationSpans> spans = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Analysis part = n == 1 ? a : new Analysis();
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
-                nets.add(new NetworkDecoder(new Engine(tables, options, part), decoderLimits(), i, n));
+                Engine engine = new Engine(tables, options, part);
+                if (keepSpans) {
+                    ConversationSpans s = new ConversationSpans();
+                    engine.keepSpans(s);
+                    spans.add(s);
+                }
+                nets.add(new NetworkDecoder(engine, decoderLimits(), i, n));
                 parts.add(part);
             }
             long[] span = n == 1 ? ReadPass.serial(reader, nets.get(0), file.size(), a, progress)
@@ -110,6 +131,13 @@ public final class Analyzer {
             }
             if (n > 1) {
                 merge(a, parts);
+            }
+            if (keepSpans) {
+                ConversationSpans all = spans.get(0);
+                for (int i = 1; i < spans.size(); i++) {
+                    all.addAll(spans.get(i));
+                }
+                a.setSpans(all);
             }
             // bytes released from held TCP segments carry their own (earlier) frame: keep each list in frame order,
             // and the arrays in the order of their first event, whatever the thread that found them
@@ -195,6 +223,74 @@ public final class Analyzer {
             }
         }
         return engine.tree();
+    }
+
+    /**
+     * The dissection tree of frame {@code frameNumber} of an indexed capture, read again only from where that
+     * frame's conversation starts, with the other conversations passed over, when {@code analysis} (of this capture,
+     * with these options) kept its {@link Analysis#spans() spans}; otherwise as {@link #dissect(Path, long)}. The
+     * tree is the same either way (a test compares them frame by frame). Keys from keytabs, or any state a dissector
+     * keeps beyond one conversation, make it read from the first frame.
+     *
+     * @return the tree, or null when no dissector read anything in that frame
+     */
+    public org.kerbscope.core.model.FieldNode dissect(CaptureFile file, long frameNumber, Analysis analysis)
+            throws IOException {
+        ConversationSpans spans = analysis != null ? analysis.spans() : null;
+        long frames = file.index().size();
+        if (frameNumber < 1 || frameNumber > frames) {
+            return null;
+        }
+        long from = 1;
+        FlowKey flow = null;
+        if (spans != null && options.keytabs().isEmpty()) {
+            flow = flowOf(file.frame(frameNumber));
+            boolean known = flow != null && flow.srcPort() != 0 && (flow.protocol() == 6 || flow.protocol() == 17);
+            if (!known) {
+                flow = null;
+            }
+            String transport = flow == null ? null : flow.protocol() == 6 ? "tcp" : "udp";
+            from = spans.start(frameNumber,
+                    flow == null ? null : ConversationSpans.key(flow.src(), flow.dst(), transport));
+            if (from == 0) {
+                return null;
+            }
+            if (from == 1 || spans.isShared()) {
+                flow = null; // read everything, as the analysis did
+            }
+        }
+        Analysis scratch = new Analysis();
+        DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
+        Engine engine = new Engine(tables, options, scratch);
+        engine.wantTree(frameNumber);
+        if (flow != null) {
+            engine.focus(flow.src(), flow.dst(), flow.protocol() == 6 ? "tcp" : "udp");
+        }
+        NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
+        for (long k = from; k <= frameNumber; k++) {
+            net.decode(file.frame(k));
+        }
+        return engine.tree();
+    }
+
+    /** The innermost IP 5-tuple of one frame (ports 0 without TCP/UDP or in a later IP fragment), or null. */
+    private FlowKey flowOf(Frame f) {
+        NetworkDecoder d = new NetworkDecoder(new TransportHandler() {
+            @Override
+            public void tcpControl(Frame frame, org.kerbscope.net.TcpConnection c, FlowKey key, int kind) {
+            }
+
+            @Override
+            public void tcpData(Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient,
+                    java.nio.ByteBuffer data, int dataOffset) {
+            }
+
+            @Override
+            public void tcpGap(Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient, long missing) {
+            }
+        }, decoderLimits());
+        d.decode(f);
+        return d.lastFlow();
     }
 
     /** Imports one outside file with the importer of the kind the user named (or the one that recognises it). */

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.kerbscope.core.internal.Log;
 import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.ConversationSpans;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.Endpoint;
 import org.kerbscope.core.model.Event;
@@ -51,6 +52,11 @@ public final class Engine implements TransportHandler {
     private FieldNode treeRoot;
     private Frame current;
     private long dissectorFailures;
+    /** Where each dissected conversation lies, when kept (see {@link #keepSpans}), else null. */
+    private ConversationSpans spans;
+    /** The one conversation to dissect (see {@link #focus}), or null for all. */
+    private Endpoint focusA, focusB;
+    private String focusTransport;
 
     public Engine(DissectorTables tables, AnalysisOptions options, Analysis analysis) {
         this.tables = tables;
@@ -76,6 +82,34 @@ public final class Engine implements TransportHandler {
         return treeRoot;
     }
 
+    /** Records where each dissected conversation lies into {@code spans} (the workbench's quick frame details). */
+    public void keepSpans(ConversationSpans spans) {
+        this.spans = spans;
+    }
+
+    /**
+     * Dissects only the conversation between {@code a} and {@code b} over {@code transport} (either direction):
+     * the others are passed over like conversations no dissector wants. For re-reading one frame's conversation.
+     */
+    public void focus(Endpoint a, Endpoint b, String transport) {
+        this.focusA = a;
+        this.focusB = b;
+        this.focusTransport = transport;
+    }
+
+    /** Whether a new conversation is outside the {@link #focus}. */
+    private boolean outOfFocus(Endpoint a, Endpoint b, String transport) {
+        return focusA != null && !(transport.equals(focusTransport)
+                && (a.equals(focusA) && b.equals(focusB) || a.equals(focusB) && b.equals(focusA)));
+    }
+
+    /** Starts the span of a conversation a dissector reads. */
+    private void span(Conversation conv, long firstFrame, String transport) {
+        if (spans != null) {
+            conv.setSpan(spans.add(firstFrame, ConversationSpans.key(conv.client(), conv.server(), transport)));
+        }
+    }
+
     /** How many times a dissector threw (each is also a diagnostic): a defect of that dissector, never of the input. */
     public long dissectorFailures() {
         return dissectorFailures;
@@ -83,6 +117,9 @@ public final class Engine implements TransportHandler {
 
     @SuppressWarnings("unchecked")
     public <T> T service(Class<T> type, Supplier<T> create) {
+        if (spans != null) {
+            spans.shared(); // state beyond one conversation: a frame's tree may depend on frames of others
+        }
         return (T) services.computeIfAbsent(type, k -> create.get());
     }
 
@@ -157,18 +194,23 @@ public final class Engine implements TransportHandler {
         if (pin == null) {
             // The conversation's first datagram: its sender is the client, its ports pick the dissector.
             FlowKey key = flow.first();
-            DissectorContribution d = choose("udp", key, pdu(payload, payloadOffset));
+            DissectorContribution d = focusA != null && outOfFocus(key.src(), key.dst(), "udp") ? NONE
+                    : choose("udp", key, pdu(payload, payloadOffset));
             if (d == NONE) {
                 flow.attachment = IGNORED;
                 return;
             }
             pin = new UdpPin(d, new Conversation(endpoint(key.src()), endpoint(key.dst())));
+            span(((UdpPin) pin).conversation(), frame.number(), "udp");
             flow.attachment = pin;
         } else if (pin == IGNORED) {
             return;
         }
         UdpPin p = (UdpPin) pin;
         Conversation conv = p.conversation();
+        if (spans != null && payloadOffset < 0 && conv.span() >= 0) {
+            spans.fragments(conv.span());
+        }
         Endpoint src = fromFirst ? conv.client() : conv.server();
         Endpoint dst = fromFirst ? conv.server() : conv.client();
         dissectTop(p.dissector(), pdu(payload, payloadOffset), frame, src, dst, "udp", conv);
@@ -229,6 +271,9 @@ public final class Engine implements TransportHandler {
                 root.setSource(pdu.source());
             }
         }
+        if (spans != null && conv != null && conv.span() >= 0) {
+            spans.extend(conv.span(), frame.number());
+        }
         Context ctx = new Context(this, frame.number(), frame.timeNanos(), src, dst, transport, null, d.id(), root,
                 conv, 0);
         invoke(d, pdu, ctx);
@@ -288,9 +333,15 @@ public final class Engine implements TransportHandler {
         } else {
             st = new TcpState(connection, this);
             connection.attachment = st;
-            st.dissector = choose("tcp", connection.client(), pdu(data, dataOffset));
+            st.dissector = focusA != null && outOfFocus(st.conversation.client(), st.conversation.server(), "tcp")
+                    ? NONE : choose("tcp", connection.client(), pdu(data, dataOffset));
             if (st.dissector == NONE) {
                 ignore(st, connection);
+            } else {
+                span(st.conversation, connection.firstFrame(), "tcp");
+                if (spans != null && dataOffset < 0 && frame.number() == connection.firstFrame()) {
+                    spans.fragments(st.conversation.span()); // its first segment came in IP fragments
+                }
             }
         }
         if (st.ignored) {

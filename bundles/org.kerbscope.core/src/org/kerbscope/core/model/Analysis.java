@@ -21,6 +21,7 @@ public final class Analysis {
     private final List<TcpEvent> tcpEvents = new ArrayList<>();
     private final Map<String, Object> indexes = new java.util.concurrent.ConcurrentHashMap<>();
     private int indexedAttempts = -1;
+    private ConversationSpans spans;
 
     /** The capture read, or null when only evidence was given. */
     public CaptureInfo capture() { return capture; }
@@ -68,6 +69,10 @@ public final class Analysis {
         }
         return (T) v;
     }
+
+    /** Where the dissected conversations lie, when the run was asked to keep them (the workbench), else null. */
+    public ConversationSpans spans() { return spans; }
+    public void setSpans(ConversationSpans spans) { this.spans = spans; }
 
     /** Drops every index (after events or evidence were added). */
     public void clearIndexes() {

@@ -12,10 +12,20 @@ public final class Conversation implements ConversationState {
     private final Endpoint client;
     private final Endpoint server;
     private Map<String, Object> attributes;
+    /** Its number among the analysis' conversation spans, or -1 when they are not kept. */
+    private int span = -1;
 
     public Conversation(Endpoint client, Endpoint server) {
         this.client = client;
         this.server = server;
+    }
+
+    public int span() {
+        return span;
+    }
+
+    public void setSpan(int span) {
+        this.span = span;
     }
 
     @Override

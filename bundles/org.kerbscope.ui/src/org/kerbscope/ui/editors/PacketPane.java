@@ -39,10 +39,8 @@ import org.kerbscope.core.model.ByteRange;
 import org.kerbscope.core.model.Event;
 import org.kerbscope.core.model.FieldNode;
 import org.kerbscope.core.registry.Registries;
-import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.filter.DisplayFilter;
 import org.kerbscope.engine.report.JsonReport;
-import org.kerbscope.ui.internal.AnalysisService;
 import org.kerbscope.ui.internal.CaptureSession;
 import org.kerbscope.ui.internal.Messages;
 
@@ -361,13 +359,12 @@ public final class PacketPane {
         shownTree = null;
         hex.setText(dump(shownBytes));
         tree.setInput(null);
-        java.nio.file.Path capture = session.path();
         Job job = new Job(NLS.bind(Messages.dissecting, n)) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
                 FieldNode root;
                 try {
-                    root = new Analyzer(Registries.platform(), AnalysisService.options()).dissect(capture, n);
+                    root = session.tree(n);
                 } catch (java.io.IOException e) {
                     return Status.error(NLS.bind(Messages.cannotReadFrame, n, e.getMessage()));
                 }

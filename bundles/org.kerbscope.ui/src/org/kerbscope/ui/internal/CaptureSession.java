@@ -42,6 +42,8 @@ public final class CaptureSession {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile CaptureFile file;
     private volatile Analysis analysis;
+    /** The analyzer that made {@link #analysis}, with its options: frame details are dissected as it read. */
+    private volatile Analyzer analyzer;
     private volatile String problem;
     private volatile long analysedFrames;
     private volatile boolean loading;
@@ -158,7 +160,7 @@ public final class CaptureSession {
                         swapFile(f, modified, size);
                     }
                     monitor.worked(100);
-                    Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options());
+                    Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options()).keepSpans(true);
                     long total = file != null ? Math.max(1, file.index().size()) : 1;
                     analysedFrames = 0;
                     Analysis a = analyzer.analyze(path, name, ev, new Progress() {
@@ -184,7 +186,10 @@ public final class CaptureSession {
                         return Status.CANCEL_STATUS;
                     }
                     problem = null;
-                    analysis = a;
+                    synchronized (CaptureSession.this) {
+                        CaptureSession.this.analyzer = analyzer;
+                        analysis = a;
+                    }
                     announce(false);
                     return Status.OK_STATUS;
                 } catch (IOException e) {
@@ -258,6 +263,30 @@ public final class CaptureSession {
                 }
             }
         });
+    }
+
+    /**
+     * The dissection tree of frame {@code n} (for the details pane; call it off the UI thread), or null when no
+     * dissector read anything in it. Once the analysis is there, only the frame's conversation is read again, from
+     * where it starts; before that, the capture up to the frame.
+     */
+    public org.kerbscope.core.model.FieldNode tree(long n) throws IOException {
+        CaptureFile f;
+        Analyzer an;
+        Analysis a;
+        synchronized (this) {
+            f = file;
+            an = analyzer;
+            a = analysis;
+        }
+        if (f == null) {
+            return null;
+        }
+        if (an == null || a == null) {
+            an = new Analyzer(Registries.platform(), Preferences.options());
+            a = null;
+        }
+        return an.dissect(f, n, a);
     }
 
     /** Stops loading and releases the file (its editor closed). */

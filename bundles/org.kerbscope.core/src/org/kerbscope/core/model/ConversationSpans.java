@@ -1,0 +1,105 @@
+package org.kerbscope.core.model;
+
+import java.util.Arrays;
+
+/**
+ * Where each conversation a dissector read lies in the capture: from its first frame to the last frame in which
+ * a PDU of it was dissected. The workbench keeps them with an analysis so that the details of one frame need
+ * only the frames from the start of that frame's conversation, not the capture from its first frame: a frame
+ * near the end of a capture of millions then shows its tree at once. A frame that no span covers carries no PDU
+ * a dissector read.
+ * <p>
+ * Conversations are told apart by {@link #key} (their two endpoints and transport, in either direction); keys
+ * may collide, which only makes {@link #start} earlier. Filled by one reading thread each, merged with
+ * {@link #addAll}, then only read.
+ */
+public final class ConversationSpans {
+    /** Bit of {@link #flags}: part of the conversation arrived in IP fragments, which began before its first frame. */
+    private static final byte FRAGMENTS = 1;
+
+    private long[] first = new long[64];
+    private long[] last = new long[64];
+    private int[] key = new int[64];
+    private byte[] flags = new byte[64];
+    private int size;
+    /** Whether a dissector kept state beyond one conversation (keys learned in one, used in another). */
+    private boolean shared;
+
+    /** The key of a conversation between {@code a} and {@code b}, the same in both directions. */
+    public static int key(Endpoint a, Endpoint b, String transport) {
+        return (a.hashCode() + b.hashCode()) * 31 + transport.hashCode();
+    }
+
+    /** A new conversation that starts at {@code firstFrame}; returns its number for {@link #extend}. */
+    public int add(long firstFrame, int conversationKey) {
+        if (size == first.length) {
+            int n = size * 2;
+            first = Arrays.copyOf(first, n);
+            last = Arrays.copyOf(last, n);
+            key = Arrays.copyOf(key, n);
+            flags = Arrays.copyOf(flags, n);
+        }
+        first[size] = firstFrame;
+        last[size] = firstFrame;
+        key[size] = conversationKey;
+        return size++;
+    }
+
+    /** A PDU of conversation {@code span} was dissected in {@code frame}. */
+    public void extend(int span, long frame) {
+        if (frame > last[span]) {
+            last[span] = frame;
+        }
+        if (frame < first[span]) {
+            first[span] = frame;
+        }
+    }
+
+    /** Conversation {@code span} got bytes reassembled from IP fragments (whose first ones may lie before it). */
+    public void fragments(int span) {
+        flags[span] |= FRAGMENTS;
+    }
+
+    /** A dissector kept state across conversations: re-reading one conversation would not give the same tree. */
+    public void shared() {
+        shared = true;
+    }
+
+    public boolean isShared() {
+        return shared;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Adds another reading thread's spans. */
+    public void addAll(ConversationSpans other) {
+        for (int i = 0; i < other.size; i++) {
+            int s = add(other.first[i], other.key[i]);
+            last[s] = other.last[i];
+            flags[s] = other.flags[i];
+        }
+        shared |= other.shared;
+    }
+
+    /**
+     * Where re-reading must start for the tree of {@code frame}: the first frame of the earliest conversation with
+     * that key (any key when {@code conversationKey} is null) that spans the frame; 1 when that conversation had IP
+     * fragments or state was shared across conversations; 0 when no such conversation spans the frame, so no
+     * dissector read anything in it.
+     */
+    public long start(long frame, Integer conversationKey) {
+        if (shared) {
+            return 1;
+        }
+        long from = 0;
+        for (int i = 0; i < size; i++) {
+            if (first[i] <= frame && frame <= last[i] && (conversationKey == null || key[i] == conversationKey)) {
+                long f = (flags[i] & FRAGMENTS) != 0 ? 1 : first[i];
+                from = from == 0 ? f : Math.min(from, f);
+            }
+        }
+        return from;
+    }
+}

@@ -1,0 +1,142 @@
+package org.kerbscope.engine.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.ConversationSpans;
+import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.Progress;
+import org.kerbscope.net.bench.BigScenarioCapture;
+
+/**
+ * The workbench's details pane on a big capture: the tree of one frame comes from re-reading only that frame's
+ * conversation (from where it starts, the other conversations passed over), and it is the same tree, field for
+ * field and byte range for byte range, as re-reading the capture from its first frame gives.
+ */
+class FrameDetailsTest {
+    @TempDir
+    Path dir;
+
+    private final Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).keepSpans(true);
+
+    @Test
+    void everyFrameOfEveryLabSampleHasTheTreeOfAFullReRead() throws IOException {
+        List<Path> samples;
+        try (Stream<Path> s = Files.list(UnionTest.root().resolve("bundles/org.kerbscope.lab/samples"))) {
+            samples = s.filter(p -> p.toString().endsWith(".pcapng")).sorted().toList();
+        }
+        assertTrue(samples.size() >= 10, "lab samples: " + samples);
+        int trees = 0;
+        for (Path p : samples) {
+            trees += compareAllFrames(p, Integer.MAX_VALUE);
+        }
+        assertTrue(trees > 150, "frames with a tree over the samples: " + trees);
+    }
+
+    @Test
+    void corpusCapturesGiveTheSameTreesAsAFullReRead() throws IOException {
+        Path corpus = UnionTest.root().resolve("../shared/corpus/captures").normalize();
+        Assumptions.assumeTrue(Files.isDirectory(corpus), "the reference corpus (../shared) is not here: skipped");
+        List<Path> captures;
+        try (Stream<Path> s = Files.walk(corpus)) {
+            captures = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        int trees = 0;
+        for (Path p : captures) {
+            trees += compareAllFrames(p, 3000);
+        }
+        assertTrue(trees > 500, "frames with a tree over the corpus: " + trees);
+    }
+
+    @Test
+    void aFrameLateInABusyCaptureIsReadFromItsConversationOnly() throws IOException {
+        Path big = dir.resolve("busy.pcap");
+        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
+        long frames = BigScenarioCapture.generate(List.of(samples.resolve("spn-unknown.pcapng"),
+                samples.resolve("success-tcp.pcapng"), samples.resolve("ntlm-fallback.pcapng")), big, 2 << 20, 5, 0);
+        Analysis a = analyzer.analyze(big, "busy", List.of(), Progress.NONE);
+        ConversationSpans spans = a.spans();
+        assertNotNull(spans, "the spans were kept");
+        // the last Kerberos, HTTP and DNS messages of the capture
+        List<Long> late = new ArrayList<>();
+        for (String protocol : List.of("kerberos", "http", "dns")) {
+            List<Event> l = a.events(protocol);
+            assertTrue(!l.isEmpty(), protocol + " events in the busy capture");
+            late.add(l.get(l.size() - 1).frame());
+        }
+        try (CaptureFile file = CaptureFile.open(big)) {
+            for (long n : late) {
+                long from = spans.start(n, null);
+                assertTrue(from > frames / 2, "frame " + n + " of " + frames + " is read again from frame " + from
+                        + ", near it, not from the start");
+                FieldNode quick = analyzer.dissect(file, n, a);
+                assertNotNull(quick, "frame " + n + " has a tree");
+                assertEquals(dump(analyzer.dissect(big, n)), dump(quick), "frame " + n);
+            }
+            // a frame of bulk traffic (TLS, SMB file copies) has no tree, and is known to have none without reading
+            long bulk = frames;
+            while (spans.start(bulk, null) != 0) {
+                bulk--;
+            }
+            assertNull(analyzer.dissect(file, bulk, a), "frame " + bulk + " carries nothing a dissector reads");
+            assertNull(analyzer.dissect(big, bulk), "nor does a full re-read find anything in frame " + bulk);
+        }
+    }
+
+    /** Compares the quick and the full tree of every frame (up to {@code max}); returns how many had a tree. */
+    private int compareAllFrames(Path capture, int max) throws IOException {
+        Analysis a;
+        try {
+            a = analyzer.analyze(capture, capture.getFileName().toString(), List.of(), Progress.NONE);
+        } catch (IOException e) {
+            return 0; // not a capture the reader takes (the corpus holds a few): nothing to compare
+        }
+        int trees = 0;
+        try (CaptureFile file = CaptureFile.open(capture)) {
+            long n = Math.min(max, file.index().size());
+            for (long f = 1; f <= n; f++) {
+                String full = dump(analyzer.dissect(capture, f));
+                String quick = dump(analyzer.dissect(file, f, a));
+                assertEquals(full, quick, capture.getFileName() + " frame " + f);
+                if (!full.isEmpty()) {
+                    trees++;
+                }
+            }
+        }
+        return trees;
+    }
+
+    static String dump(FieldNode n) {
+        StringBuilder b = new StringBuilder();
+        if (n != null) {
+            dump(n, 0, b);
+        }
+        return b.toString();
+    }
+
+    private static void dump(FieldNode n, int depth, StringBuilder b) {
+        b.append("  ".repeat(depth)).append(n.name()).append(" | ").append(n.label()).append(" | ").append(n.range())
+                .append(" | ").append(n.source()).append(n.isMalformed() ? " | malformed" : "").append('\n');
+        for (FieldNode c : n.children()) {
+            dump(c, depth + 1, b);
+        }
+    }
+}
