@@ -29,7 +29,11 @@ public final class CaptureFile implements AutoCloseable {
 
     private final MappedFile file;
     private final String format;
-    private FrameIndex index;
+    private volatile FrameIndex index;
+    /** The index being built, readable meanwhile (see {@link #indexSoFar()}), or null. */
+    private volatile FrameIndex building;
+    /** Frames added to an index under its lock at a time: a reader waits for at most one batch (about a millisecond). */
+    private static final int BATCH = 16_384;
     private List<Diagnostic> indexDiagnostics = List.of();
 
     private CaptureFile(MappedFile file, String format) {
@@ -138,24 +142,70 @@ public final class CaptureFile implements AutoCloseable {
     }
 
     /** The frame index, built by one pass on first use (its diagnostics: {@link #diagnostics()}). */
-    public synchronized FrameIndex index() {
-        if (index == null) {
-            RecordParser p = parser();
-            FrameIndex idx = new FrameIndex();
-            while (p.advance()) {
-                idx.add(p.dataOffset, p.timeNanos, p.capturedLength, p.originalLength, p.linkType, p.comment);
+    public FrameIndex index() {
+        FrameIndex done = index;
+        return done != null ? done : index(() -> false);
+    }
+
+    /**
+     * The frame index, built by one pass on first use; while it is built, {@link #indexSoFar()} gives the frames
+     * indexed so far to other threads (the workbench lists them as they come).
+     *
+     * @param cancelled asked between batches of frames: when it says so, the pass stops and null is returned
+     *                  (the next call starts again)
+     */
+    public synchronized FrameIndex index(java.util.function.BooleanSupplier cancelled) {
+        FrameIndex done = index;
+        if (done != null) {
+            return done;
+        }
+        RecordParser p = parser();
+        FrameIndex idx = new FrameIndex();
+        building = idx;
+        try {
+            boolean more = true;
+            while (more) {
+                synchronized (idx) {
+                    for (int i = 0; i < BATCH && (more = p.advance()); i++) {
+                        idx.add(p.dataOffset, p.timeNanos, p.capturedLength, p.originalLength, p.linkType, p.comment);
+                    }
+                }
+                if (more && cancelled.getAsBoolean()) {
+                    return null;
+                }
             }
             indexDiagnostics = p.diagnostics();
             index = idx;
+            return idx;
+        } finally {
+            building = null;
         }
-        return index;
     }
 
-    /** Frame {@code n} (1-based) through the index. */
+    /**
+     * The complete index, or the frames indexed so far while another thread builds it (null before that starts).
+     * Never waits for the pass.
+     */
+    public FrameIndex indexSoFar() {
+        FrameIndex done = index;
+        return done != null ? done : building;
+    }
+
+    /** Whether the index is complete. */
+    public boolean indexed() {
+        return index != null;
+    }
+
+    /** Frame {@code n} (1-based) through the index (through the part indexed so far, when it holds the frame). */
     public Frame frame(long n) {
-        FrameIndex idx = index();
-        return new Frame(n, idx.timeNanos(n), idx.linkType(n), idx.originalLength(n),
-                file.slice(idx.offset(n), idx.capturedLength(n)));
+        FrameIndex idx = indexSoFar();
+        if (idx == null || n > idx.size()) {
+            idx = index();
+        }
+        synchronized (idx) {
+            return new Frame(n, idx.timeNanos(n), idx.linkType(n), idx.originalLength(n),
+                    file.slice(idx.offset(n), idx.capturedLength(n)));
+        }
     }
 
     /** The comment stored with frame {@code n}, or null. */

@@ -19,7 +19,10 @@ import java.util.Map;
  * of neighbouring frames one after the other decodes once (in file order: about 10 ns a field).
  * Comments are kept aside, since few frames have one.
  * <p>
- * {@link #add} is for the one thread that builds the index; once built, any number of threads may read it.
+ * {@link #add} is for the one thread that builds the index. Other threads may read it meanwhile (the workbench
+ * lists the frames indexed so far) when the building thread adds while holding the index's lock, as
+ * {@link CaptureFile#index(java.util.function.BooleanSupplier)} does a batch of frames at a time: every read
+ * takes that lock, so it sees whole frames only, and waits at most for one batch.
  */
 public final class FrameIndex {
     static final int BLOCK_BITS = 6;
@@ -296,57 +299,57 @@ public final class FrameIndex {
     }
 
     /** The number of frames. */
-    public long size() {
+    public synchronized long size() {
         return size;
     }
 
     /** File offset of frame {@code n}'s captured bytes. */
-    public long offset(long n) {
+    public synchronized long offset(long n) {
         Block b = block(n);
         return b == null ? pOffset[slot(n)] : b.offset[slot(n)];
     }
 
-    public long timeNanos(long n) {
+    public synchronized long timeNanos(long n) {
         Block b = block(n);
         return b == null ? pTime[slot(n)] : b.time[slot(n)];
     }
 
-    public int capturedLength(long n) {
+    public synchronized int capturedLength(long n) {
         Block b = block(n);
         return b == null ? pCaptured[slot(n)] : b.captured[slot(n)];
     }
 
-    public int originalLength(long n) {
+    public synchronized int originalLength(long n) {
         Block b = block(n);
         return b == null ? pOriginal[slot(n)] : b.original[slot(n)];
     }
 
-    public int linkType(long n) {
+    public synchronized int linkType(long n) {
         Block b = block(n);
         return b == null ? pLink[slot(n)] : b.link[slot(n)];
     }
 
     /** The comment stored with frame {@code n}, or null. */
-    public String comment(long n) {
+    public synchronized String comment(long n) {
         return comments.get(n);
     }
 
     /** Frames that carry a comment, for a "show comments" filter. */
-    public Map<Long, String> comments() {
+    public synchronized Map<Long, String> comments() {
         return Map.copyOf(comments);
     }
 
     /** Earliest timestamp, 0 for an empty index (files are not always in time order). */
-    public long firstTime() {
+    public synchronized long firstTime() {
         return size == 0 ? 0 : minTime;
     }
 
-    public long lastTime() {
+    public synchronized long lastTime() {
         return size == 0 ? 0 : maxTime;
     }
 
     /** Heap the index takes, in bytes: the encoded frames, the block tables and the block being filled. */
-    public long heapBytes() {
+    public synchronized long heapBytes() {
         long b = 3L * 8 * blockAt.length + 2L * 8 * BLOCK + 3L * 4 * BLOCK + (scratch == null ? 0 : scratch.length);
         for (byte[] p : pages) {
             b += p.length;

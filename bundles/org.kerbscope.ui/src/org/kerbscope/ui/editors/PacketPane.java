@@ -69,6 +69,7 @@ public final class PacketPane {
     private long[] rowFrames;
     private CaptureFile file;
     private long frames;
+    private boolean firstRowsTimed;
     private long firstTime;
     private String filterState = "";
     private ContentProposalAdapter completion;
@@ -101,6 +102,17 @@ public final class PacketPane {
                         || e.integer("rcode", 0) == 3);
             }
         });
+        if (org.kerbscope.ui.internal.Timing.ON) {
+            list.addListener(SWT.Paint, e -> {
+                if (!firstRowsTimed && !list.paintedRows().isEmpty()) {
+                    firstRowsTimed = true;
+                    org.kerbscope.ui.internal.Timing.print(
+                            "%s: first rows shown %.2f s after it was opened (%d frames listed; %.2f s after the launch)",
+                            session.label(), org.kerbscope.ui.internal.Timing.since(session.openedNanos()), frames,
+                            org.kerbscope.ui.internal.Timing.sinceLaunch());
+                }
+            });
+        }
         list.addListener(SWT.Selection, e -> {
             long n = frameOfRow(list.getSelectionIndex());
             showDetail(n);
@@ -191,7 +203,7 @@ public final class PacketPane {
         if (file == null || n < 1 || n > frames) {
             return null;
         }
-        var idx = file.index();
+        var idx = file.indexSoFar();
         Event e = byFrame.get(n);
         String time = String.format("%.6f", (idx.timeNanos(n) - firstTime) / 1e9);
         String arrival = JsonReport.time(idx.timeNanos(n));
@@ -202,18 +214,68 @@ public final class PacketPane {
                 e.dst() != null ? e.dst().address() : "", e.protocol().toUpperCase(), idx.originalLength(n), info(e));
     }
 
-    /** The capture was indexed: every frame is listed, before the analysis has finished. */
+    /**
+     * The capture is being indexed, or was: the frames indexed so far are listed, more as they come (every
+     * {@link #TICK} ms), all of them before the analysis has finished.
+     */
     public void fileReady() {
         if (list.isDisposed()) {
             return;
         }
         file = session.file();
-        frames = file != null ? file.index().size() : 0;
-        firstTime = frames > 0 ? file.index().timeNanos(1) : 0;
         rowFrames = null;
-        list.setItemCount((int) Math.min(Integer.MAX_VALUE, frames));
+        frames = 0;
+        listIndexed();
         list.clearAll();
+        tick();
+    }
+
+    /** Lists the frames indexed so far (the filter's rows, when one is applied, come with the analysis). */
+    private void listIndexed() {
+        var idx = file != null ? file.indexSoFar() : null;
+        long n = idx != null ? idx.size() : 0;
+        if (n == frames && (n > 0 || file == null)) {
+            return;
+        }
+        if (frames == 0 && n > 0) {
+            firstTime = idx.timeNanos(1);
+        }
+        frames = n;
+        if (rowFrames == null) {
+            list.setItemCount((int) Math.min(Integer.MAX_VALUE, frames));
+        }
         showStatus();
+    }
+
+    /** How often the list grows while the capture is indexed, in milliseconds. */
+    static final int TICK = 100;
+    private long tickDue;
+    private long latestTick;
+    private boolean ticking;
+
+    /**
+     * While the capture loads: lists the frames indexed since the last tick and measures how late the event loop
+     * ran this timer (printed with {@code -Dkerbscope.timing=true} when the analysis is ready).
+     */
+    private void tick() {
+        if (ticking || list.isDisposed()) {
+            return;
+        }
+        ticking = true;
+        tickDue = System.nanoTime() + TICK * 1_000_000L;
+        list.getDisplay().timerExec(TICK, () -> {
+            ticking = false;
+            if (list.isDisposed()) {
+                return;
+            }
+            latestTick = Math.max(latestTick, System.nanoTime() - tickDue);
+            if (file != null && file == session.file()) {
+                listIndexed();
+            }
+            if (session.loading() || file != null && !file.indexed()) {
+                tick();
+            }
+        });
     }
 
     /** The analysis is ready (or failed): the dissectors' columns, the filter's fields. */
@@ -224,6 +286,9 @@ public final class PacketPane {
         if (file != session.file()) {
             fileReady();
         }
+        listIndexed();
+        org.kerbscope.ui.internal.Timing.print("%s: the event loop ran a %d ms timer at most %d ms late while the capture loaded",
+                session.label(), TICK, latestTick / 1_000_000);
         byFrame.clear();
         eventsByFrame.clear();
         Analysis a = session.analysis();
@@ -359,6 +424,7 @@ public final class PacketPane {
         shownTree = null;
         hex.setText(dump(shownBytes));
         tree.setInput(null);
+        long selected = System.nanoTime();
         Job job = new Job(NLS.bind(Messages.dissecting, n)) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
@@ -376,6 +442,8 @@ public final class PacketPane {
                         index(shown);
                         tree.setInput(List.of(shown));
                         tree.expandToLevel(3);
+                        org.kerbscope.ui.internal.Timing.print("frame %d: details shown %.0f ms after it was selected%s", n,
+                                org.kerbscope.ui.internal.Timing.since(selected) * 1000, root != null ? "" : " (no dissector read it)");
                     }
                 });
                 return Status.OK_STATUS;
@@ -393,7 +461,7 @@ public final class PacketPane {
     }
 
     private FieldNode summaryNode(long n) {
-        var idx = file.index();
+        var idx = file.indexSoFar();
         FieldNode root = new FieldNode("frame", "Frame " + n + ": " + idx.originalLength(n) + " bytes on wire, "
                 + idx.capturedLength(n) + " captured, at " + JsonReport.time(idx.timeNanos(n)), n,
                 new ByteRange(0, idx.capturedLength(n)));

@@ -16,6 +16,7 @@ import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.osgi.util.NLS;
 import org.eclipse.swt.widgets.Display;
 import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.capture.FrameIndex;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.registry.Registries;
 import org.kerbscope.engine.Analyzer;
@@ -51,6 +52,9 @@ public final class CaptureSession {
     private long loadedSize = -1;
     private Job running;
     private boolean closed;
+
+    /** When the session was made (the user opened the capture), for {@link Timing}. */
+    private final long opened = System.nanoTime();
 
     CaptureSession(Path path, String label) {
         this.path = path;
@@ -89,6 +93,11 @@ public final class CaptureSession {
     /** Frames the running analysis has read so far (the packet list's tests watch the loader with it). */
     public long analysedFrames() {
         return analysedFrames;
+    }
+
+    /** {@link System#nanoTime()} when the capture was opened. */
+    public long openedNanos() {
+        return opened;
     }
 
     /** True while the index or the analysis is being computed. */
@@ -139,7 +148,7 @@ public final class CaptureSession {
         if (running != null) {
             running.cancel();
         }
-        boolean index = path != null && (reindex || file == null);
+        boolean index = path != null && (reindex || file == null || !file.indexed());
         String name = label != null ? label : Messages.evidenceOnly;
         List<EvidenceInput> ev = List.copyOf(evidence);
         Job job = new Job(NLS.bind(Messages.analyzing, name)) {
@@ -152,12 +161,20 @@ public final class CaptureSession {
                         long modified = Files.getLastModifiedTime(path).toMillis();
                         long size = Files.size(path);
                         CaptureFile f = CaptureFile.open(path);
-                        f.index();
-                        if (monitor.isCanceled()) {
-                            f.close();
+                        // listed at once: the packet list shows the frames indexed so far while the pass goes on
+                        swapFile(f, modified, size);
+                        long started = System.nanoTime();
+                        FrameIndex idx = f.index(() -> {
+                            FrameIndex so = f.indexSoFar();
+                            monitor.subTask(NLS.bind(Messages.framesIndexed, so != null ? so.size() : 0));
+                            return monitor.isCanceled();
+                        });
+                        if (idx == null) {
                             return Status.CANCEL_STATUS;
                         }
-                        swapFile(f, modified, size);
+                        Timing.print("%s: indexed %d frames in %.2f s (%.2f s after it was opened)", name, idx.size(),
+                                Timing.since(started), Timing.since(opened));
+                        announce(true);
                     }
                     monitor.worked(100);
                     Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options()).keepSpans(true);
@@ -190,6 +207,9 @@ public final class CaptureSession {
                         CaptureSession.this.analyzer = analyzer;
                         analysis = a;
                     }
+                    Timing.print("%s: analysed %d frames, %d attempts, %d findings (%.2f s after it was opened)", name,
+                            a.capture() != null ? a.capture().frames() : 0, a.attempts().size(), a.findings().size(),
+                            Timing.since(opened));
                     announce(false);
                     return Status.OK_STATUS;
                 } catch (IOException e) {

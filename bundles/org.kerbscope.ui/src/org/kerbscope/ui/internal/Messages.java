@@ -15,6 +15,7 @@ public final class Messages extends NLS {
     public static String noAnalysis;
     public static String evidenceOnly;
     public static String indexing;
+    public static String framesIndexed;
     public static String framesRead;
     public static String filterHint;
     public static String opening;
