@@ -33,7 +33,6 @@ import org.kerbscope.core.spi.ServiceProfile;
 import org.kerbscope.net.DecoderLimits;
 import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.NetworkDecoder;
-import org.kerbscope.net.TransportHandler;
 
 /**
  * The whole pipeline for one capture (or none) and its outside evidence: frames → network layers → dissectors
@@ -244,7 +243,7 @@ public final class Analyzer {
         long from = 1;
         FlowKey flow = null;
         if (spans != null && options.keytabs().isEmpty()) {
-            flow = flowOf(file.frame(frameNumber));
+            flow = FrameHeaders.flow(file.frame(frameNumber));
             boolean known = flow != null && flow.srcPort() != 0 && (flow.protocol() == 6 || flow.protocol() == 17);
             if (!known) {
                 flow = null;
@@ -271,26 +270,6 @@ public final class Analyzer {
             net.decode(file.frame(k));
         }
         return engine.tree();
-    }
-
-    /** The innermost IP 5-tuple of one frame (ports 0 without TCP/UDP or in a later IP fragment), or null. */
-    private FlowKey flowOf(Frame f) {
-        NetworkDecoder d = new NetworkDecoder(new TransportHandler() {
-            @Override
-            public void tcpControl(Frame frame, org.kerbscope.net.TcpConnection c, FlowKey key, int kind) {
-            }
-
-            @Override
-            public void tcpData(Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient,
-                    java.nio.ByteBuffer data, int dataOffset) {
-            }
-
-            @Override
-            public void tcpGap(Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient, long missing) {
-            }
-        }, decoderLimits());
-        d.decode(f);
-        return d.lastFlow();
     }
 
     /** Imports one outside file with the importer of the kind the user named (or the one that recognises it). */

@@ -164,6 +164,62 @@ class FrameIndexTest {
         assertEquals(List.of(), failures);
     }
 
+    /**
+     * The workbench lists a big capture's frames while they are indexed: between batches of the pass, another thread
+     * finds every frame indexed so far (and only those), each with its own bytes; a cancelled pass leaves no index,
+     * and the next one builds it whole.
+     */
+    @Test
+    void framesIndexedSoFarAreReadableWhileThePassGoesOn() throws Exception {
+        int n = 100_000;
+        Path p = Files2.write(dir, "growing.pcap", bigPcap(n));
+        try (CaptureFile f = CaptureFile.open(p)) {
+            List<Long> seen = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            FrameIndex built = f.index(() -> {
+                // between two batches: check from another thread, as the packet list does from the UI thread
+                Thread reader = new Thread(() -> {
+                    try {
+                        FrameIndex so = f.indexSoFar();
+                        long have = so.size();
+                        seen.add(have);
+                        for (long k : new long[] {1, have / 2, have}) {
+                            Frame fr = f.frame(k);
+                            assertEquals(size((int) k - 1), fr.capturedLength(), "frame " + k + " of " + have + " so far");
+                            assertEquals((byte) (k - 1), fr.data().get(0), "first payload byte of frame " + k);
+                        }
+                        assertThrows(IndexOutOfBoundsException.class, () -> so.offset(have + 1),
+                                "frame " + (have + 1) + " is not indexed yet");
+                        assertTrue(!f.indexed(), "the index is not complete yet");
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                reader.start();
+                try {
+                    reader.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return false;
+            });
+            assertEquals(List.of(), failures);
+            assertEquals(n, built.size());
+            assertTrue(f.indexed());
+            assertTrue(seen.size() >= 3, "the pass stopped between batches " + seen.size() + " times: " + seen);
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue(seen.get(i) > seen.get(i - 1), "the index grew from batch to batch: " + seen);
+            }
+        }
+        try (CaptureFile f = CaptureFile.open(p)) {
+            int[] batches = {0};
+            assertEquals(null, f.index(() -> ++batches[0] == 2), "a cancelled pass gives no index");
+            assertTrue(!f.indexed());
+            assertEquals(n, f.index().size(), "the next pass indexes every frame");
+            assertEquals(size(n - 1), f.frame(n).capturedLength());
+        }
+    }
+
     @Test
     void randomAccessAcrossManySmallMappings() throws IOException {
         int n = 300;

@@ -161,6 +161,11 @@ class SampleCaptureTest {
         }
         assertEquals(expected, lit, "the highlighted bytes are exactly the error code's " + code.range());
         assertTrue(a.attempts().stream().anyMatch(x -> x.failedStep() != null && x.failedStep().step() == Step.TICKET));
+
+        // a frame no dissector reads (the TCP handshake) is listed with what its network layers say, as in Wireshark
+        var syn = ui(() -> packets.summary(9));
+        assertEquals(List.of("192.168.2.101", "192.168.2.104", "TCP", "56866 → 80 [SYN] Len=0"),
+                List.of(syn.source(), syn.destination(), syn.protocol(), syn.info()), "frame 9, the SYN");
     }
 
     @Test

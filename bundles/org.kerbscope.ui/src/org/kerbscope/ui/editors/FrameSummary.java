@@ -6,7 +6,8 @@ package org.kerbscope.ui.editors;
  * @param number      the frame number (1-based, as in Wireshark)
  * @param time        seconds since the first frame
  * @param arrival     the absolute capture time (UTC)
- * @param source      the sender's address, or empty when no dissector read the frame
+ * @param source      the sender's address (of the innermost IP packet when no dissector read the frame), or empty
+ *                    when the frame carries no IP
  * @param length      the length on the wire
  */
 public record FrameSummary(long number, String time, String arrival, String source, String destination, String protocol,

@@ -1,7 +1,6 @@
 package org.kerbscope.ui.editors;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,9 +38,11 @@ import org.kerbscope.core.model.ByteRange;
 import org.kerbscope.core.model.Event;
 import org.kerbscope.core.model.FieldNode;
 import org.kerbscope.core.registry.Registries;
+import org.kerbscope.engine.FrameHeaders;
 import org.kerbscope.engine.filter.DisplayFilter;
 import org.kerbscope.engine.report.JsonReport;
 import org.kerbscope.ui.internal.CaptureSession;
+import org.kerbscope.ui.internal.FrameEvents;
 import org.kerbscope.ui.internal.Messages;
 
 /**
@@ -63,8 +64,8 @@ public final class PacketPane {
     private final Map<FieldNode, FieldNode> parents = new java.util.IdentityHashMap<>();
     private long shownFrame;
     private byte[] shownBytes = new byte[0];
-    private final Map<Long, Event> byFrame = new HashMap<>();
-    private final Map<Long, List<Event>> eventsByFrame = new HashMap<>();
+    /** The analysis' events by frame (built by the loading job, not on the UI thread). */
+    private FrameEvents byFrame = FrameEvents.NONE;
     /** Frame numbers of the rows when a display filter is applied; null shows every frame. */
     private long[] rowFrames;
     private CaptureFile file;
@@ -97,7 +98,7 @@ public final class PacketPane {
 
             @Override
             public boolean alert(int row) {
-                Event e = byFrame.get(frameOfRow(row));
+                Event e = byFrame.first(frameOfRow(row));
                 return e != null && (e.fields().get("errorCode") != null || e.integer("status", 0) == 401
                         || e.integer("rcode", 0) == 3);
             }
@@ -204,11 +205,14 @@ public final class PacketPane {
             return null;
         }
         var idx = file.indexSoFar();
-        Event e = byFrame.get(n);
+        Event e = byFrame.first(n);
         String time = String.format("%.6f", (idx.timeNanos(n) - firstTime) / 1e9);
         String arrival = JsonReport.time(idx.timeNanos(n));
         if (e == null) {
-            return new FrameSummary(n, time, arrival, "", "", "", idx.originalLength(n), "");
+            // no dissector read it: the network layers say what they can, as Wireshark's list does
+            FrameHeaders h = FrameHeaders.of(file.frame(n));
+            return new FrameSummary(n, time, arrival, h.source(), h.destination(), h.protocol(), idx.originalLength(n),
+                    h.info());
         }
         return new FrameSummary(n, time, arrival, e.src() != null ? e.src().address() : "",
                 e.dst() != null ? e.dst().address() : "", e.protocol().toUpperCase(), idx.originalLength(n), info(e));
@@ -289,17 +293,9 @@ public final class PacketPane {
         listIndexed();
         org.kerbscope.ui.internal.Timing.print("%s: the event loop ran a %d ms timer at most %d ms late while the capture loaded",
                 session.label(), TICK, latestTick / 1_000_000);
-        byFrame.clear();
-        eventsByFrame.clear();
-        Analysis a = session.analysis();
-        if (a != null) {
-            for (List<Event> l : a.events().values()) {
-                for (Event e : l) {
-                    byFrame.putIfAbsent(e.frame(), e);
-                    eventsByFrame.computeIfAbsent(e.frame(), k -> new ArrayList<>(2)).add(e);
-                }
-            }
-        }
+        long started = System.nanoTime();
+        FrameEvents fe = session.frameEvents();
+        byFrame = fe != null ? fe : FrameEvents.NONE;
         if (!filter.getText().isBlank()) {
             applyFilter(filter.getText());
         } else {
@@ -307,6 +303,15 @@ public final class PacketPane {
         }
         installCompletion();
         showStatus();
+        if (org.kerbscope.ui.internal.Timing.ON) {
+            org.kerbscope.ui.internal.Timing.print("%s: the analysis shown in the packet list in %.0f ms (UI thread)",
+                    session.label(), org.kerbscope.ui.internal.Timing.since(started) * 1000);
+            // the other views take the analysis in the same turn of the event loop: how late is the next timer?
+            long due = System.nanoTime() + TICK * 1_000_000L;
+            list.getDisplay().timerExec(TICK, () -> org.kerbscope.ui.internal.Timing.print(
+                    "%s: after the views took the analysis, a %d ms timer ran %d ms late", session.label(), TICK,
+                    (System.nanoTime() - due) / 1_000_000));
+        }
     }
 
     private void showStatus() {
@@ -364,16 +369,32 @@ public final class PacketPane {
         }
         filter.setBackground(display.getSystemColor(SWT.COLOR_GREEN));
         filter.setToolTipText(null);
+        long started = System.nanoTime();
         boolean emptyMatches = f.matches(List.of());
-        long[] out = new long[(int) Math.min(frames, 1 << 24)];
+        // only the frames with events are asked; the others all match or all do not, as the empty list does
+        int withEvents = byFrame.size();
+        long[] out = new long[(int) Math.min(emptyMatches ? frames : withEvents, 1 << 24)];
         int k = 0;
-        for (long n = 1; n <= frames && k < out.length; n++) {
-            List<Event> ev = eventsByFrame.get(n);
-            if (ev == null ? emptyMatches : f.matches(ev)) {
+        long next = 1;
+        for (int i = 0; i < withEvents && k < out.length; i++) {
+            long n = byFrame.frame(i);
+            if (n > frames) {
+                break;
+            }
+            for (; emptyMatches && next < n && k < out.length; next++) {
+                out[k++] = next;
+            }
+            if (f.matches(byFrame.eventsAt(i))) {
                 out[k++] = n;
             }
+            next = n + 1;
+        }
+        for (; emptyMatches && next <= frames && k < out.length; next++) {
+            out[k++] = next;
         }
         rowFrames = java.util.Arrays.copyOf(out, k);
+        org.kerbscope.ui.internal.Timing.print("filter '%s': %d of %d frames in %.0f ms (UI thread)", text, k, frames,
+                org.kerbscope.ui.internal.Timing.since(started) * 1000);
         list.setSelection(-1);
         list.setItemCount(k);
         list.clearAll();
@@ -384,13 +405,13 @@ public final class PacketPane {
 
     /** Field names for completion: what the dissectors declare and what this capture's events hold. */
     public List<String> filterFields() {
+        if (byFrame != FrameEvents.NONE) {
+            return byFrame.fieldNames();
+        }
         TreeSet<String> names = new TreeSet<>();
         for (var d : Registries.platform().dissectors()) {
             d.fields().forEach(e -> names.add(e.getKey()));
         }
-        List<Event> all = new ArrayList<>();
-        eventsByFrame.values().forEach(all::addAll);
-        names.addAll(DisplayFilter.fieldNames(all));
         return new ArrayList<>(names);
     }
 
@@ -465,7 +486,7 @@ public final class PacketPane {
         FieldNode root = new FieldNode("frame", "Frame " + n + ": " + idx.originalLength(n) + " bytes on wire, "
                 + idx.capturedLength(n) + " captured, at " + JsonReport.time(idx.timeNanos(n)), n,
                 new ByteRange(0, idx.capturedLength(n)));
-        Event e = byFrame.get(n);
+        Event e = byFrame.first(n);
         if (e != null) {
             FieldNode ev = root.add(e.protocol(), e.protocol() + " " + e.src() + " → " + e.dst(), null, 0, 0);
             e.fields().forEach((k, v) -> ev.add(e.protocol() + "." + k, k + ": " + v, v, 0, 0));

@@ -43,6 +43,8 @@ public final class CaptureSession {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile CaptureFile file;
     private volatile Analysis analysis;
+    /** {@link #analysis}' events by frame, for the packet list. */
+    private volatile FrameEvents frameEvents;
     /** The analyzer that made {@link #analysis}, with its options: frame details are dissected as it read. */
     private volatile Analyzer analyzer;
     private volatile String problem;
@@ -93,6 +95,11 @@ public final class CaptureSession {
     /** Frames the running analysis has read so far (the packet list's tests watch the loader with it). */
     public long analysedFrames() {
         return analysedFrames;
+    }
+
+    /** The analysis' events by frame (with {@link #analysis()}), or null. */
+    public FrameEvents frameEvents() {
+        return frameEvents;
     }
 
     /** {@link System#nanoTime()} when the capture was opened. */
@@ -203,8 +210,10 @@ public final class CaptureSession {
                         return Status.CANCEL_STATUS;
                     }
                     problem = null;
+                    FrameEvents fe = FrameEvents.of(a);
                     synchronized (CaptureSession.this) {
                         CaptureSession.this.analyzer = analyzer;
+                        frameEvents = fe;
                         analysis = a;
                     }
                     Timing.print("%s: analysed %d frames, %d attempts, %d findings (%.2f s after it was opened)", name,

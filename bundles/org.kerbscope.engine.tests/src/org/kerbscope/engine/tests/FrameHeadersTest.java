@@ -1,0 +1,84 @@
+package org.kerbscope.engine.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.engine.FrameHeaders;
+
+/**
+ * The packet list's columns for frames no dissector read come from the network layers alone: the innermost IP
+ * addresses, TCP or UDP, the ports, the SYN/FIN/RST flags and the payload length, as tshark reads them, frame by
+ * frame, on every lab sample. Skipped where tshark is not installed.
+ */
+class FrameHeadersTest {
+    @Test
+    void everyFrameOfTheLabSamplesAsTsharkReadsIt() throws Exception {
+        Assumptions.assumeTrue(tshark(), "tshark is not installed: skipped");
+        List<Path> samples;
+        try (Stream<Path> s = Files.list(UnionTest.root().resolve("bundles/org.kerbscope.lab/samples"))) {
+            samples = s.filter(p -> p.toString().endsWith(".pcapng")).sorted().toList();
+        }
+        int tcp = 0, udp = 0, flags = 0;
+        for (Path p : samples) {
+            List<String> lines = run("tshark", "-r", p.toString(), "-T", "fields", "-E", "separator=/t", "-E",
+                    "occurrence=l", "-e", "ip.src", "-e", "ipv6.src", "-e", "ip.dst", "-e", "ipv6.dst", "-e",
+                    "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport", "-e",
+                    "tcp.flags.syn", "-e", "tcp.flags.ack", "-e", "tcp.flags.fin", "-e", "tcp.flags.reset", "-e",
+                    "tcp.len", "-e", "udp.length");
+            try (CaptureFile f = CaptureFile.open(p)) {
+                assertEquals(lines.size(), f.index().size(), p + ": frames");
+                for (int i = 0; i < lines.size(); i++) {
+                    String[] t = (lines.get(i) + "\t\t\t\t\t\t\t\t\t\t\t\t\t\t").split("\t", -1);
+                    FrameHeaders h = FrameHeaders.of(f.frame(i + 1));
+                    String at = p.getFileName() + " frame " + (i + 1);
+                    assertEquals(t[0].isEmpty() ? t[1] : t[0], h.source(), at + " source");
+                    assertEquals(t[2].isEmpty() ? t[3] : t[2], h.destination(), at + " destination");
+                    if (!t[4].isEmpty()) {
+                        tcp++;
+                        assertEquals("TCP", h.protocol(), at);
+                        String want = t[4] + " → " + t[5];
+                        String fl = String.join(", ", Stream.of(
+                                "1".equals(t[8]) || "True".equals(t[8]) ? ("1".equals(t[9]) || "True".equals(t[9]) ? "SYN, ACK" : "SYN") : null,
+                                "1".equals(t[10]) || "True".equals(t[10]) ? "FIN" : null,
+                                "1".equals(t[11]) || "True".equals(t[11]) ? "RST" : null).filter(x -> x != null).toList());
+                        if (!fl.isEmpty()) {
+                            flags++;
+                            want += " [" + fl + "]";
+                        }
+                        assertEquals(want + " Len=" + t[12], h.info(), at);
+                    } else if (!t[6].isEmpty()) {
+                        udp++;
+                        assertEquals("UDP", h.protocol(), at);
+                        assertEquals(t[6] + " → " + t[7] + " Len=" + (Integer.parseInt(t[13]) - 8), h.info(), at);
+                    }
+                }
+            }
+        }
+        assertTrue(tcp > 150 && udp > 50 && flags > 50, tcp + " TCP frames (" + flags + " with flags), " + udp + " UDP");
+    }
+
+    static boolean tshark() {
+        try {
+            return run("tshark", "-v").size() > 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static List<String> run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    }
+}

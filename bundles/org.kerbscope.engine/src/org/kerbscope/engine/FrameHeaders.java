@@ -1,0 +1,91 @@
+package org.kerbscope.engine;
+
+import java.nio.ByteBuffer;
+
+import org.kerbscope.core.model.Frame;
+import org.kerbscope.net.DecoderLimits;
+import org.kerbscope.net.FlowKey;
+import org.kerbscope.net.NetworkDecoder;
+import org.kerbscope.net.TcpConnection;
+import org.kerbscope.net.TransportHandler;
+
+/**
+ * What the packet list shows for a frame that no dissector read (the bulk of a busy capture): its addresses, the
+ * transport, and Wireshark-like information from the network layers alone ({@code 49812 → 443 [SYN] Len=0}),
+ * read from the frame by itself.
+ *
+ * @param source      the innermost IP source, or empty when the frame carries no IP
+ * @param destination the innermost IP destination, or empty
+ * @param protocol    {@code TCP}, {@code UDP}, {@code ICMP}, {@code ICMPv6}, {@code IP}, or empty
+ * @param info        ports, TCP flags and payload length; empty when there is nothing to say
+ */
+public record FrameHeaders(String source, String destination, String protocol, String info) {
+    static final FrameHeaders NONE = new FrameHeaders("", "", "", "");
+
+    /** The innermost IP flow of the frame, or null (see {@link NetworkDecoder#lastFlow()}). */
+    static FlowKey flow(Frame f) {
+        return read(f, new Listener());
+    }
+
+    private static FlowKey read(Frame f, Listener l) {
+        NetworkDecoder d = new NetworkDecoder(l, DecoderLimits.defaults());
+        try {
+            d.decode(f);
+        } catch (RuntimeException e) {
+            return null; // the decoder reports damage as diagnostics; this is a belt for a row of the list
+        }
+        return d.lastFlow();
+    }
+
+    /** The columns of frame {@code f}. */
+    public static FrameHeaders of(Frame f) {
+        Listener l = new Listener();
+        FlowKey k = read(f, l);
+        if (k == null) {
+            return NONE;
+        }
+        String src = FlowKey.text(k.srcAddr()), dst = FlowKey.text(k.dstAddr());
+        return switch (k.protocol()) {
+            case 6 -> new FrameHeaders(src, dst, "TCP", k.srcPort() == 0 ? "IP fragment"
+                    : k.srcPort() + " → " + k.dstPort() + (l.flags.isEmpty() ? "" : " [" + l.flags + "]")
+                            + " Len=" + l.length);
+            case 17 -> new FrameHeaders(src, dst, "UDP", k.srcPort() == 0 ? "IP fragment"
+                    : k.srcPort() + " → " + k.dstPort() + " Len=" + l.length);
+            case 1 -> new FrameHeaders(src, dst, "ICMP", "");
+            case 58 -> new FrameHeaders(src, dst, "ICMPv6", "");
+            default -> new FrameHeaders(src, dst, "IP", "protocol " + k.protocol());
+        };
+    }
+
+    /** Takes the flags and the payload length of the one segment or datagram decoded. */
+    private static final class Listener implements TransportHandler {
+        String flags = "";
+        int length;
+
+        @Override
+        public void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
+            length = payload.remaining();
+        }
+
+        @Override
+        public void tcpControl(Frame frame, TcpConnection c, FlowKey key, int kind) {
+            String k = switch (kind) {
+                case SYN -> "SYN";
+                case SYN_ACK -> "SYN, ACK";
+                case FIN -> "FIN";
+                case RST -> "RST";
+                default -> "";
+            };
+            flags = flags.isEmpty() ? k : flags + ", " + k;
+        }
+
+        @Override
+        public void tcpData(Frame frame, TcpConnection c, boolean fromClient, ByteBuffer data, int dataOffset) {
+            length += data.remaining();
+        }
+
+        @Override
+        public void tcpGap(Frame frame, TcpConnection c, boolean fromClient, long missingBytes) {
+        }
+    }
+}
