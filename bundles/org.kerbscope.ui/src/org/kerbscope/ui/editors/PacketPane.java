@@ -255,6 +255,8 @@ public final class PacketPane {
     static final int TICK = 100;
     private long tickDue;
     private long latestTick;
+    /** When the latest tick ran, in seconds after the capture was opened. */
+    private double latestTickAt;
     private boolean ticking;
 
     /**
@@ -272,7 +274,11 @@ public final class PacketPane {
             if (list.isDisposed()) {
                 return;
             }
-            latestTick = Math.max(latestTick, System.nanoTime() - tickDue);
+            long late = System.nanoTime() - tickDue;
+            if (late > latestTick) {
+                latestTick = late;
+                latestTickAt = org.kerbscope.ui.internal.Timing.since(session.openedNanos());
+            }
             if (file != null && file == session.file()) {
                 listIndexed();
             }
@@ -291,8 +297,9 @@ public final class PacketPane {
             fileReady();
         }
         listIndexed();
-        org.kerbscope.ui.internal.Timing.print("%s: the event loop ran a %d ms timer at most %d ms late while the capture loaded",
-                session.label(), TICK, latestTick / 1_000_000);
+        org.kerbscope.ui.internal.Timing.print(
+                "%s: the event loop ran a %d ms timer at most %d ms late while the capture loaded (%.1f s after it was opened)",
+                session.label(), TICK, latestTick / 1_000_000, latestTickAt);
         long started = System.nanoTime();
         FrameEvents fe = session.frameEvents();
         byFrame = fe != null ? fe : FrameEvents.NONE;
@@ -323,6 +330,8 @@ public final class PacketPane {
             s = session.problem();
         } else if (file == null) {
             s = NLS.bind(Messages.opening, session.label());
+        } else if (!file.indexed() && session.loading()) {
+            s = NLS.bind(Messages.framesListing, frames, String.valueOf(session.path()));
         } else {
             s = NLS.bind(Messages.framesListed, frames, String.valueOf(session.path()));
             if (session.analysis() == null) {
