@@ -215,6 +215,22 @@ class SampleCaptureTest {
         String why = ui(() -> packets.applyFilter("kerberos.errorCode =="));
         assertTrue(why != null && why.contains("value is missing"), "a bad filter says why: " + why);
         assertTrue(ui(packets::filterFields).contains("kerberos.errorCode"), "completion offers the fields");
+        // a negative filter keeps the frames without events too: every frame but the Kerberos ones
+        java.util.Set<Long> kerberos = new java.util.TreeSet<>();
+        a.events("kerberos").forEach(e -> kerberos.add(e.frame()));
+        assertEquals(null, ui(() -> packets.applyFilter("!kerberos")));
+        assertEquals(all - kerberos.size(), (int) ui(packets::rows), "every frame but the Kerberos ones");
+        long firstKerberos = kerberos.iterator().next();
+        ui(() -> {
+            packets.list().setSelection((int) firstKerberos - 1); // the row the first Kerberos frame had
+            packets.list().notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+            return null;
+        });
+        long next = firstKerberos + 1;
+        while (kerberos.contains(next)) {
+            next++;
+        }
+        assertEquals(next, (long) ui(packets::selectedFrame), "the first frame after the hidden ones took their row");
         ui(() -> packets.applyFilter(""));
         assertEquals(all, (int) ui(packets::rows));
     }

@@ -67,7 +67,7 @@ public final class PacketPane {
     /** The analysis' events by frame (built by the loading job, not on the UI thread). */
     private FrameEvents byFrame = FrameEvents.NONE;
     /** Frame numbers of the rows when a display filter is applied; null shows every frame. */
-    private long[] rowFrames;
+    private FilterRows rowFrames;
     private CaptureFile file;
     private long frames;
     private boolean firstRowsTimed;
@@ -188,15 +188,14 @@ public final class PacketPane {
         if (row < 0) {
             return 0;
         }
-        return rowFrames == null ? row + 1L : row < rowFrames.length ? rowFrames[row] : 0;
+        return rowFrames == null ? row + 1L : rowFrames.frameOf(row);
     }
 
     private int rowOfFrame(long frame) {
         if (rowFrames == null) {
             return (int) frame - 1;
         }
-        int i = java.util.Arrays.binarySearch(rowFrames, frame);
-        return i >= 0 ? i : -1;
+        return rowFrames.rowOf(frame);
     }
 
     /** The row of frame {@code n} as the list shows it, or null beyond the capture. */
@@ -380,28 +379,23 @@ public final class PacketPane {
         filter.setToolTipText(null);
         long started = System.nanoTime();
         boolean emptyMatches = f.matches(List.of());
-        // only the frames with events are asked; the others all match or all do not, as the empty list does
+        // only the frames with events are asked: the others all match or all do not, as the empty list does; the
+        // rows are then the matching frames, or every frame but those that do not match
         int withEvents = byFrame.size();
-        long[] out = new long[(int) Math.min(emptyMatches ? frames : withEvents, 1 << 24)];
+        long[] out = new long[withEvents];
         int k = 0;
-        long next = 1;
-        for (int i = 0; i < withEvents && k < out.length; i++) {
+        for (int i = 0; i < withEvents; i++) {
             long n = byFrame.frame(i);
             if (n > frames) {
                 break;
             }
-            for (; emptyMatches && next < n && k < out.length; next++) {
-                out[k++] = next;
-            }
-            if (f.matches(byFrame.eventsAt(i))) {
+            if (f.matches(byFrame.eventsAt(i)) != emptyMatches) {
                 out[k++] = n;
             }
-            next = n + 1;
         }
-        for (; emptyMatches && next <= frames && k < out.length; next++) {
-            out[k++] = next;
-        }
-        rowFrames = java.util.Arrays.copyOf(out, k);
+        long[] listed = java.util.Arrays.copyOf(out, k);
+        rowFrames = emptyMatches ? FilterRows.allBut(frames, listed) : FilterRows.only(listed);
+        k = rowFrames.count();
         org.kerbscope.ui.internal.Timing.print("filter '%s': %d of %d frames in %.0f ms (UI thread)", text, k, frames,
                 org.kerbscope.ui.internal.Timing.since(started) * 1000);
         list.setSelection(-1);
