@@ -254,8 +254,8 @@ public final class Analyzer {
             if (from == 0) {
                 return null;
             }
-            if (from == 1 || spans.isShared()) {
-                flow = null; // read everything, as the analysis did
+            if (from == 1) {
+                flow = null; // from the first frame (shared state, fragments): read everything, as the analysis did
             }
         }
         Analysis scratch = new Analysis();

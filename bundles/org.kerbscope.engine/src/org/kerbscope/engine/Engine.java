@@ -200,8 +200,9 @@ public final class Engine implements TransportHandler {
                 flow.attachment = IGNORED;
                 return;
             }
-            pin = new UdpPin(d, new Conversation(endpoint(key.src()), endpoint(key.dst())));
-            span(((UdpPin) pin).conversation(), frame.number(), "udp");
+            Conversation started = new Conversation(endpoint(key.src()), endpoint(key.dst()));
+            span(started, frame.number(), "udp");
+            pin = new UdpPin(d, started);
             flow.attachment = pin;
         } else if (pin == IGNORED) {
             return;
