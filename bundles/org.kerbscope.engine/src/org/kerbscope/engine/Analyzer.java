@@ -207,10 +207,7 @@ public final class Analyzer {
      * @return the tree, or null when no dissector read anything in that frame
      */
     public org.kerbscope.core.model.FieldNode dissect(Path capture, long frameNumber) throws IOException {
-        Analysis scratch = new Analysis();
-        DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
-        Engine engine = new Engine(tables, options, scratch);
-        engine.wantTree(frameNumber);
+        Engine engine = treeEngine(frameNumber);
         NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
         try (CaptureFile file = CaptureFile.open(capture); CaptureReader reader = file.reader()) {
             Frame f;
@@ -241,35 +238,35 @@ public final class Analyzer {
             return null;
         }
         long from = 1;
-        FlowKey flow = null;
+        Engine engine = treeEngine(frameNumber);
         if (spans != null && options.keytabs().isEmpty()) {
-            flow = FrameHeaders.flow(file.frame(frameNumber));
-            boolean known = flow != null && flow.srcPort() != 0 && (flow.protocol() == 6 || flow.protocol() == 17);
-            if (!known) {
-                flow = null;
-            }
-            String transport = flow == null ? null : flow.protocol() == 6 ? "tcp" : "udp";
+            // the frame's own TCP or UDP conversation, when its headers name one (not a later IP fragment)
+            FlowKey flow = FrameHeaders.flow(file.frame(frameNumber));
+            String transport = flow == null || flow.srcPort() == 0 ? null
+                    : flow.protocol() == 6 ? "tcp" : flow.protocol() == 17 ? "udp" : null;
             from = spans.start(frameNumber,
-                    flow == null ? null : ConversationSpans.key(flow.src(), flow.dst(), transport));
+                    transport == null ? null : ConversationSpans.key(flow.src(), flow.dst(), transport));
             if (from == 0) {
                 return null;
             }
-            if (from == 1) {
-                flow = null; // from the first frame (shared state, fragments): read everything, as the analysis did
+            if (from > 1 && transport != null) {
+                // from the first frame (shared state, fragments) everything is read, as the analysis did
+                engine.focus(flow.src(), flow.dst(), transport);
             }
-        }
-        Analysis scratch = new Analysis();
-        DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
-        Engine engine = new Engine(tables, options, scratch);
-        engine.wantTree(frameNumber);
-        if (flow != null) {
-            engine.focus(flow.src(), flow.dst(), flow.protocol() == 6 ? "tcp" : "udp");
         }
         NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
         for (long k = from; k <= frameNumber; k++) {
             net.decode(file.frame(k));
         }
         return engine.tree();
+    }
+
+    /** An engine that makes the dissection tree of frame {@code frameNumber} and keeps nothing else. */
+    private Engine treeEngine(long frameNumber) {
+        Engine engine = new Engine(new DissectorTables(registries.dissectors(), options.decodeAs()), options,
+                new Analysis());
+        engine.wantTree(frameNumber);
+        return engine;
     }
 
     /** Imports one outside file with the importer of the kind the user named (or the one that recognises it). */

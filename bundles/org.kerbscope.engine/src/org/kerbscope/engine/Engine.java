@@ -194,7 +194,7 @@ public final class Engine implements TransportHandler {
         if (pin == null) {
             // The conversation's first datagram: its sender is the client, its ports pick the dissector.
             FlowKey key = flow.first();
-            DissectorContribution d = focusA != null && outOfFocus(key.src(), key.dst(), "udp") ? NONE
+            DissectorContribution d = outOfFocus(key.src(), key.dst(), "udp") ? NONE
                     : choose("udp", key, pdu(payload, payloadOffset));
             if (d == NONE) {
                 flow.attachment = IGNORED;
@@ -334,8 +334,8 @@ public final class Engine implements TransportHandler {
         } else {
             st = new TcpState(connection, this);
             connection.attachment = st;
-            st.dissector = focusA != null && outOfFocus(st.conversation.client(), st.conversation.server(), "tcp")
-                    ? NONE : choose("tcp", connection.client(), pdu(data, dataOffset));
+            st.dissector = outOfFocus(st.conversation.client(), st.conversation.server(), "tcp") ? NONE
+                    : choose("tcp", connection.client(), pdu(data, dataOffset));
             if (st.dissector == NONE) {
                 ignore(st, connection);
             } else {
