@@ -49,6 +49,8 @@ public final class Analyzer {
     private final AnalysisOptions options;
     private final int threads;
     private boolean keepSpans;
+    /** Where the next analysis puts its spans as it reads (see {@link #keepSpansIn}), or null. */
+    private ConversationSpans liveSpans;
 
     public Analyzer(Registries registries, AnalysisOptions options) {
         this(registries, options, 0);
@@ -72,6 +74,17 @@ public final class Analyzer {
      */
     public Analyzer keepSpans(boolean keep) {
         this.keepSpans = keep;
+        return this;
+    }
+
+    /**
+     * As {@link #keepSpans}, into {@code spans}, which the next analysis fills as it reads: with one reading thread,
+     * {@link ConversationSpans#complete()} follows the reading, so that a frame's details can be made quickly
+     * before the analysis has finished (with several threads the spans are final only at the end).
+     */
+    public Analyzer keepSpansIn(ConversationSpans spans) {
+        this.keepSpans = true;
+        this.liveSpans = spans;
         return this;
     }
 
@@ -110,19 +123,40 @@ public final class Analyzer {
             List<Analysis> parts = new ArrayList<>();
             List<NetworkDecoder> nets = new ArrayList<>();
             List<ConversationSpans> spans = new ArrayList<>();
+            ConversationSpans kept = !keepSpans ? null : liveSpans != null ? liveSpans : new ConversationSpans();
+            liveSpans = null; // one analysis fills it
+            if (kept != null) {
+                kept.completeThrough(0);
+            }
             for (int i = 0; i < n; i++) {
                 Analysis part = n == 1 ? a : new Analysis();
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
                 Engine engine = new Engine(tables, options, part);
-                if (keepSpans) {
-                    ConversationSpans s = new ConversationSpans();
+                if (kept != null) {
+                    ConversationSpans s = n == 1 ? kept : new ConversationSpans();
                     engine.keepSpans(s);
                     spans.add(s);
                 }
                 nets.add(new NetworkDecoder(engine, decoderLimits(), i, n));
                 parts.add(part);
             }
-            long[] span = n == 1 ? ReadPass.serial(reader, nets.get(0), file.size(), a, progress)
+            Progress told = progress;
+            if (kept != null && n == 1) {
+                // one thread: every frame up to the one it reports has been read, and its spans are final
+                told = new Progress() {
+                    @Override
+                    public void worked(long frames, long total) {
+                        kept.completeThrough(frames);
+                        progress.worked(frames, total);
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return progress.cancelled();
+                    }
+                };
+            }
+            long[] span = n == 1 ? ReadPass.serial(reader, nets.get(0), file.size(), a, told)
                     : ReadPass.parallel(reader, nets, file.size(), a, progress);
             List<Diagnostic> netDiagnostics = new ArrayList<>();
             for (NetworkDecoder net : nets) {
@@ -131,12 +165,14 @@ public final class Analyzer {
             if (n > 1) {
                 merge(a, parts);
             }
-            if (keepSpans) {
-                ConversationSpans all = spans.get(0);
-                for (int i = 1; i < spans.size(); i++) {
-                    all.addAll(spans.get(i));
+            if (kept != null) {
+                for (ConversationSpans s : spans) {
+                    if (s != kept) {
+                        kept.addAll(s);
+                    }
                 }
-                a.setSpans(all);
+                kept.completeThrough(Long.MAX_VALUE);
+                a.setSpans(kept);
             }
             // bytes released from held TCP segments carry their own (earlier) frame: keep each list in frame order,
             // and the arrays in the order of their first event, whatever the thread that found them
@@ -232,7 +268,18 @@ public final class Analyzer {
      */
     public org.kerbscope.core.model.FieldNode dissect(CaptureFile file, long frameNumber, Analysis analysis)
             throws IOException {
-        ConversationSpans spans = analysis != null ? analysis.spans() : null;
+        return dissect(file, frameNumber, analysis != null ? analysis.spans() : null);
+    }
+
+    /**
+     * {@link #dissect(CaptureFile, long, Analysis)} with the spans of an analysis that may still be running (see
+     * {@link #keepSpansIn}): a frame it has not read yet is read from the first frame.
+     */
+    public org.kerbscope.core.model.FieldNode dissect(CaptureFile file, long frameNumber, ConversationSpans spans)
+            throws IOException {
+        if (spans != null && frameNumber > spans.complete()) {
+            spans = null;
+        }
         long frames = file.index().size();
         if (frameNumber < 1 || frameNumber > frames) {
             return null;

@@ -10,8 +10,9 @@ import java.util.Arrays;
  * a dissector read.
  * <p>
  * Conversations are told apart by {@link #key} (their two endpoints and transport, in either direction); keys
- * may collide, which only makes {@link #start} earlier. Filled by one reading thread each, merged with
- * {@link #addAll}, then only read.
+ * may collide, which only makes {@link #start} earlier. A reading thread fills them while other threads may
+ * already ask (the workbench, while the analysis runs): every method takes the object's lock, and
+ * {@link #complete()} says up to which frame the spans are final.
  */
 public final class ConversationSpans {
     /** Bit of {@link #flags}: part of the conversation arrived in IP fragments, which began before its first frame. */
@@ -24,6 +25,8 @@ public final class ConversationSpans {
     private int size;
     /** Whether a dissector kept state beyond one conversation (keys learned in one, used in another). */
     private boolean shared;
+    /** Frames read so far by the analysis that fills these spans; every frame when it is done. */
+    private volatile long complete = Long.MAX_VALUE;
 
     /** The key of a conversation between {@code a} and {@code b}, the same in both directions. */
     public static int key(Endpoint a, Endpoint b, String transport) {
@@ -31,7 +34,7 @@ public final class ConversationSpans {
     }
 
     /** A new conversation that starts at {@code firstFrame}; returns its number for {@link #extend}. */
-    public int add(long firstFrame, int conversationKey) {
+    public synchronized int add(long firstFrame, int conversationKey) {
         if (size == first.length) {
             int n = size * 2;
             first = Arrays.copyOf(first, n);
@@ -46,7 +49,7 @@ public final class ConversationSpans {
     }
 
     /** A PDU of conversation {@code span} was dissected in {@code frame}. */
-    public void extend(int span, long frame) {
+    public synchronized void extend(int span, long frame) {
         if (frame > last[span]) {
             last[span] = frame;
         }
@@ -56,25 +59,37 @@ public final class ConversationSpans {
     }
 
     /** Conversation {@code span} got bytes reassembled from IP fragments (whose first ones may lie before it). */
-    public void fragments(int span) {
+    public synchronized void fragments(int span) {
         flags[span] |= FRAGMENTS;
     }
 
     /** A dissector kept state across conversations: re-reading one conversation would not give the same tree. */
-    public void shared() {
+    public synchronized void shared() {
         shared = true;
     }
 
-    public boolean isShared() {
+    public synchronized boolean isShared() {
         return shared;
     }
 
-    public int size() {
+    public synchronized int size() {
         return size;
     }
 
+    /**
+     * Up to which frame the spans are final: {@link #start} answers for those frames only. The analysis that fills
+     * them moves it on as it reads (every frame, once it is done: the default).
+     */
+    public long complete() {
+        return complete;
+    }
+
+    public void completeThrough(long frame) {
+        complete = frame;
+    }
+
     /** Adds another reading thread's spans. */
-    public void addAll(ConversationSpans other) {
+    public synchronized void addAll(ConversationSpans other) {
         for (int i = 0; i < other.size; i++) {
             int s = add(other.first[i], other.key[i]);
             last[s] = other.last[i];
@@ -89,7 +104,7 @@ public final class ConversationSpans {
      * fragments or state was shared across conversations; 0 when no such conversation spans the frame, so no
      * dissector read anything in it.
      */
-    public long start(long frame, Integer conversationKey) {
+    public synchronized long start(long frame, Integer conversationKey) {
         if (shared) {
             return 1;
         }

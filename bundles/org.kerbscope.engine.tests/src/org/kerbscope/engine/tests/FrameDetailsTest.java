@@ -101,6 +101,65 @@ class FrameDetailsTest {
         }
     }
 
+    /**
+     * While the analysis still runs (the workbench lists the frames and the user clicks one), the frames it has read
+     * already get their quick tree from the spans so far, the same as a full re-read gives; a frame it has not read
+     * yet is read from the first frame, and its tree is right too.
+     */
+    @Test
+    void framesAlreadyReadHaveTheirTreeBeforeTheAnalysisEnds() throws IOException {
+        Path big = dir.resolve("running.pcap");
+        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
+        long frames = BigScenarioCapture.generate(List.of(samples.resolve("spn-unknown.pcapng"),
+                samples.resolve("ntlm-fallback.pcapng")), big, 40 << 20, 9, 0);
+        assertTrue(frames > 70_000, frames + " frames: the reading reports progress every 65,536");
+        Analysis done = analyzer.analyze(big, "done", List.of(), Progress.NONE);
+        List<Long> messages = new ArrayList<>();
+        for (String protocol : List.of("kerberos", "http")) {
+            done.events(protocol).forEach(e -> messages.add(e.frame()));
+        }
+        java.util.Collections.sort(messages);
+
+        ConversationSpans live = new ConversationSpans();
+        Analyzer running = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).keepSpansIn(live);
+        List<String> checked = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        try (CaptureFile file = CaptureFile.open(big)) {
+            file.index();
+            running.analyze(big, "running", List.of(), new Progress() {
+                @Override
+                public void worked(long read, long total) {
+                    if (!checked.isEmpty()) {
+                        return;
+                    }
+                    try {
+                        assertEquals(read, live.complete(), "the spans are final up to the frame read last");
+                        // the last messages already read, and one the reading has not reached
+                        List<Long> before = messages.stream().filter(m -> m <= read).toList();
+                        List<Long> pick = new ArrayList<>(before.subList(Math.max(0, before.size() - 6), before.size()));
+                        messages.stream().filter(m -> m > read).findFirst().ifPresent(pick::add);
+                        for (long n : pick) {
+                            if (n <= read) {
+                                assertTrue(live.start(n, null) > read / 2, "frame " + n + " is read again from frame "
+                                        + live.start(n, null) + ", near it, while the analysis runs");
+                            }
+                            FieldNode quick = running.dissect(file, n, live);
+                            assertNotNull(quick, "frame " + n + " has a tree");
+                            assertEquals(dump(analyzer.dissect(big, n)), dump(quick), "frame " + n);
+                            checked.add(n <= read ? "read" : "not yet read");
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                        checked.add("failed");
+                    }
+                }
+            });
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(checked.contains("read") && checked.contains("not yet read"), "frames compared: " + checked);
+        assertEquals(Long.MAX_VALUE, live.complete(), "final once the analysis has ended");
+    }
+
     /** Compares the quick and the full tree of every frame (up to {@code max}); returns how many had a tree. */
     private int compareAllFrames(Path capture, int max) throws IOException {
         Analysis a;

@@ -18,6 +18,7 @@ import org.eclipse.swt.widgets.Display;
 import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.capture.FrameIndex;
 import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.ConversationSpans;
 import org.kerbscope.core.registry.Registries;
 import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.EvidenceInput;
@@ -47,6 +48,9 @@ public final class CaptureSession {
     private volatile FrameEvents frameEvents;
     /** The analyzer that made {@link #analysis}, with its options: frame details are dissected as it read. */
     private volatile Analyzer analyzer;
+    /** The analysis being made, and the spans it fills as it reads: frame details before it has finished. */
+    private volatile Analyzer reading;
+    private volatile ConversationSpans readSoFar;
     private volatile String problem;
     private volatile long analysedFrames;
     private volatile boolean loading;
@@ -184,7 +188,12 @@ public final class CaptureSession {
                         announce(true);
                     }
                     monitor.worked(100);
-                    Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options()).keepSpans(true);
+                    ConversationSpans live = new ConversationSpans();
+                    Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options()).keepSpansIn(live);
+                    synchronized (CaptureSession.this) {
+                        reading = analyzer;
+                        readSoFar = live;
+                    }
                     long total = file != null ? Math.max(1, file.index().size()) : 1;
                     analysedFrames = 0;
                     Analysis a = analyzer.analyze(path, name, ev, new Progress() {
@@ -296,26 +305,31 @@ public final class CaptureSession {
 
     /**
      * The dissection tree of frame {@code n} (for the details pane; call it off the UI thread), or null when no
-     * dissector read anything in it. Once the analysis is there, only the frame's conversation is read again, from
-     * where it starts; before that, the capture up to the frame.
+     * dissector read anything in it. Only the frame's conversation is read again, from where it starts, once the
+     * analysis has read that frame (also while it still runs); before that, the capture up to the frame.
      */
     public org.kerbscope.core.model.FieldNode tree(long n) throws IOException {
         CaptureFile f;
-        Analyzer an;
+        Analyzer an, running;
         Analysis a;
+        ConversationSpans live;
         synchronized (this) {
             f = file;
             an = analyzer;
             a = analysis;
+            running = reading;
+            live = readSoFar;
         }
         if (f == null) {
             return null;
         }
-        if (an == null || a == null) {
-            an = new Analyzer(Registries.platform(), Preferences.options());
-            a = null;
+        if (an != null && a != null && (running == null || running == an)) {
+            return an.dissect(f, n, a);
         }
-        return an.dissect(f, n, a);
+        if (running != null) {
+            return running.dissect(f, n, live); // the frames the running analysis has read: their spans are final
+        }
+        return new Analyzer(Registries.platform(), Preferences.options()).dissect(f, n, (ConversationSpans) null);
     }
 
     /** Stops loading and releases the file (its editor closed). */
