@@ -152,7 +152,7 @@ public final class CaptureFile implements AutoCloseable {
      * indexed so far to other threads (the workbench lists them as they come).
      *
      * @param cancelled asked between batches of frames: when it says so, the pass stops and null is returned
-     *                  (the next call starts again)
+     *                  (the frames indexed so far stay readable; the next call starts again)
      */
     public synchronized FrameIndex index(java.util.function.BooleanSupplier cancelled) {
         FrameIndex done = index;
@@ -162,24 +162,21 @@ public final class CaptureFile implements AutoCloseable {
         RecordParser p = parser();
         FrameIndex idx = new FrameIndex();
         building = idx;
-        try {
-            boolean more = true;
-            while (more) {
-                synchronized (idx) {
-                    for (int i = 0; i < BATCH && (more = p.advance()); i++) {
-                        idx.add(p.dataOffset, p.timeNanos, p.capturedLength, p.originalLength, p.linkType, p.comment);
-                    }
-                }
-                if (more && cancelled.getAsBoolean()) {
-                    return null;
+        boolean more = true;
+        while (more) {
+            synchronized (idx) {
+                for (int i = 0; i < BATCH && (more = p.advance()); i++) {
+                    idx.add(p.dataOffset, p.timeNanos, p.capturedLength, p.originalLength, p.linkType, p.comment);
                 }
             }
-            indexDiagnostics = p.diagnostics();
-            index = idx;
-            return idx;
-        } finally {
-            building = null;
+            if (more && cancelled.getAsBoolean()) {
+                return null; // the frames indexed so far stay readable (indexSoFar) until the next pass
+            }
         }
+        indexDiagnostics = p.diagnostics();
+        index = idx;
+        building = null;
+        return idx;
     }
 
     /**

@@ -215,6 +215,9 @@ class FrameIndexTest {
             int[] batches = {0};
             assertEquals(null, f.index(() -> ++batches[0] == 2), "a cancelled pass gives no index");
             assertTrue(!f.indexed());
+            assertTrue(f.indexSoFar().size() > 0 && f.indexSoFar().size() < n,
+                    "the frames listed before the cancel stay listed: " + f.indexSoFar().size());
+            assertEquals(size(0), f.frame(1).capturedLength(), "and readable");
             assertEquals(n, f.index().size(), "the next pass indexes every frame");
             assertEquals(size(n - 1), f.frame(n).capturedLength());
         }
