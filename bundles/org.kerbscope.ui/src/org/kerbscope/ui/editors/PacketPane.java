@@ -44,6 +44,7 @@ import org.kerbscope.engine.report.JsonReport;
 import org.kerbscope.ui.internal.CaptureSession;
 import org.kerbscope.ui.internal.FrameEvents;
 import org.kerbscope.ui.internal.Messages;
+import org.kerbscope.ui.internal.Timing;
 
 /**
  * The three panes of a capture: the packet list (with its display filter bar), the selected frame's details tree
@@ -66,7 +67,7 @@ public final class PacketPane {
     private byte[] shownBytes = new byte[0];
     /** The analysis' events by frame (built by the loading job, not on the UI thread). */
     private FrameEvents byFrame = FrameEvents.NONE;
-    /** Frame numbers of the rows when a display filter is applied; null shows every frame. */
+    /** The rows when a display filter is applied (its frames, or every frame but the hidden ones); null: every frame. */
     private FilterRows rowFrames;
     private CaptureFile file;
     private long frames;
@@ -103,14 +104,14 @@ public final class PacketPane {
                         || e.integer("rcode", 0) == 3);
             }
         });
-        if (org.kerbscope.ui.internal.Timing.ON) {
+        if (Timing.ON) {
             list.addListener(SWT.Paint, e -> {
                 if (!firstRowsTimed && !list.paintedRows().isEmpty()) {
                     firstRowsTimed = true;
-                    org.kerbscope.ui.internal.Timing.print(
+                    Timing.print(
                             "%s: first rows shown %.2f s after it was opened (%d frames listed; %.2f s after the launch)",
-                            session.label(), org.kerbscope.ui.internal.Timing.since(session.openedNanos()), frames,
-                            org.kerbscope.ui.internal.Timing.sinceLaunch());
+                            session.label(), Timing.since(session.openedNanos()), frames,
+                            Timing.sinceLaunch());
                 }
             });
         }
@@ -276,7 +277,7 @@ public final class PacketPane {
             long late = System.nanoTime() - tickDue;
             if (late > latestTick) {
                 latestTick = late;
-                latestTickAt = org.kerbscope.ui.internal.Timing.since(session.openedNanos());
+                latestTickAt = Timing.since(session.openedNanos());
             }
             if (file != null && file == session.file()) {
                 listIndexed();
@@ -296,7 +297,7 @@ public final class PacketPane {
             fileReady();
         }
         listIndexed();
-        org.kerbscope.ui.internal.Timing.print(
+        Timing.print(
                 "%s: the event loop ran a %d ms timer at most %d ms late while the capture loaded (%.1f s after it was opened)",
                 session.label(), TICK, latestTick / 1_000_000, latestTickAt);
         long started = System.nanoTime();
@@ -309,12 +310,12 @@ public final class PacketPane {
         }
         installCompletion();
         showStatus();
-        if (org.kerbscope.ui.internal.Timing.ON) {
-            org.kerbscope.ui.internal.Timing.print("%s: the analysis shown in the packet list in %.0f ms (UI thread)",
-                    session.label(), org.kerbscope.ui.internal.Timing.since(started) * 1000);
+        if (Timing.ON) {
+            Timing.print("%s: the analysis shown in the packet list in %.0f ms (UI thread)",
+                    session.label(), Timing.since(started) * 1000);
             // the other views take the analysis in the same turn of the event loop: how late is the next timer?
             long due = System.nanoTime() + TICK * 1_000_000L;
-            list.getDisplay().timerExec(TICK, () -> org.kerbscope.ui.internal.Timing.print(
+            list.getDisplay().timerExec(TICK, () -> Timing.print(
                     "%s: after the views took the analysis, a %d ms timer ran %d ms late", session.label(), TICK,
                     (System.nanoTime() - due) / 1_000_000));
         }
@@ -396,8 +397,8 @@ public final class PacketPane {
         long[] listed = java.util.Arrays.copyOf(out, k);
         rowFrames = emptyMatches ? FilterRows.allBut(frames, listed) : FilterRows.only(listed);
         k = rowFrames.count();
-        org.kerbscope.ui.internal.Timing.print("filter '%s': %d of %d frames in %.0f ms (UI thread)", text, k, frames,
-                org.kerbscope.ui.internal.Timing.since(started) * 1000);
+        Timing.print("filter '%s': %d of %d frames in %.0f ms (UI thread)", text, k, frames,
+                Timing.since(started) * 1000);
         list.setSelection(-1);
         list.setItemCount(k);
         list.clearAll();
@@ -466,8 +467,8 @@ public final class PacketPane {
                         index(shown);
                         tree.setInput(List.of(shown));
                         tree.expandToLevel(3);
-                        org.kerbscope.ui.internal.Timing.print("frame %d: details shown %.0f ms after it was selected%s", n,
-                                org.kerbscope.ui.internal.Timing.since(selected) * 1000, root != null ? "" : " (no dissector read it)");
+                        Timing.print("frame %d: details shown %.0f ms after it was selected%s", n,
+                                Timing.since(selected) * 1000, root != null ? "" : " (no dissector read it)");
                     }
                 });
                 return Status.OK_STATUS;
