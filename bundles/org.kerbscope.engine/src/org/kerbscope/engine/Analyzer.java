@@ -118,13 +118,24 @@ public final class Analyzer {
     }
 
     private void readCapture(Path capture, String label, Analysis a, Progress progress) throws IOException {
+        ConversationSpans kept = !keepSpans ? null : liveSpans != null ? liveSpans : new ConversationSpans();
+        liveSpans = null; // one analysis fills it
+        try {
+            readCapture(capture, label, a, progress, kept);
+        } finally {
+            if (kept != null) {
+                kept.end(); // whoever waits for frames this reading did not reach stops waiting
+            }
+        }
+    }
+
+    private void readCapture(Path capture, String label, Analysis a, Progress progress, ConversationSpans kept)
+            throws IOException {
         try (CaptureFile file = CaptureFile.open(capture); CaptureReader reader = file.reader()) {
             int n = threadsFor(file.size());
             List<Analysis> parts = new ArrayList<>();
             List<NetworkDecoder> nets = new ArrayList<>();
             List<ConversationSpans> spans = new ArrayList<>();
-            ConversationSpans kept = !keepSpans ? null : liveSpans != null ? liveSpans : new ConversationSpans();
-            liveSpans = null; // one analysis fills it
             if (kept != null) {
                 kept.completeThrough(0);
             }
@@ -171,7 +182,8 @@ public final class Analyzer {
                         kept.addAll(s);
                     }
                 }
-                kept.completeThrough(Long.MAX_VALUE);
+                // a cancelled reading is final only up to where it stopped: later frames are read again in full
+                kept.completeThrough(progress.cancelled() ? span[0] : Long.MAX_VALUE);
                 a.setSpans(kept);
             }
             // bytes released from held TCP segments carry their own (earlier) frame: keep each list in frame order,
@@ -277,8 +289,32 @@ public final class Analyzer {
      */
     public org.kerbscope.core.model.FieldNode dissect(CaptureFile file, long frameNumber, ConversationSpans spans)
             throws IOException {
+        return dissect(file, frameNumber, spans, () -> false);
+    }
+
+    /**
+     * {@link #dissect(CaptureFile, long, ConversationSpans)} for a frame the running analysis may not have read yet.
+     * When it is at least half way to the frame, this waits for it: the frame's conversation is then read quickly,
+     * and reading the capture from its first frame would take longer (the analysis reads about half as fast as a
+     * re-read that keeps nothing) and slow the analysis down. Otherwise the capture is read up to the frame, and if
+     * the analysis gets there first, its spans are taken instead.
+     *
+     * @param cancelled asked while waiting and while reading (the user selected another frame): null is returned
+     */
+    public org.kerbscope.core.model.FieldNode dissect(CaptureFile file, long frameNumber, ConversationSpans spans,
+            java.util.function.BooleanSupplier cancelled) throws IOException {
+        ConversationSpans live = null;
         if (spans != null && frameNumber > spans.complete()) {
-            spans = null;
+            if (spans.complete() >= frameNumber / 2) {
+                spans.awaitThrough(frameNumber, cancelled);
+            }
+            if (frameNumber > spans.complete()) {
+                live = spans;
+                spans = null;
+            }
+        }
+        if (cancelled.getAsBoolean()) {
+            return null;
         }
         long frames = file.index().size();
         if (frameNumber < 1 || frameNumber > frames) {
@@ -304,6 +340,14 @@ public final class Analyzer {
         NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
         for (long k = from; k <= frameNumber; k++) {
             net.decode(file.frame(k));
+            if ((k & 0xffff) == 0) {
+                if (cancelled.getAsBoolean()) {
+                    return null;
+                }
+                if (live != null && frameNumber <= live.complete()) {
+                    return dissect(file, frameNumber, live, cancelled); // the analysis got there first
+                }
+            }
         }
         return engine.tree();
     }

@@ -27,6 +27,21 @@ public final class ConversationSpans {
     private boolean shared;
     /** Frames read so far by the analysis that fills these spans; every frame when it is done. */
     private volatile long complete = Long.MAX_VALUE;
+    /** Whether the reading that fills them has stopped (see {@link #end()}). */
+    private boolean ended = true;
+    /** The thread filling them while it reads (it must not wait for itself), or null. */
+    private Thread filler;
+
+    /**
+     * Spans an analysis is about to fill ({@code Analyzer.keepSpansIn}): final for no frame until it reads, so that
+     * whoever asks before it starts waits or reads for themselves.
+     */
+    public static ConversationSpans filling() {
+        ConversationSpans s = new ConversationSpans();
+        s.complete = 0;
+        s.ended = false;
+        return s;
+    }
 
     /** The key of a conversation between {@code a} and {@code b}, the same in both directions. */
     public static int key(Endpoint a, Endpoint b, String transport) {
@@ -84,8 +99,49 @@ public final class ConversationSpans {
         return complete;
     }
 
+    /**
+     * Moves {@link #complete()} on, and wakes those waiting for it ({@link #awaitThrough}). The thread that calls it
+     * first, with 0 at the start of a reading, is taken for the one filling the spans: it never waits for itself.
+     */
     public void completeThrough(long frame) {
-        complete = frame;
+        synchronized (this) {
+            if (frame == 0) {
+                filler = Thread.currentThread();
+                ended = false;
+            }
+            complete = frame;
+            notifyAll();
+        }
+    }
+
+    /**
+     * The reading that fills these spans has stopped: they will not become final beyond {@link #complete()} (which,
+     * after a cancelled or failed reading, is where it stopped). Wakes those waiting.
+     */
+    public synchronized void end() {
+        ended = true;
+        filler = null;
+        notifyAll();
+    }
+
+    /**
+     * Waits until the spans are final up to {@code frame}, the reading stops short of it, or {@code stop} says so
+     * (asked every 50 ms). Called by the thread that fills them, it does not wait.
+     *
+     * @return whether they are final up to the frame
+     */
+    public boolean awaitThrough(long frame, java.util.function.BooleanSupplier stop) {
+        synchronized (this) {
+            while (complete < frame && !ended && filler != Thread.currentThread() && !stop.getAsBoolean()) {
+                try {
+                    wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return complete >= frame;
+        }
     }
 
     /** Adds another reading thread's spans. */

@@ -14,10 +14,19 @@ public abstract class Contribution<T> {
     private final Class<T> type;
     private final AtomicReference<Object> instance = new AtomicReference<>();
     private volatile String failure;
+    /**
+     * Read once: the engine asks for the id of every PDU it dissects, and a registry element looks its
+     * attributes up each time it is asked.
+     */
+    private final String id;
+    private final String name;
 
     protected Contribution(ContributionElement element, Class<T> type) {
         this.element = element;
         this.type = type;
+        this.id = element.attribute("id");
+        String n = element.attribute("name");
+        this.name = n != null ? n : id;
     }
 
     public ContributionElement element() {
@@ -25,12 +34,11 @@ public abstract class Contribution<T> {
     }
 
     public String id() {
-        return element.attribute("id");
+        return id;
     }
 
     public String name() {
-        String n = element.attribute("name");
-        return n != null ? n : id();
+        return name;
     }
 
     public String contributor() {

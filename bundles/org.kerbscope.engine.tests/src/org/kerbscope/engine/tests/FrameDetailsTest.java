@@ -160,6 +160,121 @@ class FrameDetailsTest {
         assertEquals(Long.MAX_VALUE, live.complete(), "final once the analysis has ended");
     }
 
+    /**
+     * The user clicks a frame the running analysis has not reached, but is more than half way to: the details wait for
+     * the analysis (reading the capture up to the frame would take longer and slow the analysis down), and are the
+     * tree a full re-read gives. A frame much further on is read in full at once.
+     */
+    @Test
+    void aFrameTheAnalysisIsAboutToReachWaitsForIt() throws Exception {
+        Path big = dir.resolve("waiting.pcap");
+        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
+        long frames = BigScenarioCapture.generate(List.of(samples.resolve("spn-unknown.pcapng"),
+                samples.resolve("ntlm-fallback.pcapng")), big, 90 << 20, 11, 0);
+        assertTrue(frames > 3 * 65_536, frames + " frames: room for a frame past twice the first report");
+        Analysis done = analyzer.analyze(big, "done", List.of(), Progress.NONE);
+        List<Long> messages = new ArrayList<>();
+        for (String protocol : List.of("kerberos", "http")) {
+            done.events(protocol).forEach(e -> messages.add(e.frame()));
+        }
+        long near = messages.stream().filter(m -> m > 65_536 && m <= 2 * 65_536).findFirst().orElseThrow();
+        long far = messages.stream().filter(m -> m > 2 * 65_536).reduce((x, y) -> y).orElseThrow();
+
+        ConversationSpans live = ConversationSpans.filling();
+        Analyzer running = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).keepSpansIn(live);
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reading = new Thread(() -> {
+            try {
+                running.analyze(big, "running", List.of(), new Progress() {
+                    @Override
+                    public void worked(long read, long total) {
+                        if (reported.getCount() > 0) {
+                            reported.countDown();
+                            try {
+                                // held at its first report until the details are waiting (at most 20 s)
+                                go.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }
+                });
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }, "analysis");
+        try (CaptureFile file = CaptureFile.open(big)) {
+            file.index();
+            // before the analysis has read anything, nothing is final
+            assertEquals(0, live.complete());
+            reading.start();
+            assertTrue(reported.await(60, java.util.concurrent.TimeUnit.SECONDS), "the analysis reported progress");
+            assertEquals(65_536, live.complete(), "final up to the first report");
+            List<Long> asked = new ArrayList<>();
+            FieldNode waited = running.dissect(file, near, live, () -> {
+                asked.add(live.complete());
+                go.countDown();
+                return false;
+            });
+            assertTrue(!asked.isEmpty() && asked.get(0) == 65_536,
+                    "frame " + near + " waited while the analysis was at frame 65,536: " + asked);
+            assertTrue(live.complete() >= near, "the analysis had read frame " + near + " when the details came");
+            assertNotNull(waited, "frame " + near + " has a tree");
+            assertEquals(dump(analyzer.dissect(big, near)), dump(waited), "frame " + near);
+            // further than twice as far as the analysis has got: read from the first frame (or taken from the
+            // analysis if it gets there first); the same tree either way
+            assertEquals(dump(analyzer.dissect(big, far)), dump(running.dissect(file, far, live)), "frame " + far);
+        } finally {
+            go.countDown();
+            reading.join(60_000);
+        }
+        assertNull(failed.get());
+        assertEquals(Long.MAX_VALUE, live.complete(), "final once the analysis has ended");
+    }
+
+    /**
+     * The user cancels the analysis: the spans are final only up to where it stopped, so a later frame is read in
+     * full (its tree, not "nothing here"), and a details request the user abandons gives up.
+     */
+    @Test
+    void aCancelledAnalysisLeavesLaterFramesToAFullReRead() throws IOException {
+        Path big = dir.resolve("cancelled.pcap");
+        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
+        long frames = BigScenarioCapture.generate(List.of(samples.resolve("success-tcp.pcapng")), big, 40 << 20, 3, 0);
+        assertTrue(frames > 70_000, frames + " frames");
+        Analysis done = analyzer.analyze(big, "done", List.of(), Progress.NONE);
+        List<Event> kerberos = done.events("kerberos");
+        long late = kerberos.get(kerberos.size() - 1).frame();
+        assertTrue(late > 65_536, "a Kerberos message after the first progress report: " + late);
+
+        ConversationSpans live = ConversationSpans.filling();
+        Analyzer running = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).keepSpansIn(live);
+        boolean[] cancel = {false};
+        Analysis cut = running.analyze(big, "cancelled", List.of(), new Progress() {
+            @Override
+            public void worked(long read, long total) {
+                cancel[0] = true;
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancel[0];
+            }
+        });
+        assertEquals(65_536, cut.capture().frames(), "the reading stopped at its first report");
+        assertEquals(65_536, live.complete(), "the spans are final up to there only");
+        try (CaptureFile file = CaptureFile.open(big)) {
+            FieldNode tree = running.dissect(file, late, cut);
+            assertNotNull(tree, "frame " + late + ", which the cancelled analysis never read, has its tree");
+            assertEquals(dump(analyzer.dissect(big, late)), dump(tree));
+            assertNull(running.dissect(file, late, live, () -> true), "an abandoned request gives up");
+            // nothing waits for a reading that has stopped: even a frame just past it is read at once
+            assertEquals(dump(analyzer.dissect(big, 65_537)), dump(running.dissect(file, 65_537, live)));
+        }
+    }
+
     /** Compares the quick and the full tree of every frame (up to {@code max}); returns how many had a tree. */
     private int compareAllFrames(Path capture, int max) throws IOException {
         Analysis a;

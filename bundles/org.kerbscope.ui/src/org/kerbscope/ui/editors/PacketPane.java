@@ -62,6 +62,8 @@ public final class PacketPane {
     private final Label status;
     private final SelectionProvider selection = new SelectionProvider();
     private FieldNode shownTree;
+    /** The job making the details of the frame selected last (cancelled when another is selected). */
+    private Job detailsJob;
     private final Map<FieldNode, FieldNode> parents = new java.util.IdentityHashMap<>();
     private long shownFrame;
     private byte[] shownBytes = new byte[0];
@@ -450,14 +452,30 @@ public final class PacketPane {
         hex.setText(dump(shownBytes));
         tree.setInput(null);
         long selected = System.nanoTime();
+        if (detailsJob != null) {
+            detailsJob.cancel(); // the user moved on: a frame still being read or waited for is not wanted any more
+        }
+        if (session.awaitsAnalysis(n)) {
+            // the running analysis will reach the frame soon: say so until its details are ready
+            FieldNode waiting = summaryNode(n);
+            waiting.add("frame.pending", NLS.bind(Messages.awaitingAnalysis, session.analysedFrames(), frames), null, 0, 0);
+            shownTree = waiting;
+            parents.clear();
+            index(waiting);
+            tree.setInput(List.of(waiting));
+            tree.expandToLevel(2);
+        }
         Job job = new Job(NLS.bind(Messages.dissecting, n)) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
                 FieldNode root;
                 try {
-                    root = session.tree(n);
+                    root = session.tree(n, monitor::isCanceled);
                 } catch (java.io.IOException e) {
                     return Status.error(NLS.bind(Messages.cannotReadFrame, n, e.getMessage()));
+                }
+                if (monitor.isCanceled()) {
+                    return Status.CANCEL_STATUS;
                 }
                 FieldNode shown = root != null ? root : summaryNode(n);
                 list.getDisplay().asyncExec(() -> {
@@ -475,6 +493,7 @@ public final class PacketPane {
             }
         };
         job.setSystem(true);
+        detailsJob = job;
         job.schedule();
     }
 

@@ -188,7 +188,7 @@ public final class CaptureSession {
                         announce(true);
                     }
                     monitor.worked(100);
-                    ConversationSpans live = new ConversationSpans();
+                    ConversationSpans live = ConversationSpans.filling();
                     Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options()).keepSpansIn(live);
                     synchronized (CaptureSession.this) {
                         reading = analyzer;
@@ -309,6 +309,28 @@ public final class CaptureSession {
      * analysis has read that frame (also while it still runs); before that, the capture up to the frame.
      */
     public org.kerbscope.core.model.FieldNode tree(long n) throws IOException {
+        return tree(n, () -> false);
+    }
+
+    /**
+     * Whether the details of frame {@code n} wait for the running analysis to reach it (see
+     * {@link #tree(long, java.util.function.BooleanSupplier)}); the details pane says so meanwhile.
+     */
+    public boolean awaitsAnalysis(long n) {
+        ConversationSpans live;
+        synchronized (this) {
+            live = reading != null && reading != analyzer ? readSoFar : null;
+        }
+        return live != null && n > live.complete() && live.complete() >= n / 2;
+    }
+
+    /**
+     * {@link #tree(long)}, giving up (null) when {@code cancelled} says so. A frame the running analysis has not
+     * read yet is waited for when it is at least half way there, else read from the first frame (see
+     * {@code Analyzer.dissect(CaptureFile, long, ConversationSpans, BooleanSupplier)}).
+     */
+    public org.kerbscope.core.model.FieldNode tree(long n, java.util.function.BooleanSupplier cancelled)
+            throws IOException {
         CaptureFile f;
         Analyzer an, running;
         Analysis a;
@@ -327,7 +349,7 @@ public final class CaptureSession {
             return an.dissect(f, n, a);
         }
         if (running != null) {
-            return running.dissect(f, n, live); // the frames the running analysis has read: their spans are final
+            return running.dissect(f, n, live, cancelled); // the frames the running analysis has read: spans final
         }
         return new Analyzer(Registries.platform(), Preferences.options()).dissect(f, n, (ConversationSpans) null);
     }
