@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.capture.FrameCursor;
 import org.kerbscope.core.internal.Log;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
@@ -21,6 +22,7 @@ import org.kerbscope.core.model.ConversationSpans;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.EvidenceFile;
 import org.kerbscope.core.model.EvidenceItem;
+import org.kerbscope.core.model.FieldNode;
 import org.kerbscope.core.model.Finding;
 import org.kerbscope.core.model.Frame;
 import org.kerbscope.core.registry.CheckContribution;
@@ -321,33 +323,80 @@ public final class Analyzer {
             return null;
         }
         long from = 1;
-        Engine engine = treeEngine(frameNumber);
+        // the frame's own TCP or UDP conversation, when its headers name one (not a later IP fragment); with keytabs
+        // the Kerberos keys learned anywhere count, so everything is read
+        FlowKey flow = options.keytabs().isEmpty() ? FrameHeaders.flow(file.frame(frameNumber)) : null;
+        String transport = flow == null || flow.srcPort() == 0 ? null
+                : flow.protocol() == 6 ? "tcp" : flow.protocol() == 17 ? "udp" : null;
+        boolean focus = transport != null;
         if (spans != null && options.keytabs().isEmpty()) {
-            // the frame's own TCP or UDP conversation, when its headers name one (not a later IP fragment)
-            FlowKey flow = FrameHeaders.flow(file.frame(frameNumber));
-            String transport = flow == null || flow.srcPort() == 0 ? null
-                    : flow.protocol() == 6 ? "tcp" : flow.protocol() == 17 ? "udp" : null;
             from = spans.start(frameNumber,
                     transport == null ? null : ConversationSpans.key(flow.src(), flow.dst(), transport));
             if (from == 0) {
                 return null;
             }
-            if (from > 1 && transport != null) {
-                // from the first frame (shared state, fragments) everything is read, as the analysis did
-                engine.focus(flow.src(), flow.dst(), transport);
+            // from the first frame because of shared state or fragments: everything is read, as the analysis did
+            focus &= from > 1;
+        }
+        // without spans (none kept, or the analysis has not read the frame yet), the capture is read from its first
+        // frame, but dissected for the frame's conversation only: the others are passed over, which is several
+        // times faster. Unless a dissector of it asks for state shared across conversations (then what the others
+        // left there counts, and everything is read again).
+        FieldNode tree = readTree(file, frameNumber, from, focus ? flow : null, transport, live, cancelled);
+        if (tree == AGAIN) {
+            return dissect(file, frameNumber, live, cancelled); // the analysis got there first
+        }
+        if (tree == SHARED) {
+            tree = readTree(file, frameNumber, from, null, null, live, cancelled);
+            if (tree == AGAIN) {
+                return dissect(file, frameNumber, live, cancelled);
             }
         }
+        return tree;
+    }
+
+    /** {@link #readTree} results: read again with the running analysis' spans; read everything, unfocused. */
+    private static final FieldNode AGAIN = new FieldNode("again", "", null, null), SHARED = new FieldNode("shared", "",
+            null, null);
+
+    /**
+     * The tree of frame {@code frameNumber}, reading from frame {@code from}, with only {@code focus}'s conversation
+     * dissected (all when null); null when cancelled; {@link #AGAIN} when {@code live} has reached the frame meanwhile;
+     * {@link #SHARED} when a focused read from the first frame met a dissector using shared state.
+     */
+    private FieldNode readTree(CaptureFile file, long frameNumber, long from, FlowKey focus, String transport,
+            ConversationSpans live, java.util.function.BooleanSupplier cancelled) throws IOException {
+        Engine engine = treeEngine(frameNumber);
+        if (focus != null) {
+            engine.focus(focus.src(), focus.dst(), transport);
+        }
         NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
-        for (long k = from; k <= frameNumber; k++) {
-            net.decode(file.frame(k));
-            if ((k & 0xffff) == 0) {
-                if (cancelled.getAsBoolean()) {
-                    return null;
-                }
-                if (live != null && frameNumber <= live.complete()) {
-                    return dissect(file, frameNumber, live, cancelled); // the analysis got there first
+        if (from == 1) {
+            // in file order with a cursor, as the analysis reads: no frame object for the frames passed over
+            try (CaptureReader reader = file.reader()) {
+                FrameCursor c = new FrameCursor();
+                while (reader.advance(c) && c.number() <= frameNumber) {
+                    net.decode(c);
+                    if ((c.number() & 0xffff) == 0) {
+                        if (cancelled.getAsBoolean()) {
+                            return null;
+                        }
+                        if (live != null && frameNumber <= live.complete()) {
+                            return AGAIN;
+                        }
+                    }
                 }
             }
+        } else {
+            for (long k = from; k <= frameNumber; k++) {
+                net.decode(file.frame(k));
+                if ((k & 0xffff) == 0 && cancelled.getAsBoolean()) {
+                    return null;
+                }
+            }
+        }
+        if (focus != null && from == 1 && engine.askedForService()) {
+            return SHARED;
         }
         return engine.tree();
     }

@@ -86,6 +86,8 @@ public final class Engine implements TransportHandler {
     public void keepSpans(ConversationSpans spans) {
         this.spans = spans;
     }
+    /** See {@link #askedForService()}. */
+    private boolean askedForService;
 
     /**
      * Dissects only the conversation between {@code a} and {@code b} over {@code transport} (either direction):
@@ -110,6 +112,11 @@ public final class Engine implements TransportHandler {
         }
     }
 
+    /** Whether a dissector asked for state shared across conversations ({@link #service}). */
+    public boolean askedForService() {
+        return askedForService;
+    }
+
     /** How many times a dissector threw (each is also a diagnostic): a defect of that dissector, never of the input. */
     public long dissectorFailures() {
         return dissectorFailures;
@@ -117,6 +124,7 @@ public final class Engine implements TransportHandler {
 
     @SuppressWarnings("unchecked")
     public <T> T service(Class<T> type, Supplier<T> create) {
+        askedForService = true;
         if (spans != null) {
             spans.shared(); // state beyond one conversation: a frame's tree may depend on frames of others
         }

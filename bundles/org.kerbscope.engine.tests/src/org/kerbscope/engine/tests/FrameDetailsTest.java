@@ -275,6 +275,91 @@ class FrameDetailsTest {
         }
     }
 
+    /**
+     * A dissector that keeps state across conversations (through {@code DissectionContext.service}): a frame's tree
+     * then depends on the other conversations, so reading the capture for the frame's conversation alone would be
+     * wrong; the focused read notices and reads everything.
+     */
+    @Test
+    void aDissectorSharingStateAcrossConversationsGetsEveryConversationRead() throws IOException {
+        Path capture = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples/cname-alias.pcapng");
+        Analyzer counting = new Analyzer(Registries.of(new org.kerbscope.core.registry.ContributionSource() {
+            @Override
+            public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
+                return point.equals(Registries.DISSECTORS) ? List.of(new CountingElement()) : List.of();
+            }
+
+            @Override
+            public void onChange(String point, Runnable listener) {
+                // fixed
+            }
+        }), AnalysisOptions.defaults());
+        int trees = 0;
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        try (CaptureFile file = CaptureFile.open(capture)) {
+            for (long f = 1; f <= file.index().size(); f++) {
+                String full = dump(counting.dissect(capture, f));
+                assertEquals(full, dump(counting.dissect(file, f, (ConversationSpans) null)), "frame " + f);
+                if (!full.isEmpty()) {
+                    trees++;
+                    labels.add(full);
+                }
+            }
+        }
+        assertTrue(trees >= 4, trees + " DNS messages in two conversations");
+        assertEquals(trees, labels.size(), "each counts the messages of every conversation before it");
+    }
+
+    /** Counts the DNS messages of the whole capture in a per-analysis service, and shows the count. */
+    public static final class CountingDissector implements org.kerbscope.core.spi.Dissector {
+        @Override
+        public void dissect(org.kerbscope.core.spi.Pdu pdu, org.kerbscope.core.spi.DissectionContext ctx) {
+            int[] seen = ctx.service(int[].class, () -> new int[1]);
+            seen[0]++;
+            if (ctx.tree() != null) {
+                ctx.tree().add("count.seen", "message " + seen[0] + " of the capture", seen[0], 0, pdu.length());
+            }
+        }
+    }
+
+    private static final class CountingElement implements org.kerbscope.core.registry.ContributionElement {
+        private final java.util.Map<String, String> attributes;
+
+        CountingElement() {
+            this(java.util.Map.of("id", "count", "name", "Counter", "class", CountingDissector.class.getName()));
+        }
+
+        private CountingElement(java.util.Map<String, String> attributes) {
+            this.attributes = attributes;
+        }
+
+        @Override
+        public String name() {
+            return attributes.containsKey("key") ? "table" : "dissector";
+        }
+
+        @Override
+        public String attribute(String attribute) {
+            return attributes.get(attribute);
+        }
+
+        @Override
+        public List<org.kerbscope.core.registry.ContributionElement> children(String childName) {
+            return childName.equals("table") && name().equals("dissector")
+                    ? List.of(new CountingElement(java.util.Map.of("name", "udp.port", "key", "53"))) : List.of();
+        }
+
+        @Override
+        public String contributor() {
+            return "org.kerbscope.engine.tests";
+        }
+
+        @Override
+        public Object createExecutable(String attribute) {
+            return new CountingDissector();
+        }
+    }
+
     /** Compares the quick and the full tree of every frame (up to {@code max}); returns how many had a tree. */
     private int compareAllFrames(Path capture, int max) throws IOException {
         Analysis a;
@@ -290,6 +375,9 @@ class FrameDetailsTest {
                 String full = dump(analyzer.dissect(capture, f));
                 String quick = dump(analyzer.dissect(file, f, a));
                 assertEquals(full, quick, capture.getFileName() + " frame " + f);
+                // without spans (the analysis has not read the frame yet): the frame's conversation alone, from frame 1
+                assertEquals(full, dump(analyzer.dissect(file, f, (ConversationSpans) null)),
+                        capture.getFileName() + " frame " + f + ", read from the first frame for its conversation");
                 if (!full.isEmpty()) {
                     trees++;
                 }
