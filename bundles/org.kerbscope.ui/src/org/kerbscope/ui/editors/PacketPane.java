@@ -62,6 +62,8 @@ public final class PacketPane {
     private final Label status;
     private final SelectionProvider selection = new SelectionProvider();
     private FieldNode shownTree;
+    /** How long details may take before the pane says they are being made. */
+    private static final int PENDING_AFTER_MS = 150;
     /** The job making the details of the frame selected last (cancelled when another is selected). */
     private Job detailsJob;
     private final Map<FieldNode, FieldNode> parents = new java.util.IdentityHashMap<>();
@@ -455,16 +457,18 @@ public final class PacketPane {
         if (detailsJob != null) {
             detailsJob.cancel(); // the user moved on: a frame still being read or waited for is not wanted any more
         }
-        if (session.awaitsAnalysis(n)) {
-            // the running analysis will reach the frame soon: say so until its details are ready
-            FieldNode waiting = summaryNode(n);
-            waiting.add("frame.pending", NLS.bind(Messages.awaitingAnalysis, session.analysedFrames(), frames), null, 0, 0);
-            shownTree = waiting;
-            parents.clear();
-            index(waiting);
-            tree.setInput(List.of(waiting));
-            tree.expandToLevel(2);
-        }
+        // details that take a while (a frame the running analysis has not read yet) are announced, with what the list
+        // knows of the frame meanwhile; quick ones (nearly all) replace nothing
+        String pending = session.awaitsAnalysis(n) ? NLS.bind(Messages.awaitingAnalysis, session.analysedFrames(), frames)
+                : NLS.bind(Messages.readingUpTo, n);
+        list.getDisplay().timerExec(PENDING_AFTER_MS, () -> {
+            if (!tree.getControl().isDisposed() && shownFrame == n && shownTree == null) {
+                FieldNode waiting = summaryNode(n);
+                waiting.add("frame.pending", pending, null, 0, 0);
+                tree.setInput(List.of(waiting));
+                tree.expandToLevel(2);
+            }
+        });
         Job job = new Job(NLS.bind(Messages.dissecting, n)) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {

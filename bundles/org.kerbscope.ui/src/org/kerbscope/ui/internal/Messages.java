@@ -28,6 +28,7 @@ public final class Messages extends NLS {
     public static String dissecting;
     public static String cannotReadFrame;
     public static String awaitingAnalysis;
+    public static String readingUpTo;
     public static String recentTitle;
     public static String recentMissing;
     public static String recordTitle;
