@@ -159,6 +159,20 @@ class LargeCaptureTest {
         }
         assertTrue(status.contains("The analysis was cancelled"), status);
         assertEquals(FRAMES, (int) ui(() -> ed.packets().rows()), "the frames stay listed");
+        // and a frame the cancelled analysis never read still gets its details (read up to it; nothing waits for
+        // an analysis that has stopped)
+        ui(() -> {
+            ed.packets().reveal(1);
+            ed.packets().reveal(FRAMES);
+            return null;
+        });
+        org.kerbscope.core.model.FieldNode details = null;
+        for (int i = 0; i < 1500 && details == null; i++) {
+            Thread.sleep(20);
+            details = ui(() -> ed.packets().shownTree());
+        }
+        assertNotNull(details, "the last frame's details came");
+        assertTrue(details.label().startsWith("Frame 1000000: 42 bytes on wire"), details.label());
         ui(() -> ed.getSite().getPage().closeEditor(ed, false));
     }
 
