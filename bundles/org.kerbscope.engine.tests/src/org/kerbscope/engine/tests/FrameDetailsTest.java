@@ -109,16 +109,9 @@ class FrameDetailsTest {
     @Test
     void framesAlreadyReadHaveTheirTreeBeforeTheAnalysisEnds() throws IOException {
         Path big = dir.resolve("running.pcap");
-        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
-        long frames = BigScenarioCapture.generate(List.of(samples.resolve("spn-unknown.pcapng"),
-                samples.resolve("ntlm-fallback.pcapng")), big, 40 << 20, 9, 0);
+        long frames = busyCapture(big, 40 << 20, 9);
         assertTrue(frames > 70_000, frames + " frames: the reading reports progress every 65,536");
-        Analysis done = analyzer.analyze(big, "done", List.of(), Progress.NONE);
-        List<Long> messages = new ArrayList<>();
-        for (String protocol : List.of("kerberos", "http")) {
-            done.events(protocol).forEach(e -> messages.add(e.frame()));
-        }
-        java.util.Collections.sort(messages);
+        List<Long> messages = messageFrames(big);
 
         ConversationSpans live = new ConversationSpans();
         Analyzer running = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).keepSpansIn(live);
@@ -168,15 +161,9 @@ class FrameDetailsTest {
     @Test
     void aFrameTheAnalysisIsAboutToReachWaitsForIt() throws Exception {
         Path big = dir.resolve("waiting.pcap");
-        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
-        long frames = BigScenarioCapture.generate(List.of(samples.resolve("spn-unknown.pcapng"),
-                samples.resolve("ntlm-fallback.pcapng")), big, 90 << 20, 11, 0);
+        long frames = busyCapture(big, 90 << 20, 11);
         assertTrue(frames > 3 * 65_536, frames + " frames: room for a frame past twice the first report");
-        Analysis done = analyzer.analyze(big, "done", List.of(), Progress.NONE);
-        List<Long> messages = new ArrayList<>();
-        for (String protocol : List.of("kerberos", "http")) {
-            done.events(protocol).forEach(e -> messages.add(e.frame()));
-        }
+        List<Long> messages = messageFrames(big);
         long near = messages.stream().filter(m -> m > 65_536 && m <= 2 * 65_536).findFirst().orElseThrow();
         long far = messages.stream().filter(m -> m > 2 * 65_536).reduce((x, y) -> y).orElseThrow();
 
@@ -358,6 +345,24 @@ class FrameDetailsTest {
         public Object createExecutable(String attribute) {
             return new CountingDissector();
         }
+    }
+
+    /** A generated busy capture of about {@code size} bytes with Kerberos, HTTP and NTLM attempts; its frame count. */
+    private static long busyCapture(Path file, long size, long seed) throws IOException {
+        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
+        return BigScenarioCapture.generate(List.of(samples.resolve("spn-unknown.pcapng"),
+                samples.resolve("ntlm-fallback.pcapng")), file, size, seed, 0);
+    }
+
+    /** The frames of every Kerberos and HTTP message of the capture, in order. */
+    private List<Long> messageFrames(Path capture) throws IOException {
+        Analysis done = analyzer.analyze(capture, "done", List.of(), Progress.NONE);
+        List<Long> messages = new ArrayList<>();
+        for (String protocol : List.of("kerberos", "http")) {
+            done.events(protocol).forEach(e -> messages.add(e.frame()));
+        }
+        java.util.Collections.sort(messages);
+        return messages;
     }
 
     /** Compares the quick and the full tree of every frame (up to {@code max}); returns how many had a tree. */
