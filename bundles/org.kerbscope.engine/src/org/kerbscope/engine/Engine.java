@@ -54,6 +54,8 @@ public final class Engine implements TransportHandler {
     private long dissectorFailures;
     /** Where each dissected conversation lies, when kept (see {@link #keepSpans}), else null. */
     private ConversationSpans spans;
+    /** See {@link #askedForService()}. */
+    private boolean askedForService;
     /** The one conversation to dissect (see {@link #focus}), or null for all. */
     private Endpoint focusA, focusB;
     private String focusTransport;
@@ -86,8 +88,6 @@ public final class Engine implements TransportHandler {
     public void keepSpans(ConversationSpans spans) {
         this.spans = spans;
     }
-    /** See {@link #askedForService()}. */
-    private boolean askedForService;
 
     /**
      * Dissects only the conversation between {@code a} and {@code b} over {@code transport} (either direction):

@@ -124,6 +124,11 @@ public final class ConversationSpans {
         notifyAll();
     }
 
+    /** Whether a reading is filling these spans now (it has not {@link #end() ended}). */
+    public synchronized boolean isReading() {
+        return !ended;
+    }
+
     /**
      * Waits until the spans are final up to {@code frame}, the reading stops short of it, or {@code stop} says so
      * (asked every 50 ms). Called by the thread that fills them, it does not wait.

@@ -199,6 +199,7 @@ class FrameDetailsTest {
             reading.start();
             assertTrue(reported.await(60, java.util.concurrent.TimeUnit.SECONDS), "the analysis reported progress");
             assertEquals(65_536, live.complete(), "final up to the first report");
+            assertTrue(live.isReading(), "the analysis is filling them");
             List<Long> asked = new ArrayList<>();
             FieldNode waited = running.dissect(file, near, live, () -> {
                 asked.add(live.complete());
@@ -219,6 +220,7 @@ class FrameDetailsTest {
         }
         assertNull(failed.get());
         assertEquals(Long.MAX_VALUE, live.complete(), "final once the analysis has ended");
+        assertTrue(!live.isReading());
     }
 
     /**
@@ -252,6 +254,7 @@ class FrameDetailsTest {
         });
         assertEquals(65_536, cut.capture().frames(), "the reading stopped at its first report");
         assertEquals(65_536, live.complete(), "the spans are final up to there only");
+        assertTrue(!live.isReading(), "and nothing fills them any more");
         try (CaptureFile file = CaptureFile.open(big)) {
             FieldNode tree = running.dissect(file, late, cut);
             assertNotNull(tree, "frame " + late + ", which the cancelled analysis never read, has its tree");

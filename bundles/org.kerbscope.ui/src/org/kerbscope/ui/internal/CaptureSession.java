@@ -321,7 +321,7 @@ public final class CaptureSession {
         synchronized (this) {
             live = reading != null && reading != analyzer ? readSoFar : null;
         }
-        return live != null && n > live.complete() && live.complete() >= n / 2;
+        return live != null && live.isReading() && n > live.complete() && live.complete() >= n / 2;
     }
 
     /**
@@ -351,7 +351,7 @@ public final class CaptureSession {
         if (running != null) {
             return running.dissect(f, n, live, cancelled); // the frames the running analysis has read: spans final
         }
-        return new Analyzer(Registries.platform(), Preferences.options()).dissect(f, n, (ConversationSpans) null);
+        return new Analyzer(Registries.platform(), Preferences.options()).dissect(f, n, null, cancelled);
     }
 
     /** Stops loading and releases the file (its editor closed). */
