@@ -164,10 +164,14 @@ public final class CaptureFile implements AutoCloseable {
         building = idx;
         boolean more = true;
         while (more) {
-            synchronized (idx) {
+            java.util.concurrent.locks.Lock w = idx.writing();
+            w.lock();
+            try {
                 for (int i = 0; i < BATCH && (more = p.advance()); i++) {
                     idx.add(p.dataOffset, p.timeNanos, p.capturedLength, p.originalLength, p.linkType, p.comment);
                 }
+            } finally {
+                w.unlock();
             }
             if (more && cancelled.getAsBoolean()) {
                 return null; // the frames indexed so far stay readable (indexSoFar) until the next pass
@@ -199,9 +203,13 @@ public final class CaptureFile implements AutoCloseable {
         if (idx == null || n > idx.size()) {
             idx = index();
         }
-        synchronized (idx) {
+        java.util.concurrent.locks.Lock r = idx.reading();
+        r.lock();
+        try {
             return new Frame(n, idx.timeNanos(n), idx.linkType(n), idx.originalLength(n),
                     file.slice(idx.offset(n), idx.capturedLength(n)));
+        } finally {
+            r.unlock();
         }
     }
 

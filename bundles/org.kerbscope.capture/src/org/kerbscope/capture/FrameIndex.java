@@ -3,6 +3,8 @@ package org.kerbscope.capture;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Where each frame of a capture lies, for random access (the workbench's packet list): data offset,
@@ -20,9 +22,11 @@ import java.util.Map;
  * Comments are kept aside, since few frames have one.
  * <p>
  * {@link #add} is for the one thread that builds the index. Other threads may read it meanwhile (the workbench
- * lists the frames indexed so far) when the building thread adds while holding the index's lock, as
+ * lists the frames indexed so far) when the building thread adds while holding the index's write lock, as
  * {@link CaptureFile#index(java.util.function.BooleanSupplier)} does a batch of frames at a time: every read
- * takes that lock, so it sees whole frames only, and waits at most for one batch.
+ * takes the read lock, so it sees whole frames only, and waits at most for one batch. The lock is fair: a thread
+ * that waits to read gets in before the builder's next batch (with a plain monitor the builder took it again and
+ * again, and the workbench's UI thread waited up to 73 ms at a time while a big capture was listed).
  */
 public final class FrameIndex {
     static final int BLOCK_BITS = 6;
@@ -75,7 +79,9 @@ public final class FrameIndex {
     private long maxTime = Long.MIN_VALUE;
 
     /** The last block decoded; immutable, so threads may share it without a lock. */
-    private Block cache;
+    private volatile Block cache;
+    /** Readers share it; the builder holds it for writing while it adds a batch (see the class comment). */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
 
     /**
      * One decoded block. It is decoded in the constructor: the final fields then publish the arrays' contents
@@ -298,62 +304,138 @@ public final class FrameIndex {
         return (int) ((n - 1) & (BLOCK - 1));
     }
 
+    /** For the builder: held while it adds a batch of frames. */
+    Lock writing() {
+        return lock.writeLock();
+    }
+
+    /** For a reader that reads several things of one frame at once (they then belong together). */
+    Lock reading() {
+        return lock.readLock();
+    }
+
     /** The number of frames. */
-    public synchronized long size() {
-        return size;
+    public long size() {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            return size;
+        } finally {
+            r.unlock();
+        }
     }
 
     /** File offset of frame {@code n}'s captured bytes. */
-    public synchronized long offset(long n) {
-        Block b = block(n);
-        return b == null ? pOffset[slot(n)] : b.offset[slot(n)];
+    public long offset(long n) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            Block b = block(n);
+            return b == null ? pOffset[slot(n)] : b.offset[slot(n)];
+        } finally {
+            r.unlock();
+        }
     }
 
-    public synchronized long timeNanos(long n) {
-        Block b = block(n);
-        return b == null ? pTime[slot(n)] : b.time[slot(n)];
+    public long timeNanos(long n) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            Block b = block(n);
+            return b == null ? pTime[slot(n)] : b.time[slot(n)];
+        } finally {
+            r.unlock();
+        }
     }
 
-    public synchronized int capturedLength(long n) {
-        Block b = block(n);
-        return b == null ? pCaptured[slot(n)] : b.captured[slot(n)];
+    public int capturedLength(long n) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            Block b = block(n);
+            return b == null ? pCaptured[slot(n)] : b.captured[slot(n)];
+        } finally {
+            r.unlock();
+        }
     }
 
-    public synchronized int originalLength(long n) {
-        Block b = block(n);
-        return b == null ? pOriginal[slot(n)] : b.original[slot(n)];
+    public int originalLength(long n) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            Block b = block(n);
+            return b == null ? pOriginal[slot(n)] : b.original[slot(n)];
+        } finally {
+            r.unlock();
+        }
     }
 
-    public synchronized int linkType(long n) {
-        Block b = block(n);
-        return b == null ? pLink[slot(n)] : b.link[slot(n)];
+    public int linkType(long n) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            Block b = block(n);
+            return b == null ? pLink[slot(n)] : b.link[slot(n)];
+        } finally {
+            r.unlock();
+        }
     }
 
     /** The comment stored with frame {@code n}, or null. */
-    public synchronized String comment(long n) {
-        return comments.get(n);
+    public String comment(long n) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            return comments.get(n);
+        } finally {
+            r.unlock();
+        }
     }
 
     /** Frames that carry a comment, for a "show comments" filter. */
-    public synchronized Map<Long, String> comments() {
-        return Map.copyOf(comments);
+    public Map<Long, String> comments() {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            return Map.copyOf(comments);
+        } finally {
+            r.unlock();
+        }
     }
 
     /** Earliest timestamp, 0 for an empty index (files are not always in time order). */
-    public synchronized long firstTime() {
-        return size == 0 ? 0 : minTime;
+    public long firstTime() {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            return size == 0 ? 0 : minTime;
+        } finally {
+            r.unlock();
+        }
     }
 
-    public synchronized long lastTime() {
-        return size == 0 ? 0 : maxTime;
+    public long lastTime() {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            return size == 0 ? 0 : maxTime;
+        } finally {
+            r.unlock();
+        }
     }
 
     /** Heap the index takes, in bytes: the encoded frames, the block tables and the block being filled. */
-    public synchronized long heapBytes() {
-        long b = 3L * 8 * blockAt.length + 2L * 8 * BLOCK + 3L * 4 * BLOCK + (scratch == null ? 0 : scratch.length);
-        for (byte[] p : pages) {
-            b += p.length;
+    public long heapBytes() {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            long b = 3L * 8 * blockAt.length + 2L * 8 * BLOCK + 3L * 4 * BLOCK + (scratch == null ? 0 : scratch.length);
+            for (byte[] p : pages) {
+                b += p.length;
+            }
+            return b;
+        } finally {
+            r.unlock();
         }
-        return b;
     }
 }
