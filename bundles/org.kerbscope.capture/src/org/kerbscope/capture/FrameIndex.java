@@ -314,128 +314,92 @@ public final class FrameIndex {
         return lock.readLock();
     }
 
-    /** The number of frames. */
-    public long size() {
+    /** What {@link #field} reads of a frame. */
+    private static final int OFFSET = 0, TIME = 1, CAPTURED = 2, ORIGINAL = 3, LINK = 4;
+
+    /** One thing of frame {@code n}, under the read lock. */
+    private long field(long n, int which) {
         Lock r = lock.readLock();
         r.lock();
         try {
-            return size;
+            Block b = block(n);
+            int i = slot(n);
+            return switch (which) {
+                case OFFSET -> b == null ? pOffset[i] : b.offset[i];
+                case TIME -> b == null ? pTime[i] : b.time[i];
+                case CAPTURED -> b == null ? pCaptured[i] : b.captured[i];
+                case ORIGINAL -> b == null ? pOriginal[i] : b.original[i];
+                default -> b == null ? pLink[i] : b.link[i];
+            };
         } finally {
             r.unlock();
         }
+    }
+
+    /** {@code read} under the read lock. */
+    private <T> T locked(java.util.function.Supplier<T> read) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            return read.get();
+        } finally {
+            r.unlock();
+        }
+    }
+
+    /** The number of frames. */
+    public long size() {
+        return locked(() -> size);
     }
 
     /** File offset of frame {@code n}'s captured bytes. */
     public long offset(long n) {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            Block b = block(n);
-            return b == null ? pOffset[slot(n)] : b.offset[slot(n)];
-        } finally {
-            r.unlock();
-        }
+        return field(n, OFFSET);
     }
 
     public long timeNanos(long n) {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            Block b = block(n);
-            return b == null ? pTime[slot(n)] : b.time[slot(n)];
-        } finally {
-            r.unlock();
-        }
+        return field(n, TIME);
     }
 
     public int capturedLength(long n) {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            Block b = block(n);
-            return b == null ? pCaptured[slot(n)] : b.captured[slot(n)];
-        } finally {
-            r.unlock();
-        }
+        return (int) field(n, CAPTURED);
     }
 
     public int originalLength(long n) {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            Block b = block(n);
-            return b == null ? pOriginal[slot(n)] : b.original[slot(n)];
-        } finally {
-            r.unlock();
-        }
+        return (int) field(n, ORIGINAL);
     }
 
     public int linkType(long n) {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            Block b = block(n);
-            return b == null ? pLink[slot(n)] : b.link[slot(n)];
-        } finally {
-            r.unlock();
-        }
+        return (int) field(n, LINK);
     }
 
     /** The comment stored with frame {@code n}, or null. */
     public String comment(long n) {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            return comments.get(n);
-        } finally {
-            r.unlock();
-        }
+        return locked(() -> comments.get(n));
     }
 
     /** Frames that carry a comment, for a "show comments" filter. */
     public Map<Long, String> comments() {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            return Map.copyOf(comments);
-        } finally {
-            r.unlock();
-        }
+        return locked(() -> Map.copyOf(comments));
     }
 
     /** Earliest timestamp, 0 for an empty index (files are not always in time order). */
     public long firstTime() {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            return size == 0 ? 0 : minTime;
-        } finally {
-            r.unlock();
-        }
+        return locked(() -> size == 0 ? 0 : minTime);
     }
 
     public long lastTime() {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            return size == 0 ? 0 : maxTime;
-        } finally {
-            r.unlock();
-        }
+        return locked(() -> size == 0 ? 0 : maxTime);
     }
 
     /** Heap the index takes, in bytes: the encoded frames, the block tables and the block being filled. */
     public long heapBytes() {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
+        return locked(() -> {
             long b = 3L * 8 * blockAt.length + 2L * 8 * BLOCK + 3L * 4 * BLOCK + (scratch == null ? 0 : scratch.length);
             for (byte[] p : pages) {
                 b += p.length;
             }
             return b;
-        } finally {
-            r.unlock();
-        }
+        });
     }
 }
