@@ -296,10 +296,9 @@ public final class Analyzer {
 
     /**
      * {@link #dissect(CaptureFile, long, ConversationSpans)} for a frame the running analysis may not have read yet.
-     * When it is at least half way to the frame, this waits for it: the frame's conversation is then read quickly,
-     * and reading the capture from its first frame would take longer (the analysis reads about half as fast as a
-     * re-read that keeps nothing) and slow the analysis down. Otherwise the capture is read up to the frame, and if
-     * the analysis gets there first, its spans are taken instead.
+     * When it is at least half way to the frame, this waits for it ({@link ConversationSpans#worthAwaiting}).
+     * Otherwise the capture is read up to the frame, and if the analysis gets there first, its spans are taken
+     * instead.
      *
      * @param cancelled asked while waiting and while reading (the user selected another frame): null is returned
      */
@@ -307,7 +306,7 @@ public final class Analyzer {
             java.util.function.BooleanSupplier cancelled) throws IOException {
         ConversationSpans live = null;
         if (spans != null && frameNumber > spans.complete()) {
-            if (spans.complete() >= frameNumber / 2) {
+            if (spans.worthAwaiting(frameNumber)) {
                 spans.awaitThrough(frameNumber, cancelled);
             }
             if (frameNumber > spans.complete()) {

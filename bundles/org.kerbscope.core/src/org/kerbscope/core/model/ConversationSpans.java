@@ -130,6 +130,16 @@ public final class ConversationSpans {
     }
 
     /**
+     * Whether a reading fills these spans and has come at least half way to {@code frame} without reaching it: then
+     * waiting for it ({@link #awaitThrough}) gives the frame's spans sooner than reading the capture up to the frame
+     * would (the analysis reads about half as fast as a re-read that keeps nothing), and without slowing it down.
+     */
+    public boolean worthAwaiting(long frame) {
+        long c = complete;
+        return isReading() && frame > c && c >= frame / 2;
+    }
+
+    /**
      * Waits until the spans are final up to {@code frame}, the reading stops short of it, or {@code stop} says so
      * (asked every 50 ms). Called by the thread that fills them, it does not wait.
      *

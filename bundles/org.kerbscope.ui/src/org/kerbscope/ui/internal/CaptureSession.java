@@ -321,7 +321,7 @@ public final class CaptureSession {
         synchronized (this) {
             live = reading != null && reading != analyzer ? readSoFar : null;
         }
-        return live != null && live.isReading() && n > live.complete() && live.complete() >= n / 2;
+        return live != null && live.worthAwaiting(n);
     }
 
     /**
