@@ -18,32 +18,21 @@ public final class Phases {
         Path file = Path.of(args[0]);
         long size = java.nio.file.Files.size(file);
         Registries registries = Registries.platform();
-        if (args.length > 1 && args[1].equals("--read-only")) {
-            // the dissectors alone: no service profile, no check (times the part that grows with the file)
+        String mode = args.length > 1 ? args[1] : "";
+        if (mode.equals("--read-only") || mode.equals("--bare")) {
+            // --read-only: the dissectors alone, no service profile, no check (the part that grows with the file);
+            // --bare: no dissector at all (the capture reader, the network layers and TCP reassembly alone)
             var xml = new org.kerbscope.core.registry.PluginXmlContributionSource(Path.of(System.getProperty("kerbscope.bundles")));
+            boolean dissectors = mode.equals("--read-only");
             registries = Registries.of(new org.kerbscope.core.registry.ContributionSource() {
                 @Override
                 public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
-                    return point.equals(Registries.DISSECTORS) ? xml.elements(point) : List.of();
+                    return dissectors && point.equals(Registries.DISSECTORS) ? xml.elements(point) : List.of();
                 }
 
                 @Override
                 public void onChange(String point, Runnable listener) {
                     // the bundle folders do not change during a benchmark
-                }
-            });
-        }
-        if (args.length > 1 && args[1].equals("--bare")) {
-            // no dissector at all: the capture reader, the network layers and TCP reassembly alone
-            registries = Registries.of(new org.kerbscope.core.registry.ContributionSource() {
-                @Override
-                public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
-                    return List.of();
-                }
-
-                @Override
-                public void onChange(String point, Runnable listener) {
-                    // nothing changes
                 }
             });
         }
