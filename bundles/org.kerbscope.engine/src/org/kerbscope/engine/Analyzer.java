@@ -32,6 +32,7 @@ import org.kerbscope.core.registry.ServiceContribution;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.core.spi.EvidenceImporter;
 import org.kerbscope.core.spi.ServiceProfile;
+import org.kerbscope.engine.internal.UnreadServices;
 import org.kerbscope.net.DecoderLimits;
 import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.NetworkDecoder;
@@ -137,6 +138,7 @@ public final class Analyzer {
             int n = threadsFor(file.size());
             List<Analysis> parts = new ArrayList<>();
             List<NetworkDecoder> nets = new ArrayList<>();
+            List<Engine> engines = new ArrayList<>();
             List<ConversationSpans> spans = new ArrayList<>();
             if (kept != null) {
                 kept.completeThrough(0);
@@ -151,6 +153,7 @@ public final class Analyzer {
                     spans.add(s);
                 }
                 nets.add(new NetworkDecoder(engine, decoderLimits(), i, n));
+                engines.add(engine);
                 parts.add(part);
             }
             Progress told = progress;
@@ -175,6 +178,9 @@ public final class Analyzer {
             for (NetworkDecoder net : nets) {
                 netDiagnostics.addAll(net.diagnostics());
             }
+            UnreadServices unread = new UnreadServices();
+            engines.forEach(e -> unread.addAll(e.unreadServices()));
+            netDiagnostics.addAll(unread.diagnostics());
             if (n > 1) {
                 merge(a, parts);
             }

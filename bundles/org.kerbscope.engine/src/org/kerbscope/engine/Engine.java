@@ -22,6 +22,7 @@ import org.kerbscope.core.spi.Pdu;
 import org.kerbscope.core.spi.StreamFramer;
 import org.kerbscope.engine.internal.Context;
 import org.kerbscope.engine.internal.Conversation;
+import org.kerbscope.engine.internal.UnreadServices;
 import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.TcpConnection;
 import org.kerbscope.net.TransportHandler;
@@ -59,6 +60,8 @@ public final class Engine implements TransportHandler {
     /** The one conversation to dissect (see {@link #focus}), or null for all. */
     private Endpoint focusA, focusB;
     private String focusTransport;
+    /** Conversations of services that only a plug-in not installed would read (see {@link UnreadServices}). */
+    private final UnreadServices unread = new UnreadServices();
 
     public Engine(DissectorTables tables, AnalysisOptions options, Analysis analysis) {
         this.tables = tables;
@@ -118,6 +121,11 @@ public final class Engine implements TransportHandler {
     }
 
     /** How many times a dissector threw (each is also a diagnostic): a defect of that dissector, never of the input. */
+    /** The conversations of SMB and LDAP that no installed dissector read, so far. */
+    public UnreadServices unreadServices() {
+        return unread;
+    }
+
     public long dissectorFailures() {
         return dissectorFailures;
     }
@@ -203,7 +211,7 @@ public final class Engine implements TransportHandler {
             // The conversation's first datagram: its sender is the client, its ports pick the dissector.
             FlowKey key = flow.first();
             DissectorContribution d = outOfFocus(key.src(), key.dst(), "udp") ? NONE
-                    : choose("udp", key, pdu(payload, payloadOffset));
+                    : choose("udp", key, pdu(payload, payloadOffset), frame.number());
             if (d == NONE) {
                 flow.attachment = IGNORED;
                 return;
@@ -231,7 +239,7 @@ public final class Engine implements TransportHandler {
     }
 
     /** decode-as and port tables (server port first: the lower, well-known one), then heuristics. */
-    private DissectorContribution choose(String transport, FlowKey key, Pdu firstPdu) {
+    private DissectorContribution choose(String transport, FlowKey key, Pdu firstPdu, long frame) {
         String table = transport + ".port";
         int lo = Math.min(key.srcPort(), key.dstPort());
         int hi = Math.max(key.srcPort(), key.dstPort());
@@ -242,15 +250,15 @@ public final class Engine implements TransportHandler {
         if (d != null && d.get() != null) {
             return d;
         }
-        if (firstPdu == null || firstPdu.length() == 0) {
-            return NONE;
-        }
-        for (DissectorContribution h : tables.heuristics(transport)) {
-            Dissector dis = h.get();
-            if (dis != null && accepts(h, dis, firstPdu, transport)) {
-                return h;
+        if (firstPdu != null && firstPdu.length() > 0) {
+            for (DissectorContribution h : tables.heuristics(transport)) {
+                Dissector dis = h.get();
+                if (dis != null && accepts(h, dis, firstPdu, transport)) {
+                    return h;
+                }
             }
         }
+        unread.unread(transport, lo, hi, frame);
         return NONE;
     }
 
@@ -343,7 +351,7 @@ public final class Engine implements TransportHandler {
             st = new TcpState(connection, this);
             connection.attachment = st;
             st.dissector = outOfFocus(st.conversation.client(), st.conversation.server(), "tcp") ? NONE
-                    : choose("tcp", connection.client(), pdu(data, dataOffset));
+                    : choose("tcp", connection.client(), pdu(data, dataOffset), connection.firstFrame());
             if (st.dissector == NONE) {
                 ignore(st, connection);
             } else {

@@ -119,6 +119,11 @@ public final class Registries {
         return List.copyOf(out);
     }
 
+    /** Where the contributions come from (to build a registry of some of them, e.g. without a plug-in). */
+    public ContributionSource source() {
+        return source;
+    }
+
     public List<DissectorContribution> dissectors() {
         return dissectors;
     }

@@ -2,6 +2,7 @@ package org.kerbscope.engine.report;
 
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.EvidenceFile;
 import org.kerbscope.core.model.EvidenceItem;
 import org.kerbscope.core.model.Finding;
@@ -14,6 +15,9 @@ import org.kerbscope.core.model.StepResult;
  * may carry response hashes.
  */
 public final class HtmlReport {
+    /** Diagnostics listed at most (a hostile capture can have one per frame). */
+    private static final int MAX_DIAGNOSTICS = 200;
+
     private HtmlReport() {
     }
 
@@ -115,6 +119,20 @@ public final class HtmlReport {
                 String text = summary != null ? summary.toString() : redact ? item.section() + " record" : item.fields().toString();
                 b.append("<p><small>").append(esc(item.section())).append("</small> ").append(esc(text)).append("</p>\n");
             }
+        }
+        if (!a.diagnostics().isEmpty()) {
+            // what could not be read (malformed PDUs, a damaged capture, services no installed plug-in reads)
+            b.append("<h2>Diagnostics</h2>\n<ul>");
+            int shown = 0;
+            for (Diagnostic d : a.diagnostics()) {
+                if (shown++ >= MAX_DIAGNOSTICS) {
+                    b.append("<li>… ").append(a.diagnostics().size() - MAX_DIAGNOSTICS).append(" more (the JSON report lists them all)</li>");
+                    break;
+                }
+                b.append("<li>").append(d.frame() > 0 ? "frame " + d.frame() + " " : "").append("<code>").append(esc(d.protocol()))
+                        .append("</code>: ").append(esc(d.message())).append("</li>\n");
+            }
+            b.append("</ul>\n");
         }
         b.append("<p><small>Made by Kerbscope. Ticket cipher text, keys and NTLM responses are never included.</small></p>\n");
         b.append("</body></html>");

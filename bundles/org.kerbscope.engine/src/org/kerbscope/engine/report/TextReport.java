@@ -11,6 +11,9 @@ import org.kerbscope.core.model.StepResult;
 
 /** What a support engineer reads in a terminal: each attempt's steps with marks, then the findings and fixes. */
 public final class TextReport {
+    /** Diagnostics listed at most (a hostile capture can have one per frame). */
+    private static final int MAX_DIAGNOSTICS = 5;
+
     private TextReport() {
     }
 
@@ -59,8 +62,16 @@ public final class TextReport {
                 }
             }
         }
-        if (!a.diagnostics().isEmpty()) {
-            out.printf("%n%d diagnostics; first: %s%n", a.diagnostics().size(), describe(a.diagnostics().get(0)));
+        int n = a.diagnostics().size();
+        if (n > 0) {
+            // what could not be read: a malformed PDU, a damaged capture, a service no installed plug-in reads
+            out.printf("%n%s:%n", n == 1 ? "Diagnostic" : n + " diagnostics");
+            for (int i = 0; i < Math.min(n, MAX_DIAGNOSTICS); i++) {
+                out.println("  " + describe(a.diagnostics().get(i)));
+            }
+            if (n > MAX_DIAGNOSTICS) {
+                out.printf("  … %d more (--format json lists them all)%n", n - MAX_DIAGNOSTICS);
+            }
         }
     }
 

@@ -50,7 +50,7 @@ class WorkbenchTest {
                 "the editor area, where captures open, is visible");
         assertNotNull(ui(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage()
                 .findView(org.eclipse.ui.IPageLayout.ID_PROP_SHEET)), "the Properties view is in the perspective");
-        for (String id : new String[] {Views.FINDINGS, Views.FLOW, Views.EVIDENCE}) {
+        for (String id : new String[] {Views.FINDINGS, Views.FLOW, Views.EVIDENCE, Views.DIAGNOSTICS}) {
             Object part = ui(() -> {
                 IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
                 try {
