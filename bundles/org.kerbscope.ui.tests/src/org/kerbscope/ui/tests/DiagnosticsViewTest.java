@@ -62,5 +62,8 @@ class DiagnosticsViewTest {
             return null;
         });
         assertEquals(smb.frame(), (long) ui(packets::selectedFrame), "the first SMB conversation's frame is selected");
+        String detail = ui(view::detail);
+        assertTrue(detail.startsWith("Frame " + smb.frame() + ", smb2:") && detail.contains("kerbscope install REPOSITORY"
+                + " org.kerbscope.cifs.feature"), "the whole message is shown beside the table: " + detail);
     }
 }

@@ -25,9 +25,9 @@ import org.eclipse.ui.application.IActionBarConfigurer;
 import org.eclipse.ui.dialogs.ElementListSelectionDialog;
 import org.eclipse.jface.viewers.LabelProvider;
 
-/** Menus: File (open capture, sample, evidence, record, recent captures), Window (views, preferences), Help (About, p2's install items). */
+/** Menus: File (open capture, sample, evidence, record, recent captures), Window (views, reset perspective, preferences), Help (About, p2's install items). */
 final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
-    private IAction open, openSample, addEvidence, record, wizard, exit, prefs, about;
+    private IAction open, openSample, addEvidence, record, wizard, exit, prefs, about, resetPerspective;
     private IWorkbenchWindow window;
 
     KerbscopeActionBarAdvisor(IActionBarConfigurer configurer) {
@@ -88,9 +88,12 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
         wizard.setId("org.kerbscope.ui.wizard");
         exit = ActionFactory.QUIT.create(w);
         prefs = ActionFactory.PREFERENCES.create(w);
+        // a workspace keeps its layout: views added by a newer version (or closed by the user) come back with a reset
+        resetPerspective = ActionFactory.RESET_PERSPECTIVE.create(w);
         about = new AboutAction(w);
         register(exit);
         register(prefs);
+        register(resetPerspective);
 
     }
 
@@ -141,6 +144,7 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
         MenuManager show = new MenuManager("Show &View");
         show.add(ContributionItemFactory.VIEWS_SHORTLIST.create(window));
         win.add(show);
+        win.add(resetPerspective);
         win.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
         win.add(new Separator());
         win.add(prefs);

@@ -42,7 +42,7 @@ public final class KerbscopeWorkbenchAdvisor extends WorkbenchAdvisor {
     }
 
     /**
-     * {@code kerbscope CAPTURE --show flow|findings|wizard|record}: starts on that part (the README's screenshots
+     * {@code kerbscope CAPTURE --show flow|findings|diagnostics|wizard|record}: starts on that part (the README's screenshots
      * are made this way): the flow of the failing attempt, the first error finding with its evidence frame, the
      * wizard at its ticket page, or the record dialog.
      */
@@ -58,6 +58,7 @@ public final class KerbscopeWorkbenchAdvisor extends WorkbenchAdvisor {
             try {
                 switch (what) {
                     case "flow" -> window.getActivePage().showView(org.kerbscope.ui.Views.FLOW);
+                    case "diagnostics" -> window.getActivePage().showView(org.kerbscope.ui.Views.DIAGNOSTICS);
                     case "record" -> {
                         var d = new org.kerbscope.ui.record.RecordDialog(window.getShell());
                         d.setBlockOnOpen(false);

@@ -10,7 +10,9 @@ import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Text;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.EvidenceFile;
@@ -33,11 +35,13 @@ public final class DiagnosticsView extends AnalysisViewPart {
     }
 
     private TableViewer viewer;
+    private Text detail;
     private List<Row> rows = List.of();
 
     @Override
     protected void create(Composite parent) {
-        viewer = new TableViewer(parent, SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL | SWT.VIRTUAL);
+        SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
+        viewer = new TableViewer(sash, SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL | SWT.VIRTUAL);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
         viewer.setUseHashlookup(true);
@@ -49,6 +53,10 @@ public final class DiagnosticsView extends AnalysisViewPart {
                 viewer.replace(rows.get(index), index);
             }
         });
+        // the whole message, wrapped, beside the table (a message can name a plug-in and how to install it)
+        detail = new Text(sash, SWT.MULTI | SWT.WRAP | SWT.READ_ONLY | SWT.V_SCROLL | SWT.BORDER);
+        sash.setWeights(65, 35);
+        viewer.addSelectionChangedListener(e -> showDetail(selected()));
         viewer.addDoubleClickListener(e -> open(selected()));
         getSite().setSelectionProvider(viewer);
     }
@@ -67,6 +75,16 @@ public final class DiagnosticsView extends AnalysisViewPart {
 
     private Row selected() {
         return ((IStructuredSelection) viewer.getSelection()).getFirstElement() instanceof Row r ? r : null;
+    }
+
+    private void showDetail(Row r) {
+        detail.setText(r == null ? "" : (r.where().isEmpty() ? "" : (r.file() != null ? "" : "Frame ") + r.where() + ", ")
+                + r.protocol() + ":\n\n" + r.message());
+    }
+
+    /** For tests: the text beside the table. */
+    public String detail() {
+        return detail.getText();
     }
 
     /** The rows of an analysis: the capture's diagnostics in frame order, then each evidence file's. */
@@ -92,6 +110,7 @@ public final class DiagnosticsView extends AnalysisViewPart {
             return;
         }
         rows = rows(a);
+        detail.setText("");
         viewer.setInput(rows);
         viewer.setItemCount(rows.size());
         viewer.refresh();
@@ -110,6 +129,7 @@ public final class DiagnosticsView extends AnalysisViewPart {
             return;
         }
         viewer.setSelection(new StructuredSelection(r), true);
+        showDetail(r);
         if (r.frame() > 0) {
             AnalysisService.selectFrame(r.frame());
         }
