@@ -32,6 +32,7 @@ import org.kerbscope.core.registry.ServiceContribution;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.core.spi.EvidenceImporter;
 import org.kerbscope.core.spi.ServiceProfile;
+import org.kerbscope.engine.internal.UnlistedDiagnostics;
 import org.kerbscope.engine.internal.UnreadServices;
 import org.kerbscope.net.DecoderLimits;
 import org.kerbscope.net.FlowKey;
@@ -179,11 +180,16 @@ public final class Analyzer {
                 netDiagnostics.addAll(net.diagnostics());
             }
             UnreadServices unread = new UnreadServices();
-            engines.forEach(e -> unread.addAll(e.unreadServices()));
+            UnlistedDiagnostics unlisted = new UnlistedDiagnostics();
+            for (Engine e : engines) {
+                unread.addAll(e.unreadServices());
+                unlisted.addAll(e.unlistedDiagnostics());
+            }
             netDiagnostics.addAll(unread.diagnostics());
             if (n > 1) {
-                merge(a, parts);
+                merge(a, parts, unlisted);
             }
+            netDiagnostics.addAll(unlisted.summaries());
             if (kept != null) {
                 for (ConversationSpans s : spans) {
                     if (s != kept) {
@@ -245,15 +251,20 @@ public final class Analyzer {
         return DecoderLimits.of(options);
     }
 
-    /** The shares' events, connection facts and diagnostics, into the analysis (sorted by the caller). */
-    private static void merge(Analysis a, List<Analysis> parts) {
+    /**
+     * The shares' events, connection facts and diagnostics, into the analysis (sorted by the caller); of the
+     * dissectors' diagnostics, the capture's first ones are listed and the rest counted, as on one thread.
+     */
+    private static void merge(Analysis a, List<Analysis> parts, UnlistedDiagnostics unlisted) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
         for (Analysis part : parts) {
             for (var e : part.events().entrySet()) {
                 a.events().computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
             }
             a.tcpEvents().addAll(part.tcpEvents());
-            a.diagnostics().addAll(part.diagnostics());
+            diagnostics.addAll(part.diagnostics());
         }
+        a.diagnostics().addAll(unlisted.trim(diagnostics));
     }
 
     /**

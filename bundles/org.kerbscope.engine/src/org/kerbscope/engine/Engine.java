@@ -22,6 +22,7 @@ import org.kerbscope.core.spi.Pdu;
 import org.kerbscope.core.spi.StreamFramer;
 import org.kerbscope.engine.internal.Context;
 import org.kerbscope.engine.internal.Conversation;
+import org.kerbscope.engine.internal.UnlistedDiagnostics;
 import org.kerbscope.engine.internal.UnreadServices;
 import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.TcpConnection;
@@ -62,6 +63,9 @@ public final class Engine implements TransportHandler {
     private String focusTransport;
     /** Conversations of services that only a plug-in not installed would read (see {@link UnreadServices}). */
     private final UnreadServices unread = new UnreadServices();
+    /** Diagnostics listed so far, and those counted beyond them (a hostile capture can have one per frame). */
+    private int listed;
+    private final UnlistedDiagnostics unlisted = new UnlistedDiagnostics();
 
     public Engine(DissectorTables tables, AnalysisOptions options, Analysis analysis) {
         this.tables = tables;
@@ -197,8 +201,20 @@ public final class Engine implements TransportHandler {
         };
     }
 
+    /** A dissector's (or the engine's) diagnostic: listed among the analysis' first ones, else counted. */
     public void diagnostic(long frame, String protocol, String message) {
-        analysis.diagnostics().add(new Diagnostic(frame, protocol, message));
+        Diagnostic d = new Diagnostic(frame, protocol, message);
+        if (listed < UnlistedDiagnostics.LISTED) {
+            listed++;
+            analysis.diagnostics().add(d);
+        } else {
+            unlisted.count(d);
+        }
+    }
+
+    /** The diagnostics beyond the first {@link UnlistedDiagnostics#LISTED}, counted. */
+    public UnlistedDiagnostics unlistedDiagnostics() {
+        return unlisted;
     }
 
     // ---------------------------------------------------------------- UDP
