@@ -148,6 +148,7 @@ public final class Analyzer {
                 Analysis part = n == 1 ? a : new Analysis();
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
                 Engine engine = new Engine(tables, options, part);
+                engine.servicePorts(servicePorts());
                 if (kept != null) {
                     ConversationSpans s = n == 1 ? kept : new ConversationSpans();
                     engine.keepSpans(s);
@@ -218,6 +219,23 @@ public final class Analyzer {
             a.diagnostics().clear();
             a.diagnostics().addAll(all);
         }
+    }
+
+    /**
+     * The TCP ports whose handshakes an analysis keeps even when no dissector reads the connection: the services'
+     * ports (the connect step, connections nobody answered) and the KDC's (kerberos.kdc-unreachable).
+     */
+    private java.util.BitSet servicePorts() {
+        java.util.BitSet ports = new java.util.BitSet(65536);
+        ports.set(88);
+        for (ServiceContribution s : registries.services()) {
+            for (int p : s.ports()) {
+                if (p >= 0 && p < 65536) {
+                    ports.set(p);
+                }
+            }
+        }
+        return ports;
     }
 
     /**

@@ -66,11 +66,18 @@ public final class Engine implements TransportHandler {
     /** Diagnostics listed so far, and those counted beyond them (a hostile capture can have one per frame). */
     private int listed;
     private final UnlistedDiagnostics unlisted = new UnlistedDiagnostics();
+    /** TCP control facts kept so far (see {@link #handshake}). */
+    private long handshakes;
+    private final long maxHandshakes;
+    private boolean handshakesCapped;
+    /** See {@link #servicePorts}; null keeps every handshake. */
+    private java.util.BitSet servicePorts;
 
     public Engine(DissectorTables tables, AnalysisOptions options, Analysis analysis) {
         this.tables = tables;
         this.options = options;
         this.analysis = analysis;
+        this.maxHandshakes = options.limit(org.kerbscope.core.spi.Limits.TCP_HANDSHAKES);
     }
 
     public DissectorTables tables() {
@@ -347,9 +354,55 @@ public final class Engine implements TransportHandler {
             case RST -> "RST";
             default -> null;
         };
-        if (k != null && (kind != FIN || interesting(connection))) {
-            analysis.tcpEvents().add(new TcpEvent(frame.number(), frame.timeNanos(), k, endpoint(key.src()),
-                    endpoint(key.dst())));
+        if (k == null || kind == FIN && !interesting(connection)) {
+            return;
+        }
+        boolean keep = servicePorts == null || interesting(connection) || servicePorts.get(connection.client().dstPort());
+        if (!keep && connection.attachment != null && !(connection.attachment instanceof Handshake)) {
+            return; // data came and no dissector took the connection
+        }
+        TcpEvent e = new TcpEvent(frame.number(), frame.timeNanos(), k, endpoint(key.src()), endpoint(key.dst()));
+        if (keep) {
+            handshake(e);
+        } else {
+            // a port no service listens on: kept until the first data says whether a dissector reads the connection
+            Handshake h = connection.attachment instanceof Handshake p ? p : new Handshake();
+            connection.attachment = h;
+            h.add(e);
+        }
+    }
+
+    /** Keeps a TCP control fact, up to the limit {@code tcp.handshakes} (a SYN flood makes one per frame). */
+    private void handshake(TcpEvent e) {
+        if (handshakes < maxHandshakes) {
+            handshakes++;
+            analysis.tcpEvents().add(e);
+        } else if (!handshakesCapped) {
+            handshakesCapped = true;
+            diagnostic(e.frame(), "tcp", "more than " + handshakes + " TCP handshake facts (SYN, SYN/ACK, RST, FIN):"
+                    + " later connections have no connect step (" + org.kerbscope.core.spi.Limits.reached(
+                            org.kerbscope.core.spi.Limits.TCP_HANDSHAKES, handshakes) + ")");
+        }
+    }
+
+    /**
+     * The TCP ports of the services (their handshakes are kept for the connect step and for connections nobody
+     * answered); the handshakes of connections to other ports are kept only when a dissector reads the connection.
+     * A port scan or a SYN flood therefore costs no memory per SYN. Null (the default) keeps every handshake.
+     */
+    public void servicePorts(java.util.BitSet ports) {
+        this.servicePorts = ports;
+    }
+
+    /** The SYN, SYN/ACK and RST of a connection to a port of no service, until its first data (a few at most). */
+    private static final class Handshake {
+        private final TcpEvent[] events = new TcpEvent[4];
+        private int n;
+
+        void add(TcpEvent e) {
+            if (n < events.length) {
+                events[n++] = e;
+            }
         }
     }
 
@@ -364,6 +417,7 @@ public final class Engine implements TransportHandler {
         if (connection.attachment instanceof TcpState s) {
             st = s;
         } else {
+            Handshake held = connection.attachment instanceof Handshake h ? h : null;
             st = new TcpState(connection, this);
             connection.attachment = st;
             st.dissector = outOfFocus(st.conversation.client(), st.conversation.server(), "tcp") ? NONE
@@ -371,6 +425,11 @@ public final class Engine implements TransportHandler {
             if (st.dissector == NONE) {
                 ignore(st, connection);
             } else {
+                if (held != null) {
+                    for (int i = 0; i < held.n; i++) {
+                        handshake(held.events[i]);
+                    }
+                }
                 span(st.conversation, connection.firstFrame(), "tcp");
                 if (spans != null && dataOffset < 0 && frame.number() == connection.firstFrame()) {
                     spans.fragments(st.conversation.span()); // its first segment came in IP fragments

@@ -24,6 +24,11 @@ public record Limits(Map<String, Long> values) {
     public static final String TCP_TOTAL_BUFFER = "tcp.total-buffer";
     /** TCP connections tracked at once; the least recently active are forgotten beyond it. */
     public static final String TCP_CONNECTIONS = "tcp.connections";
+    /**
+     * TCP handshake facts (SYN, SYN/ACK, RST, FIN of the connections to a service's port or read by a dissector) an
+     * analysis keeps for the connect step; beyond it, a SYN flood's later ones are dropped.
+     */
+    public static final String TCP_HANDSHAKES = "tcp.handshakes";
     /** Bytes of incomplete IP datagrams (fragment queues) held at once (bytes). */
     public static final String IP_FRAGMENT_BYTES = "ip.fragment-bytes";
     /** Capture time an incomplete IP datagram waits for its missing fragments (seconds). */
@@ -49,6 +54,8 @@ public record Limits(Map<String, Long> values) {
                     "out-of-order bytes held over all connections"),
             new Limit(TCP_CONNECTIONS, 200_000, 1, Integer.MAX_VALUE, false,
                     "TCP connections tracked at once"),
+            new Limit(TCP_HANDSHAKES, 500_000, 0, Integer.MAX_VALUE, false,
+                    "SYN/SYN-ACK/RST/FIN facts kept"),
             new Limit(IP_FRAGMENT_BYTES, 8L << 20, 0, Long.MAX_VALUE / 4, true,
                     "bytes of incomplete IP datagrams held"),
             new Limit(IP_FRAGMENT_TIMEOUT, 60, 1, 365L * 24 * 3600, false,

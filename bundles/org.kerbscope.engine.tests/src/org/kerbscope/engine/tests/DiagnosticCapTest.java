@@ -34,23 +34,11 @@ class DiagnosticCapTest {
 
     private Path capture() throws IOException {
         byte[] krb = {0x6a, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x30, 0x03, 0x02, 0x01, 0x05};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
-        out.writeBytes(h.array());
+        TestCapture c = new TestCapture();
         for (int i = 0; i < FRAMES; i++) {
-            ByteBuffer p = ByteBuffer.allocate(14 + 20 + 8 + krb.length);
-            p.put(new byte[] {0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6}).putShort((short) 0x0800);
-            p.put((byte) 0x45).put((byte) 0).putShort((short) (28 + krb.length)).putShort((short) 1).putShort((short) 0)
-                    .put((byte) 64).put((byte) 17).putShort((short) 0)
-                    .put(new byte[] {10, 1, (byte) (i >> 8), (byte) i}).put(new byte[] {(byte) 192, (byte) 168, 2, 10});
-            p.putShort((short) (1024 + i)).putShort((short) 88).putShort((short) (8 + krb.length)).putShort((short) 0).put(krb);
-            ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            r.putInt(1_700_000_000 + i / 1000).putInt((i % 1000) * 1000).putInt(p.capacity()).putInt(p.capacity());
-            out.writeBytes(r.array());
-            out.writeBytes(p.array());
+            c.udp(new byte[] {10, 1, (byte) (i >> 8), (byte) i}, 1024 + i, 88, krb);
         }
-        return Files.write(dir.resolve("malformed-kerberos.pcap"), out.toByteArray());
+        return c.write(dir.resolve("malformed-kerberos.pcap"));
     }
 
     @Test

@@ -43,40 +43,6 @@ class UnreadServicesTest {
     @TempDir
     Path dir;
 
-    private static final byte[] SERVER = {(byte) 192, (byte) 168, 2, 10};
-
-    private static byte[] ip(int protocol, byte[] src, byte[] dst, byte[] transport) {
-        ByteBuffer b = ByteBuffer.allocate(14 + 20 + transport.length);
-        b.put(new byte[] {0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6}).putShort((short) 0x0800);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + transport.length)).putShort((short) 1)
-                .putShort((short) 0x4000).put((byte) 64).put((byte) protocol).putShort((short) 0).put(src).put(dst);
-        return b.put(transport).array();
-    }
-
-    private static byte[] tcp(byte[] client, int clientPort, int serverPort, boolean fromClient, long seq, long ack,
-            int flags, byte[] payload) {
-        ByteBuffer t = ByteBuffer.allocate(20 + payload.length);
-        t.putShort((short) (fromClient ? clientPort : serverPort)).putShort((short) (fromClient ? serverPort : clientPort))
-                .putInt((int) seq).putInt((int) ack).put((byte) 0x50).put((byte) flags).putShort((short) 65535)
-                .putShort((short) 0).putShort((short) 0).put(payload);
-        return ip(6, fromClient ? client : SERVER, fromClient ? SERVER : client, t.array());
-    }
-
-    private static byte[] udp(byte[] client, int clientPort, int serverPort, byte[] payload) {
-        ByteBuffer u = ByteBuffer.allocate(8 + payload.length);
-        u.putShort((short) clientPort).putShort((short) serverPort).putShort((short) (8 + payload.length))
-                .putShort((short) 0).put(payload);
-        return ip(17, client, SERVER, u.array());
-    }
-
-    /** A connection: handshake, then the client's payload. */
-    private static void connection(List<byte[]> out, byte[] client, int clientPort, int serverPort, byte[] payload) {
-        out.add(tcp(client, clientPort, serverPort, true, 1000, 0, 0x02, new byte[0]));
-        out.add(tcp(client, clientPort, serverPort, false, 5000, 1001, 0x12, new byte[0]));
-        out.add(tcp(client, clientPort, serverPort, true, 1001, 5001, 0x10, new byte[0]));
-        out.add(tcp(client, clientPort, serverPort, true, 1001, 5001, 0x18, payload));
-    }
-
     private static byte[] smb2Negotiate() {
         ByteBuffer smb = ByteBuffer.allocate(64 + 36 + 4).order(ByteOrder.LITTLE_ENDIAN);
         smb.put(new byte[] {(byte) 0xFE, 'S', 'M', 'B'}).putShort((short) 64).putShort((short) 0).putInt(0)
@@ -92,25 +58,14 @@ class UnreadServicesTest {
     private Path capture() throws IOException {
         byte[] a = {10, 0, 0, 1};
         byte[] b = {10, 0, 0, 2};
-        List<byte[]> packets = new ArrayList<>();
-        packets.add(udp(a, 53001, 53, HexFormat.of().parseHex(
-                "1234010000010000000000000364637a07636f6e746f736f03636f6d0000010001"))); // A? dcz.contoso.com
-        connection(packets, a, 50001, 445, smb2Negotiate());                          // frames 2-5
-        connection(packets, b, 50002, 445, smb2Negotiate());                          // frames 6-9
-        connection(packets, a, 50003, 389, HexFormat.of().parseHex("300c020101600702010304008000")); // bindRequest
-        packets.add(udp(b, 50004, 389, HexFormat.of().parseHex("3084000000050201016300")));       // frame 14
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144).putInt(1);
-        out.writeBytes(h.array());
-        int t = 0;
-        for (byte[] p : packets) {
-            ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            r.putInt(1_700_000_000).putInt(t++ * 1000).putInt(p.length).putInt(p.length);
-            out.writeBytes(r.array());
-            out.writeBytes(p);
-        }
-        return Files.write(dir.resolve("smb-ldap.pcap"), out.toByteArray());
+        return new TestCapture()
+                .udp(a, 53001, 53, HexFormat.of().parseHex(
+                        "1234010000010000000000000364637a07636f6e746f736f03636f6d0000010001")) // A? dcz.contoso.com
+                .connection(a, 50001, 445, smb2Negotiate())                                 // frames 2-5
+                .connection(b, 50002, 445, smb2Negotiate())                                 // frames 6-9
+                .connection(a, 50003, 389, HexFormat.of().parseHex("300c020101600702010304008000")) // bindRequest
+                .udp(b, 50004, 389, HexFormat.of().parseHex("3084000000050201016300"))      // frame 14
+                .write(dir.resolve("smb-ldap.pcap"));
     }
 
     /** The platform's contributions without those of the CIFS and LDAP plug-ins, plus {@code extra} dissectors. */

@@ -1,0 +1,73 @@
+package org.kerbscope.engine.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.TcpEvent;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.core.spi.Limits;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.Progress;
+
+/**
+ * Which TCP handshakes an analysis keeps: those of connections to a service's port (a SYN to the web port that
+ * nobody answers is the connect step failing) and of connections a dissector reads (HTTP on an unusual port), not a
+ * port scan's; and at most {@code tcp.handshakes} of them, so that a SYN flood costs no memory per SYN.
+ */
+class HandshakeTest {
+    @TempDir
+    Path dir;
+
+    private static final byte[] CLIENT = {10, 0, 0, 7};
+
+    private Analysis analyze(Path capture, AnalysisOptions options) throws IOException {
+        return new Analyzer(Registries.platform(), options).analyze(capture, capture.getFileName().toString(), List.of(),
+                Progress.NONE);
+    }
+
+    @Test
+    void aPortScanLeavesNothingButTheServicePortAndTheConnectionReadAreKept() throws IOException {
+        TestCapture c = new TestCapture();
+        for (int port = 9000; port < 11000; port++) { // a scan of ports no service listens on: SYN, RST
+            c.tcp(CLIENT, 40000, port, true, 1, 0, 0x02, new byte[0]);
+            c.tcp(CLIENT, 40000, port, false, 0, 2, 0x14, new byte[0]);
+        }
+        long webSyn = c.frames() + 1;
+        c.tcp(CLIENT, 40001, 80, true, 1, 0, 0x02, new byte[0]); // the web port: no answer
+        long oddSyn = c.frames() + 1;
+        c.connection(CLIENT, 40002, 8081, "GET /app/ HTTP/1.1\r\nHost: intranet.contoso.com\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        Analysis a = analyze(c.write(dir.resolve("scan.pcap")), AnalysisOptions.defaults());
+
+        List<Long> frames = a.tcpEvents().stream().map(TcpEvent::frame).toList();
+        assertEquals(List.of(webSyn, oddSyn, oddSyn + 1), frames,
+                "the SYN to port 80, and the SYN and SYN/ACK of the connection HTTP was read on; nothing of the scan");
+        assertEquals(1, a.events("http").size(), "the request on port 8081 is read");
+        assertTrue(a.findings().stream().anyMatch(f -> f.id().equals("tcp.connect-failed")
+                && f.title().contains(":80")), "the unanswered SYN to the web port is a failed connect: " + a.findings());
+    }
+
+    @Test
+    void aSynFloodKeepsAtMostTheLimitAndSaysHowToRaiseIt() throws IOException {
+        TestCapture c = new TestCapture();
+        for (int i = 0; i < 50; i++) {
+            c.tcp(new byte[] {10, 2, 0, (byte) i}, 30000 + i, 80, true, 1, 0, 0x02, new byte[0]);
+        }
+        Path flood = c.write(dir.resolve("flood.pcap"));
+        assertEquals(50, analyze(flood, AnalysisOptions.defaults()).tcpEvents().size(), "under the default limit");
+
+        Analysis a = analyze(flood, AnalysisOptions.defaults().withLimit(Limits.TCP_HANDSHAKES, 10));
+        assertEquals(10, a.tcpEvents().size());
+        assertTrue(a.diagnostics().stream().anyMatch(d -> d.frame() == 11 && d.message().contains(
+                "the limit tcp.handshakes (10) was reached; raise it with --limit tcp.handshakes=20")), a.diagnostics()::toString);
+    }
+}
