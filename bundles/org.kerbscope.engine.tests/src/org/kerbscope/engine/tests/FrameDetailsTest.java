@@ -276,7 +276,7 @@ class FrameDetailsTest {
         Analyzer counting = new Analyzer(Registries.of(new org.kerbscope.core.registry.ContributionSource() {
             @Override
             public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
-                return point.equals(Registries.DISSECTORS) ? List.of(new CountingElement()) : List.of();
+                return point.equals(Registries.DISSECTORS) ? List.of(DissectorElement.of("count", "Counter", "udp.port", "53", CountingDissector::new)) : List.of();
             }
 
             @Override
@@ -309,44 +309,6 @@ class FrameDetailsTest {
             if (ctx.tree() != null) {
                 ctx.tree().add("count.seen", "message " + seen[0] + " of the capture", seen[0], 0, pdu.length());
             }
-        }
-    }
-
-    private static final class CountingElement implements org.kerbscope.core.registry.ContributionElement {
-        private final java.util.Map<String, String> attributes;
-
-        CountingElement() {
-            this(java.util.Map.of("id", "count", "name", "Counter", "class", CountingDissector.class.getName()));
-        }
-
-        private CountingElement(java.util.Map<String, String> attributes) {
-            this.attributes = attributes;
-        }
-
-        @Override
-        public String name() {
-            return attributes.containsKey("key") ? "table" : "dissector";
-        }
-
-        @Override
-        public String attribute(String attribute) {
-            return attributes.get(attribute);
-        }
-
-        @Override
-        public List<org.kerbscope.core.registry.ContributionElement> children(String childName) {
-            return childName.equals("table") && name().equals("dissector")
-                    ? List.of(new CountingElement(java.util.Map.of("name", "udp.port", "key", "53"))) : List.of();
-        }
-
-        @Override
-        public String contributor() {
-            return "org.kerbscope.engine.tests";
-        }
-
-        @Override
-        public Object createExecutable(String attribute) {
-            return new CountingDissector();
         }
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,7 +130,7 @@ class UnreadServicesTest {
 
     @Test
     void aDissectorForThePortMeansNothingIsSaidAboutIt() throws IOException {
-        Analysis a = new Analyzer(base(new SmbElement(Map.of("id", "smb-test", "name", "SMB (test)", "class", "x"))),
+        Analysis a = new Analyzer(base(DissectorElement.of("smb-test", "SMB (test)", "tcp.port", "445", QuietDissector::new)),
                 AnalysisOptions.defaults()).analyze(capture(), "smb-ldap", List.of(), Progress.NONE);
         assertTrue(a.diagnostics().stream().noneMatch(d -> d.protocol().equals("smb2")), a.diagnostics()::toString);
         only(a, "ldap", "LDAP"); // still not read
@@ -142,34 +141,6 @@ class UnreadServicesTest {
         @Override
         public void dissect(Pdu pdu, DissectionContext ctx) {
             // reads nothing
-        }
-    }
-
-    private record SmbElement(Map<String, String> attributes) implements ContributionElement {
-        @Override
-        public String name() {
-            return attributes.containsKey("key") ? "table" : "dissector";
-        }
-
-        @Override
-        public String attribute(String attribute) {
-            return attributes.get(attribute);
-        }
-
-        @Override
-        public List<ContributionElement> children(String childName) {
-            return childName.equals("table") && name().equals("dissector")
-                    ? List.of(new SmbElement(Map.of("name", "tcp.port", "key", "445"))) : List.of();
-        }
-
-        @Override
-        public String contributor() {
-            return "org.kerbscope.engine.tests";
-        }
-
-        @Override
-        public Object createExecutable(String attribute) {
-            return new QuietDissector();
         }
     }
 }

@@ -29,7 +29,8 @@ public final class TextReport {
             out.printf("%s (%s%s): %d records%n", f.file(), f.kind(), f.format() != null ? ", " + f.format() : "", f.records());
         }
         if (a.attempts().isEmpty()) {
-            out.println(a.capture() != null ? "\nNo authentication attempt found." : "");
+            out.println(a.capture() == null ? "" : a.diagnostics().isEmpty() ? "\nNo authentication attempt found."
+                    : "\nNo authentication attempt found (see the diagnostics below).");
         }
         for (AuthAttempt at : a.attempts()) {
             out.printf("%nAttempt %d: %s → %s (%s)%s%s — %s%n", at.index(), at.client(), at.server(), at.service(),

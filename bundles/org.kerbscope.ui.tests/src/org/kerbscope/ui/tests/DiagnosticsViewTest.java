@@ -57,6 +57,13 @@ class DiagnosticsViewTest {
         assertTrue(smb.frame() > 0, smb::toString);
         var packets = editor(capture).packets();
         assertNotNull(packets);
+        String status = "";
+        for (int i = 0; i < 200 && !status.contains("Diagnostics view"); i++) {
+            Thread.sleep(20);
+            status = ui(packets::statusText);
+        }
+        assertTrue(status.contains("What could not be read: " + rows.size() + " in the Diagnostics view."),
+                "the packet list's status line points to the view: " + status);
         ui(() -> {
             view.open(smb); // the double-click
             return null;

@@ -340,6 +340,8 @@ public final class PacketPane {
             s = NLS.bind(Messages.framesListed, frames, String.valueOf(session.path()));
             if (session.analysis() == null) {
                 s += " " + Messages.analysisRunning;
+            } else if (!session.analysis().diagnostics().isEmpty()) {
+                s += " " + NLS.bind(Messages.diagnosticsNoted, session.analysis().diagnostics().size());
             }
         }
         if (!filterState.isEmpty()) {

@@ -20,6 +20,7 @@ public final class Messages extends NLS {
     public static String filterHint;
     public static String opening;
     public static String framesListed;
+    public static String diagnosticsNoted;
     public static String framesListing;
     public static String analysisRunning;
     public static String analysisCancelled;

@@ -1,5 +1,12 @@
 package org.kerbscope.ui.views;
 
+import java.util.function.Function;
+
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.part.ViewPart;
 import org.kerbscope.core.model.Analysis;
@@ -27,6 +34,29 @@ public abstract class AnalysisViewPart extends ViewPart implements AnalysisServi
     /** The analysis shown now, or null. */
     protected Analysis currentAnalysis() {
         return AnalysisService.get().analysis();
+    }
+
+    /**
+     * Adds a column to a table of {@code type} rows: its text, and its image (or null) for each row. Rows of another
+     * type (a virtual table's placeholder) show nothing.
+     */
+    protected static <T> TableViewerColumn column(TableViewer viewer, Class<T> type, String title, int width,
+            Function<T, String> text, Function<T, Image> image) {
+        TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
+        c.getColumn().setText(title);
+        c.getColumn().setWidth(width);
+        c.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return type.isInstance(element) ? text.apply(type.cast(element)) : "";
+            }
+
+            @Override
+            public Image getImage(Object element) {
+                return image != null && type.isInstance(element) ? image.apply(type.cast(element)) : null;
+            }
+        });
+        return c;
     }
 
     @Override

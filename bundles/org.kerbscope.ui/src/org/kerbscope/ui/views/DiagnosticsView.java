@@ -3,12 +3,10 @@ package org.kerbscope.ui.views;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.ILazyContentProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.widgets.Composite;
@@ -45,9 +43,9 @@ public final class DiagnosticsView extends AnalysisViewPart {
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
         viewer.setUseHashlookup(true);
-        column("Frame", 110, Row::where);
-        column("Protocol", 90, Row::protocol);
-        column("Message", 900, Row::message);
+        column(viewer, Row.class, "Frame", 110, Row::where, null);
+        column(viewer, Row.class, "Protocol", 90, Row::protocol, null);
+        column(viewer, Row.class, "Message", 900, Row::message, null);
         viewer.setContentProvider((ILazyContentProvider) index -> {
             if (index < rows.size()) {
                 viewer.replace(rows.get(index), index);
@@ -59,18 +57,6 @@ public final class DiagnosticsView extends AnalysisViewPart {
         viewer.addSelectionChangedListener(e -> showDetail(selected()));
         viewer.addDoubleClickListener(e -> open(selected()));
         getSite().setSelectionProvider(viewer);
-    }
-
-    private void column(String title, int width, java.util.function.Function<Row, String> text) {
-        TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
-        c.getColumn().setText(title);
-        c.getColumn().setWidth(width);
-        c.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return element instanceof Row r ? text.apply(r) : "";
-            }
-        });
     }
 
     private Row selected() {

@@ -4,9 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.kerbscope.core.model.Analysis;
@@ -21,9 +19,9 @@ public final class EvidenceView extends AnalysisViewPart {
         viewer = new TableViewer(parent, SWT.FULL_SELECTION | SWT.V_SCROLL | SWT.H_SCROLL);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
-        col("Kind", 90, EvidenceItem::section);
-        col("File", 200, EvidenceItem::file);
-        col("What", 700, EvidenceView::summary);
+        column(viewer, EvidenceItem.class, "Kind", 90, EvidenceItem::section, null);
+        column(viewer, EvidenceItem.class, "File", 200, EvidenceItem::file, null);
+        column(viewer, EvidenceItem.class, "What", 700, EvidenceView::summary, null);
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         getSite().setSelectionProvider(viewer);
     }
@@ -42,18 +40,6 @@ public final class EvidenceView extends AnalysisViewPart {
                     ? d.get("TargetUserName") : "");
             default -> i.fields().toString();
         };
-    }
-
-    private void col(String title, int width, java.util.function.Function<EvidenceItem, String> f) {
-        TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
-        c.getColumn().setText(title);
-        c.getColumn().setWidth(width);
-        c.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return f.apply((EvidenceItem) element);
-            }
-        });
     }
 
     @Override

@@ -4,10 +4,8 @@ import java.util.List;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.dnd.Clipboard;
@@ -36,10 +34,10 @@ public final class FindingsView extends AnalysisViewPart {
         viewer = new TableViewer(sash, SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
-        column("Severity", 90, f -> f.severity().id(), f -> icon(f));
-        column("Id", 210, Finding::id, f -> null);
-        column("Step", 110, f -> f.step() != null ? f.step().number() + " " + f.step().id() : "", f -> null);
-        column("Title", 520, Finding::title, f -> null);
+        column(viewer, Finding.class, "Severity", 90, f -> f.severity().id(), FindingsView::icon);
+        column(viewer, Finding.class, "Id", 210, Finding::id, null);
+        column(viewer, Finding.class, "Step", 110, f -> f.step() != null ? f.step().number() + " " + f.step().id() : "", null);
+        column(viewer, Finding.class, "Title", 520, Finding::title, null);
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         Composite right = new Composite(sash, SWT.NONE);
         right.setLayout(new GridLayout(1, false));
@@ -65,24 +63,6 @@ public final class FindingsView extends AnalysisViewPart {
             }
         };
         getViewSite().getActionBars().getToolBarManager().add(copyAction);
-    }
-
-    private void column(String title, int width, java.util.function.Function<Finding, String> text,
-            java.util.function.Function<Finding, Image> image) {
-        TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
-        c.getColumn().setText(title);
-        c.getColumn().setWidth(width);
-        c.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((Finding) element);
-            }
-
-            @Override
-            public Image getImage(Object element) {
-                return image.apply((Finding) element);
-            }
-        });
     }
 
     private static Image icon(Finding f) {

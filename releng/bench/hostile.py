@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Writes a hostile libpcap capture for the heap-bound measurements in RESULTS.md.
+
+    releng/bench/hostile.py malformed-kerberos OUT.pcap [FRAMES]   UDP to port 88, each a Kerberos AS-REQ tag whose
+                                                                    DER length claims 2^31 - 1 bytes (RFC 4120)
+    releng/bench/hostile.py syn-scan OUT.pcap [FRAMES]             SYNs from 65,536 clients to ports 1-65,000
+
+FRAMES defaults to 4,000,000 (about 280 MB). Ethernet II, IPv4 (checksums 0), one microsecond record timestamps.
+"""
+import struct
+import sys
+
+ETHER = b'\x00\x01\x02\x03\x04\x05\x00\x01\x02\x03\x04\x06\x08\x00'
+
+
+def ipv4(proto, src, dst, payload):
+    return ETHER + struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0, src, dst) + payload
+
+
+def malformed_kerberos(i):
+    krb = b'\x6a\x84\x7f\xff\xff\xff\x30\x03\x02\x01\x05'
+    udp = struct.pack('>HHHH', 1024 + i % 60000, 88, 8 + len(krb), 0) + krb
+    return ipv4(17, bytes([10, 1, (i >> 8) & 255, i & 255]), bytes([192, 168, 2, 10]), udp)
+
+
+def syn_scan(i):
+    tcp = struct.pack('>HHIIBBHHH', 40000 + i % 20000, 1 + (i * 7) % 65000, 1000, 0, 0x50, 0x02, 65535, 0, 0)
+    return ipv4(6, bytes([10, 9, (i >> 8) & 255, i & 255]), bytes([192, 168, (i >> 16) & 255, 1]), tcp)
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[1] not in ('malformed-kerberos', 'syn-scan'):
+        sys.exit(__doc__)
+    make = malformed_kerberos if sys.argv[1] == 'malformed-kerberos' else syn_scan
+    frames = int(sys.argv[3]) if len(sys.argv) > 3 else 4_000_000
+    with open(sys.argv[2], 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        batch = []
+        for i in range(frames):
+            p = make(i)
+            batch.append(struct.pack('<IIII', 1_700_000_000 + i // 1_000_000, i % 1_000_000, len(p), len(p)) + p)
+            if len(batch) >= 100_000:
+                f.write(b''.join(batch))
+                batch = []
+        f.write(b''.join(batch))
+
+
+if __name__ == '__main__':
+    main()
