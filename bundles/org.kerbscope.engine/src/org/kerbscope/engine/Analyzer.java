@@ -141,6 +141,7 @@ public final class Analyzer {
             List<NetworkDecoder> nets = new ArrayList<>();
             List<Engine> engines = new ArrayList<>();
             List<ConversationSpans> spans = new ArrayList<>();
+            java.util.BitSet servicePorts = servicePorts();
             if (kept != null) {
                 kept.completeThrough(0);
             }
@@ -148,7 +149,7 @@ public final class Analyzer {
                 Analysis part = n == 1 ? a : new Analysis();
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
                 Engine engine = new Engine(tables, options, part);
-                engine.servicePorts(servicePorts());
+                engine.servicePorts(servicePorts);
                 if (kept != null) {
                     ConversationSpans s = n == 1 ? kept : new ConversationSpans();
                     engine.keepSpans(s);

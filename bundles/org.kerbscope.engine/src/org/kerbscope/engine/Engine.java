@@ -131,12 +131,12 @@ public final class Engine implements TransportHandler {
         return askedForService;
     }
 
-    /** How many times a dissector threw (each is also a diagnostic): a defect of that dissector, never of the input. */
     /** The conversations of SMB and LDAP that no installed dissector read, so far. */
     public UnreadServices unreadServices() {
         return unread;
     }
 
+    /** How many times a dissector threw (each is also a diagnostic): a defect of that dissector, never of the input. */
     public long dissectorFailures() {
         return dissectorFailures;
     }
