@@ -10,7 +10,7 @@ import org.kerbscope.core.model.StepStatus;
 import org.kerbscope.core.spi.Check;
 import org.kerbscope.core.spi.FindingSink;
 
-/** {@code http.auth-rejected}: a Kerberos AP-REQ was sent and the server answered 401 again. */
+/** {@code http.auth-rejected}: a Kerberos AP-REQ was sent and the server (or proxy: 407) answered 401 again. */
 public final class AuthRejectedCheck implements Check {
 
     @Override
@@ -19,14 +19,15 @@ public final class AuthRejectedCheck implements Check {
             Event ap = HttpChecks.exchange(a, at).kerberosRequest();
             StepResult auth = at.step(Step.AUTHORIZED);
             if (ap == null || auth == null || auth.status() != StepStatus.FAILED || auth.frames().isEmpty()
-                    || !auth.note().startsWith("HTTP 401")) {
+                    || !(auth.note().startsWith("HTTP 401") || auth.note().startsWith("HTTP 407"))) {
                 continue;
             }
+            String again = auth.note().substring(5, 8);
             sink.report(new FindingBuilder("http.auth-rejected").step(Step.AUTHORIZED).attempt(at.index())
                     .frame(ap.frame(), "Authorization: Negotiate with a Kerberos AP-REQ for " + at.spn())
-                    .frame(auth.frames().get(0), "401 again")
+                    .frame(auth.frames().get(0), again + " again")
                     .title("The server rejected the Kerberos ticket for " + HttpChecks.site(at))
-                    .explanation("Step 8 failed: the client got a ticket and sent it, and the server answered 401 again — it"
+                    .explanation("Step 8 failed: the client got a ticket and sent it, and the server answered " + again + " again — it"
                             + " could not accept the AP-REQ. See the other findings for the cause (service key, clock, SPN on the"
                             + " wrong account); the server's Security log (event 4625, or 4769 on the DC) names it.")
                     .fix("Get-WinEvent -FilterHashtable @{LogName='Security';Id=4625} -MaxEvents 20", "setspn -X", "klist purge")

@@ -26,7 +26,7 @@ final class HttpChecks {
      * What the HTTP checks ask of one attempt's messages, read in one pass and shared by the checks (each would
      * otherwise read every attempt's messages again).
      *
-     * @param challenge        the first 401 offering a scheme, or null
+     * @param challenge        the first 401 (a proxy's 407) offering a scheme, or null
      * @param kerberosRequest  the first request whose Authorization carries Kerberos, or null
      * @param ntlmRequest      the first request whose Authorization carries NTLM, or null
      * @param ticketRequest    whether a TGS-REQ belongs to the attempt
@@ -51,7 +51,8 @@ final class HttpChecks {
         boolean tgs = false;
         for (Event e : at.events()) {
             if ("http".equals(e.protocol())) {
-                if (challenge == null && e.integer("status", 0) == 401 && !e.list("wwwAuthenticate").isEmpty()) {
+                int status = e.integer("status", 0);
+                if (challenge == null && (status == 401 || status == 407) && !e.list("wwwAuthenticate").isEmpty()) {
                     challenge = e;
                 }
                 if (e.fields().get("authorization") instanceof Map<?, ?> m) {

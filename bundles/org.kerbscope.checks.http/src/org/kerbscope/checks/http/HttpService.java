@@ -21,7 +21,9 @@ import org.kerbscope.core.spi.ServiceProfile;
 /**
  * The guide's baseline: a browser authenticating to a web site with Negotiate. One attempt per client → site
  * (server address, port and Host); its steps come from DNS, TCP, the HTTP exchange and the Kerberos exchange
- * for {@code HTTP/host}.
+ * for {@code HTTP/host}. A client authenticating to a proxy (407 and Proxy-Authenticate, Proxy-Authorization,
+ * requests in absolute form) is one attempt per client → proxy, whose SPN is built from the name the client resolved
+ * the proxy by.
  */
 public final class HttpService implements ServiceProfile {
     static final String SPN_CLASS = "HTTP";
@@ -89,6 +91,7 @@ public final class HttpService implements ServiceProfile {
     private static List<List<Event>> sites(Analysis a) {
         Map<Site, List<Event>> groups = new LinkedHashMap<>();
         Map<Connection, Event> lastRequest = new java.util.HashMap<>();
+        java.util.Set<Connection> viaProxy = new java.util.HashSet<>();
         for (Event e : a.events("http")) {
             boolean request = "request".equals(e.string("kind"));
             Endpoint client = request ? e.src() : e.dst();
@@ -102,7 +105,12 @@ public final class HttpService implements ServiceProfile {
                 Event req = lastRequest.get(conn);
                 host = req != null ? Flows.hostOnly(req.string("host")) : null;
             }
-            Site key = new Site(client.address(), server, host == null ? "" : host.toLowerCase(Locale.ROOT));
+            if (toProxy(e)) {
+                viaProxy.add(conn);
+            }
+            // through a proxy the Host is each request's destination: the client authenticates to the proxy itself
+            Site key = new Site(client.address(), server, host == null || viaProxy.contains(conn) ? ""
+                    : host.toLowerCase(Locale.ROOT));
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
         }
         List<List<Event>> out = new ArrayList<>();
@@ -132,11 +140,24 @@ public final class HttpService implements ServiceProfile {
     private static boolean involvesAuth(List<Event> events) {
         for (Event e : events) {
             if (e.fields().containsKey("authorization") || !e.list("wwwAuthenticate").isEmpty()
-                    || e.integer("status", 0) == 401) {
+                    || e.integer("status", 0) == 401 || e.integer("status", 0) == 407) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A message of a client talking to a proxy (RFC 9110 11.7): a 407 challenge, Proxy-Authorization, or a request in
+     * absolute form or CONNECT (RFC 9112 3.2.2, 3.2.3), which only a proxy is sent.
+     */
+    static boolean toProxy(Event e) {
+        if (e.integer("status", 0) == 407 || "Proxy-Authorization".equalsIgnoreCase(e.string("authorizationHeader"))
+                || "CONNECT".equals(e.string("method"))) {
+            return true;
+        }
+        String uri = e.string("uri");
+        return uri != null && (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8));
     }
 
     private AuthAttempt build(Analysis a, List<Event> events, int index) {
@@ -146,11 +167,20 @@ public final class HttpService implements ServiceProfile {
         Endpoint server = firstIsRequest ? first.dst() : first.src();
         AuthAttempt at = new AuthAttempt(index, client, server, "http");
         at.events().addAll(events);
+        boolean proxy = events.stream().anyMatch(HttpService::toProxy);
+        // the status that asks for credentials and refuses them: a proxy's is 407, with Proxy-Authenticate
+        int authStatus = proxy ? 407 : 401;
         String host = null;
-        for (Event e : events) {
-            if (e.string("host") != null) {
-                host = Flows.hostOnly(e.string("host"));
-                break;
+        if (proxy) {
+            // the client asks a ticket for the proxy, under the name it resolved the proxy by (its proxy setting)
+            Flows.Lookup l = Flows.lookupFor(a, client, server.address(), first.frame());
+            host = l != null ? l.name() : null;
+        } else {
+            for (Event e : events) {
+                if (e.string("host") != null) {
+                    host = Flows.hostOnly(e.string("host"));
+                    break;
+                }
             }
         }
         at.setHost(host);
@@ -163,7 +193,7 @@ public final class HttpService implements ServiceProfile {
             if (req && anon == null && challenge == null && !e.fields().containsKey("authorization")) {
                 anon = e;
             }
-            if (!req && e.integer("status", 0) == 401 && challenge == null && apRequest == null && ntlmRequest == null) {
+            if (!req && e.integer("status", 0) == authStatus && challenge == null && apRequest == null && ntlmRequest == null) {
                 challenge = e;
             }
             if (req && e.fields().get("authorization") instanceof Map<?, ?> auth) {
@@ -181,7 +211,7 @@ public final class HttpService implements ServiceProfile {
                 if (e.frame() > authReq.frame() && "response".equals(e.string("kind"))) {
                     // an NTLM handshake answers the NEGOTIATE with a 401 CHALLENGE: the verdict is the last answer
                     verdict = e;
-                    if (apRequest != null || e.integer("status", 0) != 401) {
+                    if (apRequest != null || e.integer("status", 0) != authStatus) {
                         break;
                     }
                 }
@@ -204,12 +234,14 @@ public final class HttpService implements ServiceProfile {
             negotiateOffered = schemes.stream().anyMatch(x -> "negotiate".equalsIgnoreCase(String.valueOf(x))
                     || "kerberos".equalsIgnoreCase(String.valueOf(x)));
             String offered = schemes.isEmpty() ? "no scheme" : String.join(", ", schemes.stream().map(String::valueOf).toList());
-            at.steps().add(negotiateOffered ? ok(Step.CHALLENGE, List.of(challenge.frame()), "401 offering " + offered)
+            String by = proxy ? " from the proxy" : "";
+            at.steps().add(negotiateOffered ? ok(Step.CHALLENGE, List.of(challenge.frame()), authStatus + " offering " + offered + by)
                     : new StepResult(Step.CHALLENGE, StepStatus.FAILED, List.of(challenge.frame()),
-                            "401 offering only " + offered + ": without Negotiate the client cannot use Kerberos"));
+                            authStatus + " offering only " + offered + by + ": without Negotiate the client cannot use Kerberos"));
         } else {
             at.steps().add(new StepResult(Step.CHALLENGE, authReq != null ? StepStatus.NOT_APPLICABLE : StepStatus.NOT_SEEN,
-                    List.of(), authReq != null ? "the client authenticated without being challenged" : "no 401 challenge seen"));
+                    List.of(), authReq != null ? "the client authenticated without being challenged"
+                            : "no " + authStatus + " challenge seen"));
         }
 
         // 5 ticket request, 6 ticket
@@ -246,11 +278,12 @@ public final class HttpService implements ServiceProfile {
         }
 
         // 7 AP exchange, 8 authorised
-        if (apRequest != null && verdict != null && verdict.integer("status", 0) == 401) {
+        if (apRequest != null && verdict != null && verdict.integer("status", 0) == authStatus) {
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(apRequest.frame(), verdict.frame()),
-                    "the server rejected the Kerberos AP-REQ (401 again)"));
+                    "the " + (proxy ? "proxy" : "server") + " rejected the Kerberos AP-REQ (" + authStatus + " again)"));
         } else if (apRequest != null) {
-            at.steps().add(ok(Step.AP_EXCHANGE, List.of(apRequest.frame()), "Authorization: Negotiate with a Kerberos AP-REQ"));
+            at.steps().add(ok(Step.AP_EXCHANGE, List.of(apRequest.frame()), (proxy ? "Proxy-Authorization" : "Authorization")
+                    + ": Negotiate with a Kerberos AP-REQ"));
         } else if (ntlmRequest != null) {
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(ntlmRequest.frame()),
                     "the client answered with NTLM instead of Kerberos"));
@@ -264,7 +297,7 @@ public final class HttpService implements ServiceProfile {
         }
         if (verdict != null) {
             int st = verdict.integer("status", 0);
-            boolean good = st >= 200 && st < 400 || st == 404;
+            boolean good = st != authStatus && (st >= 200 && st < 400 || st == 404);
             at.steps().add(new StepResult(Step.AUTHORIZED, good ? StepStatus.OK : StepStatus.FAILED,
                     List.of(verdict.frame()), "HTTP " + st + (good && "kerberos".equals(verdict.string("negotiateTokenKind"))
                             ? " with mutual authentication" : "")));

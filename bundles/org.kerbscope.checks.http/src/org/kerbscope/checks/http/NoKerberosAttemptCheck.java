@@ -26,7 +26,7 @@ public final class NoKerberosAttemptCheck implements Check {
                 continue;
             }
             FindingBuilder f = new FindingBuilder("http.no-kerberos-attempt").step(Step.TICKET_REQUEST).attempt(at.index())
-                    .frame(challenge.frame(), "401 offering " + challenge.list("wwwAuthenticate"));
+                    .frame(challenge.frame(), challenge.integer("status", 401) + " offering " + challenge.list("wwwAuthenticate"));
             Event ntlm = x.ntlmRequest();
             if (ntlm != null) {
                 f.frame(ntlm.frame(), "the client answered with NTLM");

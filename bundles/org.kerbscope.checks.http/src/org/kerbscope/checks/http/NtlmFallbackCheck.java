@@ -33,7 +33,7 @@ public final class NtlmFallbackCheck implements Check {
             }
             FindingBuilder f = new FindingBuilder("http.ntlm-fallback").severity(Severity.WARNING).step(Step.AP_EXCHANGE)
                     .attempt(at.index())
-                    .frame(challenge.frame(), "401 offering " + challenge.list("wwwAuthenticate"))
+                    .frame(challenge.frame(), challenge.integer("status", 401) + " offering " + challenge.list("wwwAuthenticate"))
                     .frame(ntlm.frame(), ((Map<?, ?>) ntlm.fields().get("authorization")).get("scheme")
                             + " token carrying NTLMSSP instead of a Kerberos AP-REQ");
             List<String> why = new ArrayList<>();

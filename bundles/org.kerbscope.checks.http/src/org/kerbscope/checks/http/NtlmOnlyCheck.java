@@ -21,7 +21,7 @@ public final class NtlmOnlyCheck implements Check {
                 continue;
             }
             sink.report(new FindingBuilder("http.ntlm-only").severity(Severity.WARNING).step(Step.CHALLENGE).attempt(at.index())
-                    .frame(c.frame(), "401 offering only " + c.list("wwwAuthenticate"))
+                    .frame(c.frame(), c.integer("status", 401) + " offering only " + c.list("wwwAuthenticate"))
                     .title("The site offers NTLM but not Negotiate")
                     .explanation("Step 4: the server's 401 challenge lists NTLM and not Negotiate, so the client cannot use"
                             + " Kerberos whatever its tickets. In IIS Manager > Authentication > Windows Authentication >"

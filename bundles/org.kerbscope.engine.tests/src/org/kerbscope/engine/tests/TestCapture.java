@@ -57,11 +57,49 @@ final class TestCapture {
 
     /** A datagram from a client to {@link #SERVER}. */
     TestCapture udp(byte[] client, int clientPort, int serverPort, byte[] payload) {
+        return udp(client, clientPort, SERVER, serverPort, payload);
+    }
+
+    /** A datagram. */
+    TestCapture udp(byte[] src, int srcPort, byte[] dst, int dstPort, byte[] payload) {
         ByteBuffer u = ByteBuffer.allocate(8 + payload.length);
-        u.putShort((short) clientPort).putShort((short) serverPort).putShort((short) (8 + payload.length))
+        u.putShort((short) srcPort).putShort((short) dstPort).putShort((short) (8 + payload.length))
                 .putShort((short) 0).put(payload);
-        ip(17, client, SERVER, u.array());
+        ip(17, src, dst, u.array());
         return this;
+    }
+
+    /** A connection to {@link #SERVER} after its handshake, whose segments carry the next sequence numbers. */
+    final class Stream {
+        private final byte[] client;
+        private final int clientPort, serverPort;
+        private long clientSeq = 1001, serverSeq = 5001;
+
+        private Stream(byte[] client, int clientPort, int serverPort) {
+            this.client = client;
+            this.clientPort = clientPort;
+            this.serverPort = serverPort;
+            tcp(client, clientPort, serverPort, true, 1000, 0, 0x02, new byte[0]);
+            tcp(client, clientPort, serverPort, false, 5000, 1001, 0x12, new byte[0]);
+            tcp(client, clientPort, serverPort, true, 1001, 5001, 0x10, new byte[0]);
+        }
+
+        /** One segment of {@code payload} (PSH, ACK) from the client or from the server. */
+        Stream send(boolean fromClient, byte[] payload) {
+            tcp(client, clientPort, serverPort, fromClient, fromClient ? clientSeq : serverSeq,
+                    fromClient ? serverSeq : clientSeq, 0x18, payload);
+            if (fromClient) {
+                clientSeq += payload.length;
+            } else {
+                serverSeq += payload.length;
+            }
+            return this;
+        }
+    }
+
+    /** Opens a connection (SYN, SYN/ACK, ACK: three frames). */
+    Stream stream(byte[] client, int clientPort, int serverPort) {
+        return new Stream(client, clientPort, serverPort);
     }
 
     /** A connection: SYN, SYN/ACK, ACK, then the client's payload (four frames). */
