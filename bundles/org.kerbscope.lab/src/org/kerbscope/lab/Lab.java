@@ -65,70 +65,77 @@ public final class Lab implements AutoCloseable {
      * @param ntlmFallback the client may fall back to NTLM when Kerberos cannot be used (Windows' default)
      * @param spnFromCanonicalName the client builds the SPN from the name DNS ended at after CNAMEs, as Windows
      *        browsers do; false: from the name in the address bar
+     * @param httpProxy the browser's proxy ({@code proxy.contoso.com:8080}), which the web server then plays: it
+     *        answers 407 with Proxy-Authenticate and reads Proxy-Authorization; null: the browser goes to the site
      */
     public record Setup(String siteUrl, boolean kdcOverTcp, List<String> webSpns, boolean staleServerKeytab, String serverAuth,
             boolean webServerListening, String serverClock, String clientClock, String clientUser, String clientPassword,
-            boolean ntlmFallback, boolean spnFromCanonicalName) {
+            boolean ntlmFallback, boolean spnFromCanonicalName, String httpProxy) {
 
         /** The guide's working environment. */
         public static Setup standard() {
             return new Setup("http://" + WEB_HOST + "/", false, List.of("HTTP/" + WEB_HOST, "host/" + WEB_HOST), false,
-                    "negotiate,ntlm", true, null, null, USER, PASSWORD, true, true);
+                    "negotiate,ntlm", true, null, null, USER, PASSWORD, true, true, null);
         }
 
         public Setup site(String url) {
             return new Setup(url, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, webServerListening, serverClock, clientClock,
-                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup kdcOverTcp(boolean tcp) {
             return new Setup(siteUrl, tcp, webSpns, staleServerKeytab, serverAuth, webServerListening, serverClock, clientClock,
-                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup webSpns(List<String> spns) {
             return new Setup(siteUrl, kdcOverTcp, List.copyOf(spns), staleServerKeytab, serverAuth, webServerListening, serverClock,
-                    clientClock, clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientClock, clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup staleServerKeytab(boolean stale) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, stale, serverAuth, webServerListening, serverClock, clientClock,
-                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup serverAuth(String schemes) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, schemes, webServerListening, serverClock, clientClock,
-                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup webServerListening(boolean listening) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, listening, serverClock, clientClock,
-                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup serverClock(String offset) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, webServerListening, offset, clientClock,
-                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup clientClock(String offset) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, webServerListening, serverClock, offset,
-                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName);
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup client(String user, String password) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, webServerListening, serverClock, clientClock,
-                    user, password, ntlmFallback, spnFromCanonicalName);
+                    user, password, ntlmFallback, spnFromCanonicalName, httpProxy);
         }
 
         public Setup ntlmFallback(boolean allowed) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, webServerListening, serverClock, clientClock,
-                    clientUser, clientPassword, allowed, spnFromCanonicalName);
+                    clientUser, clientPassword, allowed, spnFromCanonicalName, httpProxy);
         }
 
         public Setup spnFromCanonicalName(boolean canonical) {
             return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, webServerListening, serverClock, clientClock,
-                    clientUser, clientPassword, ntlmFallback, canonical);
+                    clientUser, clientPassword, ntlmFallback, canonical, httpProxy);
+        }
+
+        public Setup httpProxy(String hostPort) {
+            return new Setup(siteUrl, kdcOverTcp, webSpns, staleServerKeytab, serverAuth, webServerListening, serverClock, clientClock,
+                    clientUser, clientPassword, ntlmFallback, spnFromCanonicalName, hostPort);
         }
 
         /** Why this setup cannot run here (a tool it needs is missing), or empty. */
@@ -205,14 +212,16 @@ public final class Lab implements AutoCloseable {
                         + " permitted_enctypes = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96\n"
                         + "[realms]\n " + REALM + " = {\n  kdc = 127.0.0.1:" + k.address().getPort() + "\n }\n");
                 List<String> args = List.of("--auth", setup.serverAuth(), "--keytab", serverKeytab.toString(), "--principal", "*",
-                        "--host", WEB_HOST, "--domain", DOMAIN, "--user", USER, "--password", PASSWORD);
+                        "--host", WEB_HOST, "--domain", DOMAIN, "--user", USER, "--password", PASSWORD,
+                        "--proxy", String.valueOf(setup.httpProxy() != null));
                 Map<String, String> props = Map.of("java.security.krb5.conf", conf.toString(),
                         "javax.security.auth.useSubjectCredsOnly", "true", "java.net.preferIPv4Stack", "true");
                 w = ChildJvm.start(ChildJvm.WEB_SERVER_MAIN, args, props, fakeTimeEnv(setup.serverClock()), fakeTime(setup.serverClock()),
                         null, work.resolve("web.err"));
                 String listening = w.awaitLine("LISTENING ", 60);
                 int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
-                rel.route(new LabEndpoint(WEB_IP, 80), new InetSocketAddress("127.0.0.1", port));
+                int labPort = setup.httpProxy() != null ? Integer.parseInt(setup.httpProxy().replaceAll(".*:", "")) : 80;
+                rel.route(new LabEndpoint(WEB_IP, labPort), new InetSocketAddress("127.0.0.1", port));
             }
             int sp = rel.socksPort();
             this.recorder = rec;
@@ -254,6 +263,9 @@ public final class Lab implements AutoCloseable {
                 "--map", DC_IP + ":88=127.0.0.1:" + kdcPort + "," + DC_IP + ":53=127.0.0.1:" + dnsPort,
                 "--kdc-transport", setup.kdcOverTcp() ? "tcp" : "udp", "--krb5", krb5.toString(),
                 "--ntlm", setup.ntlmFallback() ? "fallback" : "never", "--spn", setup.spnFromCanonicalName() ? "canonical" : "url"));
+        if (setup.httpProxy() != null) {
+            args.addAll(List.of("--http-proxy", setup.httpProxy()));
+        }
         Map<String, String> props = new HashMap<>();
         props.put("kerbscope.lab.dns", "127.0.0.1:" + dnsPort);
         props.put("java.net.preferIPv4Stack", "true");
@@ -353,6 +365,8 @@ public final class Lab implements AutoCloseable {
                 Record.a("intranet.contoso.com", WEB_IP),
                 // an alias whose SPN is registered, while the browser asks for the canonical name's (cname-alias)
                 Record.cname("www.contoso.com", WEB_HOST),
+                // the web proxy's name (proxy-spn-unknown: the web server plays the proxy, with no SPN for this name)
+                Record.a("proxy.contoso.com", WEB_IP),
                 Record.srv("_kerberos._udp.contoso.com", 0, 100, 88, "dca.contoso.com"),
                 Record.srv("_kerberos._tcp.contoso.com", 0, 100, 88, "dca.contoso.com"),
                 Record.srv("_kerberos._tcp.dc._msdcs.contoso.com", 0, 100, 88, "dca.contoso.com"),

@@ -105,7 +105,15 @@ public enum Scenario {
                     + "KDC_ERR_C_PRINCIPAL_UNKNOWN and the page stays at 401.",
             Lab.Setup.standard().client("jane", Lab.PASSWORD).ntlmFallback(false), "unauthorized", Outcome.FAILED,
             Step.TICKET_REQUEST, List.of("kerberos.client-unknown", "http.no-kerberos-attempt"),
-            "kerberos.error_code == 6");
+            "kerberos.error_code == 6"),
+    PROXY_SPN_UNKNOWN("proxy-spn-unknown",
+            "John's browser opens http://www.fabrikam.com/ through the web proxy proxy.contoso.com:8080, which asks for "
+                    + "credentials: 407 with Proxy-Authenticate: Negotiate and NTLM. No SPN is registered for the proxy's name, "
+                    + "so the TGS-REQ for HTTP/proxy.contoso.com gets KRB-ERROR 7 and the browser falls back to NTLM in "
+                    + "Proxy-Authorization; the proxy lets John through.",
+            Lab.Setup.standard().site("http://www.fabrikam.com/").httpProxy("proxy.contoso.com:8080"), "ntlm-fallback",
+            Outcome.NTLM_FALLBACK, Step.TICKET, List.of("kerberos.spn-unknown", "http.ntlm-fallback"),
+            "http.response.code == 407");
 
     private final String id;
     private final String story;

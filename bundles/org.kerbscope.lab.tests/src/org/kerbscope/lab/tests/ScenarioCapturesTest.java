@@ -177,6 +177,22 @@ class ScenarioCapturesTest {
                 assertEquals(List.of("jane"), values(t, f -> err(f, "6"), "kerberos.CNameString"));
                 assertEquals(0, count(t, f -> has(f, "http.authorization")));
             }
+            case PROXY_SPN_UNKNOWN -> {
+                assertTrue(count(t, f -> v(f, "dns.qry.name").equals("proxy.contoso.com") && v(f, "dns.a").equals(Lab.WEB_IP)) >= 1,
+                        "the browser resolves its proxy, not the site");
+                assertEquals(0, count(t, f -> v(f, "dns.qry.name").equals("www.fabrikam.com")));
+                assertTrue(count(t, f -> v(f, "http.request.uri").equals("http://www.fabrikam.com/") && v(f, "tcp.dstport").equals("8080")) >= 1,
+                        "requests in absolute form to the proxy's port");
+                assertTrue(values(t, f -> v(f, "http.response.code").equals("407"), "http.proxy_authenticate").contains("Negotiate,NTLM"),
+                        "the 407 offers Negotiate then NTLM");
+                assertTrue(values(t, f -> err(f, "7"), "kerberos.SNameString").stream().anyMatch(l -> l.contains("HTTP,proxy.contoso.com")),
+                        "KRB-ERROR 7 for HTTP/proxy.contoso.com");
+                assertEquals(2, count(t, f -> v(f, "http.proxy_authorization").startsWith("Negotiate TlRMTVNT")),
+                        "NTLM inside Negotiate, in Proxy-Authorization");
+                assertEquals(0, count(t, f -> has(f, "http.authorization")));
+                assertTrue(count(t, f -> v(f, "ntlmssp.messagetype").equals("0x00000003") && v(f, "ntlmssp.auth.username").equals("john")) >= 1);
+                assertTrue(count(t, f -> v(f, "http.response.code").equals("200")) >= 1);
+            }
             default -> throw new AssertionError("no Wireshark checks written for " + s.id());
         }
     }
@@ -186,7 +202,8 @@ class ScenarioCapturesTest {
             "dns.flags.rcode", "dns.a", "dns.cname", "dns.soa.mname", "http.request", "http.response.code", "http.www_authenticate",
             "http.authorization", "http.server", "http.response.line", "http.date", "http.host", "kerberos.msg_type",
             "kerberos.error_code", "kerberos.e_text", "kerberos.SNameString", "kerberos.CNameString", "kerberos.kvno",
-            "ntlmssp.messagetype", "ntlmssp.auth.username");
+            "ntlmssp.messagetype", "ntlmssp.auth.username", "http.request.uri", "http.proxy_authenticate",
+            "http.proxy_authorization");
 
     private static String v(Map<String, String> f, String field) {
         return f.getOrDefault(field, "");

@@ -7,6 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.UnknownHostException;
@@ -46,7 +47,8 @@ import org.ietf.jgss.Oid;
  *
  * <p>Arguments: {@code --url U --user john --password PW --realm CONTOSO.COM --domain CONTOSO --workstation
  * CLIENT1 --dns HOST:PORT --socks HOST:PORT --map LABIP:PORT=HOST:PORT[,…] --kdc-transport udp|tcp --krb5 FILE
- * --ntlm never|fallback --spn url|canonical}. Prints {@code STEP …} lines and one {@code RESULT outcome detail}
+ * --ntlm never|fallback --spn url|canonical [--http-proxy HOST:PORT]} (with a proxy it resolves the proxy's name, asks a
+ * ticket for HTTP/proxy, and answers the proxy's 407). Prints {@code STEP …} lines and one {@code RESULT outcome detail}
  * line. Reads only JDK classes.
  */
 public final class LabClient {
@@ -59,11 +61,22 @@ public final class LabClient {
     private final PrintStream out = System.out;
     private final Proxy proxy;
     private final InetSocketAddress dns;
+    /** The browser's web proxy ({@code --http-proxy host:port}), or null: then it goes to the site itself. */
+    private final String httpProxyHost;
+    private final int httpProxyPort;
+    /** What asks for credentials: the site's 401, or the proxy's 407. */
+    private final int challengeStatus;
+    private Socket proxySocket;
+    private InputStream proxyIn;
 
     private LabClient(Map<String, String> args) {
         this.args = args;
         this.proxy = new Proxy(Proxy.Type.SOCKS, address(args.get("socks")));
         this.dns = address(args.get("dns"));
+        String hp = args.get("http-proxy");
+        this.httpProxyHost = hp == null ? null : hp.substring(0, hp.lastIndexOf(':'));
+        this.httpProxyPort = hp == null ? 0 : Integer.parseInt(hp.substring(hp.lastIndexOf(':') + 1));
+        this.challengeStatus = hp == null ? 401 : 407;
     }
 
     public static void main(String[] argv) {
@@ -82,7 +95,8 @@ public final class LabClient {
         String realm = args.getOrDefault("realm", "CONTOSO.COM");
         Subject subject = logon(realm);
         URL url = URI.create(args.get("url")).toURL();
-        String host = url.getHost();
+        // the name the client resolves and asks a ticket for: the site's, or its proxy's
+        String host = httpProxyHost != null ? httpProxyHost : url.getHost();
         boolean ipLiteral = host.matches("[0-9.]+") || host.contains(":");
         if (!ipLiteral) {
             try {
@@ -99,11 +113,12 @@ public final class LabClient {
         try {
             r = get(url, null);
         } catch (IOException e) {
-            result("connect-failed", "cannot connect to " + host + ":" + port(url) + ": " + e.getMessage());
+            result("connect-failed", "cannot connect to " + host + ":" + (httpProxyHost != null ? httpProxyPort : port(url))
+                    + ": " + e.getMessage());
             return;
         }
         step("anonymous GET " + url + " answered " + r.status + " offering " + r.offers());
-        if (r.status != 401) {
+        if (r.status != challengeStatus) {
             result("anonymous", "HTTP " + r.status);
             return;
         }
@@ -141,8 +156,8 @@ public final class LabClient {
             if (token != null) {
                 Response k = get(url, "Negotiate " + Base64.getEncoder().encodeToString(token));
                 step("GET with Authorization: Negotiate (Kerberos AP-REQ) answered " + k.status);
-                if (k.status == 401) {
-                    result("kerberos-rejected", "the server answered 401 to the Kerberos ticket");
+                if (k.status == challengeStatus) {
+                    result("kerberos-rejected", "the server answered " + challengeStatus + " to the Kerberos ticket");
                     return;
                 }
                 String mutual = k.token("Negotiate");
@@ -165,9 +180,9 @@ public final class LabClient {
         boolean mayNtlm = "fallback".equals(args.getOrDefault("ntlm", "never")) || (!negotiate && ntlmOffered);
         if ((negotiate || ntlmOffered) && mayNtlm) {
             String scheme = negotiate ? "Negotiate" : "NTLM";
-            int status = ntlm(url, scheme);
-            if (status == 401) {
-                result("ntlm-rejected", "the server answered 401 to the NTLM AUTHENTICATE message");
+            int status = ntlm(url, scheme, host);
+            if (status == challengeStatus) {
+                result("ntlm-rejected", "the server answered " + challengeStatus + " to the NTLM AUTHENTICATE message");
             } else {
                 favicon(url);
                 result(negotiate ? "ntlm-fallback" : "ntlm", "HTTP " + status + " after NTLM in the " + scheme + " scheme"
@@ -233,14 +248,14 @@ public final class LabClient {
     }
 
     /** NTLM over HTTP: NEGOTIATE, CHALLENGE, AUTHENTICATE on one connection (MS-NLMP, RFC 4559 framing). */
-    private int ntlm(URL url, String scheme) throws IOException {
+    private int ntlm(URL url, String scheme, String server) throws IOException {
         Map<String, Object> props = new HashMap<>();
         props.put("com.sun.security.sasl.ntlm.version", "LMv2/NTLMv2");
         props.put("com.sun.security.sasl.ntlm.hostname", args.getOrDefault("workstation", "CLIENT1"));
         String user = args.get("user");
         char[] password = args.getOrDefault("password", "").toCharArray();
         String domain = args.getOrDefault("domain", "CONTOSO");
-        SaslClient sc = Sasl.createSaslClient(new String[] {"NTLM"}, null, "HTTP", url.getHost(), props, callbacks -> {
+        SaslClient sc = Sasl.createSaslClient(new String[] {"NTLM"}, null, "HTTP", server, props, callbacks -> {
             for (Callback cb : callbacks) {
                 if (cb instanceof NameCallback n) {
                     n.setName(user);
@@ -258,7 +273,7 @@ public final class LabClient {
         Response r1 = get(url, scheme + " " + Base64.getEncoder().encodeToString(negotiate));
         String challenge = r1.token(scheme);
         step("NTLM NEGOTIATE in the " + scheme + " scheme answered " + r1.status + (challenge != null ? " with a CHALLENGE" : ""));
-        if (r1.status != 401 || challenge == null) {
+        if (r1.status != challengeStatus || challenge == null) {
             return r1.status;
         }
         byte[] authenticate = sc.evaluateChallenge(Base64.getDecoder().decode(challenge));
@@ -277,18 +292,19 @@ public final class LabClient {
         }
     }
 
-    private record Response(int status, Map<String, List<String>> headers) {
+    /** A response; {@code challengeHeader}: WWW-Authenticate, or a proxy's Proxy-Authenticate. */
+    private record Response(int status, Map<String, List<String>> headers, String challengeHeader) {
         List<String> offers() {
             List<String> o = new ArrayList<>();
-            for (String v : values("WWW-Authenticate")) {
+            for (String v : values(challengeHeader)) {
                 o.add(v.contains(" ") ? v.substring(0, v.indexOf(' ')) : v);
             }
             return o;
         }
 
-        /** The token after {@code scheme} in a WWW-Authenticate header, or null. */
+        /** The token after {@code scheme} in a WWW-Authenticate (Proxy-Authenticate) header, or null. */
         String token(String scheme) {
-            for (String v : values("WWW-Authenticate")) {
+            for (String v : values(challengeHeader)) {
                 if (v.regionMatches(true, 0, scheme + " ", 0, scheme.length() + 1)) {
                     return v.substring(scheme.length() + 1).trim();
                 }
@@ -307,6 +323,9 @@ public final class LabClient {
     }
 
     private Response get(URL url, String authorization) throws IOException {
+        if (httpProxyHost != null) {
+            return viaProxy(url, authorization);
+        }
         HttpURLConnection c = (HttpURLConnection) url.openConnection(proxy);
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
@@ -326,7 +345,70 @@ public final class LabClient {
                 body.readAllBytes();
             }
         }
-        return new Response(status, c.getHeaderFields());
+        return new Response(status, c.getHeaderFields(), "WWW-Authenticate");
+    }
+
+    /**
+     * A GET through the web proxy, as a browser sends it (RFC 9112 3.2.2: the absolute URI; credentials for the proxy
+     * in Proxy-Authorization), on one kept connection (NTLM is bound to it). The JDK's HttpURLConnection cannot
+     * both reach the lab through the recording relay (SOCKS) and speak to an HTTP proxy, so this is written out.
+     */
+    private Response viaProxy(URL url, String credentials) throws IOException {
+        if (proxySocket == null || proxySocket.isClosed()) {
+            InetAddress a = InetAddress.getByName(httpProxyHost);
+            Socket s = new Socket(proxy);
+            s.connect(new InetSocketAddress(a, httpProxyPort), 5000);
+            s.setSoTimeout(15000);
+            proxySocket = s;
+            proxyIn = new java.io.BufferedInputStream(s.getInputStream());
+        }
+        String request = "GET " + url + " HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\nUser-Agent: " + USER_AGENT
+                + "\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"
+                + "\r\nAccept-Language: en-US,en;q=0.9\r\nProxy-Connection: keep-alive\r\n"
+                + (credentials != null ? "Proxy-Authorization: " + credentials + "\r\n" : "") + "\r\n";
+        proxySocket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        proxySocket.getOutputStream().flush();
+        String statusLine = line(proxyIn);
+        String[] parts = statusLine.split(" ");
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("the proxy answered \"" + statusLine + "\"");
+        }
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        long length = 0;
+        boolean close = false;
+        for (String h = line(proxyIn); !h.isEmpty(); h = line(proxyIn)) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = h.substring(0, colon).trim();
+            String value = h.substring(colon + 1).trim();
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            if (name.equalsIgnoreCase("Content-Length")) {
+                length = Long.parseLong(value);
+            } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+                close = true;
+            }
+        }
+        proxyIn.readNBytes((int) length);
+        if (close) {
+            proxySocket.close();
+        }
+        return new Response(Integer.parseInt(parts[1]), headers, "Proxy-Authenticate");
+    }
+
+    /** One header line (CRLF removed). */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the proxy closed the connection");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 
     private InetSocketAddress mapped(String labAddress) {

@@ -41,7 +41,8 @@ import com.sun.net.httpserver.HttpServer;
  * Negotiate) is verified by the JDK's NTLM implementation (SASL mechanism "NTLM").
  *
  * <p>Arguments: {@code --auth negotiate,ntlm|negotiate|ntlm --keytab FILE --principal SPN@REALM --host NAME
- * --domain CONTOSO --user john --password PW}. Prints {@code LISTENING port} once it accepts connections, then one
+ * --domain CONTOSO --user john --password PW --proxy true|false} (true: it answers as a web proxy, 407 and
+ * Proxy-Authenticate, and reads Proxy-Authorization). Prints {@code LISTENING port} once it accepts connections, then one
  * {@code EVENT …} line per authentication decision. Reads only JDK classes.
  */
 public final class LabWebServer {
@@ -66,6 +67,10 @@ public final class LabWebServer {
 
     private final boolean offerNegotiate;
     private final boolean offerNtlm;
+    /** As a web proxy (RFC 9110 11.7): 407 with Proxy-Authenticate, credentials in Proxy-Authorization. */
+    private final int challengeStatus;
+    private final String challengeHeader;
+    private final String credentialHeader;
     private final Map<String, String> args;
     private final PrintStream log = System.out;
     private Subject acceptor;
@@ -80,6 +85,10 @@ public final class LabWebServer {
         String auth = args.getOrDefault("auth", "negotiate,ntlm");
         this.offerNegotiate = auth.contains("negotiate");
         this.offerNtlm = auth.contains("ntlm");
+        boolean proxy = Boolean.parseBoolean(args.getOrDefault("proxy", "false"));
+        this.challengeStatus = proxy ? 407 : 401;
+        this.challengeHeader = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
+        this.credentialHeader = proxy ? "Proxy-Authorization" : "Authorization";
     }
 
     public static void main(String[] argv) throws Exception {
@@ -133,7 +142,7 @@ public final class LabWebServer {
             page(ex, user, null);
             return;
         }
-        String authz = ex.getRequestHeaders().getFirst("Authorization");
+        String authz = ex.getRequestHeaders().getFirst(credentialHeader);
         if (authz == null) {
             challenge(ex, null);
             return;
@@ -200,7 +209,7 @@ public final class LabWebServer {
                 byte[] challenge = s.evaluateResponse(token);
                 ntlm.put(conn, s);
                 event("CHALLENGE NTLM");
-                respond(ex, 401, DENIED, Map.of("WWW-Authenticate", List.of(scheme + " " + Base64.getEncoder().encodeToString(challenge))));
+                respond(ex, challengeStatus, DENIED, Map.of(challengeHeader, List.of(scheme + " " + Base64.getEncoder().encodeToString(challenge))));
                 return;
             }
             SaslServer s = ntlm.remove(conn);
@@ -242,7 +251,7 @@ public final class LabWebServer {
     private void challenge(HttpExchange ex, String single) throws IOException {
         Map<String, List<String>> h = new HashMap<>();
         if (single != null) {
-            h.put("WWW-Authenticate", List.of(single));
+            h.put(challengeHeader, List.of(single));
         } else {
             java.util.ArrayList<String> offers = new java.util.ArrayList<>();
             if (offerNegotiate) {
@@ -251,15 +260,15 @@ public final class LabWebServer {
             if (offerNtlm) {
                 offers.add("NTLM");
             }
-            h.put("WWW-Authenticate", offers);
+            h.put(challengeHeader, offers);
         }
-        respond(ex, 401, DENIED, h);
+        respond(ex, challengeStatus, DENIED, h);
     }
 
     private void page(HttpExchange ex, String user, String mutual) throws IOException {
         Map<String, List<String>> h = new HashMap<>();
         if (mutual != null) {
-            h.put("WWW-Authenticate", List.of(mutual));
+            h.put(challengeHeader, List.of(mutual));
         }
         h.put("Persistent-Auth", List.of("true"));
         if (ex.getRequestURI().getPath().equals("/")) {
