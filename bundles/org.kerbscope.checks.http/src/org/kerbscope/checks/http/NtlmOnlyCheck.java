@@ -20,6 +20,18 @@ public final class NtlmOnlyCheck implements Check {
                     || HttpChecks.offers(c, "Kerberos")) {
                 continue;
             }
+            if (c.integer("status", 401) == 407) {
+                // a web proxy: IIS's providers are not the place; the proxy's own authentication schemes are
+                sink.report(new FindingBuilder("http.ntlm-only").severity(Severity.WARNING).step(Step.CHALLENGE).attempt(at.index())
+                        .frame(c.frame(), "407 offering only " + c.list("wwwAuthenticate"))
+                        .title("The proxy " + HttpChecks.site(at) + " offers NTLM but not Negotiate")
+                        .explanation("Step 4: the proxy's 407 challenge lists NTLM and not Negotiate, so the client cannot use"
+                                + " Kerberos with it whatever its tickets. Enable Negotiate (Kerberos) in the proxy's"
+                                + " authentication settings, with a keytab or account that holds the proxy's SPN.")
+                        .fix(HttpChecks.spnFixes(at).toArray(String[]::new))
+                        .build());
+                continue;
+            }
             sink.report(new FindingBuilder("http.ntlm-only").severity(Severity.WARNING).step(Step.CHALLENGE).attempt(at.index())
                     .frame(c.frame(), c.integer("status", 401) + " offering only " + c.list("wwwAuthenticate"))
                     .title("The site offers NTLM but not Negotiate")

@@ -62,6 +62,11 @@ class ProxyAuthTest {
     }
 
     private Path capture() throws IOException {
+        return capture("Proxy-Authenticate: Negotiate\nProxy-Authenticate: NTLM\n", "Negotiate");
+    }
+
+    /** The exchange, the proxy offering {@code offers} and the client answering NTLM in {@code scheme}. */
+    private Path capture(String offers, String scheme) throws IOException {
         TestCapture c = new TestCapture();
         c.udp(CLIENT, 53000, DNS, 53, HexFormat.of().parseHex("abcd01000001000000000000" + "0570726f787907636f6e746f736f03636f6d0000010001"));
         c.udp(DNS, 53, CLIENT, 53000, HexFormat.of().parseHex("abcd81800001000100000000" + "0570726f787907636f6e746f736f03636f6d0000010001"
@@ -69,14 +74,13 @@ class ProxyAuthTest {
         String get = "GET http://www.fabrikam.com/ HTTP/1.1\nHost: www.fabrikam.com\nProxy-Connection: keep-alive\n";
         c.stream(CLIENT, 50000, 8080)
                 .send(true, http(get + "\n"))
-                .send(false, http("HTTP/1.1 407 Proxy Authentication Required\nProxy-Authenticate: Negotiate\n"
-                        + "Proxy-Authenticate: NTLM\nContent-Length: 0\n\n"))
-                .send(true, http(get + "Proxy-Authorization: Negotiate " + ntlm(1, 32) + "\n\n"))
-                .send(false, http("HTTP/1.1 407 Proxy Authentication Required\nProxy-Authenticate: Negotiate "
+                .send(false, http("HTTP/1.1 407 Proxy Authentication Required\n" + offers + "Content-Length: 0\n\n"))
+                .send(true, http(get + "Proxy-Authorization: " + scheme + " " + ntlm(1, 32) + "\n\n"))
+                .send(false, http("HTTP/1.1 407 Proxy Authentication Required\nProxy-Authenticate: " + scheme + " "
                         + ntlm(2, 48) + "\nContent-Length: 0\n\n"))
-                .send(true, http(get + "Proxy-Authorization: Negotiate " + ntlm(3, 64) + "\n\n"))
+                .send(true, http(get + "Proxy-Authorization: " + scheme + " " + ntlm(3, 64) + "\n\n"))
                 .send(false, http("HTTP/1.1 200 OK\nContent-Length: 0\n\n"));
-        return c.write(dir.resolve("proxy-ntlm.pcap"));
+        return c.write(dir.resolve("proxy-" + scheme + ".pcap"));
     }
 
     @Test
@@ -103,5 +107,16 @@ class ProxyAuthTest {
         var fallback = a.findings().stream().filter(f -> f.id().equals("http.ntlm-fallback")).findFirst().orElseThrow();
         assertTrue(fallback.title().contains("proxy.contoso.com"), fallback.title());
         assertTrue(fallback.evidence().stream().anyMatch(e -> e.what().startsWith("407 offering")), fallback::toString);
+    }
+
+    @Test
+    void aProxyOfferingOnlyNtlmIsToldApartFromAnIisSite() throws IOException {
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults())
+                .analyze(capture("Proxy-Authenticate: NTLM\n", "NTLM"), "proxy-ntlm-only", List.of(), Progress.NONE);
+        var only = a.findings().stream().filter(f -> f.id().equals("http.ntlm-only")).findFirst()
+                .orElseThrow(() -> new AssertionError(a.findings().toString()));
+        assertEquals("The proxy proxy.contoso.com offers NTLM but not Negotiate", only.title());
+        assertTrue(only.remediation().contains("setspn -Q HTTP/proxy.contoso.com"), only.remediation()::toString);
+        assertTrue(only.remediation().stream().noneMatch(r -> r.contains("appcmd")), "no IIS advice for a proxy");
     }
 }

@@ -41,8 +41,10 @@ public final class FlowDiagram {
                             s.step(), s.status(), f1));
                 }
                 case ANONYMOUS_REQUEST -> out.add(new Arrow(CLIENT, SERVER, "anonymous request", s.step(), s.status(), f0));
-                case CHALLENGE -> out.add(new Arrow(SERVER, CLIENT, s.status() == StepStatus.OK ? s.note() : "401 challenge",
-                        s.step(), s.status(), f0));
+                // "401 offering Negotiate, NTLM" (a proxy's 407); a failed one up to its reason
+                case CHALLENGE -> out.add(new Arrow(SERVER, CLIENT, s.status() == StepStatus.OK ? s.note()
+                        : s.status() == StepStatus.FAILED && s.note().contains(":") ? s.note().substring(0, s.note().indexOf(':'))
+                        : "challenge (401 or a proxy's 407)", s.step(), s.status(), f0));
                 case TICKET_REQUEST -> out.add(new Arrow(CLIENT, KDC, "TGS-REQ " + spn, s.step(), s.status(), f0));
                 case TICKET -> out.add(new Arrow(KDC, CLIENT, s.status() == StepStatus.FAILED ? s.note() : "TGS-REP (service ticket)",
                         s.step(), s.status(), f0));
