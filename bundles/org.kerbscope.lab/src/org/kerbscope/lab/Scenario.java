@@ -106,6 +106,14 @@ public enum Scenario {
             Lab.Setup.standard().client("jane", Lab.PASSWORD).ntlmFallback(false), "unauthorized", Outcome.FAILED,
             Step.TICKET_REQUEST, List.of("kerberos.client-unknown", "http.no-kerberos-attempt"),
             "kerberos.error_code == 6"),
+    PROXY_KERBEROS("proxy-kerberos",
+            "John's browser opens http://www.fabrikam.com/ through the web proxy proxy.contoso.com:8080, which asks for "
+                    + "credentials: 407 with Proxy-Authenticate: Negotiate and NTLM. HTTP/proxy.contoso.com is registered, so "
+                    + "the KDC issues the ticket and the browser sends it in Proxy-Authorization; the proxy accepts it and "
+                    + "answers 200 with its mutual-authentication token in Proxy-Authenticate.",
+            Lab.Setup.standard().site("http://www.fabrikam.com/").httpProxy("proxy.contoso.com:8080")
+                    .webSpns(List.of("HTTP/proxy.contoso.com")), "kerberos", Outcome.KERBEROS, null, List.of(),
+            "http.proxy_authorization && kerberos.msg_type == 14"),
     PROXY_SPN_UNKNOWN("proxy-spn-unknown",
             "John's browser opens http://www.fabrikam.com/ through the web proxy proxy.contoso.com:8080, which asks for "
                     + "credentials: 407 with Proxy-Authenticate: Negotiate and NTLM. No SPN is registered for the proxy's name, "

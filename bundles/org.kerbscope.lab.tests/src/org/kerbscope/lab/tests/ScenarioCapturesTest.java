@@ -177,6 +177,16 @@ class ScenarioCapturesTest {
                 assertEquals(List.of("jane"), values(t, f -> err(f, "6"), "kerberos.CNameString"));
                 assertEquals(0, count(t, f -> has(f, "http.authorization")));
             }
+            case PROXY_KERBEROS -> {
+                assertTrue(count(t, f -> v(f, "dns.qry.name").equals("proxy.contoso.com") && v(f, "dns.a").equals(Lab.WEB_IP)) >= 1);
+                assertTrue(values(t, f -> msg(f, "12"), "kerberos.SNameString").stream().anyMatch(l -> l.contains("HTTP,proxy.contoso.com")),
+                        "TGS-REQ for HTTP/proxy.contoso.com");
+                assertEquals(1, count(t, f -> v(f, "http.proxy_authorization").startsWith("Negotiate ") && msg(f, "14")),
+                        "the AP-REQ in Proxy-Authorization");
+                assertTrue(count(t, f -> v(f, "http.response.code").equals("200") && msg(f, "15")) >= 1,
+                        "the proxy's mutual-authentication AP-REP in the 200");
+                assertEquals(0, count(t, f -> has(f, "http.authorization") || has(f, "ntlmssp.messagetype")));
+            }
             case PROXY_SPN_UNKNOWN -> {
                 assertTrue(count(t, f -> v(f, "dns.qry.name").equals("proxy.contoso.com") && v(f, "dns.a").equals(Lab.WEB_IP)) >= 1,
                         "the browser resolves its proxy, not the site");

@@ -155,7 +155,8 @@ public final class LabClient {
             }
             if (token != null) {
                 Response k = get(url, "Negotiate " + Base64.getEncoder().encodeToString(token));
-                step("GET with Authorization: Negotiate (Kerberos AP-REQ) answered " + k.status);
+                step("GET with " + (httpProxyHost != null ? "Proxy-Authorization" : "Authorization")
+                        + ": Negotiate (Kerberos AP-REQ) answered " + k.status);
                 if (k.status == challengeStatus) {
                     result("kerberos-rejected", "the server answered " + challengeStatus + " to the Kerberos ticket");
                     return;
