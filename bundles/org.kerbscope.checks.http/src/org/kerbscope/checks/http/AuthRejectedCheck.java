@@ -18,11 +18,16 @@ public final class AuthRejectedCheck implements Check {
         for (AuthAttempt at : a.attempts()) {
             Event ap = HttpChecks.exchange(a, at).kerberosRequest();
             StepResult auth = at.step(Step.AUTHORIZED);
-            if (ap == null || auth == null || auth.status() != StepStatus.FAILED || auth.frames().isEmpty()
-                    || !(auth.note().startsWith("HTTP 401") || auth.note().startsWith("HTTP 407"))) {
+            if (ap == null || auth == null || auth.status() != StepStatus.FAILED || auth.frames().isEmpty()) {
                 continue;
             }
-            String again = auth.note().substring(5, 8);
+            // the verdict: the site's 401 again, or a proxy's 407
+            long verdict = auth.frames().get(0);
+            int again = at.events().stream().filter(e -> e.frame() == verdict && "http".equals(e.protocol()))
+                    .mapToInt(e -> e.integer("status", 0)).findFirst().orElse(0);
+            if (again != 401 && again != 407) {
+                continue;
+            }
             sink.report(new FindingBuilder("http.auth-rejected").step(Step.AUTHORIZED).attempt(at.index())
                     .frame(ap.frame(), "Authorization: Negotiate with a Kerberos AP-REQ for " + at.spn())
                     .frame(auth.frames().get(0), again + " again")

@@ -20,27 +20,25 @@ public final class NtlmOnlyCheck implements Check {
                     || HttpChecks.offers(c, "Kerberos")) {
                 continue;
             }
-            if (c.integer("status", 401) == 407) {
+            boolean proxy = c.integer("status", 401) == 407;
+            FindingBuilder f = new FindingBuilder("http.ntlm-only").severity(Severity.WARNING).step(Step.CHALLENGE)
+                    .attempt(at.index()).frame(c.frame(), c.integer("status", 401) + " offering only " + c.list("wwwAuthenticate"));
+            if (proxy) {
                 // a web proxy: IIS's providers are not the place; the proxy's own authentication schemes are
-                sink.report(new FindingBuilder("http.ntlm-only").severity(Severity.WARNING).step(Step.CHALLENGE).attempt(at.index())
-                        .frame(c.frame(), "407 offering only " + c.list("wwwAuthenticate"))
-                        .title("The proxy " + HttpChecks.site(at) + " offers NTLM but not Negotiate")
+                f.title("The proxy " + HttpChecks.site(at) + " offers NTLM but not Negotiate")
                         .explanation("Step 4: the proxy's 407 challenge lists NTLM and not Negotiate, so the client cannot use"
                                 + " Kerberos with it whatever its tickets. Enable Negotiate (Kerberos) in the proxy's"
                                 + " authentication settings, with a keytab or account that holds the proxy's SPN.")
-                        .fix(HttpChecks.spnFixes(at).toArray(String[]::new))
-                        .build());
-                continue;
+                        .fix(HttpChecks.spnFixes(at).toArray(String[]::new));
+            } else {
+                f.title("The site offers NTLM but not Negotiate")
+                        .explanation("Step 4: the server's 401 challenge lists NTLM and not Negotiate, so the client cannot use"
+                                + " Kerberos whatever its tickets. In IIS Manager > Authentication > Windows Authentication >"
+                                + " Providers, put Negotiate first (the guide's configuration: Negotiate, then NTLM).")
+                        .fix("%windir%\\system32\\inetsrv\\appcmd.exe list config \"Default Web Site\" -section:system.webServer/security/authentication/windowsAuthentication",
+                                "%windir%\\system32\\inetsrv\\appcmd.exe set config \"Default Web Site\" -section:system.webServer/security/authentication/windowsAuthentication /+\"providers.[value='Negotiate']\" /commit:apphost");
             }
-            sink.report(new FindingBuilder("http.ntlm-only").severity(Severity.WARNING).step(Step.CHALLENGE).attempt(at.index())
-                    .frame(c.frame(), c.integer("status", 401) + " offering only " + c.list("wwwAuthenticate"))
-                    .title("The site offers NTLM but not Negotiate")
-                    .explanation("Step 4: the server's 401 challenge lists NTLM and not Negotiate, so the client cannot use"
-                            + " Kerberos whatever its tickets. In IIS Manager > Authentication > Windows Authentication >"
-                            + " Providers, put Negotiate first (the guide's configuration: Negotiate, then NTLM).")
-                    .fix("%windir%\\system32\\inetsrv\\appcmd.exe list config \"Default Web Site\" -section:system.webServer/security/authentication/windowsAuthentication",
-                            "%windir%\\system32\\inetsrv\\appcmd.exe set config \"Default Web Site\" -section:system.webServer/security/authentication/windowsAuthentication /+\"providers.[value='Negotiate']\" /commit:apphost")
-                    .build());
+            sink.report(f.build());
         }
     }
 }

@@ -22,21 +22,17 @@ public final class UnlistedDiagnostics {
     /** One more diagnostic not listed. */
     public void count(Diagnostic d) {
         counts.merge(d.protocol(), 1L, Long::sum);
-        Diagnostic f = firsts.get(d.protocol());
-        if (f == null || d.frame() < f.frame()) {
-            firsts.put(d.protocol(), d);
-        }
+        firsts.merge(d.protocol(), d, UnlistedDiagnostics::earlier);
     }
 
     /** Adds another reading thread's. */
     public void addAll(UnlistedDiagnostics other) {
         other.counts.forEach((p, n) -> counts.merge(p, n, Long::sum));
-        other.firsts.values().forEach(d -> {
-            Diagnostic f = firsts.get(d.protocol());
-            if (f == null || d.frame() < f.frame()) {
-                firsts.put(d.protocol(), d);
-            }
-        });
+        other.firsts.forEach((p, d) -> firsts.merge(p, d, UnlistedDiagnostics::earlier));
+    }
+
+    private static Diagnostic earlier(Diagnostic a, Diagnostic b) {
+        return b.frame() < a.frame() ? b : a;
     }
 
     /**

@@ -19,7 +19,8 @@ import org.kerbscope.ui.internal.AnalysisService;
 /**
  * What the analysis could not read, like Wireshark's Expert Information: malformed PDUs, a capture damaged part-way,
  * limits reached, services that no installed plug-in reads, unreadable evidence lines. Double-click selects the frame.
- * The table is virtual: a hostile capture can have a diagnostic for every frame.
+ * The table is virtual: an analysis lists up to a thousand diagnostics of its dissectors and a thousand of its network
+ * layers, and each evidence file up to two hundred.
  */
 public final class DiagnosticsView extends AnalysisViewPart {
     /** One row: where (a frame of the capture, or a line of an evidence file), what read it, what it says. */
