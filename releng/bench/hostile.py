@@ -4,6 +4,8 @@
     releng/bench/hostile.py malformed-kerberos OUT.pcap [FRAMES]   UDP to port 88, each a Kerberos AS-REQ tag whose
                                                                     DER length claims 2^31 - 1 bytes (RFC 4120)
     releng/bench/hostile.py syn-scan OUT.pcap [FRAMES]             SYNs from 65,536 clients to ports 1-65,000
+    releng/bench/hostile.py dns-busy OUT.pcap [FRAMES]             a domain controller's DNS: queries for A records of
+                                                                    100,000 names from 65,536 clients, each answered
 
 FRAMES defaults to 4,000,000 (about 280 MB). Ethernet II, IPv4 (checksums 0), one microsecond record timestamps.
 """
@@ -28,10 +30,31 @@ def syn_scan(i):
     return ipv4(6, bytes([10, 9, (i >> 8) & 255, i & 255]), bytes([192, 168, (i >> 16) & 255, 1]), tcp)
 
 
+def dns_name(n):
+    return b''.join(bytes([len(label)]) + label for label in (b'host%d' % n, b'contoso', b'com')) + b'\x00'
+
+
+def dns_busy(i):
+    pair, client = i // 2, bytes([10, 9, (i >> 9) & 255, (i >> 1) & 255])
+    server, port = bytes([192, 168, 2, 10]), 1024 + pair % 60000
+    question = dns_name(pair % 100_000) + struct.pack('>HH', 1, 1)
+    if i % 2 == 0:
+        dns = struct.pack('>HHHHHH', pair & 0xffff, 0x0100, 1, 0, 0, 0) + question
+        udp = struct.pack('>HHHH', port, 53, 8 + len(dns), 0) + dns
+        return ipv4(17, client, server, udp)
+    answer = b'\xc0\x0c' + struct.pack('>HHIH', 1, 1, 1200, 4) + bytes([10, 20, (pair >> 8) & 255, pair & 255])
+    dns = struct.pack('>HHHHHH', pair & 0xffff, 0x8180, 1, 1, 0, 0) + question + answer
+    udp = struct.pack('>HHHH', 53, port, 8 + len(dns), 0) + dns
+    return ipv4(17, server, client, udp)
+
+
+KINDS = {'malformed-kerberos': malformed_kerberos, 'syn-scan': syn_scan, 'dns-busy': dns_busy}
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ('malformed-kerberos', 'syn-scan'):
+    if len(sys.argv) < 3 or sys.argv[1] not in KINDS:
         sys.exit(__doc__)
-    make = malformed_kerberos if sys.argv[1] == 'malformed-kerberos' else syn_scan
+    make = KINDS[sys.argv[1]]
     frames = int(sys.argv[3]) if len(sys.argv) > 3 else 4_000_000
     with open(sys.argv[2], 'wb') as f:
         f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))

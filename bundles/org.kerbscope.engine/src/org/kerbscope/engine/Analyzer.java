@@ -142,11 +142,14 @@ public final class Analyzer {
             List<Engine> engines = new ArrayList<>();
             List<ConversationSpans> spans = new ArrayList<>();
             java.util.BitSet servicePorts = servicePorts();
+            org.kerbscope.core.model.EventList.Budget eventBudget =
+                    new org.kerbscope.core.model.EventList.Budget(options.limit(org.kerbscope.core.spi.Limits.EVENTS_HEAP));
             if (kept != null) {
                 kept.completeThrough(0);
             }
             for (int i = 0; i < n; i++) {
                 Analysis part = n == 1 ? a : new Analysis();
+                part.setEventBudget(eventBudget);
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
                 Engine engine = new Engine(tables, options, part);
                 engine.servicePorts(servicePorts);
@@ -190,6 +193,9 @@ public final class Analyzer {
             netDiagnostics.addAll(unread.diagnostics());
             if (n > 1) {
                 merge(a, parts, unlisted);
+            } else {
+                // bytes released from held TCP segments carry their own (earlier) frame: each list in frame order
+                a.events().replaceAll((protocol, list) -> org.kerbscope.core.model.EventList.sortedByFrame(List.of(list)));
             }
             netDiagnostics.addAll(unlisted.summaries());
             if (kept != null) {
@@ -202,11 +208,7 @@ public final class Analyzer {
                 kept.completeThrough(progress.cancelled() ? span[0] : Long.MAX_VALUE);
                 a.setSpans(kept);
             }
-            // bytes released from held TCP segments carry their own (earlier) frame: keep each list in frame order,
-            // and the arrays in the order of their first event, whatever the thread that found them
-            for (var list : a.events().values()) {
-                list.sort(Comparator.comparingLong(org.kerbscope.core.model.Event::frame));
-            }
+            // the arrays in the order of their first event, whatever the thread that found them
             List<Map.Entry<String, List<org.kerbscope.core.model.Event>>> arrays = new ArrayList<>(a.events().entrySet());
             arrays.sort(Comparator.comparingLong(e -> e.getValue().isEmpty() ? Long.MAX_VALUE : e.getValue().get(0).frame()));
             a.events().clear();
@@ -271,19 +273,22 @@ public final class Analyzer {
     }
 
     /**
-     * The shares' events, connection facts and diagnostics, into the analysis (sorted by the caller); of the
-     * dissectors' diagnostics, the capture's first ones are listed and the rest counted, as on one thread.
+     * The shares' events (each protocol's in frame order, events of one frame in the order of the shares),
+     * connection facts and diagnostics (sorted by the caller), into the analysis; of the dissectors' diagnostics,
+     * the capture's first ones are listed and the rest counted, as on one thread.
      */
     private static void merge(Analysis a, List<Analysis> parts, UnlistedDiagnostics unlisted) {
         List<Diagnostic> diagnostics = new ArrayList<>();
+        Map<String, List<List<org.kerbscope.core.model.Event>>> shares = new java.util.LinkedHashMap<>();
         for (Analysis part : parts) {
             for (var e : part.events().entrySet()) {
-                a.events().computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
+                shares.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
             }
             a.tcpEvents().addAll(part.tcpEvents());
             diagnostics.addAll(part.diagnostics());
         }
         a.diagnostics().addAll(unlisted.trim(diagnostics));
+        shares.forEach((protocol, lists) -> a.events().put(protocol, org.kerbscope.core.model.EventList.sortedByFrame(lists)));
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.kerbscope.core.flow;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,20 +13,80 @@ import org.kerbscope.core.model.Event;
 /**
  * An analysis' DNS messages filed by client, built in one pass, so that the flow helpers answer "which lookups did
  * this client make" without scanning every DNS message once per attempt (a busy capture holds hundreds of thousands).
+ * The pass keeps positions in the analysis' DNS list, not the messages: a domain controller's capture holds millions,
+ * most of them by clients no attempt asks about, and the list may hold them in a file ({@link
+ * org.kerbscope.core.model.EventList}). A client's messages are read back and filed the first time it is asked about.
  */
 final class DnsIndex {
-    /** One client's DNS messages, each list in frame order. */
+    /** Positions in the DNS list, in ascending order. */
+    private static final class Positions {
+        private int[] at = new int[2];
+        private int n;
+
+        void add(int i) {
+            if (n == at.length) {
+                at = Arrays.copyOf(at, n * 2);
+            }
+            at[n++] = i;
+        }
+
+        List<Event> read(List<Event> dns) {
+            List<Event> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(dns.get(at[i]));
+            }
+            return out;
+        }
+    }
+
+    /** One client's DNS messages, each list in frame order; filled by {@link #filed()}. */
     static final class Client {
-        final List<Event> responses = new ArrayList<>();
+        private final DnsIndex index;
+        private final Positions responsePositions = new Positions();
+        private final Positions queryPositions = new Positions();
+        private boolean filed;
+        List<Event> responses = List.of();
         /** Responses by the queried name in lower case. */
-        final Map<String, List<Event>> responsesByName = new HashMap<>();
+        Map<String, List<Event>> responsesByName = Map.of();
         /** Responses by each answer, under {@link Flows#caseKey} (answers are compared ignoring case). */
-        final Map<String, List<Event>> responsesByAnswer = new HashMap<>();
-        final List<Event> queries = new ArrayList<>();
+        Map<String, List<Event>> responsesByAnswer = Map.of();
+        List<Event> queries = List.of();
         /** Queries by their id (-1 when the query has none): filed when first asked, most clients never are. */
         private Map<Integer, List<Event>> queriesById;
 
+        Client(DnsIndex index) {
+            this.index = index;
+        }
+
+        /** This client's messages, read back and filed the first time. */
+        synchronized Client filed() {
+            if (filed) {
+                return this;
+            }
+            filed = true;
+            responses = responsePositions.read(index.dns);
+            queries = queryPositions.read(index.dns);
+            responsesByName = new HashMap<>();
+            responsesByAnswer = new HashMap<>();
+            for (Event e : responses) {
+                String name = e.string("name");
+                if (name != null) {
+                    responsesByName.computeIfAbsent(index.lower(name), k -> new ArrayList<>()).add(e);
+                }
+                for (Object answer : e.list("answers")) {
+                    List<Event> l = responsesByAnswer.computeIfAbsent(index.caseKey(String.valueOf(answer)),
+                            k -> new ArrayList<>());
+                    // a response that repeats an answer is still one response holding it
+                    if (l.isEmpty() || l.get(l.size() - 1) != e) {
+                        l.add(e);
+                    }
+                }
+            }
+            return this;
+        }
+
         synchronized List<Event> queries(int id) {
+            filed();
             if (queriesById == null) {
                 queriesById = new HashMap<>();
                 for (Event q : queries) {
@@ -37,60 +97,66 @@ final class DnsIndex {
         }
     }
 
-    private static final Client NONE = new Client();
+    private final Client none = new Client(this);
 
     /** What the responses say about one name. */
     static final class Name {
-        /** Every response for it, in frame order. */
-        final List<Event> responses = new ArrayList<>();
+        private final Positions positions = new Positions();
+        private List<Event> responses;
         /** Some response holds an address for it. */
         boolean answeredWithAddress;
         /** Some successful (rcode 0) response holds an address for it. */
         boolean resolved;
         /** The first A or AAAA response for it, or null. */
         Event firstAddressLookup;
+
+        /** Every response for it, in frame order (read back the first time). */
+        synchronized List<Event> responses(DnsIndex index) {
+            if (responses == null) {
+                responses = positions.read(index.dns);
+            }
+            return responses;
+        }
     }
 
+    private final List<Event> dns;
     private final Map<String, Client> clients = new HashMap<>();
     /** What the responses say about each name (lower case). */
     private final Map<String, Name> names = new HashMap<>();
     /** The first A or AAAA response for each name, in frame order. */
     private final List<Event> firstAddressLookups = new ArrayList<>();
-    /** A response's lookup is made once, however many attempts and checks ask for it. */
-    private final Map<Event, Flows.Lookup> lookups = new IdentityHashMap<>();
+    /**
+     * A response's lookup is made once, however many attempts and checks ask for it (by value: a message read back
+     * from a file is a new object each time).
+     */
+    private final Map<Event, Flows.Lookup> lookups = new HashMap<>();
+    /** The same names and answers recur in thousands of responses (as one shared string each): folded once. */
+    private final Map<String, String> lowered = new HashMap<>();
+    private final Map<String, String> caseKeys = new HashMap<>();
 
     static DnsIndex of(Analysis a) {
         return a.index("flows.dns", () -> new DnsIndex(a.events("dns")));
     }
 
     private DnsIndex(List<Event> dns) {
-        // the same names and answers recur in thousands of responses (as one shared string each): fold each once
-        Map<String, String> lowered = new HashMap<>();
-        Map<String, String> caseKeys = new HashMap<>();
+        this.dns = dns;
+        int i = -1;
         for (Event e : dns) {
+            i++;
             String kind = e.string("kind");
             if ("response".equals(kind)) {
-                Client c = clients.computeIfAbsent(e.dst().address(), k -> new Client());
-                c.responses.add(e);
+                clients.computeIfAbsent(e.dst().address(), k -> new Client(this)).responsePositions.add(i);
                 String name = e.string("name");
                 String lower = name != null ? lowered.computeIfAbsent(name, k -> k.toLowerCase(Locale.ROOT)) : null;
-                if (lower != null) {
-                    c.responsesByName.computeIfAbsent(lower, k -> new ArrayList<>()).add(e);
-                }
                 boolean withAddress = false;
                 for (Object answer : e.list("answers")) {
                     String v = String.valueOf(answer);
                     withAddress |= Flows.isAddressAnswer(v);
-                    List<Event> l = c.responsesByAnswer.computeIfAbsent(caseKeys.computeIfAbsent(v, Flows::caseKey),
-                            k -> new ArrayList<>());
-                    // a response that repeats an answer is still one response holding it
-                    if (l.isEmpty() || l.get(l.size() - 1) != e) {
-                        l.add(e);
-                    }
+                    caseKeys.computeIfAbsent(v, Flows::caseKey);
                 }
                 if (lower != null) {
                     Name n = names.computeIfAbsent(lower, k -> new Name());
-                    n.responses.add(e);
+                    n.positions.add(i);
                     n.answeredWithAddress |= withAddress;
                     n.resolved |= withAddress && e.integer("rcode", 0) == 0;
                     int type = e.integer("type", 0);
@@ -100,9 +166,20 @@ final class DnsIndex {
                     }
                 }
             } else if ("query".equals(kind)) {
-                clients.computeIfAbsent(e.src().address(), k -> new Client()).queries.add(e);
+                clients.computeIfAbsent(e.src().address(), k -> new Client(this)).queryPositions.add(i);
             }
         }
+    }
+
+    /** Read-only once built: the folding maps hold every name and answer of the responses. */
+    private String lower(String name) {
+        String l = lowered.get(name);
+        return l != null ? l : name.toLowerCase(Locale.ROOT);
+    }
+
+    private String caseKey(String answer) {
+        String k = caseKeys.get(answer);
+        return k != null ? k : Flows.caseKey(answer);
     }
 
     Name name(String lower) {
@@ -114,7 +191,8 @@ final class DnsIndex {
     }
 
     Client client(String address) {
-        return clients.getOrDefault(address, NONE);
+        Client c = clients.get(address);
+        return (c != null ? c : none).filed();
     }
 
     /** Synchronised: views may ask from their own threads while the cache fills. */

@@ -22,6 +22,7 @@ public final class Analysis {
     private final Map<String, Object> indexes = new java.util.concurrent.ConcurrentHashMap<>();
     private int indexedAttempts = -1;
     private ConversationSpans spans;
+    private EventList.Budget eventBudget;
 
     /** The capture read, or null when only evidence was given. */
     public CaptureInfo capture() { return capture; }
@@ -35,7 +36,15 @@ public final class Analysis {
     }
 
     public void add(Event e) {
-        events.computeIfAbsent(e.protocol(), k -> new ArrayList<>()).add(e);
+        events.computeIfAbsent(e.protocol(), k -> new EventList(eventBudget)).add(e);
+    }
+
+    /**
+     * The heap the events added from now on may hold before they are written to temporary files ({@link EventList});
+     * shared by the analyses of one capture's reading threads. Null (the default): events are all held.
+     */
+    public void setEventBudget(EventList.Budget budget) {
+        this.eventBudget = budget;
     }
 
     /** Connection facts (SYN, SYN/ACK, RST, FIN) for the connect step. */

@@ -55,6 +55,16 @@ public final class Event {
         this.fields = i == kv.length ? kv : java.util.Arrays.copyOf(kv, i);
     }
 
+    /** From a flat name/value array as {@link EventList} stores it (taken, not copied). */
+    Event(String protocol, long frame, long timeNanos, Endpoint src, Endpoint dst, Object[] kv) {
+        this.protocol = protocol;
+        this.frame = frame;
+        this.timeNanos = timeNanos;
+        this.src = src;
+        this.dst = dst;
+        this.fields = kv;
+    }
+
     public String protocol() { return protocol; }
     public long frame() { return frame; }
     public long timeNanos() { return timeNanos; }

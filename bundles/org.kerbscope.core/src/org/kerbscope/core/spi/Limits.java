@@ -35,6 +35,12 @@ public record Limits(Map<String, Long> values) {
     public static final String IP_FRAGMENT_TIMEOUT = "ip.fragment-timeout";
     /** Authentication attempts checked per capture; later ones (in frame order) are dropped and counted. */
     public static final String ATTEMPTS_MAX = "attempts.max";
+    /**
+     * Heap that the messages read (the JSON document's event arrays) may hold as objects (bytes, estimated); beyond
+     * it they go to temporary files and are read back from there. Nothing is lost: reaching it costs some speed only,
+     * so no diagnostic reports it.
+     */
+    public static final String EVENTS_HEAP = "events.heap";
 
     /**
      * One named limit.
@@ -61,7 +67,9 @@ public record Limits(Map<String, Long> values) {
             new Limit(IP_FRAGMENT_TIMEOUT, 60, 1, 365L * 24 * 3600, false,
                     "seconds a fragmented datagram may wait"),
             new Limit(ATTEMPTS_MAX, 100_000, 0, Integer.MAX_VALUE, false,
-                    "authentication attempts checked per capture"));
+                    "authentication attempts checked per capture"),
+            new Limit(EVENTS_HEAP, 128L << 20, 0, Long.MAX_VALUE / 4, true,
+                    "heap for messages before a temporary file"));
 
     private static final Limits DEFAULTS = new Limits(Map.of());
 

@@ -1,0 +1,847 @@
+package org.kerbscope.core.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.RandomAccess;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One protocol's events of an analysis, in a list whose heap stays bounded on captures of millions of messages (a
+ * domain controller's DNS, a web farm's requests). While the analysis' {@link Budget} lasts, events are held as
+ * objects, exactly as in an {@link ArrayList}. Past it, a list writes its further events in a compact binary form
+ * to a temporary file (owner-only, unlinked as soon as it is open where the system allows it, else deleted when it
+ * is closed; closed when the list is no longer reachable), and reads them back on demand.
+ * <p>
+ * A spilled event read back is a new {@link Event} each time: such events compare by value ({@link Event#equals}),
+ * not by identity. A list that spilled is read only once {@link #sortedByFrame} has put it in frame order; the
+ * reading phase only appends. Appended by one thread; once sorted, read by any number.
+ */
+public final class EventList extends AbstractList<Event> implements RandomAccess {
+
+    /**
+     * How many bytes of event objects the lists of one analysis (all protocols, all reading threads) hold at most
+     * before they write to temporary files. Shared by the lists; thread-safe.
+     */
+    public static final class Budget {
+        private final long bytes;
+        private final AtomicLong used = new AtomicLong();
+
+        public Budget(long bytes) {
+            this.bytes = bytes;
+        }
+
+        boolean reserve(long n) {
+            long u = used.addAndGet(n);
+            if (u <= bytes) {
+                return true;
+            }
+            used.addAndGet(-n);
+            return false;
+        }
+    }
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** Events per entry of a store's index: a random read decodes at most this many. */
+    private static final int BLOCK = 16;
+    /** Strings a store shares by number; later distinct ones are written out in each record. */
+    private static final int MAX_SHARED_STRINGS = 1 << 18;
+    /** Out-of-order events (a reassembled PDU completed by an earlier frame) kept in memory before they go to a run. */
+    private static final int LATE_RUN = 1 << 16;
+
+    private final Budget budget;
+    /** The events held as objects: the first ones, in the order they came. */
+    private final ArrayList<Event> held = new ArrayList<>();
+    /** The events written out (in order of frame), null until the budget ran out for this list. */
+    private Store store;
+    /** Spilling: events that came after a later frame's, in memory until {@link #LATE_RUN}, then runs of their own. */
+    private final ArrayList<Event> late = new ArrayList<>();
+    private final ArrayList<Long> lateSeq = new ArrayList<>();
+    private final List<Store> lateRuns = new ArrayList<>();
+    private long seq;
+    private long lastFrame = Long.MIN_VALUE;
+    /** Whether reads may begin: always for a list that never spilled, after {@link #sortedByFrame} for one that did. */
+    private boolean readable = true;
+    private long size;
+
+    /** @param budget shared by an analysis' lists, or null for a list that never writes to a file */
+    public EventList(Budget budget) {
+        this.budget = budget;
+    }
+
+    private EventList(Store sorted) {
+        this.budget = null;
+        this.store = sorted;
+        this.size = sorted.count;
+    }
+
+    @Override
+    public boolean add(Event e) {
+        long s = seq++;
+        size++;
+        if (store == null && (budget == null || budget.reserve(estimate(e)))) {
+            held.add(e);
+            return true;
+        }
+        if (store == null) {
+            store = Store.create();
+            readable = false;
+            for (Event h : held) {
+                lastFrame = Math.max(lastFrame, h.frame()); // an earlier frame's event now is a late one
+            }
+        }
+        if (e.frame() >= lastFrame) {
+            lastFrame = e.frame();
+            store.append(e, s);
+        } else {
+            late.add(e);
+            lateSeq.add(s);
+            if (late.size() >= LATE_RUN) {
+                lateRuns.add(lateRun());
+            }
+        }
+        return true;
+    }
+
+    /** The late events so far as a run of their own, sorted by frame (stable), and the memory list emptied. */
+    private Store lateRun() {
+        Integer[] order = new Integer[late.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingLong(i -> late.get(i).frame()));
+        Store run = Store.create();
+        for (int i : order) {
+            run.append(late.get(i), lateSeq.get(i));
+        }
+        run.finish();
+        late.clear();
+        lateSeq.clear();
+        return run;
+    }
+
+    /** Whether some of this list's events are in a temporary file. */
+    public boolean spilled() {
+        return store != null;
+    }
+
+    /** How many of this list's events are in temporary files. */
+    public long spilledCount() {
+        return size - held.size();
+    }
+
+    @Override
+    public int size() {
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    @Override
+    public Event get(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        checkReadable();
+        return index < held.size() ? held.get(index) : store.get(index - held.size());
+    }
+
+    @Override
+    public Iterator<Event> iterator() {
+        checkReadable();
+        Iterator<Event> first = Collections.unmodifiableList(held).iterator();
+        if (store == null) {
+            return first;
+        }
+        Iterator<Event> rest = store.cursor(0);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return first.hasNext() || rest.hasNext();
+            }
+
+            @Override
+            public Event next() {
+                return first.hasNext() ? first.next() : rest.next();
+            }
+        };
+    }
+
+    @Override
+    public void sort(Comparator<? super Event> c) {
+        if (store != null) {
+            throw new IllegalStateException("events written to a file are put in order by EventList.sortedByFrame");
+        }
+        held.sort(c);
+        modCount++;
+    }
+
+    private void checkReadable() {
+        if (!readable) {
+            throw new IllegalStateException("events written to a file are read once sorted by EventList.sortedByFrame");
+        }
+    }
+
+    /** Releases the temporary files (the list is empty afterwards). */
+    public void close() {
+        if (store != null) {
+            store.close();
+        }
+        lateRuns.forEach(Store::close);
+        lateRuns.clear();
+        held.clear();
+        late.clear();
+        lateSeq.clear();
+        store = null;
+        size = 0;
+        readable = true;
+    }
+
+    /**
+     * The events of these lists (the shares of the reading threads, in order) as one list in frame order, events of
+     * one frame in the order of the shares and then of their arrival: what concatenating them and a stable sort by
+     * frame would give. Lists that spilled are consumed (their files released); the result spills when any did. One
+     * list whose file came in frame order after the events it holds (one reading thread, no PDU completed late) is
+     * put in order as it is, without writing it again.
+     */
+    public static List<Event> sortedByFrame(List<List<Event>> parts) {
+        if (parts.size() == 1 && parts.get(0) instanceof EventList l && l.late.isEmpty() && l.lateRuns.isEmpty()) {
+            l.held.sort(Comparator.comparingLong(Event::frame));
+            if (l.store != null) {
+                l.store.finish();
+            }
+            l.readable = true;
+            return l;
+        }
+        boolean anySpilled = parts.stream().anyMatch(p -> p instanceof EventList l && l.store != null);
+        if (!anySpilled) {
+            EventList out = new EventList((Budget) null);
+            for (List<Event> p : parts) {
+                out.held.addAll(p);
+            }
+            out.size = out.held.size();
+            out.seq = out.size;
+            out.held.sort(Comparator.comparingLong(Event::frame));
+            return out;
+        }
+        // every share's runs, each in order of (frame, arrival); merged by (frame, share, arrival)
+        List<Cursor> runs = new ArrayList<>();
+        for (int part = 0; part < parts.size(); part++) {
+            List<Event> p = parts.get(part);
+            EventList l = p instanceof EventList el ? el : null;
+            List<Event> objects = l != null ? l.held : p;
+            Integer[] order = new Integer[objects.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingLong(i -> objects.get(i).frame()));
+            runs.add(new MemoryCursor(part, objects, order, null));
+            if (l != null && l.store != null) {
+                l.store.finish();
+                runs.add(l.store.cursor(0).part(part));
+                for (Store r : l.lateRuns) {
+                    runs.add(r.cursor(0).part(part));
+                }
+                Integer[] lateOrder = new Integer[l.late.size()];
+                for (int i = 0; i < lateOrder.length; i++) {
+                    lateOrder[i] = i;
+                }
+                Arrays.sort(lateOrder, Comparator.comparingLong(i -> l.late.get(i).frame()));
+                runs.add(new MemoryCursor(part, l.late, lateOrder, l.lateSeq));
+            }
+        }
+        PriorityQueue<Cursor> queue = new PriorityQueue<>(Comparator.comparingLong((Cursor c) -> c.frame)
+                .thenComparingInt(c -> c.part).thenComparingLong(c -> c.seq));
+        for (Cursor c : runs) {
+            if (c.advance()) {
+                queue.add(c);
+            }
+        }
+        Store out = Store.create();
+        long n = 0;
+        while (!queue.isEmpty()) {
+            Cursor c = queue.poll();
+            out.append(c.event, n++);
+            if (c.advance()) {
+                queue.add(c);
+            }
+        }
+        out.finish();
+        for (List<Event> p : parts) {
+            if (p instanceof EventList l) {
+                l.close();
+            }
+        }
+        return new EventList(out);
+    }
+
+    /** A rough count of the heap an event holds (strings not counted: the reader shares them). */
+    static long estimate(Event e) {
+        long n = 64 + 16L * e.fieldCount();
+        for (int i = 0; i < e.fieldCount(); i++) {
+            n += estimate(e.fieldValue(i), 0);
+        }
+        return n;
+    }
+
+    private static long estimate(Object v, int depth) {
+        if (v instanceof List<?> l) {
+            long n = 32 + 8L * l.size();
+            if (depth < 8) {
+                for (Object o : l) {
+                    n += estimate(o, depth + 1);
+                }
+            }
+            return n;
+        }
+        if (v instanceof Map<?, ?> m) {
+            long n = 64 + 48L * m.size();
+            if (depth < 8) {
+                for (Object o : m.values()) {
+                    n += estimate(o, depth + 1);
+                }
+            }
+            return n;
+        }
+        return v instanceof Number ? 16 : 0;
+    }
+
+    /** Events in order of (frame, share, arrival), one at a time. */
+    private abstract static class Cursor implements Iterator<Event> {
+        int part;
+        long frame;
+        long seq;
+        Event event;
+
+        /** Moves to the next event; false at the end. */
+        abstract boolean advance();
+
+        Cursor part(int p) {
+            this.part = p;
+            return this;
+        }
+    }
+
+    private static final class MemoryCursor extends Cursor {
+        private final List<Event> events;
+        private final Integer[] order;
+        private final List<Long> seqs;
+        private int i;
+
+        MemoryCursor(int part, List<Event> events, Integer[] order, List<Long> seqs) {
+            this.part = part;
+            this.events = events;
+            this.order = order;
+            this.seqs = seqs;
+        }
+
+        @Override
+        boolean advance() {
+            if (i >= order.length) {
+                return false;
+            }
+            int k = order[i++];
+            event = events.get(k);
+            frame = event.frame();
+            seq = seqs != null ? seqs.get(k) : k;
+            return true;
+        }
+
+        @Override
+        public boolean hasNext() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Event next() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /**
+     * Records in a temporary file: each a length (unsigned LEB128) and the event (frame, arrival, time, endpoints,
+     * fields; strings as numbers into the store's table while it has room). Every {@link #BLOCK}-th record's offset
+     * is indexed.
+     */
+    private static final class Store {
+        private final State state;
+        final List<String> strings = new ArrayList<>();
+        private final Map<String, Integer> stringIds = new HashMap<>();
+        /** Values of types the format does not know, kept as objects (none from Kerbscope's own dissectors). */
+        final List<Object> others = new ArrayList<>();
+        private long[] index = new long[64];
+        long count;
+        private final ByteBuffer out = ByteBuffer.allocate(1 << 16);
+        private final Writer scratch = new Writer();
+        private long written;
+        private boolean finished;
+        /** A few decoded blocks, for random reads. */
+        private final Map<Long, Event[]> blocks = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Event[]> eldest) {
+                return size() > 8;
+            }
+        };
+
+        /** What the cleaner closes: must not refer to the store. */
+        private static final class State implements Runnable {
+            final FileChannel channel;
+
+            State(FileChannel channel) {
+                this.channel = channel;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // nothing left to do: the file is unlinked or deleted on close
+                }
+            }
+        }
+
+        private final Cleaner.Cleanable cleanable;
+
+        private Store(FileChannel channel) {
+            this.state = new State(channel);
+            this.cleanable = CLEANER.register(this, state);
+        }
+
+        static Store create() {
+            try {
+                Path p = Files.createTempFile("kerbscope-events-", ".bin");
+                FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.DELETE_ON_CLOSE);
+                try {
+                    Files.deleteIfExists(p); // POSIX: gone from the directory now, readable until closed
+                } catch (IOException | SecurityException e) {
+                    // Windows: deleted on close instead
+                }
+                return new Store(ch);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write events to a temporary file: " + e.getMessage(), e);
+            }
+        }
+
+        void append(Event e, long seq) {
+            if (count % BLOCK == 0) {
+                int b = (int) (count / BLOCK);
+                if (b >= index.length) {
+                    index = Arrays.copyOf(index, index.length * 2);
+                }
+                index[b] = written + out.position();
+            }
+            scratch.reset();
+            encode(e, seq);
+            int len = scratch.size;
+            if (out.remaining() < len + 5) {
+                flush();
+            }
+            if (out.remaining() < len + 5) {
+                write(ByteBuffer.wrap(lengthOf(len)));
+                write(ByteBuffer.wrap(scratch.bytes, 0, len));
+            } else {
+                putVarLong(out, len);
+                out.put(scratch.bytes, 0, len);
+            }
+            count++;
+        }
+
+        private static byte[] lengthOf(int len) {
+            ByteBuffer b = ByteBuffer.allocate(5);
+            putVarLong(b, len);
+            return Arrays.copyOf(b.array(), b.position());
+        }
+
+        private void flush() {
+            out.flip();
+            write(out);
+            out.clear();
+        }
+
+        private void write(ByteBuffer b) {
+            try {
+                while (b.hasRemaining()) {
+                    written += state.channel.write(b, written);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write events to a temporary file: " + e.getMessage(), e);
+            }
+        }
+
+        void finish() {
+            if (!finished) {
+                flush();
+                finished = true;
+            }
+        }
+
+        void close() {
+            cleanable.clean();
+        }
+
+        private void encode(Event e, long seq) {
+            Writer w = scratch;
+            w.zigzag(e.frame());
+            w.varLong(seq);
+            w.zigzag(e.timeNanos());
+            endpoint(e.src());
+            endpoint(e.dst());
+            w.varLong(e.fieldCount());
+            for (int i = 0; i < e.fieldCount(); i++) {
+                string(e.fieldName(i));
+                value(e.fieldValue(i));
+            }
+            string(e.protocol());
+        }
+
+        private void endpoint(Endpoint p) {
+            if (p == null) {
+                scratch.varLong(0);
+            } else {
+                scratch.varLong(1);
+                string(p.address());
+                scratch.zigzag(p.port());
+            }
+        }
+
+        /** 0 null, 1 written out, 2 + n the table's n-th string. */
+        private void string(String s) {
+            if (s == null) {
+                scratch.varLong(0);
+                return;
+            }
+            Integer id = stringIds.get(s);
+            if (id == null && strings.size() < MAX_SHARED_STRINGS) {
+                id = strings.size();
+                strings.add(s);
+                stringIds.put(s, id);
+            }
+            if (id != null) {
+                scratch.varLong(2L + id);
+            } else {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                scratch.varLong(1);
+                scratch.varLong(b.length);
+                scratch.bytes(b);
+            }
+        }
+
+        private static final int NULL = 0, STRING = 1, INT = 2, LONG = 3, TRUE = 4, FALSE = 5, LIST = 6, MAP = 7,
+                DOUBLE = 8, OTHER = 9;
+
+        private void value(Object v) {
+            Writer w = scratch;
+            if (v == null) {
+                w.varLong(NULL);
+            } else if (v instanceof String s) {
+                w.varLong(STRING);
+                string(s);
+            } else if (v instanceof Integer i) {
+                w.varLong(INT);
+                w.zigzag(i);
+            } else if (v instanceof Long l) {
+                w.varLong(LONG);
+                w.zigzag(l);
+            } else if (v instanceof Boolean b) {
+                w.varLong(b ? TRUE : FALSE);
+            } else if (v instanceof Double d) {
+                w.varLong(DOUBLE);
+                w.zigzag(Double.doubleToRawLongBits(d));
+            } else if (v instanceof List<?> l) {
+                w.varLong(LIST);
+                w.varLong(l.size());
+                for (Object o : l) {
+                    value(o);
+                }
+            } else if (v instanceof Map<?, ?> m && m.keySet().stream().allMatch(k -> k instanceof String)) {
+                w.varLong(MAP);
+                w.varLong(m.size());
+                for (Map.Entry<?, ?> en : m.entrySet()) {
+                    string((String) en.getKey());
+                    value(en.getValue());
+                }
+            } else {
+                w.varLong(OTHER);
+                w.varLong(others.size());
+                others.add(v);
+            }
+        }
+
+        /** The {@code i}-th event (a block of them decoded and kept for the next reads). */
+        Event get(long i) {
+            long b = i / BLOCK;
+            Event[] block;
+            synchronized (blocks) {
+                block = blocks.get(b);
+            }
+            if (block == null) {
+                block = new Event[(int) Math.min(BLOCK, count - b * BLOCK)];
+                long from = index[(int) b];
+                long to = b + 1 < (count + BLOCK - 1) / BLOCK ? index[(int) b + 1] : written;
+                ByteBuffer buf = ByteBuffer.allocate((int) (to - from));
+                read(buf, from);
+                buf.flip();
+                for (int k = 0; k < block.length; k++) {
+                    int len = (int) getVarLong(buf);
+                    int end = buf.position() + len;
+                    block[k] = decode(buf);
+                    buf.position(end);
+                }
+                synchronized (blocks) {
+                    blocks.put(b, block);
+                }
+            }
+            return block[(int) (i - b * BLOCK)];
+        }
+
+        private void read(ByteBuffer buf, long at) {
+            try {
+                long pos = at;
+                while (buf.hasRemaining()) {
+                    int n = state.channel.read(buf, pos);
+                    if (n < 0) {
+                        throw new IOException("the temporary file of events ended early");
+                    }
+                    pos += n;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read events back from a temporary file: " + e.getMessage(), e);
+            }
+        }
+
+        StoreCursor cursor(long from) {
+            return new StoreCursor(this);
+        }
+
+        Event decode(ByteBuffer in) {
+            long frame = unzigzag(getVarLong(in));
+            getVarLong(in); // arrival: only merging reads it
+            long time = unzigzag(getVarLong(in));
+            Endpoint src = endpoint(in);
+            Endpoint dst = endpoint(in);
+            int n = (int) getVarLong(in);
+            Object[] kv = new Object[2 * n];
+            for (int i = 0; i < n; i++) {
+                kv[2 * i] = string(in);
+                kv[2 * i + 1] = value(in);
+            }
+            return new Event(string(in), frame, time, src, dst, kv);
+        }
+
+        private Endpoint endpoint(ByteBuffer in) {
+            if (getVarLong(in) == 0) {
+                return null;
+            }
+            String address = string(in);
+            return new Endpoint(address, (int) unzigzag(getVarLong(in)));
+        }
+
+        private String string(ByteBuffer in) {
+            long ref = getVarLong(in);
+            if (ref == 0) {
+                return null;
+            }
+            if (ref >= 2) {
+                return strings.get((int) (ref - 2));
+            }
+            byte[] b = new byte[(int) getVarLong(in)];
+            in.get(b);
+            return new String(b, StandardCharsets.UTF_8);
+        }
+
+        private Object value(ByteBuffer in) {
+            int tag = (int) getVarLong(in);
+            switch (tag) {
+                case NULL:
+                    return null;
+                case STRING:
+                    return string(in);
+                case INT:
+                    return (int) unzigzag(getVarLong(in));
+                case LONG:
+                    return unzigzag(getVarLong(in));
+                case TRUE:
+                    return Boolean.TRUE;
+                case FALSE:
+                    return Boolean.FALSE;
+                case DOUBLE:
+                    return Double.longBitsToDouble(unzigzag(getVarLong(in)));
+                case LIST: {
+                    Object[] a = new Object[(int) getVarLong(in)];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = value(in);
+                    }
+                    return Collections.unmodifiableList(Arrays.asList(a));
+                }
+                case MAP: {
+                    int n = (int) getVarLong(in);
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        String k = string(in);
+                        m.put(k, value(in));
+                    }
+                    return Collections.unmodifiableMap(m);
+                }
+                case OTHER:
+                    return others.get((int) getVarLong(in));
+                default:
+                    throw new IllegalStateException("unknown value tag " + tag + " in the temporary file of events");
+            }
+        }
+    }
+
+    /** Reads a finished store's records in order, a buffer at a time. */
+    private static final class StoreCursor extends Cursor {
+        private final Store store;
+        private ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        private long filePos;
+        private long read;
+        private Event pending;
+
+        StoreCursor(Store store) {
+            this.store = store;
+            buf.flip();
+        }
+
+        @Override
+        boolean advance() {
+            if (read >= store.count) {
+                return false;
+            }
+            int len = (int) recordLength();
+            int end = buf.position() + len;
+            int start = buf.position();
+            frame = unzigzag(getVarLong(buf));
+            seq = getVarLong(buf);
+            buf.position(start);
+            event = store.decode(buf);
+            buf.position(end);
+            read++;
+            return true;
+        }
+
+        /** The next record's length, with the whole record in the buffer after it. */
+        private long recordLength() {
+            ensure(5);
+            int mark = buf.position();
+            long len = getVarLong(buf);
+            int header = buf.position() - mark;
+            buf.position(mark);
+            ensure(header + (int) len); // may move the record to the start of the buffer
+            buf.position(buf.position() + header);
+            return len;
+        }
+
+        private void ensure(int n) {
+            if (buf.remaining() >= n || filePos >= store.written) {
+                return;
+            }
+            if (buf.capacity() < n) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
+                bigger.put(buf);
+                buf = bigger;
+            } else {
+                buf.compact();
+            }
+            int want = (int) Math.min(buf.remaining(), store.written - filePos);
+            ByteBuffer slice = buf.slice(buf.position(), want);
+            store.read(slice, filePos);
+            filePos += want;
+            buf.position(buf.position() + want);
+            buf.flip();
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (pending == null && advance()) {
+                pending = event;
+            }
+            return pending != null;
+        }
+
+        @Override
+        public Event next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Event e = pending;
+            pending = null;
+            return e;
+        }
+    }
+
+    /** A growable byte array with LEB128 writers. */
+    private static final class Writer {
+        byte[] bytes = new byte[256];
+        int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        void varLong(long v) {
+            if (size + 10 > bytes.length) {
+                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            while ((v & ~0x7FL) != 0) {
+                bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            bytes[size++] = (byte) v;
+        }
+
+        void zigzag(long v) {
+            varLong((v << 1) ^ (v >> 63));
+        }
+
+        void bytes(byte[] b) {
+            if (size + b.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + b.length));
+            }
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+        }
+    }
+
+    private static void putVarLong(ByteBuffer b, long v) {
+        while ((v & ~0x7FL) != 0) {
+            b.put((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        b.put((byte) v);
+    }
+
+    private static long getVarLong(ByteBuffer b) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte x = b.get();
+            v |= (long) (x & 0x7F) << shift;
+            if (x >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("a number in the temporary file of events is too long");
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+}
