@@ -6,6 +6,8 @@
     releng/bench/hostile.py syn-scan OUT.pcap [FRAMES]             SYNs from 65,536 clients to ports 1-65,000
     releng/bench/hostile.py dns-busy OUT.pcap [FRAMES]             a domain controller's DNS: queries for A records of
                                                                     100,000 names from 65,536 clients, each answered
+    releng/bench/hostile.py http-busy OUT.pcap [FRAMES]            a web farm's anonymous traffic: connections (SYN,
+                                                                    SYN/ACK, GET, 200) from 65,536 clients to 16 servers
 
 FRAMES defaults to 4,000,000 (about 280 MB). Ethernet II, IPv4 (checksums 0), one microsecond record timestamps.
 """
@@ -48,7 +50,27 @@ def dns_busy(i):
     return ipv4(17, server, client, udp)
 
 
-KINDS = {'malformed-kerberos': malformed_kerberos, 'syn-scan': syn_scan, 'dns-busy': dns_busy}
+def tcp(src, dst, sport, dport, seq, ack, flags, payload=b''):
+    return ipv4(6, src, dst, struct.pack('>HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload)
+
+
+def http_busy(i):
+    conn, step = i // 4, i % 4
+    client, server = bytes([10, 8, (conn >> 8) & 255, conn & 255]), bytes([192, 168, 3, conn % 16])
+    port = 1024 + (conn >> 16) % 60000
+    if step == 0:
+        return tcp(client, server, port, 80, 1000, 0, 0x02)
+    if step == 1:
+        return tcp(server, client, 80, port, 5000, 1001, 0x12)
+    if step == 2:
+        req = b'GET /page%d.html HTTP/1.1\r\nHost: www%d.contoso.com\r\nUser-Agent: Mozilla/5.0\r\n\r\n' % (conn % 1000, conn % 16)
+        return tcp(client, server, port, 80, 1001, 5001, 0x18, req)
+    body = b'<html>ok</html>'
+    resp = b'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n' % len(body) + body
+    return tcp(server, client, 80, port, 5001, 1001 + 0, 0x18, resp)
+
+
+KINDS = {'malformed-kerberos': malformed_kerberos, 'syn-scan': syn_scan, 'dns-busy': dns_busy, 'http-busy': http_busy}
 
 
 def main():

@@ -213,13 +213,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 err.printf("kerbscope timing: read in %.2f s (since the JVM started: %.2f s)%n", (read - started) / 1e9,
                         (read - jvmStart()) / 1e9);
                 for (Analysis a : results) {
-                    long held = 0, spilled = 0;
-                    for (List<org.kerbscope.core.model.Event> l : a.events().values()) {
+                    StringBuilder b = new StringBuilder();
+                    for (var e : a.events().entrySet()) {
+                        List<org.kerbscope.core.model.Event> l = e.getValue();
                         long s = l instanceof org.kerbscope.core.model.EventList el ? el.spilledCount() : 0;
-                        spilled += s;
-                        held += l.size() - s;
+                        b.append(b.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(l.size() - s).append('/')
+                                .append(s);
                     }
-                    err.printf("kerbscope timing: %d events held, %d in temporary files%n", held, spilled);
+                    err.printf("kerbscope timing: events held/in temporary files: %s%n", b);
                 }
             }
             status = write(results, timed, status);

@@ -142,14 +142,13 @@ public final class Analyzer {
             List<Engine> engines = new ArrayList<>();
             List<ConversationSpans> spans = new ArrayList<>();
             java.util.BitSet servicePorts = servicePorts();
-            org.kerbscope.core.model.EventList.Budget eventBudget =
-                    new org.kerbscope.core.model.EventList.Budget(options.limit(org.kerbscope.core.spi.Limits.EVENTS_HEAP));
+            long eventHeap = options.limit(org.kerbscope.core.spi.Limits.EVENTS_HEAP);
             if (kept != null) {
                 kept.completeThrough(0);
             }
             for (int i = 0; i < n; i++) {
                 Analysis part = n == 1 ? a : new Analysis();
-                part.setEventBudget(eventBudget);
+                part.setEventBudget(new org.kerbscope.core.model.EventList.Budget(eventHeap / n)); // each thread its share
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
                 Engine engine = new Engine(tables, options, part);
                 engine.servicePorts(servicePorts);

@@ -89,12 +89,23 @@ public final class HttpService implements ServiceProfile {
      * the exchanges that involve authentication.
      */
     private static List<List<Event>> sites(Analysis a) {
+        // a site is one client's: only the clients with a message that involves authentication can have one that
+        // does, and a web farm's capture holds millions of anonymous messages (read back from a file, past the heap)
+        java.util.Set<String> authClients = new java.util.HashSet<>();
+        for (Event e : a.events("http")) {
+            if (involvesAuth(e)) {
+                authClients.add(("request".equals(e.string("kind")) ? e.src() : e.dst()).address());
+            }
+        }
         Map<Site, List<Event>> groups = new LinkedHashMap<>();
         Map<Connection, Event> lastRequest = new java.util.HashMap<>();
         java.util.Set<Connection> viaProxy = new java.util.HashSet<>();
-        for (Event e : a.events("http")) {
+        for (Event e : authClients.isEmpty() ? List.<Event>of() : a.events("http")) {
             boolean request = "request".equals(e.string("kind"));
             Endpoint client = request ? e.src() : e.dst();
+            if (!authClients.contains(client.address())) {
+                continue;
+            }
             Endpoint server = request ? e.dst() : e.src();
             Connection conn = new Connection(client, server);
             String host;
@@ -139,12 +150,16 @@ public final class HttpService implements ServiceProfile {
     /** Only exchanges where authentication was asked for or offered make an attempt. */
     private static boolean involvesAuth(List<Event> events) {
         for (Event e : events) {
-            if (e.fields().containsKey("authorization") || !e.list("wwwAuthenticate").isEmpty()
-                    || e.integer("status", 0) == 401 || e.integer("status", 0) == 407) {
+            if (involvesAuth(e)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean involvesAuth(Event e) {
+        return e.fields().containsKey("authorization") || !e.list("wwwAuthenticate").isEmpty()
+                || e.integer("status", 0) == 401 || e.integer("status", 0) == 407;
     }
 
     /**

@@ -106,7 +106,9 @@ class EventListTest {
     @Test
     void theSharesOfSeveralThreadsMergeAsTheirConcatenationSortedByFrame() {
         Random r = new Random(7);
-        EventList.Budget budget = new EventList.Budget(4_500_000); // the first share holds (128 bytes each), the others spill
+        // each reading thread has its share of the budget: the first holds everything (128 bytes each), the second
+        // runs out half-way, the third holds nothing
+        long[] budgets = {4_000_000, 2_000_000, 0};
         List<List<Event>> plain = new ArrayList<>();
         List<List<Event>> shares = new ArrayList<>();
         for (int part = 0; part < 3; part++) {
@@ -116,12 +118,13 @@ class EventListTest {
                 frame += r.nextInt(4);
                 p.add(event("http", r.nextInt(10) == 0 ? Math.max(1, frame - r.nextInt(100)) : frame, part * 100_000 + i));
             }
-            EventList l = new EventList(budget);
+            EventList l = new EventList(new EventList.Budget(budgets[part]));
             p.forEach(l::add);
             plain.add(p);
             shares.add(l);
         }
         assertFalse(((EventList) shares.get(0)).spilled(), "the budget lasted for the first share");
+        assertEquals(30_000, ((EventList) shares.get(1)).spilledCount(), "the second share went to its file whole");
         assertTrue(((EventList) shares.get(2)).spilled(), "the last share went to a file");
         List<Event> expected = new ArrayList<>();
         plain.forEach(expected::addAll);
@@ -131,6 +134,28 @@ class EventListTest {
             assertEquals(stableSort(expected).get(i), merged.get(i), "random read " + i);
         }
         ((EventList) merged).close();
+    }
+
+    @Test
+    void whenTheBudgetRunsOutTheListHoldingMostGoesToItsFile() {
+        EventList.Budget budget = new EventList.Budget(1_000_000);
+        EventList dns = new EventList(budget);
+        EventList kerberos = new EventList(budget);
+        List<Event> expectedDns = new ArrayList<>();
+        List<Event> expectedKerberos = new ArrayList<>();
+        // a domain controller's capture: nine DNS messages for each Kerberos one, far past the budget
+        for (int i = 0; i < 50_000; i++) {
+            Event e = event(i % 10 == 0 ? "kerberos" : "dns", i + 1, i);
+            (i % 10 == 0 ? kerberos : dns).add(e);
+            (i % 10 == 0 ? expectedKerberos : expectedDns).add(e);
+        }
+        assertEquals(45_000, dns.spilledCount(), "the bulk went to its file, the first ones too");
+        assertEquals(0, kerberos.spilledCount(), "the messages the checks read most stay objects");
+        List<Event> k = EventList.sortedByFrame(List.of(kerberos));
+        for (int i = 0; i < k.size(); i++) {
+            assertSame(expectedKerberos.get(i), k.get(i));
+        }
+        assertEquals(expectedDns, new ArrayList<>(EventList.sortedByFrame(List.of(dns))));
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,40 +21,52 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.RandomAccess;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One protocol's events of an analysis, in a list whose heap stays bounded on captures of millions of messages (a
- * domain controller's DNS, a web farm's requests). While the analysis' {@link Budget} lasts, events are held as
- * objects, exactly as in an {@link ArrayList}. Past it, a list writes its further events in a compact binary form
- * to a temporary file (owner-only, unlinked as soon as it is open where the system allows it, else deleted when it
- * is closed; closed when the list is no longer reachable), and reads them back on demand.
+ * domain controller's DNS, a web farm's requests). While the reading thread's {@link Budget} lasts, events are held
+ * as objects, exactly as in an {@link ArrayList}. Past it, the list holding the most writes its events in a compact
+ * binary form to a temporary file (owner-only, unlinked as soon as it is open where the system allows it, else
+ * deleted when it is closed; closed when the list is no longer reachable), then every later one, and reads them
+ * back on demand.
  * <p>
- * A spilled event read back is a new {@link Event} each time: such events compare by value ({@link Event#equals}),
- * not by identity. A list that spilled is read only once {@link #sortedByFrame} has put it in frame order; the
- * reading phase only appends. Appended by one thread; once sorted, read by any number.
+ * An event read back from the file is a new {@link Event} each time: such events compare by value
+ * ({@link Event#equals}), not by identity. A list that spilled is read only once {@link #sortedByFrame} has put it
+ * in frame order; the reading phase only appends. Appended by one thread; once sorted, read by any number.
  */
 public final class EventList extends AbstractList<Event> implements RandomAccess {
 
     /**
-     * How many bytes of event objects the lists of one analysis (all protocols, all reading threads) hold at most
-     * before they write to temporary files. Shared by the lists; thread-safe.
+     * How many bytes of event objects the lists of one reading thread (all protocols) hold at most before some go to
+     * temporary files. When it runs out, the list holding the most is moved to its file whole: a capture's bulk of
+     * messages (a domain controller's DNS) goes first, and the few that the diagnosis reads most stay objects. Used
+     * by one thread.
      */
     public static final class Budget {
         private final long bytes;
-        private final AtomicLong used = new AtomicLong();
+        private long used;
+        private final List<EventList> lists = new ArrayList<>();
 
         public Budget(long bytes) {
             this.bytes = bytes;
         }
 
-        boolean reserve(long n) {
-            long u = used.addAndGet(n);
-            if (u <= bytes) {
-                return true;
+        /** Room for {@code n} bytes more held by {@code asking}, moving larger lists to their files; false: none. */
+        boolean reserve(long n, EventList asking) {
+            while (used + n > bytes) {
+                EventList largest = null;
+                for (EventList l : lists) {
+                    if (l.store == null && (largest == null || l.heldBytes > largest.heldBytes)) {
+                        largest = l;
+                    }
+                }
+                if (largest == null || largest == asking || largest.heldBytes <= asking.heldBytes) {
+                    return false;
+                }
+                largest.spill();
             }
-            used.addAndGet(-n);
-            return false;
+            used += n;
+            return true;
         }
     }
 
@@ -77,14 +88,19 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     private final ArrayList<Long> lateSeq = new ArrayList<>();
     private final List<Store> lateRuns = new ArrayList<>();
     private long seq;
+    /** The estimated heap of {@link #held}. */
+    private long heldBytes;
     private long lastFrame = Long.MIN_VALUE;
     /** Whether reads may begin: always for a list that never spilled, after {@link #sortedByFrame} for one that did. */
     private boolean readable = true;
     private long size;
 
-    /** @param budget shared by an analysis' lists, or null for a list that never writes to a file */
+    /** @param budget shared by the lists of a reading thread, or null for a list that never writes to a file */
     public EventList(Budget budget) {
         this.budget = budget;
+        if (budget != null) {
+            budget.lists.add(this);
+        }
     }
 
     private EventList(Store sorted) {
@@ -97,17 +113,33 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     public boolean add(Event e) {
         long s = seq++;
         size++;
-        if (store == null && (budget == null || budget.reserve(estimate(e)))) {
-            held.add(e);
-            return true;
-        }
         if (store == null) {
-            store = Store.create();
-            readable = false;
-            for (Event h : held) {
-                lastFrame = Math.max(lastFrame, h.frame()); // an earlier frame's event now is a late one
+            long n = budget == null ? 0 : estimate(e);
+            if (budget == null || budget.reserve(n, this)) {
+                held.add(e);
+                heldBytes += n;
+                return true;
             }
+            spill();
         }
+        write(e, s);
+        return true;
+    }
+
+    /** Moves the events held so far to this list's file, which takes every later one too. */
+    private void spill() {
+        store = Store.create();
+        readable = false;
+        for (int i = 0; i < held.size(); i++) {
+            write(held.get(i), i);
+        }
+        budget.used -= heldBytes;
+        heldBytes = 0;
+        held.clear();
+        held.trimToSize();
+    }
+
+    private void write(Event e, long s) {
         if (e.frame() >= lastFrame) {
             lastFrame = e.frame();
             store.append(e, s);
@@ -118,7 +150,6 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 lateRuns.add(lateRun());
             }
         }
-        return true;
     }
 
     /** The late events so far as a run of their own, sorted by frame (stable), and the memory list emptied. */
@@ -382,7 +413,9 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     private static final class Store {
         private final State state;
         final List<String> strings = new ArrayList<>();
-        private final Map<String, Integer> stringIds = new HashMap<>();
+        private static final int RECENT = 1 << 14;
+        private final String[] recent = new String[RECENT];
+        private final int[] recentIds = new int[RECENT];
         /** Values of types the format does not know, kept as objects (none from Kerbscope's own dissectors). */
         final List<Object> others = new ArrayList<>();
         private long[] index = new long[64];
@@ -391,11 +424,11 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
         private final Writer scratch = new Writer();
         private long written;
         private boolean finished;
-        /** A few decoded blocks, for random reads. */
-        private final Map<Long, Event[]> blocks = new LinkedHashMap<>(16, 0.75f, true) {
+        /** The bytes of the blocks read last, for random reads. */
+        private final Map<Long, byte[]> blocks = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Event[]> eldest) {
-                return size() > 8;
+            protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+                return size() > 64;
             }
         };
 
@@ -528,13 +561,18 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 scratch.varLong(0);
                 return;
             }
-            Integer id = stringIds.get(s);
-            if (id == null && strings.size() < MAX_SHARED_STRINGS) {
-                id = strings.size();
-                strings.add(s);
-                stringIds.put(s, id);
+            // field names and the reader's shared values (one instance per text) recur: numbered once, found by
+            // identity (a text with several instances may get several numbers, which costs a table entry only)
+            int slot = System.identityHashCode(s) & (RECENT - 1);
+            if (recent[slot] == s) {
+                scratch.varLong(2L + recentIds[slot]);
+                return;
             }
-            if (id != null) {
+            if (strings.size() < MAX_SHARED_STRINGS) {
+                int id = strings.size();
+                strings.add(s);
+                recent[slot] = s;
+                recentIds[slot] = id;
                 scratch.varLong(2L + id);
             } else {
                 byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -571,7 +609,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 for (Object o : l) {
                     value(o);
                 }
-            } else if (v instanceof Map<?, ?> m && m.keySet().stream().allMatch(k -> k instanceof String)) {
+            } else if (v instanceof Map<?, ?> m && stringKeys(m)) {
                 w.varLong(MAP);
                 w.varLong(m.size());
                 for (Map.Entry<?, ?> en : m.entrySet()) {
@@ -585,31 +623,42 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             }
         }
 
-        /** The {@code i}-th event (a block of them decoded and kept for the next reads). */
+        /**
+         * The {@code i}-th event: its block's bytes are read (and kept for the next reads), the records before it in the
+         * block skipped by their lengths, and it alone decoded.
+         */
         Event get(long i) {
             long b = i / BLOCK;
-            Event[] block;
+            byte[] block;
             synchronized (blocks) {
                 block = blocks.get(b);
             }
             if (block == null) {
-                block = new Event[(int) Math.min(BLOCK, count - b * BLOCK)];
                 long from = index[(int) b];
                 long to = b + 1 < (count + BLOCK - 1) / BLOCK ? index[(int) b + 1] : written;
                 ByteBuffer buf = ByteBuffer.allocate((int) (to - from));
                 read(buf, from);
-                buf.flip();
-                for (int k = 0; k < block.length; k++) {
-                    int len = (int) getVarLong(buf);
-                    int end = buf.position() + len;
-                    block[k] = decode(buf);
-                    buf.position(end);
-                }
+                block = buf.array();
                 synchronized (blocks) {
                     blocks.put(b, block);
                 }
             }
-            return block[(int) (i - b * BLOCK)];
+            ByteBuffer in = ByteBuffer.wrap(block);
+            for (long k = b * BLOCK; k < i; k++) {
+                int len = (int) getVarLong(in);
+                in.position(in.position() + len);
+            }
+            getVarLong(in);
+            return decode(in);
+        }
+
+        private static boolean stringKeys(Map<?, ?> m) {
+            for (Object k : m.keySet()) {
+                if (!(k instanceof String)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void read(ByteBuffer buf, long at) {

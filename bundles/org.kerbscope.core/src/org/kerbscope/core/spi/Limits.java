@@ -36,9 +36,9 @@ public record Limits(Map<String, Long> values) {
     /** Authentication attempts checked per capture; later ones (in frame order) are dropped and counted. */
     public static final String ATTEMPTS_MAX = "attempts.max";
     /**
-     * Heap that the messages read (the JSON document's event arrays) may hold as objects (bytes, estimated); beyond
-     * it they go to temporary files and are read back from there. Nothing is lost: reaching it costs some speed only,
-     * so no diagnostic reports it.
+     * Heap that the messages read (the JSON document's event arrays) may hold as objects (bytes, estimated; by default
+     * a quarter of the Java heap); beyond it they go to temporary files and are read back from there. Nothing is
+     * lost: reaching it costs some speed only, so no diagnostic reports it.
      */
     public static final String EVENTS_HEAP = "events.heap";
 
@@ -68,8 +68,17 @@ public record Limits(Map<String, Long> values) {
                     "seconds a fragmented datagram may wait"),
             new Limit(ATTEMPTS_MAX, 100_000, 0, Integer.MAX_VALUE, false,
                     "authentication attempts checked per capture"),
-            new Limit(EVENTS_HEAP, 128L << 20, 0, Long.MAX_VALUE / 4, true,
+            new Limit(EVENTS_HEAP, quarterOfTheHeap(), 0, Long.MAX_VALUE / 4, true,
                     "heap for messages before a temporary file"));
+
+    /**
+     * The default of {@link #EVENTS_HEAP}: a quarter of the Java heap (in whole MiB, at least 16 MiB), so that a
+     * tight heap ({@code -Xmx512m}: 128 MiB) leaves room for the rest of the analysis and a large one holds more.
+     */
+    private static long quarterOfTheHeap() {
+        long max = Runtime.getRuntime().maxMemory();
+        return max == Long.MAX_VALUE ? 512L << 20 : Math.max(16L << 20, (max / 4) >> 20 << 20);
+    }
 
     private static final Limits DEFAULTS = new Limits(Map.of());
 
