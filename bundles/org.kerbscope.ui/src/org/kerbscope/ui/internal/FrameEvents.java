@@ -2,7 +2,9 @@ package org.kerbscope.ui.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -14,48 +16,102 @@ import org.kerbscope.engine.filter.DisplayFilter;
 /**
  * An analysis' events by frame, for the packet list: sorted arrays instead of maps of boxed frame numbers, built
  * by the loading job rather than on the UI thread (a busy capture has hundreds of thousands of events: building
- * maps of them froze the window for a second), with the display filter's field names.
+ * maps of them froze the window for a second), with the display filter's field names. It keeps where each event
+ * is (its array and position), not the event: a domain controller's capture has millions of DNS messages, which
+ * the analysis may keep in a temporary file; a frame's events are fetched when its row is shown.
  */
 public final class FrameEvents {
-    public static final FrameEvents NONE = new FrameEvents(new long[0], new int[] {0}, new Event[0], List.of());
+    public static final FrameEvents NONE = new FrameEvents(List.of(), new long[0], new int[] {0}, new int[0],
+            new int[0], List.of());
 
+    private final List<List<Event>> arrays;
     private final long[] frames;
     private final int[] start;
-    private final Event[] events;
+    /** For each event, in frame order: its array and its position there. */
+    private final int[] array;
+    private final int[] position;
     private final List<String> fieldNames;
 
-    private FrameEvents(long[] frames, int[] start, Event[] events, List<String> fieldNames) {
+    private FrameEvents(List<List<Event>> arrays, long[] frames, int[] start, int[] array, int[] position,
+            List<String> fieldNames) {
+        this.arrays = arrays;
         this.frames = frames;
         this.start = start;
-        this.events = events;
+        this.array = array;
+        this.position = position;
         this.fieldNames = fieldNames;
     }
 
     /** Files the events of {@code a} by frame; events of one frame keep the order of the analysis' arrays. */
     public static FrameEvents of(Analysis a) {
-        List<Event> all = new ArrayList<>();
-        for (List<Event> l : a.events().values()) {
-            all.addAll(l);
+        List<List<Event>> arrays = new ArrayList<>(a.events().values());
+        int total = 0;
+        long[][] frameOf = new long[arrays.size()][];
+        int[][] order = new int[arrays.size()][];
+        for (int k = 0; k < arrays.size(); k++) {
+            List<Event> l = arrays.get(k);
+            long[] f = new long[l.size()];
+            int i = 0;
+            boolean sorted = true;
+            for (Event e : l) {
+                f[i] = e.frame();
+                sorted &= i == 0 || f[i - 1] <= f[i];
+                i++;
+            }
+            if (!sorted) {
+                // the analysis gives each array in frame order; any other list is put in it (stable)
+                Integer[] o = new Integer[f.length];
+                for (int j = 0; j < o.length; j++) {
+                    o[j] = j;
+                }
+                Arrays.sort(o, Comparator.comparingLong(j -> f[j]));
+                order[k] = Arrays.stream(o).mapToInt(Integer::intValue).toArray();
+                long[] s = new long[f.length];
+                for (int j = 0; j < s.length; j++) {
+                    s[j] = f[order[k][j]];
+                }
+                frameOf[k] = s;
+            } else {
+                frameOf[k] = f;
+            }
+            total += f.length;
         }
-        Event[] ev = all.toArray(Event[]::new);
-        Arrays.sort(ev, Comparator.comparingLong(Event::frame)); // stable: the first protocol stays first
-        long[] frames = new long[ev.length];
-        int[] start = new int[ev.length + 1];
-        int k = 0;
-        for (int i = 0; i < ev.length; i++) {
-            if (k == 0 || frames[k - 1] != ev[i].frame()) {
-                frames[k] = ev[i].frame();
-                start[k] = i;
-                k++;
+        // merged by frame, the first array first among the events of one frame (a stable sort of them all)
+        int[] array = new int[total];
+        int[] position = new int[total];
+        long[] frames = new long[total];
+        int[] start = new int[total + 1];
+        int[] next = new int[arrays.size()];
+        int n = 0;
+        for (int j = 0; j < total; j++) {
+            int best = -1;
+            for (int k = 0; k < arrays.size(); k++) {
+                if (next[k] < frameOf[k].length && (best < 0 || frameOf[k][next[k]] < frameOf[best][next[best]])) {
+                    best = k;
+                }
+            }
+            long f = frameOf[best][next[best]];
+            array[j] = best;
+            position[j] = order[best] != null ? order[best][next[best]] : next[best];
+            next[best]++;
+            if (n == 0 || frames[n - 1] != f) {
+                frames[n] = f;
+                start[n] = j;
+                n++;
             }
         }
-        start[k] = ev.length;
+        start[n] = total;
         TreeSet<String> names = new TreeSet<>();
         for (var d : Registries.platform().dissectors()) {
             d.fields().forEach(e -> names.add(e.getKey()));
         }
-        names.addAll(DisplayFilter.fieldNames(all));
-        return new FrameEvents(Arrays.copyOf(frames, k), Arrays.copyOf(start, k + 1), ev, List.copyOf(names));
+        names.addAll(DisplayFilter.fieldNames(() -> concat(arrays)));
+        return new FrameEvents(arrays, Arrays.copyOf(frames, n), Arrays.copyOf(start, n + 1), array, position,
+                List.copyOf(names));
+    }
+
+    private static Iterator<Event> concat(List<List<Event>> arrays) {
+        return arrays.stream().flatMap(List::stream).iterator();
     }
 
     /** How many frames have events. */
@@ -70,13 +126,21 @@ public final class FrameEvents {
 
     /** The events of the {@code i}-th frame with events. */
     public List<Event> eventsAt(int i) {
-        return Arrays.asList(events).subList(start[i], start[i + 1]);
+        List<Event> out = new ArrayList<>(start[i + 1] - start[i]);
+        for (int j = start[i]; j < start[i + 1]; j++) {
+            out.add(event(j));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private Event event(int j) {
+        return arrays.get(array[j]).get(position[j]);
     }
 
     /** The first event of frame {@code n}, or null. */
     public Event first(long n) {
         int i = Arrays.binarySearch(frames, n);
-        return i >= 0 ? events[start[i]] : null;
+        return i >= 0 ? event(start[i]) : null;
     }
 
     /** The events of frame {@code n} (empty when none). */
