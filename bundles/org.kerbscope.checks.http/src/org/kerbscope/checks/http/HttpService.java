@@ -183,6 +183,9 @@ public final class HttpService implements ServiceProfile {
         AuthAttempt at = new AuthAttempt(index, client, server, "http");
         at.events().addAll(events);
         boolean proxy = events.stream().anyMatch(HttpService::toProxy);
+        if (proxy) {
+            at.setServerRole("Proxy");
+        }
         // the status that asks for credentials and refuses them: a proxy's is 407, with Proxy-Authenticate
         int authStatus = proxy ? 407 : 401;
         String host = null;

@@ -16,6 +16,7 @@ public final class AuthAttempt {
     private String spn;
     private String user;
     private Outcome outcome = Outcome.INCOMPLETE;
+    private String serverRole = "Server";
     private final List<Event> events = new ArrayList<>();
     private final List<StepResult> steps = new ArrayList<>();
 
@@ -39,6 +40,9 @@ public final class AuthAttempt {
     public String user() { return user; }
     public void setUser(String user) { this.user = user; }
     public Outcome outcome() { return outcome; }
+    /** What the server is to the client, as the flow diagram names its lane: "Server", or "Proxy" for a web proxy. */
+    public String serverRole() { return serverRole; }
+    public void setServerRole(String role) { this.serverRole = role; }
     public void setOutcome(Outcome outcome) { this.outcome = outcome; }
     /** Every event tied to this attempt, in frame order. */
     public List<Event> events() { return events; }

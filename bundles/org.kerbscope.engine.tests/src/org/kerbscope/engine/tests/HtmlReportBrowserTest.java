@@ -68,6 +68,7 @@ class HtmlReportBrowserTest {
         String html = HtmlReport.render(spnUnknown(), true);
         assertFalse(html.contains("<script>"), "text from captures is escaped");
         assertTrue(html.contains("class=\"arrow failed\" data-step=\"ticket\""), "the ticket arrow is marked failed");
+        assertTrue(html.contains(">Server</text>") && !html.contains(">Proxy</text>"), "a web site's lane is the server's");
         Path chromium = Path.of("/usr/bin/chromium");
         Assumptions.assumeTrue(Files.isExecutable(chromium), "headless Chromium is not installed (Debian: chromium); skipped");
         Path page = dir.resolve("report.html");

@@ -107,6 +107,9 @@ class ProxyAuthTest {
         var fallback = a.findings().stream().filter(f -> f.id().equals("http.ntlm-fallback")).findFirst().orElseThrow();
         assertTrue(fallback.title().contains("proxy.contoso.com"), fallback.title());
         assertTrue(fallback.evidence().stream().anyMatch(e -> e.what().startsWith("407 offering")), fallback::toString);
+        // the sequence diagram names the lane the client talks to a proxy
+        assertEquals(List.of("Client", "DNS", "KDC", "Proxy"), List.of(org.kerbscope.engine.report.FlowDiagram.lanes(at)));
+        assertTrue(org.kerbscope.engine.report.FlowDiagram.svg(at).contains(">Proxy</text>"), "the report's diagram too");
     }
 
     @Test
@@ -118,5 +121,6 @@ class ProxyAuthTest {
         assertEquals("The proxy proxy.contoso.com offers NTLM but not Negotiate", only.title());
         assertTrue(only.remediation().contains("setspn -Q HTTP/proxy.contoso.com"), only.remediation()::toString);
         assertTrue(only.remediation().stream().noneMatch(r -> r.contains("appcmd")), "no IIS advice for a proxy");
+        assertEquals("Proxy", org.kerbscope.engine.report.FlowDiagram.lanes(a.attempts().get(0))[3]);
     }
 }

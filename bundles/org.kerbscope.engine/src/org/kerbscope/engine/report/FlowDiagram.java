@@ -24,6 +24,13 @@ public final class FlowDiagram {
     private FlowDiagram() {
     }
 
+    /** The lanes' names for one attempt: the last is the server's role ("Proxy" for a web proxy). */
+    public static String[] lanes(AuthAttempt at) {
+        String[] l = LANES.clone();
+        l[SERVER] = at.serverRole();
+        return l;
+    }
+
     public static List<Arrow> arrows(AuthAttempt at) {
         List<Arrow> out = new ArrayList<>();
         for (StepResult s : at.steps()) {
@@ -60,6 +67,7 @@ public final class FlowDiagram {
     /** The diagram as a self-contained SVG (no external references). */
     public static String svg(AuthAttempt at) {
         List<Arrow> arrows = arrows(at);
+        String[] lanes = lanes(at);
         int laneGap = 220, left = 90, top = 50, rowH = 34;
         int width = left * 2 + laneGap * (LANES.length - 1);
         int height = top + 30 + rowH * arrows.size() + 20;
@@ -72,7 +80,7 @@ public final class FlowDiagram {
                 + "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#c62828\"/></marker></defs>\n");
         for (int i = 0; i < LANES.length; i++) {
             int x = left + i * laneGap;
-            b.append("<text x=\"").append(x).append("\" y=\"24\" text-anchor=\"middle\" class=\"lane\">").append(LANES[i])
+            b.append("<text x=\"").append(x).append("\" y=\"24\" text-anchor=\"middle\" class=\"lane\">").append(lanes[i])
                     .append("</text>\n<line x1=\"").append(x).append("\" y1=\"32\" x2=\"").append(x).append("\" y2=\"")
                     .append(height - 10).append("\" stroke=\"#999\" stroke-width=\"1\"/>\n");
         }

@@ -31,6 +31,7 @@ public final class FlowView extends AnalysisViewPart {
     private Analysis analysis;
     private final List<int[]> hit = new ArrayList<>();
     private List<FlowDiagram.Arrow> arrows = List.of();
+    private String[] laneNames = FlowDiagram.LANES;
     /** Pixels scrolled down: below the capture editor the view is often shorter than the whole flow. */
     private int scrollY;
     private boolean userScrolled;
@@ -79,6 +80,7 @@ public final class FlowView extends AnalysisViewPart {
     private void redraw() {
         AuthAttempt at = current();
         arrows = at != null ? FlowDiagram.arrows(at) : List.of();
+        laneNames = at != null ? FlowDiagram.lanes(at) : FlowDiagram.LANES;
         if (at != null) {
             String finding = "";
             for (Finding f : analysis.findings()) {
@@ -140,8 +142,8 @@ public final class FlowView extends AnalysisViewPart {
         for (int i = 0; i < lanes; i++) {
             int x = left + i * gap;
             gc.setForeground(black);
-            Point ext = gc.stringExtent(FlowDiagram.LANES[i]);
-            gc.drawString(FlowDiagram.LANES[i], x - ext.x / 2, 10, true);
+            Point ext = gc.stringExtent(laneNames[i]);
+            gc.drawString(laneNames[i], x - ext.x / 2, 10, true);
         }
     }
 
