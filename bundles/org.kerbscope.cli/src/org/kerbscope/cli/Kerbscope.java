@@ -22,14 +22,31 @@ public final class Kerbscope implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Kerbscope());
         cl.getSubcommands().get("analyze").getCommandSpec().usageMessage().footer(AnalyzeCommand.limitsHelp());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            System.err.println("kerbscope: " + ex.getMessage());
+            System.err.println("kerbscope: " + reason(ex));
             return 2;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             System.err.println("kerbscope: " + ex.getMessage());
             return 2;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // not an exception to picocli: without this the JVM would exit 1, which means "error findings"
+            System.err.println("kerbscope: " + reason(e));
+            return 2;
+        }
+    }
+
+    /** The one-line reason for a failed run; for a heap too small, how to give it more. */
+    static String reason(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return "the Java heap is too small for this analysis (" + t.getMessage() + "): it holds every"
+                        + " authentication attempt; give it more, e.g. KERBSCOPE_VMARGS=-Xmx4g";
+            }
+        }
+        return ex.getMessage();
     }
 
     public static void main(String[] args) {

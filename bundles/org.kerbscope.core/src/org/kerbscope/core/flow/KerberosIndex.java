@@ -1,6 +1,5 @@
 package org.kerbscope.core.flow;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,8 @@ import org.kerbscope.core.model.Event;
 /**
  * An analysis' Kerberos messages filed by host, endpoint, host pair and ticket request, in one pass: every attempt
  * and several checks ask "which messages did this client exchange", and a busy capture holds tens of thousands.
- * Every list is in frame order.
+ * Every list is in frame order, and holds positions in the Kerberos array, not the messages: a domain controller's
+ * capture holds millions, which the array may keep in a file.
  */
 final class KerberosIndex {
     /** Hosts (addresses) a message went from and to. */
@@ -30,7 +30,7 @@ final class KerberosIndex {
     /** By the (sender, receiver) addresses. */
     final Map<HostPair, List<Event>> byHostPair = new HashMap<>();
     /** Every KRB-ERROR. */
-    final List<Event> errors = new ArrayList<>();
+    final List<Event> errors;
     /** KRB-ERRORs by the address that received them. */
     final Map<String, List<Event>> errorsTo = new HashMap<>();
     /** TGS-REQs naming a service, by the client's address. */
@@ -43,28 +43,36 @@ final class KerberosIndex {
     }
 
     private KerberosIndex(List<Event> kerberos) {
+        errors = new EventPositions(kerberos);
+        int i = -1;
         for (Event e : kerberos) {
+            i++;
             String src = e.src().address();
             String dst = e.dst().address();
-            byHost.computeIfAbsent(src, k -> new ArrayList<>()).add(e);
+            add(byHost, src, kerberos, i);
             if (!dst.equals(src)) {
-                byHost.computeIfAbsent(dst, k -> new ArrayList<>()).add(e);
+                add(byHost, dst, kerberos, i);
             }
-            byEndpoint.computeIfAbsent(e.src(), k -> new ArrayList<>()).add(e);
+            add(byEndpoint, e.src(), kerberos, i);
             if (!e.dst().equals(e.src())) {
-                byEndpoint.computeIfAbsent(e.dst(), k -> new ArrayList<>()).add(e);
+                add(byEndpoint, e.dst(), kerberos, i);
             }
-            byHostPair.computeIfAbsent(new HostPair(src, dst), k -> new ArrayList<>()).add(e);
+            add(byHostPair, new HostPair(src, dst), kerberos, i);
             String type = e.string("msgType");
             if ("KRB-ERROR".equals(type)) {
-                errors.add(e);
-                errorsTo.computeIfAbsent(dst, k -> new ArrayList<>()).add(e);
+                ((EventPositions) errors).add(i);
+                add(errorsTo, dst, kerberos, i);
             }
             String sname = e.string("sname");
             if (sname != null && "TGS-REQ".equals(type)) {
-                ticketRequestsByClient.computeIfAbsent(src, k -> new ArrayList<>()).add(e);
-                ticketRequestsBySpn.computeIfAbsent(new ClientSpn(src, Flows.strip(sname)), k -> new ArrayList<>()).add(e);
+                add(ticketRequestsByClient, src, kerberos, i);
+                add(ticketRequestsBySpn, new ClientSpn(src, Flows.strip(sname)), kerberos, i);
             }
         }
+    }
+
+    /** Files the message at {@code position} under {@code key} (its position only: see {@link EventPositions}). */
+    private static <K> void add(Map<K, List<Event>> map, K key, List<Event> kerberos, int position) {
+        ((EventPositions) map.computeIfAbsent(key, k -> new EventPositions(kerberos))).add(position);
     }
 }
