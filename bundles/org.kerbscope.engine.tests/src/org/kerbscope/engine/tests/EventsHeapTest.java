@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,13 +33,8 @@ class EventsHeapTest {
 
     @Test
     void eventsInTemporaryFilesGiveTheSameDocument() throws IOException {
-        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
-        List<Path> all;
-        try (Stream<Path> s = Files.list(samples)) {
-            all = s.filter(p -> p.toString().endsWith(".pcapng")).sorted().toList();
-        }
         Path busy = dir.resolve("busy.pcap");
-        BigScenarioCapture.generate(all, busy, 24 << 20, 5, 0); // events past the reading buffer of a file
+        BigScenarioCapture.generate(UnionTest.labSamples(), busy, 24 << 20, 5, 0); // events past the reading buffer of a file
 
         Analysis held = analyze(busy, Limits.defaults().get(Limits.EVENTS_HEAP), 1);
         assertEquals(0, spilled(held), "the default holds a small capture's events");

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +31,8 @@ class ThreadsTest {
 
     @Test
     void aBusyCaptureReadsTheSameOnOneTwoAndThreeThreads() throws IOException {
-        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
-        List<Path> all;
-        try (Stream<Path> s = Files.list(samples)) {
-            all = s.filter(p -> p.toString().endsWith(".pcapng")).sorted().toList();
-        }
-        assertTrue(all.size() >= 10, "lab samples in " + samples + ": " + all);
+        List<Path> all = UnionTest.labSamples();
+        assertTrue(all.size() >= 10, "lab samples: " + all);
         // every scenario, replayed by many clients among TLS, SMB, HTTP downloads and DNS noise
         Path busy = dir.resolve("busy.pcap");
         BigScenarioCapture.generate(all, busy, 6 << 20, 5, 0);
@@ -58,15 +52,12 @@ class ThreadsTest {
 
     @Test
     void everyLabSampleReadsTheSameOnTwoThreads() throws IOException {
-        Path samples = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples");
-        try (Stream<Path> s = Files.list(samples)) {
-            for (Path p : s.filter(x -> x.toString().endsWith(".pcapng")).sorted().toList()) {
-                JsonNode one = json(p, 1), two = json(p, 2);
-                for (String part : names(one)) {
-                    assertSame(one.get(part), two.get(part), p.getFileName() + ": '" + part + "'");
-                }
-                assertEquals(names(one), names(two), p.getFileName() + ": the arrays and their order");
+        for (Path p : UnionTest.labSamples()) {
+            JsonNode one = json(p, 1), two = json(p, 2);
+            for (String part : names(one)) {
+                assertSame(one.get(part), two.get(part), p.getFileName() + ": '" + part + "'");
             }
+            assertEquals(names(one), names(two), p.getFileName() + ": the arrays and their order");
         }
     }
 

@@ -45,6 +45,13 @@ class UnionTest {
                 + Path.of("").toAbsolutePath());
     }
 
+    /** Every lab sample capture, by name. */
+    static List<Path> labSamples() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(root().resolve("bundles/org.kerbscope.lab/samples"))) {
+            return s.filter(p -> p.toString().endsWith(".pcapng")).sorted().toList();
+        }
+    }
+
     @Test
     void findingsOfAConcatenationAreTheUnionOfThoseOfItsParts() throws IOException {
         Path samples = root().resolve("bundles/org.kerbscope.lab/samples");
