@@ -46,17 +46,24 @@ public final class HttpService implements ServiceProfile {
                     lastSyn.merge(t.src().address(), t.frame(), Math::max);
                 }
             }
+            // one pass over the DNS messages (a domain controller's capture holds millions): the names some response
+            // resolved, and the address lookups answered NXDOMAIN
             java.util.Set<String> resolved = new java.util.HashSet<>();
+            List<Event> nxdomain = new ArrayList<>();
             for (Event x : a.events("dns")) {
-                if ("response".equals(x.string("kind")) && x.integer("rcode", 0) == 0 && !x.list("answers").isEmpty()
-                        && x.string("name") != null) {
+                if (!"response".equals(x.string("kind")) || x.string("name") == null) {
+                    continue;
+                }
+                int rcode = x.integer("rcode", 0);
+                int type = x.integer("type", 0);
+                if (rcode == 0 && !x.list("answers").isEmpty()) {
                     resolved.add(x.string("name").toLowerCase(Locale.ROOT));
+                } else if (rcode == 3 && (type == 1 || type == 28)) {
+                    nxdomain.add(x);
                 }
             }
-            for (Event r : a.events("dns")) {
-                int type = r.integer("type", 0);
-                if (!"response".equals(r.string("kind")) || r.integer("rcode", 0) != 3 || (type != 1 && type != 28)
-                        || r.string("name") == null || !seen.add(r.dst().address() + ">" + r.string("name").toLowerCase(Locale.ROOT))) {
+            for (Event r : nxdomain) {
+                if (!seen.add(r.dst().address() + ">" + r.string("name").toLowerCase(Locale.ROOT))) {
                     continue;
                 }
                 String name = r.string("name");

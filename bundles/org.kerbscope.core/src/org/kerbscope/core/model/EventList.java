@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -413,6 +414,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     private static final class Store {
         private final State state;
         final List<String> strings = new ArrayList<>();
+        private final Map<String, Integer> stringIds = new HashMap<>();
         private static final int RECENT = 1 << 14;
         private final String[] recent = new String[RECENT];
         private final int[] recentIds = new int[RECENT];
@@ -561,16 +563,20 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 scratch.varLong(0);
                 return;
             }
-            // field names and the reader's shared values (one instance per text) recur: numbered once, found by
-            // identity (a text with several instances may get several numbers, which costs a table entry only)
+            // field names and the reader's shared values (one instance per text) recur: found by identity first,
+            // by value when another instance of the text was numbered
             int slot = System.identityHashCode(s) & (RECENT - 1);
             if (recent[slot] == s) {
                 scratch.varLong(2L + recentIds[slot]);
                 return;
             }
-            if (strings.size() < MAX_SHARED_STRINGS) {
-                int id = strings.size();
+            Integer id = stringIds.get(s);
+            if (id == null && strings.size() < MAX_SHARED_STRINGS) {
+                id = strings.size();
                 strings.add(s);
+                stringIds.put(s, id);
+            }
+            if (id != null) {
                 recent[slot] = s;
                 recentIds[slot] = id;
                 scratch.varLong(2L + id);
