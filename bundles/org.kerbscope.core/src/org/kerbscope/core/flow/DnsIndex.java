@@ -1,7 +1,6 @@
 package org.kerbscope.core.flow;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,32 +17,11 @@ import org.kerbscope.core.model.Event;
  * org.kerbscope.core.model.EventList}). A client's messages are read back and filed the first time it is asked about.
  */
 final class DnsIndex {
-    /** Positions in the DNS list, in ascending order. */
-    private static final class Positions {
-        private int[] at = new int[2];
-        private int n;
-
-        void add(int i) {
-            if (n == at.length) {
-                at = Arrays.copyOf(at, n * 2);
-            }
-            at[n++] = i;
-        }
-
-        List<Event> read(List<Event> dns) {
-            List<Event> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                out.add(dns.get(at[i]));
-            }
-            return out;
-        }
-    }
-
     /** One client's DNS messages, each list in frame order; filled by {@link #filed()}. */
     static final class Client {
         private final DnsIndex index;
-        private final Positions responsePositions = new Positions();
-        private final Positions queryPositions = new Positions();
+        private final EventPositions responsePositions;
+        private final EventPositions queryPositions;
         private boolean filed;
         List<Event> responses = List.of();
         /** Responses by the queried name in lower case. */
@@ -56,6 +34,8 @@ final class DnsIndex {
 
         Client(DnsIndex index) {
             this.index = index;
+            this.responsePositions = new EventPositions(index.dns);
+            this.queryPositions = new EventPositions(index.dns);
         }
 
         /** This client's messages, read back and filed the first time. */
@@ -64,8 +44,8 @@ final class DnsIndex {
                 return this;
             }
             filed = true;
-            responses = responsePositions.read(index.dns);
-            queries = queryPositions.read(index.dns);
+            responses = new ArrayList<>(responsePositions); // read back once: the maps below hold these
+            queries = new ArrayList<>(queryPositions);
             responsesByName = new HashMap<>();
             responsesByAnswer = new HashMap<>();
             for (Event e : responses) {
@@ -97,11 +77,12 @@ final class DnsIndex {
         }
     }
 
-    private final Client none = new Client(this);
+    /** The client no message names. */
+    private final Client none;
 
     /** What the responses say about one name. */
     static final class Name {
-        private final Positions positions = new Positions();
+        private final EventPositions positions;
         private List<Event> responses;
         /** Some response holds an address for it. */
         boolean answeredWithAddress;
@@ -110,10 +91,14 @@ final class DnsIndex {
         /** The first A or AAAA response for it, or null. */
         Event firstAddressLookup;
 
+        Name(List<Event> dns) {
+            this.positions = new EventPositions(dns);
+        }
+
         /** Every response for it, in frame order (read back the first time). */
-        synchronized List<Event> responses(DnsIndex index) {
+        synchronized List<Event> responses() {
             if (responses == null) {
-                responses = positions.read(index.dns);
+                responses = new ArrayList<>(positions);
             }
             return responses;
         }
@@ -140,6 +125,7 @@ final class DnsIndex {
 
     private DnsIndex(List<Event> dns) {
         this.dns = dns;
+        this.none = new Client(this);
         int i = -1;
         for (Event e : dns) {
             i++;
@@ -155,7 +141,7 @@ final class DnsIndex {
                     caseKeys.computeIfAbsent(v, Flows::caseKey);
                 }
                 if (lower != null) {
-                    Name n = names.computeIfAbsent(lower, k -> new Name());
+                    Name n = names.computeIfAbsent(lower, k -> new Name(dns));
                     n.positions.add(i);
                     n.answeredWithAddress |= withAddress;
                     n.resolved |= withAddress && e.integer("rcode", 0) == 0;

@@ -173,7 +173,7 @@ public final class Flows {
         }
         if (client == null) {
             DnsIndex.Name n = DnsIndex.of(a).name(name.toLowerCase(Locale.ROOT));
-            for (Event r : n != null ? n.responses(DnsIndex.of(a)) : List.<Event>of()) {
+            for (Event r : n != null ? n.responses() : List.<Event>of()) {
                 out.add(lookup(a, r));
             }
             return out;

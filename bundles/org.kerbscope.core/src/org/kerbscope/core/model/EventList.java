@@ -80,7 +80,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     private static final int LATE_RUN = 1 << 16;
 
     private final Budget budget;
-    /** The events held as objects: the first ones, in the order they came. */
+    /** The events held as objects, in the order they came; empty once the list went to its file. */
     private final ArrayList<Event> held = new ArrayList<>();
     /** The events written out (in order of frame), null until the budget ran out for this list. */
     private Store store;
@@ -155,19 +155,24 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
     /** The late events so far as a run of their own, sorted by frame (stable), and the memory list emptied. */
     private Store lateRun() {
-        Integer[] order = new Integer[late.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingLong(i -> late.get(i).frame()));
         Store run = Store.create();
-        for (int i : order) {
+        for (int i : byFrame(late)) {
             run.append(late.get(i), lateSeq.get(i));
         }
         run.finish();
         late.clear();
         lateSeq.clear();
         return run;
+    }
+
+    /** The positions of the events, in order of frame (a stable sort: one frame's in the order they came). */
+    private static Integer[] byFrame(List<Event> events) {
+        Integer[] order = new Integer[events.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingLong(i -> events.get(i).frame()));
+        return order;
     }
 
     /** Whether some of this list's events are in a temporary file. */
@@ -177,7 +182,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
     /** How many of this list's events are in temporary files. */
     public long spilledCount() {
-        return size - held.size();
+        return store == null ? 0 : size;
     }
 
     @Override
@@ -191,28 +196,13 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             throw new IndexOutOfBoundsException(index);
         }
         checkReadable();
-        return index < held.size() ? held.get(index) : store.get(index - held.size());
+        return store == null ? held.get(index) : store.get(index);
     }
 
     @Override
     public Iterator<Event> iterator() {
         checkReadable();
-        Iterator<Event> first = Collections.unmodifiableList(held).iterator();
-        if (store == null) {
-            return first;
-        }
-        Iterator<Event> rest = store.cursor(0);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return first.hasNext() || rest.hasNext();
-            }
-
-            @Override
-            public Event next() {
-                return first.hasNext() ? first.next() : rest.next();
-            }
-        };
+        return store == null ? Collections.unmodifiableList(held).iterator() : store.cursor(0);
     }
 
     @Override
@@ -249,14 +239,15 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
      * The events of these lists (the shares of the reading threads, in order) as one list in frame order, events of
      * one frame in the order of the shares and then of their arrival: what concatenating them and a stable sort by
      * frame would give. Lists that spilled are consumed (their files released); the result spills when any did. One
-     * list whose file came in frame order after the events it holds (one reading thread, no PDU completed late) is
-     * put in order as it is, without writing it again.
+     * list with no event completed late (one reading thread, no PDU completed by an earlier frame) is put in order
+     * as it is, without writing its file again.
      */
     public static List<Event> sortedByFrame(List<List<Event>> parts) {
         if (parts.size() == 1 && parts.get(0) instanceof EventList l && l.late.isEmpty() && l.lateRuns.isEmpty()) {
-            l.held.sort(Comparator.comparingLong(Event::frame));
             if (l.store != null) {
-                l.store.finish();
+                l.store.finish(); // written in frame order
+            } else {
+                l.held.sort(Comparator.comparingLong(Event::frame));
             }
             l.readable = true;
             return l;
@@ -278,24 +269,14 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             List<Event> p = parts.get(part);
             EventList l = p instanceof EventList el ? el : null;
             List<Event> objects = l != null ? l.held : p;
-            Integer[] order = new Integer[objects.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingLong(i -> objects.get(i).frame()));
-            runs.add(new MemoryCursor(part, objects, order, null));
+            runs.add(new MemoryCursor(part, objects, byFrame(objects), null));
             if (l != null && l.store != null) {
                 l.store.finish();
                 runs.add(l.store.cursor(0).part(part));
                 for (Store r : l.lateRuns) {
                     runs.add(r.cursor(0).part(part));
                 }
-                Integer[] lateOrder = new Integer[l.late.size()];
-                for (int i = 0; i < lateOrder.length; i++) {
-                    lateOrder[i] = i;
-                }
-                Arrays.sort(lateOrder, Comparator.comparingLong(i -> l.late.get(i).frame()));
-                runs.add(new MemoryCursor(part, l.late, lateOrder, l.lateSeq));
+                runs.add(new MemoryCursor(part, l.late, byFrame(l.late), l.lateSeq));
             }
         }
         PriorityQueue<Cursor> queue = new PriorityQueue<>(Comparator.comparingLong((Cursor c) -> c.frame)
