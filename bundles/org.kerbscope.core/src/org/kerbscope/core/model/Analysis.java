@@ -40,8 +40,8 @@ public final class Analysis {
     }
 
     /**
-     * The heap the events added from now on may hold before they are written to temporary files ({@link EventList});
-     * shared by the analyses of one capture's reading threads. Null (the default): events are all held.
+     * The heap the events added from now on may hold before they are written to temporary files ({@link EventList}):
+     * one reading thread's share of the limit. Null (the default): events are all held.
      */
     public void setEventBudget(EventList.Budget budget) {
         this.eventBudget = budget;

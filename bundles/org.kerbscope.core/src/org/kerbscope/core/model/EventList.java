@@ -88,7 +88,6 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     private final ArrayList<Event> late = new ArrayList<>();
     private final ArrayList<Long> lateSeq = new ArrayList<>();
     private final List<Store> lateRuns = new ArrayList<>();
-    private long seq;
     /** The estimated heap of {@link #held}. */
     private long heldBytes;
     private long lastFrame = Long.MIN_VALUE;
@@ -112,8 +111,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
     @Override
     public boolean add(Event e) {
-        long s = seq++;
-        size++;
+        long s = size++; // its arrival: events of one frame keep it
         if (store == null) {
             long n = budget == null ? 0 : estimate(e);
             if (budget == null || budget.reserve(n, this)) {
@@ -202,7 +200,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     @Override
     public Iterator<Event> iterator() {
         checkReadable();
-        return store == null ? Collections.unmodifiableList(held).iterator() : store.cursor(0);
+        return store == null ? Collections.unmodifiableList(held).iterator() : store.cursor();
     }
 
     @Override
@@ -259,7 +257,6 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 out.held.addAll(p);
             }
             out.size = out.held.size();
-            out.seq = out.size;
             out.held.sort(Comparator.comparingLong(Event::frame));
             return out;
         }
@@ -272,9 +269,9 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             runs.add(new MemoryCursor(part, objects, byFrame(objects), null));
             if (l != null && l.store != null) {
                 l.store.finish();
-                runs.add(l.store.cursor(0).part(part));
+                runs.add(l.store.cursor().part(part));
                 for (Store r : l.lateRuns) {
-                    runs.add(r.cursor(0).part(part));
+                    runs.add(r.cursor().part(part));
                 }
                 runs.add(new MemoryCursor(part, l.late, byFrame(l.late), l.lateSeq));
             }
@@ -335,8 +332,8 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
         return v instanceof Number ? 16 : 0;
     }
 
-    /** Events in order of (frame, share, arrival), one at a time. */
-    private abstract static class Cursor implements Iterator<Event> {
+    /** Events in order of (frame, share, arrival), one at a time, for merging. */
+    private abstract static class Cursor {
         int part;
         long frame;
         long seq;
@@ -374,16 +371,6 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             frame = event.frame();
             seq = seqs != null ? seqs.get(k) : k;
             return true;
-        }
-
-        @Override
-        public boolean hasNext() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Event next() {
-            throw new UnsupportedOperationException();
         }
     }
 
@@ -663,7 +650,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             }
         }
 
-        StoreCursor cursor(long from) {
+        StoreCursor cursor() {
             return new StoreCursor(this);
         }
 
@@ -745,7 +732,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     }
 
     /** Reads a finished store's records in order, a buffer at a time. */
-    private static final class StoreCursor extends Cursor {
+    private static final class StoreCursor extends Cursor implements Iterator<Event> {
         private final Store store;
         private ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         private long filePos;
