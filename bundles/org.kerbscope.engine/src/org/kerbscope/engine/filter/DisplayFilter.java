@@ -72,18 +72,29 @@ public final class DisplayFilter {
     public static List<String> fieldNames(Iterable<Event> events) {
         java.util.TreeSet<String> out = new java.util.TreeSet<>();
         for (Event e : events) {
-            out.add(e.protocol());
-            e.fields().forEach((k, v) -> {
-                out.add(e.protocol() + "." + k);
-                if (v instanceof Map<?, ?> m) {
-                    m.keySet().forEach(sub -> out.add(e.protocol() + "." + k + "." + sub));
-                }
-            });
-            if (out.size() > 5000) {
+            if (!addFieldNames(e, out)) {
                 break;
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /**
+     * Adds the names one event offers a filter to {@code out}, for a caller that walks the events anyway; false once
+     * {@code out} holds more than 5,000 (enough for completion: later events need not be asked).
+     */
+    public static boolean addFieldNames(Event e, java.util.Set<String> out) {
+        if (out.size() > 5000) {
+            return false;
+        }
+        out.add(e.protocol());
+        e.fields().forEach((k, v) -> {
+            out.add(e.protocol() + "." + k);
+            if (v instanceof Map<?, ?> m) {
+                m.keySet().forEach(sub -> out.add(e.protocol() + "." + k + "." + sub));
+            }
+        });
+        return out.size() <= 5000;
     }
 
     private interface Node {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -45,6 +44,12 @@ public final class FrameEvents {
     /** Files the events of {@code a} by frame; events of one frame keep the order of the analysis' arrays. */
     public static FrameEvents of(Analysis a) {
         List<List<Event>> arrays = new ArrayList<>(a.events().values());
+        TreeSet<String> names = new TreeSet<>();
+        for (var d : Registries.platform().dissectors()) {
+            d.fields().forEach(e -> names.add(e.getKey()));
+        }
+        // one pass over the events (they may be read back from a file): their frames, and the filter's field names
+        TreeSet<String> eventNames = new TreeSet<>();
         int total = 0;
         long[][] frameOf = new long[arrays.size()][];
         int[][] order = new int[arrays.size()][];
@@ -54,6 +59,7 @@ public final class FrameEvents {
             int i = 0;
             boolean sorted = true;
             for (Event e : l) {
+                DisplayFilter.addFieldNames(e, eventNames);
                 f[i] = e.frame();
                 sorted &= i == 0 || f[i - 1] <= f[i];
                 i++;
@@ -101,17 +107,9 @@ public final class FrameEvents {
             }
         }
         start[n] = total;
-        TreeSet<String> names = new TreeSet<>();
-        for (var d : Registries.platform().dissectors()) {
-            d.fields().forEach(e -> names.add(e.getKey()));
-        }
-        names.addAll(DisplayFilter.fieldNames(() -> concat(arrays)));
+        names.addAll(eventNames);
         return new FrameEvents(arrays, Arrays.copyOf(frames, n), Arrays.copyOf(start, n + 1), array, position,
                 List.copyOf(names));
-    }
-
-    private static Iterator<Event> concat(List<List<Event>> arrays) {
-        return arrays.stream().flatMap(List::stream).iterator();
     }
 
     /** How many frames have events. */
