@@ -183,6 +183,9 @@ public final class Analyzer {
             for (NetworkDecoder net : nets) {
                 netDiagnostics.addAll(net.diagnostics());
             }
+            spillFailure(parts).ifPresent(reason -> netDiagnostics.add(new Diagnostic(0, "events", "the messages past "
+                    + org.kerbscope.core.spi.Limits.EVENTS_HEAP + " could not go to a temporary file (" + reason
+                    + "): they were held in memory; free space in the temporary directory or give Java more heap")));
             UnreadServices unread = new UnreadServices();
             UnlistedDiagnostics unlisted = new UnlistedDiagnostics();
             for (Engine e : engines) {
@@ -221,6 +224,13 @@ public final class Analyzer {
             a.diagnostics().clear();
             a.diagnostics().addAll(all);
         }
+    }
+
+    /** Why some list could not write its events to a temporary file (the first reason), if one could not. */
+    private static java.util.Optional<String> spillFailure(List<Analysis> parts) {
+        return parts.stream().flatMap(p -> p.events().values().stream())
+                .map(l -> l instanceof org.kerbscope.core.model.EventList el ? el.spillFailure() : null)
+                .filter(java.util.Objects::nonNull).findFirst();
     }
 
     /**

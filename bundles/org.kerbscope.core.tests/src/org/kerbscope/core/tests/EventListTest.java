@@ -159,6 +159,30 @@ class EventListTest {
     }
 
     @Test
+    void withoutATemporaryFileTheEventsAreHeldAndTheReasonKept() {
+        Path nowhere = Path.of(System.getProperty("java.io.tmpdir"), "kerbscope-no-such-dir-" + System.nanoTime());
+        EventList.Budget budget = new EventList.Budget(10_000, nowhere);
+        EventList dns = new EventList(budget);
+        EventList kerberos = new EventList(budget);
+        List<Event> expected = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            Event e = event(i % 5 == 0 ? "kerberos" : "dns", i + 1, i);
+            (i % 5 == 0 ? kerberos : dns).add(e);
+            if (i % 5 != 0) {
+                expected.add(e);
+            }
+        }
+        assertFalse(dns.spilled());
+        assertTrue(dns.spillFailure() != null && dns.spillFailure().contains("kerbscope-no-such-dir-"), dns.spillFailure());
+        List<Event> sorted = EventList.sortedByFrame(List.of(dns));
+        for (int i = 0; i < expected.size(); i++) {
+            assertSame(expected.get(i), sorted.get(i), "nothing lost at " + i);
+        }
+        assertEquals(1000, kerberos.size());
+        assertFalse(Files.exists(nowhere));
+    }
+
+    @Test
     void aListThatNeverSpilledKeepsItsObjects() {
         EventList l = new EventList(null);
         List<Event> events = new ArrayList<>();

@@ -45,11 +45,18 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
      */
     public static final class Budget {
         private final long bytes;
+        private final Path dir;
         private long used;
         private final List<EventList> lists = new ArrayList<>();
 
         public Budget(long bytes) {
+            this(bytes, null);
+        }
+
+        /** @param dir where the temporary files go; null: the system's temporary directory */
+        public Budget(long bytes, Path dir) {
             this.bytes = bytes;
+            this.dir = dir;
         }
 
         /** Room for {@code n} bytes more held by {@code asking}, moving larger lists to their files; false: none. */
@@ -57,14 +64,15 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             while (used + n > bytes) {
                 EventList largest = null;
                 for (EventList l : lists) {
-                    if (l.store == null && (largest == null || l.heldBytes > largest.heldBytes)) {
+                    boolean canSpill = l.store == null && l.spillFailure == null;
+                    if (canSpill && (largest == null || l.heldBytes > largest.heldBytes)) {
                         largest = l;
                     }
                 }
                 if (largest == null || largest == asking || largest.heldBytes <= asking.heldBytes) {
                     return false;
                 }
-                largest.spill();
+                largest.spill(); // when it cannot, it holds on and is not asked again
             }
             used += n;
             return true;
@@ -90,6 +98,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     private final List<Store> lateRuns = new ArrayList<>();
     /** The estimated heap of {@link #held}. */
     private long heldBytes;
+    private String spillFailure;
     private long lastFrame = Long.MIN_VALUE;
     /** Whether reads may begin: always for a list that never spilled, after {@link #sortedByFrame} for one that did. */
     private boolean readable = true;
@@ -114,20 +123,27 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
         long s = size++; // its arrival: events of one frame keep it
         if (store == null) {
             long n = budget == null ? 0 : estimate(e);
-            if (budget == null || budget.reserve(n, this)) {
+            if (budget == null || spillFailure != null || budget.reserve(n, this) || !spill()) {
                 held.add(e);
                 heldBytes += n;
                 return true;
             }
-            spill();
         }
         write(e, s);
         return true;
     }
 
-    /** Moves the events held so far to this list's file, which takes every later one too. */
-    private void spill() {
-        store = Store.create();
+    /**
+     * Moves the events held so far to this list's file, which takes every later one too; false when no temporary file
+     * can be made (the reason is kept: {@link #spillFailure}), and the list holds every event as it did before.
+     */
+    private boolean spill() {
+        try {
+            store = Store.create(budget.dir);
+        } catch (UncheckedIOException ex) {
+            spillFailure = ex.getMessage();
+            return false;
+        }
         readable = false;
         for (int i = 0; i < held.size(); i++) {
             write(held.get(i), i);
@@ -136,6 +152,12 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
         heldBytes = 0;
         held.clear();
         held.trimToSize();
+        return true;
+    }
+
+    /** Why this list could not write to a temporary file and held its events instead, or null. */
+    public String spillFailure() {
+        return spillFailure;
     }
 
     private void write(Event e, long s) {
@@ -153,7 +175,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
     /** The late events so far as a run of their own, sorted by frame (stable), and the memory list emptied. */
     private Store lateRun() {
-        Store run = Store.create();
+        Store run = Store.create(budget.dir);
         for (int i : byFrame(late)) {
             run.append(late.get(i), lateSeq.get(i));
         }
@@ -283,7 +305,11 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 queue.add(c);
             }
         }
-        Store out = Store.create();
+        Path dir = null;
+        for (List<Event> p : parts) {
+            dir = dir == null && p instanceof EventList l && l.budget != null ? l.budget.dir : dir;
+        }
+        Store out = Store.create(dir);
         long n = 0;
         while (!queue.isEmpty()) {
             Cursor c = queue.poll();
@@ -427,9 +453,10 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             this.cleanable = CLEANER.register(this, state);
         }
 
-        static Store create() {
+        static Store create(Path dir) {
             try {
-                Path p = Files.createTempFile("kerbscope-events-", ".bin");
+                Path p = dir == null ? Files.createTempFile("kerbscope-events-", ".bin")
+                        : Files.createTempFile(dir, "kerbscope-events-", ".bin");
                 FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
                         StandardOpenOption.DELETE_ON_CLOSE);
                 try {
