@@ -2,7 +2,8 @@
 rem Kerbscope launcher (Windows). Finds Java 21 or newer (JAVA_HOME first, then PATH), then starts
 rem   kerbscope [CAPTURE]                    the workbench
 rem   kerbscope analyze^|lab^|samples ...     the command line
-rem   kerbscope install REPOSITORY FEATURE   installs a plug-in feature with p2
+rem   kerbscope install REPOSITORY FEATURE...   installs plug-in features with p2
+rem   kerbscope uninstall FEATURE...            removes them again
 setlocal EnableDelayedExpansion
 set "HERE=%~dp0"
 set "JAVA="
@@ -40,15 +41,28 @@ exit /b %ERRORLEVEL%
 set "REPO=%~2"
 rem a folder or file path becomes a file: URI, as the p2 director wants one
 echo %REPO% | findstr /c:"://" >nul || (set "REPO=%~f2" & call set "REPO=file:/%%REPO:\=/%%")
-set "FEATURE=%~3"
-if /i not "%FEATURE:~-14%"==".feature.group" set "FEATURE=%FEATURE%.feature.group"
-"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -repository "%REPO%" -installIU "%FEATURE%" -profile DefaultProfile
+shift
+shift
+call :features %1 %2 %3 %4 %5 %6 %7 %8 %9
+if not defined FEATURES (echo usage: kerbscope install REPOSITORY FEATURE-ID [FEATURE-ID...] 1>&2 & exit /b 2)
+"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -repository "%REPO%" -installIU "!FEATURES!" -profile DefaultProfile
 exit /b %ERRORLEVEL%
 :uninstall
-set "FEATURE=%~2"
-if /i not "%FEATURE:~-14%"==".feature.group" set "FEATURE=%FEATURE%.feature.group"
-"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -uninstallIU "%FEATURE%" -profile DefaultProfile
+shift
+call :features %1 %2 %3 %4 %5 %6 %7 %8 %9
+if not defined FEATURES (echo usage: kerbscope uninstall FEATURE-ID [FEATURE-ID...] 1>&2 & exit /b 2)
+"!JAVA!" %VMARGS% -jar "!LAUNCHER!" -install "%HERE%." -configuration "%CONFIG%" -data @none -nosplash -application org.eclipse.equinox.p2.director -uninstallIU "!FEATURES!" -profile DefaultProfile
 exit /b %ERRORLEVEL%
+rem the p2 director's list of installable units: each feature id given, as its feature group, comma-separated
+:features
+set "FEATURES="
+:features_next
+if "%~1"=="" exit /b 0
+set "F=%~1"
+if /i not "!F:~-14!"==".feature.group" set "F=!F!.feature.group"
+if defined FEATURES (set "FEATURES=!FEATURES!,!F!") else (set "FEATURES=!F!")
+shift
+goto features_next
 :nojava
 echo kerbscope: Java 21 or newer is needed. Install a JDK 21+ (for example Temurin 21) and set JAVA_HOME to it, or put its java on PATH. 1>&2
 exit /b 3
