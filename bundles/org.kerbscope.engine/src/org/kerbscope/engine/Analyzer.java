@@ -143,12 +143,15 @@ public final class Analyzer {
             List<ConversationSpans> spans = new ArrayList<>();
             java.util.BitSet servicePorts = servicePorts();
             long eventHeap = options.limit(org.kerbscope.core.spi.Limits.EVENTS_HEAP);
+            var eventDisk = new org.kerbscope.core.model.EventList.FileSpace(
+                    options.limit(org.kerbscope.core.spi.Limits.EVENTS_DISK));
             if (kept != null) {
                 kept.completeThrough(0);
             }
             for (int i = 0; i < n; i++) {
                 Analysis part = n == 1 ? a : new Analysis();
-                part.setEventBudget(new org.kerbscope.core.model.EventList.Budget(eventHeap / n)); // each thread its share
+                // each thread its share of the heap; the disk is shared
+                part.setEventBudget(new org.kerbscope.core.model.EventList.Budget(eventHeap / n, null, eventDisk));
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
                 Engine engine = new Engine(tables, options, part);
                 engine.servicePorts(servicePorts);
@@ -183,9 +186,6 @@ public final class Analyzer {
             for (NetworkDecoder net : nets) {
                 netDiagnostics.addAll(net.diagnostics());
             }
-            spillFailure(parts).ifPresent(reason -> netDiagnostics.add(new Diagnostic(0, "events", "the messages past "
-                    + org.kerbscope.core.spi.Limits.EVENTS_HEAP + " could not go to a temporary file (" + reason
-                    + "): they were held in memory; free space in the temporary directory or give Java more heap")));
             UnreadServices unread = new UnreadServices();
             UnlistedDiagnostics unlisted = new UnlistedDiagnostics();
             for (Engine e : engines) {
@@ -200,6 +200,10 @@ public final class Analyzer {
                 a.events().replaceAll((protocol, list) -> org.kerbscope.core.model.EventList.sortedByFrame(List.of(list)));
             }
             netDiagnostics.addAll(unlisted.summaries());
+            spillFailure(a).ifPresent(reason -> netDiagnostics.add(new Diagnostic(0, "events", "messages past "
+                    + org.kerbscope.core.spi.Limits.EVENTS_HEAP + " were held in memory instead of a temporary file: "
+                    + reason + (reason.contains("--limit") ? ""
+                            : "; free space in the temporary directory or give Java more heap"))));
             if (kept != null) {
                 for (ConversationSpans s : spans) {
                     if (s != kept) {
@@ -227,8 +231,8 @@ public final class Analyzer {
     }
 
     /** Why some list could not write its events to a temporary file (the first reason), if one could not. */
-    private static java.util.Optional<String> spillFailure(List<Analysis> parts) {
-        return parts.stream().flatMap(p -> p.events().values().stream())
+    private static java.util.Optional<String> spillFailure(Analysis a) {
+        return a.events().values().stream()
                 .map(l -> l instanceof org.kerbscope.core.model.EventList el ? el.spillFailure() : null)
                 .filter(java.util.Objects::nonNull).findFirst();
     }

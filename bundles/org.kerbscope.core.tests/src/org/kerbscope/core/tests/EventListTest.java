@@ -183,6 +183,66 @@ class EventListTest {
     }
 
     @Test
+    void aFileThatCanTakeNoMoreKeepsTheRestInMemory() {
+        Random r = new Random(11);
+        // three reading threads with no heap for messages, some completed late (runs of their own), and a space for
+        // the files that runs out at once, half-way, or never
+        List<List<Event>> plain = new ArrayList<>();
+        for (int part = 0; part < 3; part++) {
+            List<Event> p = new ArrayList<>();
+            long frame = 1;
+            for (int i = 0; i < 80_000; i++) {
+                frame += r.nextInt(3);
+                p.add(event("dns", r.nextInt(8) == 0 ? Math.max(1, frame - r.nextInt(2000)) : frame, part * 100_000 + i));
+            }
+            plain.add(p);
+        }
+        List<Event> expected = new ArrayList<>();
+        plain.forEach(expected::addAll);
+        expected = stableSort(expected);
+        for (long space : new long[] {0, 2_000_000, Long.MAX_VALUE}) {
+            EventList.FileSpace files = new EventList.FileSpace(space);
+            List<List<Event>> shares = new ArrayList<>();
+            for (List<Event> p : plain) {
+                EventList l = new EventList(new EventList.Budget(0, null, files));
+                p.forEach(l::add);
+                shares.add(l);
+            }
+            assertTrue(files.used() <= space, "the files hold " + files.used() + " of " + space);
+            List<Event> merged = EventList.sortedByFrame(shares);
+            assertEquals(expected, new ArrayList<>(merged), "space " + space);
+            for (int i = expected.size() - 1; i >= 0; i -= 1009) {
+                assertEquals(expected.get(i), merged.get(i), "space " + space + ": random read " + i);
+            }
+            String why = ((EventList) merged).spillFailure();
+            if (space == Long.MAX_VALUE) {
+                assertEquals(null, why, "room enough: no failure");
+            } else {
+                assertTrue(why != null && why.startsWith("the limit events.disk (") && why.contains("was reached"), why);
+            }
+            ((EventList) merged).close();
+            assertEquals(0, files.used(), "space " + space + ": the closed files gave their bytes back");
+        }
+        // one thread, in order: the list is sorted where it is, its file then memory
+        EventList.FileSpace files = new EventList.FileSpace(100_000);
+        EventList l = new EventList(new EventList.Budget(0, null, files));
+        List<Event> inOrder = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            inOrder.add(event("dns", i + 1, i));
+        }
+        inOrder.forEach(l::add);
+        List<Event> sorted = EventList.sortedByFrame(List.of(l));
+        assertSame(l, sorted);
+        assertEquals(inOrder, new ArrayList<>(sorted));
+        assertEquals(inOrder.get(19_999), sorted.get(19_999));
+        assertTrue(l.spillFailure() != null && l.spillFailure().contains("events.disk"), l.spillFailure());
+        assertTrue(files.used() > 0 && files.used() <= 100_000, "the file took what it could: " + files.used());
+        l.close();
+        assertEquals(0, files.used());
+        assertTrue(l.spillFailure() != null, "the reason outlives the files");
+    }
+
+    @Test
     void aListThatNeverSpilledKeepsItsObjects() {
         EventList l = new EventList(null);
         List<Event> events = new ArrayList<>();

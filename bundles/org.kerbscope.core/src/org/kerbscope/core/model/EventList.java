@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.RandomAccess;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.kerbscope.core.spi.Limits;
 
 /**
  * One protocol's events of an analysis, in a list whose heap stays bounded on captures of millions of messages (a
@@ -34,6 +37,9 @@ import java.util.RandomAccess;
  * An event read back from the file is a new {@link Event} each time: such events compare by value
  * ({@link Event#equals}), not by identity. A list that spilled is read only once {@link #sortedByFrame} has put it
  * in frame order; the reading phase only appends. Appended by one thread; once sorted, read by any number.
+ * <p>
+ * When a file can take no more (the disk is full, or the analysis' {@link FileSpace} is used up), the rest of its
+ * bytes stay in memory in the same compact form: nothing is lost, and {@link #spillFailure} says why.
  */
 public final class EventList extends AbstractList<Event> implements RandomAccess {
 
@@ -46,6 +52,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     public static final class Budget {
         private final long bytes;
         private final Path dir;
+        private final FileSpace space;
         private long used;
         private final List<EventList> lists = new ArrayList<>();
 
@@ -55,8 +62,17 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
         /** @param dir where the temporary files go; null: the system's temporary directory */
         public Budget(long bytes, Path dir) {
+            this(bytes, dir, new FileSpace(Long.MAX_VALUE));
+        }
+
+        /**
+         * @param dir where the temporary files go; null: the system's temporary directory
+         * @param space the bytes the files may hold, shared with the analysis' other reading threads
+         */
+        public Budget(long bytes, Path dir, FileSpace space) {
             this.bytes = bytes;
             this.dir = dir;
+            this.space = space;
         }
 
         /** Room for {@code n} bytes more held by {@code asking}, moving larger lists to their files; false: none. */
@@ -79,6 +95,46 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
         }
     }
 
+    /**
+     * The bytes the temporary files of one analysis may hold at once (the limit {@link Limits#EVENTS_DISK}), shared by
+     * its reading threads; a file that would pass it keeps the rest of its bytes in memory. A file's bytes are given
+     * back when it is closed.
+     */
+    public static final class FileSpace {
+        private final long bytes;
+        private final AtomicLong used = new AtomicLong();
+
+        /** @param bytes at most this many at once; {@code Long.MAX_VALUE}: no bound but the disk's */
+        public FileSpace(long bytes) {
+            this.bytes = bytes;
+        }
+
+        /** The bytes the files hold now. */
+        public long used() {
+            return used.get();
+        }
+
+        boolean take(long n) {
+            while (true) {
+                long u = used.get();
+                if (u + n > bytes || u + n < 0) {
+                    return false;
+                }
+                if (used.compareAndSet(u, u + n)) {
+                    return true;
+                }
+            }
+        }
+
+        void give(long n) {
+            used.addAndGet(-n);
+        }
+
+        String reached() {
+            return Limits.reached(Limits.EVENTS_DISK, bytes);
+        }
+    }
+
     private static final Cleaner CLEANER = Cleaner.create();
     /** Events per entry of a store's index: a random read decodes at most this many. */
     private static final int BLOCK = 16;
@@ -98,7 +154,10 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     private final List<Store> lateRuns = new ArrayList<>();
     /** The estimated heap of {@link #held}. */
     private long heldBytes;
+    /** Why no temporary file could be made for this list (its events are held as objects), or null. */
     private String spillFailure;
+    /** The first failure of the lists this one was merged from, or of this one's files before they were closed. */
+    private String inheritedFailure;
     private long lastFrame = Long.MIN_VALUE;
     /** Whether reads may begin: always for a list that never spilled, after {@link #sortedByFrame} for one that did. */
     private boolean readable = true;
@@ -139,7 +198,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
      */
     private boolean spill() {
         try {
-            store = Store.create(budget.dir);
+            store = Store.create(budget.dir, budget.space);
         } catch (UncheckedIOException ex) {
             spillFailure = ex.getMessage();
             return false;
@@ -155,9 +214,34 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
         return true;
     }
 
-    /** Why this list could not write to a temporary file and held its events instead, or null. */
+    /**
+     * Why some of this list's events could not go to a temporary file and were held in memory instead (no file could
+     * be made, the disk was full, {@link Limits#EVENTS_DISK} was reached), or null.
+     */
     public String spillFailure() {
-        return spillFailure;
+        if (spillFailure != null) {
+            return spillFailure;
+        }
+        if (store != null && store.failure != null) {
+            return store.failure;
+        }
+        for (Store r : lateRuns) {
+            if (r.failure != null) {
+                return r.failure;
+            }
+        }
+        return inheritedFailure;
+    }
+
+    /** The first of these lists' {@link #spillFailure}s, or null. */
+    private static String firstFailure(List<List<Event>> parts) {
+        for (List<Event> p : parts) {
+            String f = p instanceof EventList l ? l.spillFailure() : null;
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private void write(Event e, long s) {
@@ -175,7 +259,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
     /** The late events so far as a run of their own, sorted by frame (stable), and the memory list emptied. */
     private Store lateRun() {
-        Store run = Store.create(budget.dir);
+        Store run = Store.createOrMemory(budget.dir, budget.space);
         for (int i : byFrame(late)) {
             run.append(late.get(i), lateSeq.get(i));
         }
@@ -242,6 +326,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
     /** Releases the temporary files (the list is empty afterwards). */
     public void close() {
+        inheritedFailure = spillFailure();
         if (store != null) {
             store.close();
         }
@@ -280,6 +365,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             }
             out.size = out.held.size();
             out.held.sort(Comparator.comparingLong(Event::frame));
+            out.inheritedFailure = firstFailure(parts);
             return out;
         }
         // every share's runs, each in order of (frame, arrival); merged by (frame, share, arrival)
@@ -305,11 +391,11 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 queue.add(c);
             }
         }
-        Path dir = null;
+        EventList first = null;
         for (List<Event> p : parts) {
-            dir = dir == null && p instanceof EventList l && l.budget != null ? l.budget.dir : dir;
+            first = first == null && p instanceof EventList l && l.budget != null ? l : first;
         }
-        Store out = Store.create(dir);
+        Store out = Store.createOrMemory(first.budget.dir, first.budget.space);
         long n = 0;
         while (!queue.isEmpty()) {
             Cursor c = queue.poll();
@@ -319,12 +405,15 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             }
         }
         out.finish();
+        String failure = firstFailure(parts);
         for (List<Event> p : parts) {
             if (p instanceof EventList l) {
                 l.close();
             }
         }
-        return new EventList(out);
+        EventList merged = new EventList(out);
+        merged.inheritedFailure = failure;
+        return merged;
     }
 
     /** A rough count of the heap an event holds (strings not counted: the reader shares them). */
@@ -403,10 +492,18 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     /**
      * Records in a temporary file: each a length (unsigned LEB128) and the event (frame, arrival, time, endpoints,
      * fields; strings as numbers into the store's table while it has room). Every {@link #BLOCK}-th record's offset
-     * is indexed.
+     * is indexed. Bytes past {@link #fileEnd} (after the file could take no more) are in memory, in chunks.
      */
     private static final class Store {
         private final State state;
+        private final FileSpace space;
+        /** Why the file took no more bytes (the rest are in memory), or null. */
+        String failure;
+        /** How many of the store's bytes are in its file; the others are in {@link #memory}. */
+        private long fileEnd = Long.MAX_VALUE;
+        private static final int CHUNK_BITS = 20;
+        private final List<byte[]> memory = new ArrayList<>();
+        private long memoryLength;
         final List<String> strings = new ArrayList<>();
         private final Map<String, Integer> stringIds = new HashMap<>();
         private static final int RECENT = 1 << 14;
@@ -428,18 +525,26 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             }
         };
 
-        /** What the cleaner closes: must not refer to the store. */
+        /** What the cleaner closes and gives back: must not refer to the store. */
         private static final class State implements Runnable {
             final FileChannel channel;
+            final FileSpace space;
+            /** The bytes written to the file, taken from {@link #space}. */
+            long fileBytes;
 
-            State(FileChannel channel) {
+            State(FileChannel channel, FileSpace space) {
                 this.channel = channel;
+                this.space = space;
             }
 
             @Override
             public void run() {
+                space.give(fileBytes);
+                fileBytes = 0;
                 try {
-                    channel.close();
+                    if (channel != null) {
+                        channel.close();
+                    }
                 } catch (IOException e) {
                     // nothing left to do: the file is unlinked or deleted on close
                 }
@@ -448,12 +553,27 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
         private final Cleaner.Cleanable cleanable;
 
-        private Store(FileChannel channel) {
-            this.state = new State(channel);
+        /** @param channel the file, or null for a store held in memory from the start ({@code failure} says why) */
+        private Store(FileChannel channel, FileSpace space, String failure) {
+            this.state = new State(channel, space);
+            this.space = space;
             this.cleanable = CLEANER.register(this, state);
+            if (channel == null) {
+                this.failure = failure;
+                this.fileEnd = 0;
+            }
         }
 
-        static Store create(Path dir) {
+        /** A store in memory when no temporary file can be made (the reason is its {@link #failure}). */
+        static Store createOrMemory(Path dir, FileSpace space) {
+            try {
+                return create(dir, space);
+            } catch (UncheckedIOException e) {
+                return new Store(null, space, e.getMessage());
+            }
+        }
+
+        static Store create(Path dir, FileSpace space) {
             try {
                 Path p = dir == null ? Files.createTempFile("kerbscope-events-", ".bin")
                         : Files.createTempFile(dir, "kerbscope-events-", ".bin");
@@ -464,7 +584,7 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
                 } catch (IOException | SecurityException e) {
                     // Windows: deleted on close instead
                 }
-                return new Store(ch);
+                return new Store(ch, space, null);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write events to a temporary file: " + e.getMessage(), e);
             }
@@ -506,13 +626,38 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             out.clear();
         }
 
+        /** Appends the buffer's bytes: to the file while it takes them, then to memory. */
         private void write(ByteBuffer b) {
-            try {
-                while (b.hasRemaining()) {
-                    written += state.channel.write(b, written);
+            if (failure == null) {
+                int n = b.remaining();
+                if (!space.take(n)) {
+                    failure = space.reached();
+                } else {
+                    state.fileBytes += n;
+                    try {
+                        while (b.hasRemaining()) {
+                            written += state.channel.write(b, written);
+                        }
+                    } catch (IOException e) {
+                        // a full disk: what the file took stays there
+                        failure = "cannot write events to a temporary file: " + e.getMessage();
+                        state.fileBytes -= b.remaining();
+                        space.give(b.remaining());
+                    }
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write events to a temporary file: " + e.getMessage(), e);
+                if (failure != null) {
+                    fileEnd = written;
+                }
+            }
+            while (b.hasRemaining()) {
+                int at = (int) (memoryLength & ((1 << CHUNK_BITS) - 1));
+                if (at == 0) {
+                    memory.add(new byte[1 << CHUNK_BITS]);
+                }
+                int n = Math.min(b.remaining(), (1 << CHUNK_BITS) - at);
+                b.get(memory.get(memory.size() - 1), at, n);
+                memoryLength += n;
+                written += n;
             }
         }
 
@@ -662,18 +807,35 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
             return true;
         }
 
+        /** Fills the buffer with the store's bytes from {@code at}: the file's, then those in memory. */
         private void read(ByteBuffer buf, long at) {
-            try {
-                long pos = at;
-                while (buf.hasRemaining()) {
-                    int n = state.channel.read(buf, pos);
-                    if (n < 0) {
-                        throw new IOException("the temporary file of events ended early");
+            long pos = at;
+            while (buf.hasRemaining() && pos < fileEnd) {
+                int want = (int) Math.min(buf.remaining(), fileEnd - pos);
+                ByteBuffer part = buf.slice(buf.position(), want);
+                try {
+                    while (part.hasRemaining()) {
+                        int n = state.channel.read(part, pos + part.position());
+                        if (n < 0) {
+                            throw new IOException("the temporary file of events ended early");
+                        }
                     }
-                    pos += n;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read events back from a temporary file: " + e.getMessage(),
+                            e);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read events back from a temporary file: " + e.getMessage(), e);
+                buf.position(buf.position() + want);
+                pos += want;
+            }
+            while (buf.hasRemaining()) {
+                long off = pos - fileEnd;
+                int at0 = (int) (off & ((1 << CHUNK_BITS) - 1));
+                int n = (int) Math.min(Math.min(buf.remaining(), (1 << CHUNK_BITS) - at0), memoryLength - off);
+                if (n <= 0) {
+                    throw new IllegalStateException("events read past the end of their store");
+                }
+                buf.put(memory.get((int) (off >>> CHUNK_BITS)), at0, n);
+                pos += n;
             }
         }
 

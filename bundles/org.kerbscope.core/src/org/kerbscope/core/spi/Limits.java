@@ -41,6 +41,14 @@ public record Limits(Map<String, Long> values) {
      * lost: reaching it costs some speed only, so no diagnostic reports it.
      */
     public static final String EVENTS_HEAP = "events.heap";
+    /**
+     * Disk that those temporary files may take at once (bytes; by default no bound but the disk's). A file that would
+     * pass it, or that the disk refuses (full), keeps the rest of its messages in memory, compactly; a diagnostic
+     * says so.
+     */
+    public static final String EVENTS_DISK = "events.disk";
+    /** The value of a size limit that has no bound ({@code events.disk} by default). */
+    public static final long UNBOUNDED = Long.MAX_VALUE / 4;
 
     /**
      * One named limit.
@@ -68,8 +76,10 @@ public record Limits(Map<String, Long> values) {
                     "seconds a fragmented datagram may wait"),
             new Limit(ATTEMPTS_MAX, 100_000, 0, Integer.MAX_VALUE, false,
                     "authentication attempts checked per capture"),
-            new Limit(EVENTS_HEAP, quarterOfTheHeap(), 0, Long.MAX_VALUE / 4, true,
-                    "heap for messages before a temporary file"));
+            new Limit(EVENTS_HEAP, quarterOfTheHeap(), 0, UNBOUNDED, true,
+                    "heap for messages before a temporary file"),
+            new Limit(EVENTS_DISK, UNBOUNDED, 0, UNBOUNDED, true,
+                    "disk for those files (none: the disk's)"));
 
     /**
      * The default of {@link #EVENTS_HEAP}: a quarter of the Java heap (in whole MiB, at least 16 MiB), so that a
@@ -216,6 +226,9 @@ public record Limits(Map<String, Long> values) {
     /** A value as the user reads it: {@code 16 MiB}, {@code 256 KiB}, {@code 100000}. */
     public static String format(String name, long value) {
         Limit l = describe(name);
+        if (l != null && l.bytes() && value >= UNBOUNDED) {
+            return "none";
+        }
         if (l != null && l.bytes() && value > 0) {
             if (value % (1L << 30) == 0) {
                 return (value >> 30) + " GiB";

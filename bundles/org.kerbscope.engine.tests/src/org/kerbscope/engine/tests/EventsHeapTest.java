@@ -54,6 +54,36 @@ class EventsHeapTest {
         }
     }
 
+    @Test
+    void whenTheFilesMayTakeNoMoreTheRestStaysInMemoryAndADiagnosticSaysSo() throws IOException {
+        Path busy = dir.resolve("busy.pcap");
+        BigScenarioCapture.generate(UnionTest.labSamples(), busy, 8 << 20, 9, 0);
+        JsonNode expected = JsonReport.toJson(analyze(busy, Limits.defaults().get(Limits.EVENTS_HEAP), 1));
+        for (int threads : new int[] {1, 3}) {
+            // no heap for messages, and 64 KiB of disk for all the analysis' files: most bytes stay in memory
+            AnalysisOptions options = AnalysisOptions.defaults().withLimit(Limits.EVENTS_HEAP, 0)
+                    .withLimit(Limits.EVENTS_DISK, 64 << 10);
+            Analysis a = new Analyzer(Registries.platform(), options, threads).analyze(busy, "busy.pcap", List.of(),
+                    Progress.NONE);
+            JsonNode actual = JsonReport.toJson(a);
+            String what = threads + " thread(s)";
+            for (String part : List.of("kerberos", "http", "ntlm", "dns", "attempts", "findings")) {
+                assertEquals(expected.get(part), actual.get(part), what + ": nothing lost in '" + part + "'");
+            }
+            List<JsonNode> events = new java.util.ArrayList<>();
+            actual.get("diagnostics").forEach(d -> {
+                if ("events".equals(d.get("protocol").asText())) {
+                    events.add(d);
+                }
+            });
+            assertEquals(1, events.size(), what + ": one diagnostic " + events);
+            String message = events.get(0).get("message").asText();
+            assertTrue(message.contains("held in memory") && message.contains("the limit events.disk (64 KiB) was reached")
+                    && message.contains("--limit events.disk=128K"), message);
+            assertEquals(expected.get("diagnostics").size() + 1, actual.get("diagnostics").size(), what);
+        }
+    }
+
     private static long spilled(Analysis a) {
         long n = 0;
         for (List<Event> l : a.events().values()) {
