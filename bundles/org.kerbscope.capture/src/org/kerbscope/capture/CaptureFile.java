@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.kerbscope.capture.internal.Gunzip;
 import org.kerbscope.capture.internal.MappedFile;
 import org.kerbscope.capture.internal.NetmonParser;
 import org.kerbscope.capture.internal.ParserReader;
@@ -17,7 +18,8 @@ import org.kerbscope.core.model.Frame;
 
 /**
  * A capture file, mapped read-only. The format is found from the first bytes, never from the name: pcap
- * (either byte order, micro- or nanosecond), pcapng (either byte order) or Network Monitor 1.x/2.x. Give it
+ * (either byte order, micro- or nanosecond), pcapng (either byte order) or Network Monitor 1.x/2.x, each also
+ * compressed with gzip as Wireshark reads them (decompressed into a temporary file first: {@link Gunzip}). Give it
  * to {@link #reader()} for one streaming pass, or to {@link #index()} for random access by frame number.
  * Several readers may run at once. Closing releases the file; frames handed out stay readable until the
  * garbage collector unmaps them.
@@ -29,6 +31,12 @@ public final class CaptureFile implements AutoCloseable {
 
     private final MappedFile file;
     private final String format;
+    /** The user's file (a gzip-compressed one: not the file mapped). */
+    private final Path path;
+    /** The decompressed copy to delete on close where it could not be deleted once mapped, or null. */
+    private final Path temporary;
+    /** What went wrong while decompressing (the frames before it are read), or null. */
+    private final Diagnostic decompression;
     private volatile FrameIndex index;
     /** The index being built, readable meanwhile (see {@link #indexSoFar()}), or null. */
     private volatile FrameIndex building;
@@ -36,9 +44,12 @@ public final class CaptureFile implements AutoCloseable {
     private static final int BATCH = 16_384;
     private List<Diagnostic> indexDiagnostics = List.of();
 
-    private CaptureFile(MappedFile file, String format) {
+    private CaptureFile(MappedFile file, String format, Path path, Path temporary, Diagnostic decompression) {
         this.file = file;
         this.format = format;
+        this.path = path;
+        this.temporary = temporary;
+        this.decompression = decompression;
     }
 
     /**
@@ -57,13 +68,40 @@ public final class CaptureFile implements AutoCloseable {
      */
     public static CaptureFile open(Path path, int chunkShift, int overlap) throws IOException {
         String fmt = detect(path);
-        return new CaptureFile(MappedFile.open(path, chunkShift, overlap), fmt);
+        if (!gzip(path)) {
+            return new CaptureFile(MappedFile.open(path, chunkShift, overlap), fmt, path, null, null);
+        }
+        Gunzip.Result r = Gunzip.decompress(path);
+        MappedFile m;
+        try {
+            m = MappedFile.open(r.file(), chunkShift, overlap);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(r.file());
+            throw e;
+        }
+        Path left = null;
+        try {
+            Files.delete(r.file()); // POSIX: the mapping keeps the bytes, nothing stays behind even after a crash
+        } catch (IOException e) {
+            left = r.file(); // Windows: a mapped file stays until it is closed
+        }
+        Diagnostic d = r.problem() == null ? null : new Diagnostic(0, "gzip", r.problem());
+        return new CaptureFile(m, fmt, path, left, d);
+    }
+
+    private static boolean gzip(Path path) throws IOException {
+        byte[] head = new byte[3];
+        int n;
+        try (var in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        return Gunzip.isGzip(head, n);
     }
 
     /** A reader that owns the file: closing it closes the file. */
     public static CaptureReader openReader(Path path) throws IOException {
         CaptureFile f = open(path);
-        return new ParserReader(f.parser(), f.file);
+        return new ParserReader(f.parser(), f);
     }
 
     /**
@@ -78,10 +116,32 @@ public final class CaptureFile implements AutoCloseable {
             n = in.readNBytes(head, 0, head.length);
         }
         String name = String.valueOf(path.getFileName());
+        if (Gunzip.isGzip(head, n)) {
+            byte[] inner;
+            try {
+                inner = Gunzip.head(path, head.length);
+            } catch (IOException e) {
+                throw new IOException("not a capture file: " + name + ", gzip-compressed data that cannot be read ("
+                        + e.getMessage() + ")", e);
+            }
+            if (inner.length < 4) {
+                throw new IOException("not a capture file: " + name + ", gzip-compressed, holds only " + inner.length
+                        + " byte" + (inner.length == 1 ? "" : "s"));
+            }
+            try {
+                return detect(inner, inner.length, name);
+            } catch (IOException e) {
+                throw new IOException(e.getMessage().replace(", starts with ", ", gzip-compressed, holds data that starts with "));
+            }
+        }
         if (n < 4) {
             throw new IOException("not a capture file: " + name + ", it is only " + n + " byte" + (n == 1 ? "" : "s")
                     + " long");
         }
+        return detect(head, n, name);
+    }
+
+    private static String detect(byte[] head, int n, String name) throws IOException {
         int be = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
         int le = Integer.reverseBytes(be);
         for (int magic : new int[] {PcapParser.MAGIC_USEC, PcapParser.MAGIC_NSEC, PcapParser.MAGIC_MODIFIED}) {
@@ -96,8 +156,10 @@ public final class CaptureFile implements AutoCloseable {
             return NETMON;
         }
         String hint = "";
-        if ((head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-            hint = " (gzip-compressed: decompress it first)";
+        if ((head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) {
+            hint = " (zstd-compressed: decompress it first, or compress it with gzip, which Kerbscope reads)";
+        } else if (be == 0x184D2204) {
+            hint = " (lz4-compressed: decompress it first, or compress it with gzip, which Kerbscope reads)";
         } else if (be == 0x504B0304) {
             hint = " (a zip archive: extract the capture first)";
         }
@@ -116,19 +178,29 @@ public final class CaptureFile implements AutoCloseable {
     }
 
     private RecordParser parser() {
-        return switch (format) {
+        RecordParser p = switch (format) {
             case PCAP -> new PcapParser(file);
             case PCAPNG -> new PcapngParser(file);
             default -> new NetmonParser(file);
         };
+        if (decompression != null) {
+            p.note(decompression);
+        }
+        return p;
     }
 
     public String format() {
         return format;
     }
 
+    /** The user's file (for a gzip-compressed capture, the compressed file). */
     public Path path() {
-        return file.path();
+        return path;
+    }
+
+    /** Whether the file is gzip-compressed (what is read is its decompressed copy). */
+    public boolean compressed() {
+        return file.path() != path;
     }
 
     /** File size in bytes. */
@@ -227,7 +299,7 @@ public final class CaptureFile implements AutoCloseable {
     /** Name, format, frame count and time span, from the index. */
     public CaptureInfo info() {
         FrameIndex idx = index();
-        return new CaptureInfo(String.valueOf(file.path()), format, idx.size(), idx.firstTime(), idx.lastTime());
+        return new CaptureInfo(String.valueOf(path), format, idx.size(), idx.firstTime(), idx.lastTime());
     }
 
     /** Mappings used (more than one for files over 1 GiB). */
@@ -238,5 +310,12 @@ public final class CaptureFile implements AutoCloseable {
     @Override
     public void close() throws IOException {
         file.close();
+        if (temporary != null) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                temporary.toFile().deleteOnExit(); // still mapped by frames handed out
+            }
+        }
     }
 }

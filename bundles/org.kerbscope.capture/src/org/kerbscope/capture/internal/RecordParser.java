@@ -122,6 +122,11 @@ public abstract class RecordParser {
         }
     }
 
+    /** A diagnostic about the file from before the parser (its decompression), listed first. */
+    public final void note(Diagnostic d) {
+        diagnostics.add(0, d);
+    }
+
     public List<Diagnostic> diagnostics() {
         if (droppedDiagnostics == 0) {
             return List.copyOf(diagnostics);
