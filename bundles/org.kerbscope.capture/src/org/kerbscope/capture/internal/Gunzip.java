@@ -17,10 +17,14 @@ import java.util.zip.ZipException;
  * is closed); the user's file is only read. Several members one after the other are one stream, as gzip defines.
  * <p>
  * A stream that ends early or is damaged, or a temporary directory that fills up, keeps what was decompressed before:
- * the capture's parser reads the frames in it, and {@link Result#problem} says what happened.
+ * the capture's parser reads the frames in it, and {@link Result#problem} says what happened. A small file may hold a
+ * huge one (a "zip bomb"): the decompression stops while the temporary directory's file system still has
+ * {@link #reserve} bytes free, so that a capture never fills the disk of the machine it is read on.
  */
 public final class Gunzip {
     private static final int BUFFER = 1 << 16;
+    /** How often the free space is looked at. */
+    private static final long CHECK_EVERY = 64L << 20;
 
     private Gunzip() {
     }
@@ -51,9 +55,18 @@ public final class Gunzip {
     public record Result(Path file, long bytes, String problem) {
     }
 
+    /** The free space a decompression leaves on its file system: 5% of it, at least 1 GiB (less on a small one). */
+    static long reserve(java.nio.file.FileStore store) throws IOException {
+        long total = store.getTotalSpace();
+        return Math.min(total / 4, Math.max(1L << 30, total / 20));
+    }
+
     /** Decompresses {@code gz} into a new temporary file. */
     public static Result decompress(Path gz) throws IOException {
         Path out = Files.createTempFile("kerbscope-capture-", ".tmp"); // POSIX: owner-only
+        java.nio.file.FileStore store = Files.getFileStore(out);
+        long reserve = reserve(store);
+        long nextCheck = 0;
         long written = 0;
         String problem = null;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), BUFFER);
@@ -72,6 +85,17 @@ public final class Gunzip {
                 }
                 if (n < 0) {
                     break;
+                }
+                if (written + n > nextCheck) {
+                    // what may be written before the next look: up to the reserve
+                    long room = store.getUsableSpace() - reserve;
+                    if (room < n) {
+                        problem = "the decompressed capture would leave too little free space in the temporary directory "
+                                + out.getParent() + " (" + Math.max(0, (room + reserve) >> 20) + " MiB free; "
+                                + (reserve >> 20) + " MiB are kept free)";
+                        break;
+                    }
+                    nextCheck = written + Math.min(CHECK_EVERY, room);
                 }
                 try {
                     o.write(buf, 0, n);
