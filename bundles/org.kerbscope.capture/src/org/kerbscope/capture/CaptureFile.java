@@ -12,13 +12,15 @@ import org.kerbscope.capture.internal.ParserReader;
 import org.kerbscope.capture.internal.PcapParser;
 import org.kerbscope.capture.internal.PcapngParser;
 import org.kerbscope.capture.internal.RecordParser;
+import org.kerbscope.capture.internal.SnoopParser;
 import org.kerbscope.core.model.CaptureInfo;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.Frame;
 
 /**
  * A capture file, mapped read-only. The format is found from the first bytes, never from the name: pcap
- * (either byte order, micro- or nanosecond), pcapng (either byte order) or Network Monitor 1.x/2.x, each also
+ * (either byte order, micro- or nanosecond), pcapng (either byte order), Network Monitor 1.x/2.x or snoop
+ * (RFC 1761: Solaris, Check Point {@code fw monitor}), each also
  * compressed with gzip as Wireshark reads them (decompressed into a temporary file first: {@link Gunzip}). Give it
  * to {@link #reader()} for one streaming pass, or to {@link #index()} for random access by frame number.
  * Several readers may run at once. Closing releases the file; frames handed out stay readable until the
@@ -28,6 +30,7 @@ public final class CaptureFile implements AutoCloseable {
     public static final String PCAP = "pcap";
     public static final String PCAPNG = "pcapng";
     public static final String NETMON = "netmon";
+    public static final String SNOOP = "snoop";
 
     private final MappedFile file;
     private final String format;
@@ -155,6 +158,9 @@ public final class CaptureFile implements AutoCloseable {
         if (le == NetmonParser.MAGIC_2X || le == NetmonParser.MAGIC_1X) {
             return NETMON;
         }
+        if (n >= 8 && java.util.Arrays.equals(head, 0, 8, SnoopParser.MAGIC, 0, 8)) {
+            return SNOOP;
+        }
         String hint = "";
         if ((head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) {
             hint = " (zstd-compressed: decompress it first, or compress it with gzip, which Kerbscope reads)";
@@ -181,6 +187,7 @@ public final class CaptureFile implements AutoCloseable {
         RecordParser p = switch (format) {
             case PCAP -> new PcapParser(file);
             case PCAPNG -> new PcapngParser(file);
+            case SNOOP -> new SnoopParser(file);
             default -> new NetmonParser(file);
         };
         if (decompression != null) {

@@ -1,9 +1,9 @@
 package org.kerbscope.capture;
 
 /**
- * The pcap {@code LINKTYPE_*} values Kerbscope meets (tcpdump.org/linktypes.html), plus a private range for
- * Network Monitor media types that have no pcap equivalent (ETW events, filter strings): such frames are
- * still counted and listed, but no decoder knows their link type.
+ * The pcap {@code LINKTYPE_*} values Kerbscope meets (tcpdump.org/linktypes.html), plus private ranges for
+ * Network Monitor media types and snoop datalink types that have no pcap equivalent (ETW events, filter strings):
+ * such frames are still counted and listed, but no decoder knows their link type.
  */
 public final class LinkTypes {
     public static final int NULL = 0;
@@ -16,6 +16,8 @@ public final class LinkTypes {
     public static final int RAW = 101;
     public static final int IEEE802_11 = 105;
     public static final int LOOP = 108;
+    /** Solaris IPnet (snoop's datalink type 0x1a): a 24-byte header, then IPv4 or IPv6. */
+    public static final int IPNET = 226;
     public static final int LINUX_SLL = 113;
     public static final int IPV4 = 228;
     public static final int IPV6 = 229;
@@ -27,6 +29,9 @@ public final class LinkTypes {
     public static final int NETMON_NETWORK_INFO_EX = NETMON_BASE | 0xFFFB;
     public static final int NETMON_FILTER = NETMON_BASE | 0xFFFF;
     public static final int NETMON_802_11 = NETMON_BASE | 6;
+
+    /** Snoop datalink type {@code t} without a pcap equivalent is link type {@code SNOOP_BASE | t}. */
+    public static final int SNOOP_BASE = 0x534E_0000;
 
     private LinkTypes() {
     }
@@ -41,6 +46,7 @@ public final class LinkTypes {
             case RAW_12, RAW_14, RAW -> "Raw IP";
             case IEEE802_11 -> "IEEE 802.11";
             case LOOP -> "OpenBSD loopback";
+            case IPNET -> "Solaris IPnet";
             case LINUX_SLL -> "Linux cooked";
             case LINUX_SLL2 -> "Linux cooked v2";
             case IPV4 -> "Raw IPv4";
@@ -50,7 +56,9 @@ public final class LinkTypes {
             case NETMON_FILTER -> "Network Monitor filter";
             default -> (linkType & 0xFFFF_0000) == NETMON_BASE
                     ? "Network Monitor media type 0x" + Integer.toHexString(linkType & 0xFFFF)
-                    : "link type " + linkType;
+                    : (linkType & 0xFFFF_0000) == SNOOP_BASE
+                            ? "snoop datalink type " + (linkType & 0xFFFF)
+                            : "link type " + linkType;
         };
     }
 }

@@ -80,7 +80,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " whatever the number")
     int threads;
 
-    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap, pcapng or Network Monitor files (also gzip-compressed)")
+    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap, pcapng, Network Monitor or snoop files (also gzip-compressed)")
     List<String> captures = new ArrayList<>();
 
     @Override

@@ -23,7 +23,7 @@ import org.kerbscope.net.internal.TcpReassembler;
  * <ul>
  * <li>Link: Ethernet II (802.3/LLC frames skipped, SNAP followed), 802.1Q/802.1ad/QinQ, MPLS, PPPoE,
  * Linux cooked SLL (113) and SLL2 (276), BSD null (0) and OpenBSD loop (108), raw IP (12, 14, 101) and raw
- * IPv4/IPv6 (228/229).</li>
+ * IPv4/IPv6 (228/229), Solaris IPnet (226, from snoop files).</li>
  * <li>Tunnels: GRE (IP, transparent Ethernet bridging), ERSPAN type I/II/III, IP-in-IP, IPv6-in-IP; the
  * innermost packet counts.</li>
  * <li>IPv4 and IPv6 (extension headers) with fragment reassembly, UDP, TCP with per-direction reassembly
@@ -256,12 +256,24 @@ public final class NetworkDecoder {
                 }
             }
             case 12, 14, 101 -> rawIp(d, off, end, 0);
+            case 226 -> {
+                // Solaris IPnet: version, address family (2 IPv4, 26 IPv6), then 22 bytes of interface and zone
+                if (end - off < 24) {
+                    tooShort("ipnet", end - off, 24);
+                    return;
+                }
+                switch (u8(d, off + 1)) {
+                    case 2 -> ipv4(d, off + 24, end, 0);
+                    case 26 -> ipv6(d, off + 24, end, 0);
+                    default -> undecoded++;
+                }
+            }
             case 228 -> ipv4(d, off, end, 0);
             case 229 -> ipv6(d, off, end, 0);
             default -> {
                 undecoded++;
                 if ((type & 0xFFFF_0000) != LinkTypes.NETMON_BASE && unknownLinks.add(type)) {
-                    problem("link", "frames of link type " + type + " are not decoded");
+                    problem("link", "frames of " + LinkTypes.name(type) + " are not decoded");
                 }
             }
         }

@@ -51,8 +51,8 @@ import org.kerbscope.net.NetworkDecoder;
  */
 public final class FuzzTargets {
     /** The targets, named as the {@link KerbscopeFuzzTest} methods and their regression input folders. */
-    public static final List<String> NAMES = List.of("pcap", "pcapng", "netmon", "network", "kerberos", "spnego",
-            "ntlmssp", "http", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
+    public static final List<String> NAMES = List.of("pcap", "pcapng", "netmon", "snoop", "network", "kerberos",
+            "spnego", "ntlmssp", "http", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
             "displayFilter");
 
     /** The dissector id behind each dissector target. */
@@ -81,7 +81,7 @@ public final class FuzzTargets {
     /** The target itself, without the contract's watchdog (Jazzer's fuzzing mode has its own). */
     public static void runUnbounded(String name, byte[] data) throws IOException {
         switch (name) {
-            case "pcap", "pcapng", "netmon" -> capture(data);
+            case "pcap", "pcapng", "netmon", "snoop" -> capture(data);
             case "network" -> network(data);
             case "keytab" -> keytab(data);
             case "klist" -> importer(new KlistImporter(), "klist.txt", data);

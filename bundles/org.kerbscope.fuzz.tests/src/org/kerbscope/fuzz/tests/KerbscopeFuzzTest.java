@@ -56,6 +56,12 @@ class KerbscopeFuzzTest {
         assertDoesNotThrow(() -> FuzzTargets.run("netmon", data), "netmon: the input broke the contract (see Bounded)");
     }
 
+    /** The snoop (RFC 1761) reader. */
+    @FuzzTest(maxDuration = MAX)
+    void snoop(byte[] data) {
+        assertDoesNotThrow(() -> FuzzTargets.run("snoop", data), "snoop: the input broke the contract (see Bounded)");
+    }
+
     /** Link/IP/TCP/UDP decoding, reassembly and the engine's dispatch. */
     @FuzzTest(maxDuration = MAX)
     void network(byte[] data) {

@@ -56,6 +56,8 @@ public final class SeedWriter {
                 put("pcap", pcap(frames, true));
                 put("netmon", netmon(frames, 1));
                 put("netmon", netmon(frames, 3));
+                put("snoop", snoop(frames));
+                put("pcap", gzip(pcap(frames, false))); // a gzip-compressed capture: decompressed, then read
             }
             List<byte[]> raw = new ArrayList<>();
             for (Frame f : frames) {
@@ -155,6 +157,32 @@ public final class SeedWriter {
         out.writeBytes(h.array());
         out.writeBytes(body.toByteArray());
         out.writeBytes(table.array());
+        return out.toByteArray();
+    }
+
+    /** Snoop (RFC 1761): big-endian, Ethernet (datalink 4), records padded to four bytes. */
+    static byte[] snoop(List<Frame> frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {'s', 'n', 'o', 'o', 'p', 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 4});
+        for (Frame f : frames) {
+            byte[] d = copy(f.data());
+            int record = 24 + (d.length + 3) / 4 * 4;
+            ByteBuffer r = ByteBuffer.allocate(record); // big-endian
+            r.putInt(f.originalLength()).putInt(d.length).putInt(record).putInt(0)
+                    .putInt((int) (f.timeNanos() / 1_000_000_000L)).putInt((int) (f.timeNanos() % 1_000_000_000L / 1000))
+                    .put(d);
+            out.writeBytes(r.array());
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] gzip(byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return out.toByteArray();
     }
 

@@ -41,8 +41,8 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
             @Override
             public void run() {
                 FileDialog d = new FileDialog(shell(), SWT.OPEN);
-                d.setFilterExtensions(new String[] {"*.pcapng;*.pcap;*.cap;*.pcapng.gz;*.pcap.gz;*.cap.gz", "*.*"});
-                d.setFilterNames(new String[] {"Captures (pcapng, pcap, Network Monitor; also gzip-compressed)", "All files"});
+                d.setFilterExtensions(new String[] {"*.pcapng;*.pcap;*.cap;*.snoop;*.pcapng.gz;*.pcap.gz;*.cap.gz", "*.*"});
+                d.setFilterNames(new String[] {"Captures (pcapng, pcap, Network Monitor, snoop; also gzip-compressed)", "All files"});
                 String f = d.open();
                 if (f != null) {
                     AnalysisService.get().open(Path.of(f), f);
