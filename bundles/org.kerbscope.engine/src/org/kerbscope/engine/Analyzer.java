@@ -55,6 +55,8 @@ public final class Analyzer {
     private boolean keepSpans;
     /** Where the next analysis puts its spans as it reads (see {@link #keepSpansIn}), or null. */
     private ConversationSpans liveSpans;
+    /** The capture the next analysis reads, already open (see {@link #readingFrom}), or null. */
+    private CaptureFile openFile;
 
     public Analyzer(Registries registries, AnalysisOptions options) {
         this(registries, options, 0);
@@ -89,6 +91,16 @@ public final class Analyzer {
     public Analyzer keepSpansIn(ConversationSpans spans) {
         this.keepSpans = true;
         this.liveSpans = spans;
+        return this;
+    }
+
+    /**
+     * Makes the next analysis of {@code file}'s path read this open file (the workbench's, whose index it lists)
+     * instead of opening the path again: one mapping, and a gzip-compressed capture decompressed once. The file stays
+     * open afterwards.
+     */
+    public Analyzer readingFrom(CaptureFile file) {
+        this.openFile = file;
         return this;
     }
 
@@ -135,7 +147,11 @@ public final class Analyzer {
 
     private void readCapture(Path capture, String label, Analysis a, Progress progress, ConversationSpans kept)
             throws IOException {
-        try (CaptureFile file = CaptureFile.open(capture); CaptureReader reader = file.reader()) {
+        CaptureFile given = openFile != null && openFile.path().equals(capture) ? openFile : null;
+        openFile = null; // one analysis reads it
+        try (CaptureFile own = given == null ? CaptureFile.open(capture) : null;
+                CaptureReader reader = (given != null ? given : own).reader()) {
+            CaptureFile file = given != null ? given : own;
             int n = threadsFor(file.size());
             List<Analysis> parts = new ArrayList<>();
             List<NetworkDecoder> nets = new ArrayList<>();

@@ -190,6 +190,10 @@ public final class CaptureSession {
                     monitor.worked(100);
                     ConversationSpans live = ConversationSpans.filling();
                     Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options()).keepSpansIn(live);
+                    CaptureFile listed = file;
+                    if (listed != null) {
+                        analyzer.readingFrom(listed); // the file the list shows: mapped (and decompressed) once
+                    }
                     synchronized (CaptureSession.this) {
                         reading = analyzer;
                         readSoFar = live;
