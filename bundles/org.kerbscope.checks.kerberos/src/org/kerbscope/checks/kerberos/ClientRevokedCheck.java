@@ -16,9 +16,8 @@ public final class ClientRevokedCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 18;
+    int[] codes() {
+        return new int[] {18};
     }
 
     @Override

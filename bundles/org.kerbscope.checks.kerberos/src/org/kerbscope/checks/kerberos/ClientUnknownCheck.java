@@ -16,9 +16,8 @@ public final class ClientUnknownCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 6;
+    int[] codes() {
+        return new int[] {6};
     }
 
     @Override

@@ -16,9 +16,8 @@ public final class DelegationRefusedCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 13;
+    int[] codes() {
+        return new int[] {13};
     }
 
     @Override

@@ -16,9 +16,8 @@ public final class EtypeCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 14;
+    int[] codes() {
+        return new int[] {14};
     }
 
     @Override

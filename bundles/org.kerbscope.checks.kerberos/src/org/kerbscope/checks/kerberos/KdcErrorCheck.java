@@ -19,8 +19,13 @@ import org.kerbscope.core.spi.FindingSink;
  */
 abstract class KdcErrorCheck implements Check {
 
-    /** Whether this KRB-ERROR is this check's (the code, and where the dialects differ, the e-text). */
-    abstract boolean matches(Analysis a, Event error);
+    /** The error codes the check is about: it reads only these errors. */
+    abstract int[] codes();
+
+    /** Whether an error of one of {@link #codes} is the check's: by default every one (else the e-text decides). */
+    boolean matches(Analysis a, Event error) {
+        return true;
+    }
 
     /** Fills title, explanation, step, severity and remediation for the error (never evidence: see run). */
     abstract void describe(Analysis a, Event error, Event request, FindingBuilder f);
@@ -63,7 +68,7 @@ abstract class KdcErrorCheck implements Check {
     /** One group per (code, service principal, client, user), in the order of each group's first error. */
     private List<Group> groups(Analysis a) {
         java.util.Map<String, List<Event>> byKey = new java.util.LinkedHashMap<>();
-        for (Event e : errors(a)) {
+        for (Event e : Flows.kdcErrors(a, codes())) {
             if (matches(a, e)) {
                 String key = e.integer("errorCode", -1) + "|" + lower(e.string("sname")) + "|" + e.dst().address()
                         + "|" + lower(e.string("cname"));
@@ -79,11 +84,6 @@ abstract class KdcErrorCheck implements Check {
 
     static String lower(String s) {
         return s == null ? "" : s.toLowerCase(Locale.ROOT);
-    }
-
-    /** Every KRB-ERROR of the analysis, in frame order: a dozen checks each read them, none needs the rest. */
-    static List<Event> errors(Analysis a) {
-        return Flows.kdcErrors(a);
     }
 
     /** The request the error answers: the last request from the error's receiver to its sender before it. */

@@ -16,9 +16,8 @@ public final class PasswordExpiredCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 23;
+    int[] codes() {
+        return new int[] {23};
     }
 
     @Override

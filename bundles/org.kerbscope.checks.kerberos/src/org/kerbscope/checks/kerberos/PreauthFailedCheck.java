@@ -16,6 +16,11 @@ public final class PreauthFailedCheck extends KdcErrorCheck {
     }
 
     @Override
+    int[] codes() {
+        return new int[] {24, 31};
+    }
+
+    @Override
     boolean matches(Analysis a, Event e) {
         int code = e.integer("errorCode", -1);
         return code == 24 && !skewText(e) || code == 31 && (isAsExchange(requestOf(a, e)) || preauthText(e));

@@ -16,9 +16,8 @@ public final class PreauthRequiredCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 25;
+    int[] codes() {
+        return new int[] {25};
     }
 
     @Override

@@ -16,9 +16,8 @@ public final class ResponseTooBigCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 52;
+    int[] codes() {
+        return new int[] {52};
     }
 
     @Override

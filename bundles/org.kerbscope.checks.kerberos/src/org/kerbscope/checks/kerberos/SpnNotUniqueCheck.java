@@ -16,9 +16,8 @@ public final class SpnNotUniqueCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 8;
+    int[] codes() {
+        return new int[] {8};
     }
 
     @Override

@@ -16,9 +16,8 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 7;
+    int[] codes() {
+        return new int[] {7};
     }
 
     @Override

@@ -16,9 +16,8 @@ public final class TicketExpiredCheck extends KdcErrorCheck {
     }
 
     @Override
-    boolean matches(Analysis a, Event e) {
-        int code = e.integer("errorCode", -1);
-        return code == 32;
+    int[] codes() {
+        return new int[] {32};
     }
 
     @Override

@@ -39,4 +39,16 @@ final class EventPositions extends AbstractList<Event> implements RandomAccess {
     public int size() {
         return n;
     }
+
+    /** The events of these lists (positions in one array, each ascending) in the array's order. */
+    static EventPositions merged(List<Event> array, List<EventPositions> lists) {
+        EventPositions out = new EventPositions(array);
+        for (EventPositions l : lists) {
+            for (int i = 0; i < l.n; i++) {
+                out.add(l.at[i]);
+            }
+        }
+        Arrays.sort(out.at, 0, out.n);
+        return out;
+    }
 }

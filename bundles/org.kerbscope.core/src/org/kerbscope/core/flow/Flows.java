@@ -317,6 +317,14 @@ public final class Flows {
         return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errors);
     }
 
+    /**
+     * The KRB-ERRORs with one of these error codes, in frame order: each check of one error reads its own, not every
+     * error of a busy capture.
+     */
+    public static List<Event> kdcErrors(Analysis a, int... codes) {
+        return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errors(codes));
+    }
+
     /** The KRB-ERRORs one host (address) received, in frame order. */
     public static List<Event> kdcErrorsTo(Analysis a, String host) {
         return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errorsTo.getOrDefault(host, List.of()));

@@ -31,6 +31,8 @@ final class KerberosIndex {
     final Map<HostPair, List<Event>> byHostPair = new HashMap<>();
     /** Every KRB-ERROR. */
     final List<Event> errors;
+    /** KRB-ERRORs by error code. */
+    final Map<Integer, List<Event>> errorsByCode = new HashMap<>();
     /** KRB-ERRORs by the address that received them. */
     final Map<String, List<Event>> errorsTo = new HashMap<>();
     /** TGS-REQs naming a service, by the client's address. */
@@ -42,7 +44,10 @@ final class KerberosIndex {
         return a.index("flows.kerberos", () -> new KerberosIndex(a.events("kerberos")));
     }
 
+    private final List<Event> kerberos;
+
     private KerberosIndex(List<Event> kerberos) {
+        this.kerberos = kerberos;
         errors = new EventPositions(kerberos);
         int i = -1;
         for (Event e : kerberos) {
@@ -62,6 +67,7 @@ final class KerberosIndex {
             if ("KRB-ERROR".equals(type)) {
                 ((EventPositions) errors).add(i);
                 add(errorsTo, dst, kerberos, i);
+                add(errorsByCode, e.integer("errorCode", -1), kerberos, i);
             }
             String sname = e.string("sname");
             if (sname != null && "TGS-REQ".equals(type)) {
@@ -69,6 +75,21 @@ final class KerberosIndex {
                 add(ticketRequestsBySpn, new ClientSpn(src, Flows.strip(sname)), kerberos, i);
             }
         }
+    }
+
+    /** The KRB-ERRORs with one of these codes, in frame order. */
+    List<Event> errors(int... codes) {
+        if (codes.length == 1) {
+            return errorsByCode.getOrDefault(codes[0], List.of());
+        }
+        List<EventPositions> lists = new java.util.ArrayList<>();
+        for (int c : codes) {
+            List<Event> l = errorsByCode.get(c);
+            if (l != null) {
+                lists.add((EventPositions) l);
+            }
+        }
+        return EventPositions.merged(kerberos, lists);
     }
 
     /** Files the message at {@code position} under {@code key} (its position only: see {@link EventPositions}). */

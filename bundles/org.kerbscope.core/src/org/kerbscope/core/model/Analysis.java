@@ -83,6 +83,12 @@ public final class Analysis {
     public ConversationSpans spans() { return spans; }
     public void setSpans(ConversationSpans spans) { this.spans = spans; }
 
+    /** Drops the indexes that depend on the attempts ({@code attempts.*}), after the attempts changed in place. */
+    public void clearAttemptIndexes() {
+        indexes.keySet().removeIf(k -> k.startsWith("attempts."));
+        indexedAttempts = attempts.size();
+    }
+
     /** Drops every index (after events or evidence were added). */
     public void clearIndexes() {
         indexes.clear();

@@ -51,7 +51,7 @@ public final class AttemptCap {
         int dropped = all.size() - keep;
         all.clear();
         all.addAll(out);
-        a.clearIndexes();
+        a.clearAttemptIndexes(); // the indexes of the messages stay
         String from = firstDropped == Long.MAX_VALUE ? "" : " from frame " + firstDropped + " on";
         a.diagnostics().add(0, new Diagnostic(0, PROTOCOL, (keep + dropped) + MARK + keep + " (in frame order) "
                 + (keep == 1 ? "is" : "are") + " checked; " + dropped + (dropped == 1 ? " attempt" : " attempts") + from
