@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.kerbscope.capture.internal.Gunzip;
 import org.kerbscope.capture.internal.MappedFile;
 import org.kerbscope.capture.internal.NetmonParser;
 import org.kerbscope.capture.internal.ParserReader;
@@ -13,6 +12,7 @@ import org.kerbscope.capture.internal.PcapParser;
 import org.kerbscope.capture.internal.PcapngParser;
 import org.kerbscope.capture.internal.RecordParser;
 import org.kerbscope.capture.internal.SnoopParser;
+import org.kerbscope.capture.internal.Spool;
 import org.kerbscope.core.model.CaptureInfo;
 import org.kerbscope.core.model.Diagnostic;
 import org.kerbscope.core.model.Frame;
@@ -20,9 +20,10 @@ import org.kerbscope.core.model.Frame;
 /**
  * A capture file, mapped read-only. The format is found from the first bytes, never from the name: pcap
  * (either byte order, micro- or nanosecond), pcapng (either byte order), Network Monitor 1.x/2.x or snoop
- * (RFC 1761: Solaris, Check Point {@code fw monitor}), each also
- * compressed with gzip as Wireshark reads them (decompressed into a temporary file first: {@link Gunzip}). Give it
- * to {@link #reader()} for one streaming pass, or to {@link #index()} for random access by frame number.
+ * (RFC 1761: Solaris, Check Point {@code fw monitor}), each also compressed with gzip as Wireshark reads them
+ * (decompressed into a temporary file first: {@link Spool}), or read from a stream
+ * ({@link #open(java.io.InputStream, Path)}). Give it to {@link #reader()} for one streaming pass, or to
+ * {@link #index()} for random access by frame number.
  * Several readers may run at once. Closing releases the file; frames handed out stay readable until the
  * garbage collector unmaps them.
  */
@@ -74,7 +75,43 @@ public final class CaptureFile implements AutoCloseable {
         if (!gzip(path)) {
             return new CaptureFile(MappedFile.open(path, chunkShift, overlap), fmt, path, null, null);
         }
-        Gunzip.Result r = Gunzip.decompress(path);
+        Spool.Result r = Spool.decompress(path);
+        return mapCopy(r, fmt, path, chunkShift, overlap);
+    }
+
+    /**
+     * A capture read from a stream (standard input: {@code tcpdump -w - | kerbscope analyze -}), gzip-compressed or
+     * not: copied into a temporary file first, as a compressed file is.
+     *
+     * @param name what the capture is called ({@link #path()}; e.g. {@code -})
+     * @throws IOException when the stream cannot be read, or holds no capture
+     */
+    public static CaptureFile open(java.io.InputStream in, Path name) throws IOException {
+        Spool.Result r = Spool.copy(in);
+        String fmt;
+        try {
+            byte[] head = new byte[16];
+            int n;
+            try (var f = Files.newInputStream(r.file())) {
+                n = f.readNBytes(head, 0, head.length);
+            }
+            String what = "standard input".equals(String.valueOf(name)) || "-".equals(String.valueOf(name))
+                    ? "standard input" : String.valueOf(name);
+            if (n < 4) {
+                throw new IOException("not a capture file: " + what + " holds only " + n + " byte" + (n == 1 ? "" : "s")
+                        + (r.problem() != null ? " (" + r.problem() + ")" : ""));
+            }
+            fmt = detect(head, n, what);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(r.file());
+            throw e;
+        }
+        return mapCopy(r, fmt, name, MappedFile.DEFAULT_CHUNK_SHIFT, MappedFile.DEFAULT_OVERLAP);
+    }
+
+    /** Maps a copy made by {@link Spool} and unlinks it where the system allows a mapped file to be. */
+    private static CaptureFile mapCopy(Spool.Result r, String fmt, Path name, int chunkShift, int overlap)
+            throws IOException {
         MappedFile m;
         try {
             m = MappedFile.open(r.file(), chunkShift, overlap);
@@ -88,8 +125,8 @@ public final class CaptureFile implements AutoCloseable {
         } catch (IOException e) {
             left = r.file(); // Windows: a mapped file stays until it is closed
         }
-        Diagnostic d = r.problem() == null ? null : new Diagnostic(0, "gzip", r.problem());
-        return new CaptureFile(m, fmt, path, left, d);
+        Diagnostic d = r.problem() == null ? null : new Diagnostic(0, r.gzip() ? "gzip" : fmt, r.problem());
+        return new CaptureFile(m, fmt, name, left, d);
     }
 
     private static boolean gzip(Path path) throws IOException {
@@ -98,7 +135,7 @@ public final class CaptureFile implements AutoCloseable {
         try (var in = Files.newInputStream(path)) {
             n = in.readNBytes(head, 0, head.length);
         }
-        return Gunzip.isGzip(head, n);
+        return Spool.isGzip(head, n);
     }
 
     /** A reader that owns the file: closing it closes the file. */
@@ -119,10 +156,10 @@ public final class CaptureFile implements AutoCloseable {
             n = in.readNBytes(head, 0, head.length);
         }
         String name = String.valueOf(path.getFileName());
-        if (Gunzip.isGzip(head, n)) {
+        if (Spool.isGzip(head, n)) {
             byte[] inner;
             try {
-                inner = Gunzip.head(path, head.length);
+                inner = Spool.head(path, head.length);
             } catch (IOException e) {
                 throw new IOException("not a capture file: " + name + ", gzip-compressed data that cannot be read ("
                         + e.getMessage() + ")", e);
@@ -205,8 +242,8 @@ public final class CaptureFile implements AutoCloseable {
         return path;
     }
 
-    /** Whether the file is gzip-compressed (what is read is its decompressed copy). */
-    public boolean compressed() {
+    /** Whether what is read is a copy (of a gzip-compressed file, decompressed, or of a stream), not the file itself. */
+    public boolean copied() {
         return file.path() != path;
     }
 

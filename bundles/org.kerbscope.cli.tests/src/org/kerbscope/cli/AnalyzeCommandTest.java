@@ -98,6 +98,44 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aCaptureOnStandardInputIsAnalysedLikeTheFile() throws IOException {
+        // tcpdump -w - | kerbscope analyze -, and zcat-free: a gzip-compressed stream is decompressed
+        String file = sample("spn-unknown");
+        JsonNode expected = JSON.readTree(run("analyze", "--format", "json", file).out());
+        byte[] plain = Files.readAllBytes(Path.of(file));
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write(plain);
+        }
+        for (byte[] input : List.of(plain, gz.toByteArray())) {
+            Run r = withInput(input, "analyze", "--format", "json", "-");
+            assertEquals(1, r.status(), r.err());
+            JsonNode doc = JSON.readTree(r.out());
+            assertEquals("-", doc.get("capture").get("file").asText());
+            assertEquals("pcapng", doc.get("capture").get("format").asText());
+            for (String part : List.of("kerberos", "http", "dns", "attempts", "findings", "diagnostics")) {
+                assertEquals(expected.get(part), doc.get(part), part);
+            }
+        }
+        Run text = withInput("klist output, not a capture\n".getBytes(StandardCharsets.US_ASCII), "analyze", "-");
+        assertEquals(2, text.status());
+        assertTrue(text.err().contains("-: not a capture file: standard input, starts with 6b 6c 69 73"), text.err());
+        Run twice = withInput(plain, "analyze", "-", "-");
+        assertEquals(2, twice.status());
+        assertTrue(twice.err().contains("standard input (-) can be read once only"), twice.err());
+    }
+
+    private static Run withInput(byte[] input, String... args) {
+        java.io.InputStream old = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(input));
+            return run(args);
+        } finally {
+            System.setIn(old);
+        }
+    }
+
+    @Test
     void helpNamesACommandsOptions() {
         // the launcher sends "kerbscope help analyze" to the command line, as "kerbscope analyze --help"
         Run r = run("help", "analyze");

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Severity;
 import org.kerbscope.core.registry.Registries;
@@ -80,7 +81,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " whatever the number")
     int threads;
 
-    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap, pcapng, Network Monitor or snoop files (also gzip-compressed)")
+    @Parameters(arity = "0..*", paramLabel = "CAPTURE",
+            description = "pcap, pcapng, Network Monitor or snoop files (also gzip-compressed); - reads standard input")
     List<String> captures = new ArrayList<>();
 
     @Override
@@ -143,8 +145,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (inputs.stream().filter("-"::equals).count() > 1) {
+            err.println("kerbscope analyze: standard input (-) can be read once only");
+            return 2;
+        }
         for (String c : inputs) {
-            if (!Files.isReadable(Path.of(c))) {
+            if (!c.equals("-") && !Files.isReadable(Path.of(c))) {
                 err.println("kerbscope analyze: cannot read " + c);
                 return 2;
             }
@@ -178,6 +184,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     for (String c : inputs) {
                         futures.add(pool.submit(() -> {
                             try {
+                                if (c.equals("-")) {
+                                    // standard input: copied into a temporary file (see CaptureFile), read by an
+                                    // analyzer of its own
+                                    try (CaptureFile in = CaptureFile.open(System.in, Path.of("-"))) {
+                                        Analyzer own = new Analyzer(Registries.platform(), options, perCapture)
+                                                .readingFrom(in);
+                                        Analysis a = own.read(in.path(), c, evidence, new TerminalProgress(c));
+                                        return new Object[] {a,
+                                            CompletableFuture.runAsync(() -> own.diagnose(a), diagnosing)};
+                                    }
+                                }
                                 Analysis a = analyzer.read(Path.of(c), c, evidence, new TerminalProgress(c));
                                 return new Object[] {a, CompletableFuture.runAsync(() -> analyzer.diagnose(a), diagnosing)};
                             } catch (IOException e) {

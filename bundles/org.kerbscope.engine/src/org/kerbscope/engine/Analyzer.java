@@ -148,7 +148,9 @@ public final class Analyzer {
     private void readCapture(Path capture, String label, Analysis a, Progress progress, ConversationSpans kept)
             throws IOException {
         CaptureFile given = openFile != null && openFile.path().equals(capture) ? openFile : null;
-        openFile = null; // one analysis reads it
+        if (given != null) {
+            openFile = null; // one analysis reads it
+        }
         try (CaptureFile own = given == null ? CaptureFile.open(capture) : null;
                 CaptureReader reader = (given != null ? given : own).reader()) {
             CaptureFile file = given != null ? given : own;

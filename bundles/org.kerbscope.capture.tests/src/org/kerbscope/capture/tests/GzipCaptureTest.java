@@ -48,7 +48,7 @@ class GzipCaptureTest {
         try (CaptureFile f = CaptureFile.open(gz)) {
             assertEquals(gz, f.path(), "the user's name, not the decompressed copy's");
             assertEquals(gz.toString(), f.info().file());
-            assertTrue(f.compressed());
+            assertTrue(f.copied());
             assertEquals(2000, f.index().size());
             assertArrayEquals(plain.data().get(1999), bytes(f, 2000), "random access through the index");
             if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
