@@ -83,22 +83,10 @@ public final class PcapParser extends RecordParser {
         long frac = f & 0xFFFF_FFFFL;
         long incl = i & 0xFFFF_FFFFL;
         long orig = o & 0xFFFF_FFFFL;
-        if (incl > MAX_RECORD) {
-            damage(pos, "has a record header claiming " + incl + " captured bytes, more than the maximum of "
-                    + MAX_RECORD + ": the header is garbage");
-            return false;
-        }
         long data = pos + recordHeader;
-        if (incl > size - data) {
-            damage(pos, "has a record of " + incl + " bytes but only " + (size - data)
-                    + " remain: the file was cut short");
+        if (!frame(pos, data, incl, orig, sec * 1_000_000_000L + (nanos ? frac : frac * 1000), fileLinkType)) {
             return false;
         }
-        dataOffset = data;
-        capturedLength = (int) incl;
-        originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(orig, incl));
-        timeNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
-        linkType = fileLinkType;
         pos = data + incl;
         return true;
     }

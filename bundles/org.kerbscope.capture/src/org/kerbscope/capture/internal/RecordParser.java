@@ -98,6 +98,30 @@ public abstract class RecordParser {
         return ahead;
     }
 
+    /**
+     * The frame of a record of {@code incl} captured bytes at {@code data}, whose header starts at {@code header}:
+     * checked against the largest record Wireshark accepts ({@link PcapParser#MAX_RECORD}) and the bytes the file
+     * has left, then left in the public fields; false after reporting the damage.
+     */
+    protected final boolean frame(long header, long data, long incl, long orig, long nanos, int link) {
+        if (incl > PcapParser.MAX_RECORD) {
+            damage(header, "has a record header claiming " + incl + " captured bytes, more than the maximum of "
+                    + PcapParser.MAX_RECORD + ": the header is garbage");
+            return false;
+        }
+        if (incl > size - data) {
+            damage(header, "has a record of " + incl + " bytes but only " + (size - data)
+                    + " remain: the file was cut short");
+            return false;
+        }
+        dataOffset = data;
+        capturedLength = (int) incl;
+        originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(orig, incl));
+        timeNanos = nanos;
+        linkType = link;
+        return true;
+    }
+
     /** Format-specific step; returns false at the end (after reporting damage, if any). */
     protected abstract boolean next();
 

@@ -69,27 +69,15 @@ public final class SnoopParser extends RecordParser {
         long recordLength = file.u32(pos + 8, true);
         long sec = file.u32(pos + 16, true);
         long usec = file.u32(pos + 20, true);
-        if (incl > PcapParser.MAX_RECORD) {
-            damage(pos, "has a record header claiming " + incl + " captured bytes, more than the maximum of "
-                    + PcapParser.MAX_RECORD + ": the header is garbage");
-            return false;
-        }
         if (recordLength < RECORD_HEADER + incl) {
             damage(pos, "has a record of " + recordLength + " bytes, too short for its header and " + incl
                     + " captured bytes: the header is garbage");
             return false;
         }
-        long data = pos + RECORD_HEADER;
-        if (incl > size - data) {
-            damage(pos, "has a record of " + incl + " bytes but only " + (size - data)
-                    + " remain: the file was cut short");
+        long nanos = sec * 1_000_000_000L + Math.min(usec, 999_999) * 1000;
+        if (!frame(pos, pos + RECORD_HEADER, incl, orig, nanos, fileLinkType)) {
             return false;
         }
-        dataOffset = data;
-        capturedLength = (int) incl;
-        originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(orig, incl));
-        timeNanos = sec * 1_000_000_000L + Math.min(usec, 999_999) * 1000;
-        linkType = fileLinkType;
         // the padding is skipped; a last record whose padding the file lacks is still whole
         pos = Math.min(size, pos + recordLength);
         return true;
