@@ -203,6 +203,11 @@ public final class CaptureFile implements AutoCloseable {
             hint = " (zstd-compressed: decompress it first, or compress it with gzip, which Kerbscope reads)";
         } else if (be == 0x184D2204) {
             hint = " (lz4-compressed: decompress it first, or compress it with gzip, which Kerbscope reads)";
+        } else if (n >= 8 && new String(head, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ElfFile\0")) {
+            hint = " (a Windows event log: give it as evidence, kerbscope analyze --events " + name + ")";
+        } else if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".etl")) {
+            hint = " (a Windows event trace, from netsh trace or pktmon: convert it with pktmon etl2pcap " + name
+                    + " --out capture.pcapng, or Microsoft's etl2pcapng, and open the pcapng)";
         } else if (be == 0x504B0304) {
             hint = " (a zip archive: extract the capture first)";
         }

@@ -44,6 +44,18 @@ class DetectionTest {
     }
 
     @Test
+    void windowsTracesAndLogsGetTheWayToUseThem() throws IOException {
+        // netsh trace / pktmon write ETW traces (.etl); a Security log (.evtx) is evidence, not a capture
+        Path etl = Files2.write(dir, "NetTrace.etl", new byte[] {0, 0x40, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0});
+        String m = assertThrows(IOException.class, () -> CaptureFile.open(etl)).getMessage();
+        assertTrue(m.contains("pktmon etl2pcap NetTrace.etl --out capture.pcapng"), m);
+        byte[] elf = "ElfFile\0xxxxxxxx".getBytes(StandardCharsets.ISO_8859_1);
+        Path evtx = Files2.write(dir, "Security.evtx", elf);
+        m = assertThrows(IOException.class, () -> CaptureFile.open(evtx)).getMessage();
+        assertTrue(m.contains("a Windows event log: give it as evidence, kerbscope analyze --events Security.evtx"), m);
+    }
+
+    @Test
     void tinyAndEmptyFilesAreNotCaptures() throws IOException {
         Path empty = Files2.write(dir, "empty", new byte[0]);
         assertTrue(assertThrows(IOException.class, () -> CaptureFile.open(empty)).getMessage()
