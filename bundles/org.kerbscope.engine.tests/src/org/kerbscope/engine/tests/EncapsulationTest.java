@@ -1,0 +1,160 @@
+package org.kerbscope.engine.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.capture.PcapngWriter;
+import org.kerbscope.core.model.Frame;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.Progress;
+import org.kerbscope.engine.report.JsonReport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The same story captured elsewhere on the path reads the same: a lab capture rewritten with an 802.1Q tag on every
+ * frame (a trunk port's mirror), and with every IPv4 datagram of more than 300 bytes split into three fragments sent
+ * last-first (a link with a small MTU), gives the messages, attempts and findings of the original (frame numbers
+ * aside, as fragments add frames).
+ */
+class EncapsulationTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"success-tcp", "success-udp", "spn-unknown", "ntlm-fallback", "proxy-kerberos"})
+    void vlanTagsAndIpFragmentsChangeNothingButFrameNumbers(String sample) throws IOException {
+        Path original = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples/" + sample + ".pcapng");
+        Path tagged = dir.resolve(sample + "-vlan.pcapng");
+        Path fragmented = dir.resolve(sample + "-vlan-frag.pcapng");
+        int fragments = rewrite(original, tagged, false) + rewrite(original, fragmented, true);
+        assertTrue(fragments > 3, "datagrams were fragmented: " + fragments);
+
+        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
+        JsonNode expected = JsonReport.toJson(analyzer.analyze(original, "c", List.of(), Progress.NONE));
+        JsonNode vlan = JsonReport.toJson(analyzer.analyze(tagged, "c", List.of(), Progress.NONE));
+        JsonNode frag = JsonReport.toJson(analyzer.analyze(fragmented, "c", List.of(), Progress.NONE));
+        assertTrue(expected.get("attempts").size() > 0, "a sample with an attempt");
+        for (String part : List.of("kerberos", "http", "ntlm", "dns", "attempts", "findings", "diagnostics")) {
+            assertEquals(expected.get(part), vlan.get(part), sample + " tagged: '" + part + "'");
+        }
+        for (String part : List.of("kerberos", "http", "ntlm", "dns", "attempts", "findings")) {
+            assertEquals(withoutFrames(expected.get(part)), withoutFrames(frag.get(part)),
+                    sample + " tagged and fragmented: '" + part + "'");
+        }
+        assertEquals(expected.get("diagnostics"), frag.get("diagnostics"), "no damage reported");
+    }
+
+    /** Writes every frame with an 802.1Q tag (VLAN 100); with {@code fragment}, large IPv4 datagrams in 3 pieces. */
+    private static int rewrite(Path in, Path out, boolean fragment) throws IOException {
+        int made = 0;
+        try (CaptureFile f = CaptureFile.open(in); CaptureReader r = f.reader();
+                OutputStream o = Files.newOutputStream(out); PcapngWriter w = new PcapngWriter(o, 1, 262144)) {
+            for (Frame fr = r.next(); fr != null; fr = r.next()) {
+                byte[] b = new byte[fr.capturedLength()];
+                fr.data().get(0, b);
+                ByteBuffer eth = ByteBuffer.wrap(b);
+                List<byte[]> ips = new ArrayList<>();
+                boolean ipv4 = b.length > 34 && eth.getShort(12) == 0x0800;
+                byte[] body = java.util.Arrays.copyOfRange(b, 14, b.length);
+                if (fragment && ipv4) {
+                    ips.addAll(fragments(body));
+                } else {
+                    ips.add(body);
+                }
+                made += ips.size() > 1 ? ips.size() : 0;
+                for (byte[] ip : ips) {
+                    ByteBuffer t = ByteBuffer.allocate(18 + ip.length);
+                    t.put(b, 0, 12).putShort((short) 0x8100).putShort((short) 100).put(b, 12, 2).put(ip);
+                    w.write(fr.timeNanos(), t.array(), t.capacity(), null);
+                }
+            }
+        }
+        return made;
+    }
+
+    /** An IPv4 datagram of more than 300 bytes of payload as 3 fragments (RFC 791), last first; else itself. */
+    private static List<byte[]> fragments(byte[] ip) {
+        ByteBuffer h = ByteBuffer.wrap(ip);
+        int ihl = (ip[0] & 15) * 4;
+        int total = h.getShort(2) & 0xffff;
+        if (total - ihl <= 300 || (h.getShort(6) & 0x3fff) != 0 || total > ip.length) {
+            return List.of(ip);
+        }
+        int step = ((total - ihl) / 3 + 7) / 8 * 8;
+        List<byte[]> out = new ArrayList<>();
+        for (int off = 0; off < total - ihl; off += step) {
+            int len = Math.min(step, total - ihl - off);
+            ByteBuffer p = ByteBuffer.allocate(ihl + len);
+            p.put(ip, 0, ihl).put(ip, ihl + off, len);
+            boolean more = off + step < total - ihl;
+            p.putShort(2, (short) (ihl + len)).putShort(6, (short) ((more ? 0x2000 : 0) | off / 8)).putShort(10, (short) 0);
+            p.putShort(10, (short) checksum(p.array(), ihl));
+            out.add(0, p.array());
+        }
+        return out;
+    }
+
+    private static int checksum(byte[] b, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i += 2) {
+            s += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        }
+        while ((s >> 16) != 0) {
+            s = (s & 0xffff) + (s >> 16);
+        }
+        return (int) (~s & 0xffff);
+    }
+
+    /** The document without frame numbers and times (fragments add frames), and frame numbers in texts masked. */
+    private static JsonNode withoutFrames(JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        JsonNode c = n.deepCopy();
+        strip(c);
+        return c;
+    }
+
+    private static void strip(JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            o.remove(List.of("frame", "frames", "evidence", "time"));
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String k : names) {
+                JsonNode v = o.get(k);
+                if (v.isTextual()) {
+                    o.put(k, v.asText().replaceAll("[Ff]rames? \\d+(, \\d+)*", "frame N"));
+                } else {
+                    strip(v);
+                }
+            }
+        } else if (n instanceof ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                JsonNode v = a.get(i);
+                if (v.isTextual()) {
+                    a.set(i, a.textNode(v.asText().replaceAll("[Ff]rames? \\d+(, \\d+)*", "frame N")));
+                } else {
+                    strip(v);
+                }
+            }
+        }
+    }
+}
