@@ -32,7 +32,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The same story captured elsewhere on the path reads the same: a lab capture rewritten with an 802.1Q tag on every
  * frame (a trunk port's mirror), and with every IPv4 datagram of more than 300 bytes split into three fragments sent
  * last-first (a link with a small MTU), gives the messages, attempts and findings of the original (frame numbers
- * aside, as fragments add frames).
+ * aside, as fragments add frames); so does every TCP payload cut into small segments, sent out of order and in
+ * part twice.
  */
 class EncapsulationTest {
     @TempDir
@@ -60,6 +61,78 @@ class EncapsulationTest {
                     sample + " tagged and fragmented: '" + part + "'");
         }
         assertEquals(expected.get("diagnostics"), frag.get("diagnostics"), "no damage reported");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"success-tcp", "spn-unknown", "ntlm-fallback", "stale-keytab", "proxy-kerberos"})
+    void smallSegmentsOutOfOrderAndRetransmittedChangeNothingButFrameNumbers(String sample) throws IOException {
+        // every TCP payload of more than 100 bytes in 100-byte segments, each pair sent in reverse order, the first
+        // segment of each payload sent twice (a retransmission): the reassembly puts the streams back together
+        Path original = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples/" + sample + ".pcapng");
+        Path resegmented = dir.resolve(sample + "-segments.pcapng");
+        int split = 0;
+        try (CaptureFile f = CaptureFile.open(original); CaptureReader r = f.reader();
+                OutputStream o = Files.newOutputStream(resegmented); PcapngWriter w = new PcapngWriter(o, 1, 262144)) {
+            for (Frame fr = r.next(); fr != null; fr = r.next()) {
+                byte[] b = new byte[fr.capturedLength()];
+                fr.data().get(0, b);
+                List<byte[]> pieces = segments(b, 100);
+                split += pieces.size() > 1 ? 1 : 0;
+                for (byte[] p : pieces) {
+                    w.write(fr.timeNanos(), p, p.length, null);
+                }
+            }
+        }
+        assertTrue(split >= 2, "payloads were split: " + split);
+        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
+        JsonNode expected = JsonReport.toJson(analyzer.analyze(original, "c", List.of(), Progress.NONE));
+        JsonNode actual = JsonReport.toJson(analyzer.analyze(resegmented, "c", List.of(), Progress.NONE));
+        for (String part : List.of("kerberos", "http", "ntlm", "dns", "attempts", "findings")) {
+            assertEquals(withoutFrames(expected.get(part)), withoutFrames(actual.get(part)), sample + ": '" + part + "'");
+        }
+        assertEquals(expected.get("diagnostics"), actual.get("diagnostics"), "no damage reported");
+    }
+
+    /** An Ethernet/IPv4/TCP frame whose payload passes {@code size} as segments (see the test); else the frame. */
+    private static List<byte[]> segments(byte[] fr, int size) {
+        ByteBuffer b = ByteBuffer.wrap(fr);
+        if (fr.length < 54 || b.getShort(12) != 0x0800 || fr[23] != 6) {
+            return List.of(fr);
+        }
+        int ihl = (fr[14] & 15) * 4;
+        int total = b.getShort(16) & 0xffff;
+        int tcp = 14 + ihl;
+        int doff = ((fr[tcp + 12] & 0xff) >> 4) * 4;
+        int payload = tcp + doff;
+        int len = 14 + total - payload;
+        if (len <= size || 14 + total > fr.length) {
+            return List.of(fr);
+        }
+        int seq = b.getInt(tcp + 4);
+        List<byte[]> pieces = new ArrayList<>();
+        for (int off = 0; off < len; off += size) {
+            int n = Math.min(size, len - off);
+            ByteBuffer p = ByteBuffer.allocate(payload + n);
+            p.put(fr, 0, payload).put(fr, payload + off, n);
+            p.putShort(16, (short) (ihl + doff + n)).putShort(24, (short) 0);
+            p.putShort(24, (short) checksum(java.util.Arrays.copyOfRange(p.array(), 14, 14 + ihl), ihl));
+            p.putInt(tcp + 4, seq + off).putShort(tcp + 16, (short) 0);
+            if (off + size < len) {
+                p.put(tcp + 13, (byte) (fr[tcp + 13] & ~0x08)); // PSH on the last segment only
+            }
+            ByteBuffer pseudo = ByteBuffer.allocate(12 + doff + n + 1);
+            pseudo.put(fr, 26, 8).put((byte) 0).put((byte) 6).putShort((short) (doff + n)).put(p.array(), tcp, doff + n);
+            p.putShort(tcp + 16, (short) checksum(pseudo.array(), 12 + doff + n));
+            pieces.add(p.array());
+        }
+        List<byte[]> sent = new ArrayList<>(List.of(pieces.get(0))); // sent again below: a retransmission
+        for (int i = 0; i < pieces.size(); i += 2) {
+            if (i + 1 < pieces.size()) {
+                sent.add(pieces.get(i + 1));
+            }
+            sent.add(pieces.get(i));
+        }
+        return sent;
     }
 
     /** Writes every frame with an 802.1Q tag (VLAN 100); with {@code fragment}, large IPv4 datagrams in 3 pieces. */
@@ -112,10 +185,11 @@ class EncapsulationTest {
         return out;
     }
 
+    /** The Internet checksum (RFC 1071) of the first {@code n} bytes (an odd last byte padded with zero). */
     private static int checksum(byte[] b, int n) {
         long s = 0;
         for (int i = 0; i < n; i += 2) {
-            s += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+            s += ((b[i] & 0xff) << 8) | (i + 1 < n ? b[i + 1] & 0xff : 0);
         }
         while ((s >> 16) != 0) {
             s = (s & 0xffff) + (s >> 16);
