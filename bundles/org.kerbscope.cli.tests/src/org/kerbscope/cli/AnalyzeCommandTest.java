@@ -152,5 +152,8 @@ class AnalyzeCommandTest {
         Run missing = run("analyze", dir.resolve("gone.pcapng").toString());
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains("cannot read"), missing.err());
+        Run folder = run("analyze", dir.toString());
+        assertEquals(2, folder.status());
+        assertTrue(folder.err().contains(dir + " is a folder: give the capture files in it"), folder.err());
     }
 }

@@ -150,6 +150,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return 2;
         }
         for (String c : inputs) {
+            if (!c.equals("-") && Files.isDirectory(Path.of(c))) {
+                err.println("kerbscope analyze: " + c + " is a folder: give the capture files in it (e.g. " + c
+                        + "/*.pcapng); each is analysed and reported apart");
+                return 2;
+            }
             if (!c.equals("-") && !Files.isReadable(Path.of(c))) {
                 err.println("kerbscope analyze: cannot read " + c);
                 return 2;
