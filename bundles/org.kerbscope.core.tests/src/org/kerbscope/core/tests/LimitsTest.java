@@ -42,6 +42,15 @@ class LimitsTest {
     }
 
     @Test
+    void theDiskForEventsHasNoBoundUnlessOneIsGiven() {
+        assertEquals("none", Limits.format(Limits.EVENTS_DISK, Limits.defaults().get(Limits.EVENTS_DISK)));
+        Limits l = Limits.defaults().parse("events.disk=2G");
+        assertEquals(2L << 30, l.get(Limits.EVENTS_DISK));
+        assertEquals(Limits.UNBOUNDED, l.parse("events.disk=none").get(Limits.EVENTS_DISK), "as the help shows it");
+        assertThrows(IllegalArgumentException.class, () -> Limits.defaults().parse("attempts.max=none"));
+    }
+
+    @Test
     void badInputIsRefusedInOneLineThatHelps() {
         String unknown = assertThrows(IllegalArgumentException.class, () -> Limits.defaults().parse("tcp.buffer=1M"))
                 .getMessage();

@@ -215,7 +215,9 @@ public record Limits(Map<String, Long> values) {
         }
         long v;
         try {
-            v = Math.multiplyExact(Long.parseLong(lower), unit);
+            // "none": no bound, where the limit allows it (events.disk by default)
+            v = l.bytes() && lower.equals("none") && l.max() == UNBOUNDED ? UNBOUNDED
+                    : Math.multiplyExact(Long.parseLong(lower), unit);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("the limit " + name + " wants a whole number"
                     + (l.bytes() ? " of bytes (suffixes K, M, G allowed)" : "") + ", not '" + text + "'");
