@@ -72,6 +72,23 @@ class SnoopReaderTest {
     }
 
     @Test
+    void aRecordLengthPastTheEndKeepsItsFrameAndSaysTheFileWasCut() throws IOException {
+        // the last record's bytes are all there, but its record length claims 1000 bytes more
+        byte[] b = snoop(2, 4, 2).bytes();
+        int second = 16 + 24 + 64; // the first record: 24 + 61 bytes padded to 64
+        java.nio.ByteBuffer.wrap(b).putInt(second + 8, 24 + 64 + 1000);
+        var r = Files2.read(Files2.write(dir, "long.snoop", b));
+        assertEquals(2, r.frames().size(), "both frames are whole");
+        assertArrayEquals(Bytes.payload(62, 1), r.data().get(1));
+        assertEquals(1, r.diagnostics().size(), r.diagnostics()::toString);
+        assertTrue(r.diagnostics().get(0).message().contains("the record of frame 2 at byte offset " + second
+                + " claims 1088 bytes, past the end of the file"), r.diagnostics()::toString);
+        // padding the last record lacks (at most three bytes) is no damage
+        byte[] unpadded = java.util.Arrays.copyOf(snoop(2, 4, 2).bytes(), 16 + 88 + 24 + 62);
+        assertTrue(Files2.read(Files2.write(dir, "unpadded.snoop", unpadded)).diagnostics().isEmpty());
+    }
+
+    @Test
     void aGarbageRecordLengthOrAnotherVersionStopsWithASentence() throws IOException {
         Bytes b = snoop(2, 4, 1);
         byte[] one = b.bytes();

@@ -78,7 +78,12 @@ public final class SnoopParser extends RecordParser {
         if (!frame(pos, pos + RECORD_HEADER, incl, orig, nanos, fileLinkType)) {
             return false;
         }
-        // the padding is skipped; a last record whose padding the file lacks is still whole
+        // the padding (to four bytes) is skipped; a last record whose padding the file lacks is still whole
+        long padding = recordLength - RECORD_HEADER - incl;
+        if (padding > 3 && padding > size - (pos + RECORD_HEADER + incl)) {
+            warn("snoop file: the record of frame " + (frames + 1) + " at byte offset " + pos + " claims " + recordLength
+                    + " bytes, past the end of the file: the file was cut short after that frame");
+        }
         pos = Math.min(size, pos + recordLength);
         return true;
     }
