@@ -189,18 +189,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     for (String c : inputs) {
                         futures.add(pool.submit(() -> {
                             try {
+                                Analysis a;
                                 if (c.equals("-")) {
-                                    // standard input: copied into a temporary file (see CaptureFile), read by an
-                                    // analyzer of its own
+                                    // standard input: copied into a temporary file first (see CaptureFile)
                                     try (CaptureFile in = CaptureFile.open(System.in, Path.of("-"))) {
-                                        Analyzer own = new Analyzer(Registries.platform(), options, perCapture)
-                                                .readingFrom(in);
-                                        Analysis a = own.read(in.path(), c, evidence, new TerminalProgress(c));
-                                        return new Object[] {a,
-                                            CompletableFuture.runAsync(() -> own.diagnose(a), diagnosing)};
+                                        a = analyzer.readOpen(in, c, evidence, new TerminalProgress(c));
                                     }
+                                } else {
+                                    a = analyzer.read(Path.of(c), c, evidence, new TerminalProgress(c));
                                 }
-                                Analysis a = analyzer.read(Path.of(c), c, evidence, new TerminalProgress(c));
                                 return new Object[] {a, CompletableFuture.runAsync(() -> analyzer.diagnose(a), diagnosing)};
                             } catch (IOException e) {
                                 return e;

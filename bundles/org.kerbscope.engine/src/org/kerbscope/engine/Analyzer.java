@@ -55,8 +55,6 @@ public final class Analyzer {
     private boolean keepSpans;
     /** Where the next analysis puts its spans as it reads (see {@link #keepSpansIn}), or null. */
     private ConversationSpans liveSpans;
-    /** The capture the next analysis reads, already open (see {@link #readingFrom}), or null. */
-    private CaptureFile openFile;
 
     public Analyzer(Registries registries, AnalysisOptions options) {
         this(registries, options, 0);
@@ -95,16 +93,6 @@ public final class Analyzer {
     }
 
     /**
-     * Makes the next analysis of {@code file}'s path read this open file (the workbench's, whose index it lists)
-     * instead of opening the path again: one mapping, and a gzip-compressed capture decompressed once. The file stays
-     * open afterwards.
-     */
-    public Analyzer readingFrom(CaptureFile file) {
-        this.openFile = file;
-        return this;
-    }
-
-    /**
      * @param capture  the capture file, or null for evidence alone
      * @param label    how the capture is named in the result (the path as the user gave it)
      * @throws IOException when the capture cannot be opened at all (not a capture, unreadable)
@@ -117,11 +105,33 @@ public final class Analyzer {
     }
 
     /**
+     * {@link #analyze} of a capture already open (the workbench's, whose index its packet list shows; standard input):
+     * one mapping, and a gzip-compressed capture decompressed once. The file stays open.
+     */
+    public Analysis analyzeOpen(CaptureFile capture, String label, List<EvidenceInput> evidence, Progress progress)
+            throws IOException {
+        Analysis a = readOpen(capture, label, evidence, progress);
+        diagnose(a);
+        return a;
+    }
+
+    /**
      * {@link #analyze} without the diagnosis: the capture's events and the evidence, no attempts and no findings
      * yet. Lets a caller start writing the events (which come first in the JSON document) while
      * {@link #diagnose} runs on another thread; diagnosing reads the events and never changes them.
      */
     public Analysis read(Path capture, String label, List<EvidenceInput> evidence, Progress progress)
+            throws IOException {
+        if (capture == null) {
+            return readOpen(null, label, evidence, progress);
+        }
+        try (CaptureFile file = CaptureFile.open(capture)) {
+            return readOpen(file, label, evidence, progress);
+        }
+    }
+
+    /** {@link #read} of a capture already open (see {@link #analyzeOpen}); the file stays open. */
+    public Analysis readOpen(CaptureFile capture, String label, List<EvidenceInput> evidence, Progress progress)
             throws IOException {
         Analysis a = new Analysis();
         if (capture != null) {
@@ -133,7 +143,7 @@ public final class Analyzer {
         return a;
     }
 
-    private void readCapture(Path capture, String label, Analysis a, Progress progress) throws IOException {
+    private void readCapture(CaptureFile capture, String label, Analysis a, Progress progress) throws IOException {
         ConversationSpans kept = !keepSpans ? null : liveSpans != null ? liveSpans : new ConversationSpans();
         liveSpans = null; // one analysis fills it
         try {
@@ -145,15 +155,9 @@ public final class Analyzer {
         }
     }
 
-    private void readCapture(Path capture, String label, Analysis a, Progress progress, ConversationSpans kept)
+    private void readCapture(CaptureFile file, String label, Analysis a, Progress progress, ConversationSpans kept)
             throws IOException {
-        CaptureFile given = openFile != null && openFile.path().equals(capture) ? openFile : null;
-        if (given != null) {
-            openFile = null; // one analysis reads it
-        }
-        try (CaptureFile own = given == null ? CaptureFile.open(capture) : null;
-                CaptureReader reader = (given != null ? given : own).reader()) {
-            CaptureFile file = given != null ? given : own;
+        try (CaptureReader reader = file.reader()) {
             int n = threadsFor(file.size());
             List<Analysis> parts = new ArrayList<>();
             List<NetworkDecoder> nets = new ArrayList<>();

@@ -47,8 +47,7 @@ class CompressedCaptureTest {
 
         try (CaptureFile held = CaptureFile.open(gz)) {
             long frames = held.index().size();
-            Analysis read = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).readingFrom(held)
-                    .analyze(gz, "capture", List.of(), Progress.NONE);
+            Analysis read = analyzer.analyzeOpen(held, "capture", List.of(), Progress.NONE);
             assertEquals(plain, JsonReport.toJson(read), "read from the open file: the same document");
             assertEquals(frames, held.index().size());
             assertEquals(read.capture().frames(), frames);

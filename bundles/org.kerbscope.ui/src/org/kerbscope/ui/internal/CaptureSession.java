@@ -190,17 +190,13 @@ public final class CaptureSession {
                     monitor.worked(100);
                     ConversationSpans live = ConversationSpans.filling();
                     Analyzer analyzer = new Analyzer(Registries.platform(), Preferences.options()).keepSpansIn(live);
-                    CaptureFile listed = file;
-                    if (listed != null) {
-                        analyzer.readingFrom(listed); // the file the list shows: mapped (and decompressed) once
-                    }
                     synchronized (CaptureSession.this) {
                         reading = analyzer;
                         readSoFar = live;
                     }
                     long total = file != null ? Math.max(1, file.index().size()) : 1;
                     analysedFrames = 0;
-                    Analysis a = analyzer.analyze(path, name, ev, new Progress() {
+                    Progress progress = new Progress() {
                         long last;
 
                         @Override
@@ -218,7 +214,11 @@ public final class CaptureSession {
                         public boolean cancelled() {
                             return monitor.isCanceled();
                         }
-                    });
+                    };
+                    // the file the list shows, when there is one: mapped (and decompressed) once
+                    CaptureFile listed = file;
+                    Analysis a = listed != null ? analyzer.analyzeOpen(listed, name, ev, progress)
+                            : analyzer.analyze(path, name, ev, progress);
                     if (monitor.isCanceled()) {
                         return Status.CANCEL_STATUS;
                     }
