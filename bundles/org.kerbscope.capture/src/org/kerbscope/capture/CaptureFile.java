@@ -71,12 +71,11 @@ public final class CaptureFile implements AutoCloseable {
      * lets tests exercise the several-mappings path of files over 2 GiB with small files.
      */
     public static CaptureFile open(Path path, int chunkShift, int overlap) throws IOException {
-        String fmt = detect(path);
-        if (!gzip(path)) {
-            return new CaptureFile(MappedFile.open(path, chunkShift, overlap), fmt, path, null, null);
+        Detected d = sniff(path);
+        if (!d.gzip()) {
+            return new CaptureFile(MappedFile.open(path, chunkShift, overlap), d.format(), path, null, null);
         }
-        Spool.Result r = Spool.decompress(path);
-        return mapCopy(r, fmt, path, chunkShift, overlap);
+        return mapCopy(Spool.decompress(path), d.format(), path, chunkShift, overlap);
     }
 
     /**
@@ -95,13 +94,12 @@ public final class CaptureFile implements AutoCloseable {
             try (var f = Files.newInputStream(r.file())) {
                 n = f.readNBytes(head, 0, head.length);
             }
-            String what = "standard input".equals(String.valueOf(name)) || "-".equals(String.valueOf(name))
-                    ? "standard input" : String.valueOf(name);
+            String what = "-".equals(String.valueOf(name)) ? "standard input" : String.valueOf(name);
             if (n < 4) {
                 throw new IOException("not a capture file: " + what + " holds only " + n + " byte" + (n == 1 ? "" : "s")
                         + (r.problem() != null ? " (" + r.problem() + ")" : ""));
             }
-            fmt = detect(head, n, what);
+            fmt = detect(head, n, what, what + ", ");
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(r.file());
             throw e;
@@ -129,15 +127,6 @@ public final class CaptureFile implements AutoCloseable {
         return new CaptureFile(m, fmt, name, left, d);
     }
 
-    private static boolean gzip(Path path) throws IOException {
-        byte[] head = new byte[3];
-        int n;
-        try (var in = Files.newInputStream(path)) {
-            n = in.readNBytes(head, 0, head.length);
-        }
-        return Spool.isGzip(head, n);
-    }
-
     /** A reader that owns the file: closing it closes the file. */
     public static CaptureReader openReader(Path path) throws IOException {
         CaptureFile f = open(path);
@@ -150,6 +139,14 @@ public final class CaptureFile implements AutoCloseable {
      * @throws IOException when it is none of the capture formats, with a one-line message
      */
     public static String detect(Path path) throws IOException {
+        return sniff(path).format();
+    }
+
+    /** A capture's format, and whether the file holds it gzip-compressed. */
+    private record Detected(String format, boolean gzip) {
+    }
+
+    private static Detected sniff(Path path) throws IOException {
         byte[] head = new byte[16];
         int n;
         try (var in = Files.newInputStream(path)) {
@@ -168,20 +165,22 @@ public final class CaptureFile implements AutoCloseable {
                 throw new IOException("not a capture file: " + name + ", gzip-compressed, holds only " + inner.length
                         + " byte" + (inner.length == 1 ? "" : "s"));
             }
-            try {
-                return detect(inner, inner.length, name);
-            } catch (IOException e) {
-                throw new IOException(e.getMessage().replace(", starts with ", ", gzip-compressed, holds data that starts with "));
-            }
+            return new Detected(detect(inner, inner.length, name, name + ", gzip-compressed, holds data that "), true);
         }
         if (n < 4) {
             throw new IOException("not a capture file: " + name + ", it is only " + n + " byte" + (n == 1 ? "" : "s")
                     + " long");
         }
-        return detect(head, n, name);
+        return new Detected(detect(head, n, name, name + ", "), false);
     }
 
-    private static String detect(byte[] head, int n, String name) throws IOException {
+    /**
+     * The format the first bytes show.
+     *
+     * @param name the file's name, for the hints
+     * @param subject how the refusal names what holds the bytes, up to "starts with"
+     */
+    private static String detect(byte[] head, int n, String name, String subject) throws IOException {
         int be = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
         int le = Integer.reverseBytes(be);
         for (int magic : new int[] {PcapParser.MAGIC_USEC, PcapParser.MAGIC_NSEC, PcapParser.MAGIC_MODIFIED}) {
@@ -211,7 +210,7 @@ public final class CaptureFile implements AutoCloseable {
         } else if (be == 0x504B0304) {
             hint = " (a zip archive: extract the capture first)";
         }
-        throw new IOException("not a capture file: " + name + ", starts with " + describe(head, Math.min(n, 8)) + hint);
+        throw new IOException("not a capture file: " + subject + "starts with " + describe(head, Math.min(n, 8)) + hint);
     }
 
     private static String describe(byte[] b, int n) {
