@@ -68,8 +68,7 @@ public final class Analysis {
     @SuppressWarnings("unchecked")
     public <T> T index(String key, java.util.function.Supplier<T> build) {
         if (indexedAttempts != attempts.size()) {
-            indexes.keySet().removeIf(k -> k.startsWith("attempts."));
-            indexedAttempts = attempts.size();
+            clearAttemptIndexes();
         }
         Object v = indexes.get(key);
         if (v == null) {
