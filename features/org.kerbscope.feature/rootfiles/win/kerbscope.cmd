@@ -22,7 +22,7 @@ if not defined LAUNCHER (
   exit /b 3
 )
 rem KERBSCOPE_VMARGS adds Java options (they win over these), e.g. set KERBSCOPE_VMARGS=-Xmx512m
-set "VMARGS=-Xmx2g -Dosgi.requiredJavaVersion=21 -Declipse.log.level=WARNING %KERBSCOPE_VMARGS%"
+set "VMARGS=-Xmx2g --enable-native-access=ALL-UNNAMED -Dosgi.requiredJavaVersion=21 -Declipse.log.level=WARNING %KERBSCOPE_VMARGS%"
 set "CONFIG=%HERE%configuration"
 if "%~1"=="analyze" goto cli
 if "%~1"=="lab" goto cli

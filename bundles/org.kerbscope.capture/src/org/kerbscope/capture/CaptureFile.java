@@ -20,8 +20,8 @@ import org.kerbscope.core.model.Frame;
 /**
  * A capture file, mapped read-only. The format is found from the first bytes, never from the name: pcap
  * (either byte order, micro- or nanosecond), pcapng (either byte order), Network Monitor 1.x/2.x or snoop
- * (RFC 1761: Solaris, Check Point {@code fw monitor}), each also compressed with gzip as Wireshark reads them
- * (decompressed into a temporary file first: {@link Spool}), or read from a stream
+ * (RFC 1761: Solaris, Check Point {@code fw monitor}), each also compressed with gzip, zstd or lz4 as Wireshark reads
+ * them (decompressed into a temporary file first: {@link Spool}), or read from a stream
  * ({@link #open(java.io.InputStream, Path)}). Give it to {@link #reader()} for one streaming pass, or to
  * {@link #index()} for random access by frame number.
  * Several readers may run at once. Closing releases the file; frames handed out stay readable until the
@@ -35,7 +35,7 @@ public final class CaptureFile implements AutoCloseable {
 
     private final MappedFile file;
     private final String format;
-    /** The user's file (a gzip-compressed one: not the file mapped). */
+    /** The user's file (a compressed one: not the file mapped). */
     private final Path path;
     /** The decompressed copy to delete on close where it could not be deleted once mapped, or null. */
     private final Path temporary;
@@ -72,15 +72,15 @@ public final class CaptureFile implements AutoCloseable {
      */
     public static CaptureFile open(Path path, int chunkShift, int overlap) throws IOException {
         Detected d = sniff(path);
-        if (!d.gzip()) {
+        if (d.compression() == null) {
             return new CaptureFile(MappedFile.open(path, chunkShift, overlap), d.format(), path, null, null);
         }
-        return mapCopy(Spool.decompress(path), d.format(), path, chunkShift, overlap);
+        return mapCopy(Spool.decompress(path, d.compression()), d.format(), path, chunkShift, overlap);
     }
 
     /**
-     * A capture read from a stream (standard input: {@code tcpdump -w - | kerbscope analyze -}), gzip-compressed or
-     * not: copied into a temporary file first, as a compressed file is.
+     * A capture read from a stream (standard input: {@code tcpdump -w - | kerbscope analyze -}), compressed or not:
+     * copied into a temporary file first, as a compressed file is.
      *
      * @param name what the capture is called ({@link #path()}; e.g. {@code -})
      * @throws IOException when the stream cannot be read, or holds no capture
@@ -123,7 +123,8 @@ public final class CaptureFile implements AutoCloseable {
         } catch (IOException e) {
             left = r.file(); // Windows: a mapped file stays until it is closed
         }
-        Diagnostic d = r.problem() == null ? null : new Diagnostic(0, r.gzip() ? "gzip" : fmt, r.problem());
+        Diagnostic d = r.problem() == null ? null : new Diagnostic(0,
+                r.compression() != null ? r.compression().label : fmt, r.problem());
         return new CaptureFile(m, fmt, name, left, d);
     }
 
@@ -142,8 +143,8 @@ public final class CaptureFile implements AutoCloseable {
         return sniff(path).format();
     }
 
-    /** A capture's format, and whether the file holds it gzip-compressed. */
-    private record Detected(String format, boolean gzip) {
+    /** A capture's format, and what the file holds it compressed with (null: nothing). */
+    private record Detected(String format, Spool.Compression compression) {
     }
 
     private static Detected sniff(Path path) throws IOException {
@@ -153,25 +154,27 @@ public final class CaptureFile implements AutoCloseable {
             n = in.readNBytes(head, 0, head.length);
         }
         String name = String.valueOf(path.getFileName());
-        if (Spool.isGzip(head, n)) {
+        Spool.Compression c = Spool.Compression.of(head, n);
+        if (c != null) {
+            String how = name + ", " + c.label + "-compressed";
             byte[] inner;
             try {
-                inner = Spool.head(path, head.length);
+                inner = Spool.head(path, c, head.length);
             } catch (IOException e) {
-                throw new IOException("not a capture file: " + name + ", gzip-compressed data that cannot be read ("
-                        + e.getMessage() + ")", e);
+                throw new IOException("not a capture file: " + how + " data that cannot be read (" + e.getMessage()
+                        + ")", e);
             }
             if (inner.length < 4) {
-                throw new IOException("not a capture file: " + name + ", gzip-compressed, holds only " + inner.length
-                        + " byte" + (inner.length == 1 ? "" : "s"));
+                throw new IOException("not a capture file: " + how + ", holds only " + inner.length + " byte"
+                        + (inner.length == 1 ? "" : "s"));
             }
-            return new Detected(detect(inner, inner.length, name, name + ", gzip-compressed, holds data that "), true);
+            return new Detected(detect(inner, inner.length, name, how + ", holds data that "), c);
         }
         if (n < 4) {
             throw new IOException("not a capture file: " + name + ", it is only " + n + " byte" + (n == 1 ? "" : "s")
                     + " long");
         }
-        return new Detected(detect(head, n, name, name + ", "), false);
+        return new Detected(detect(head, n, name, name + ", "), null);
     }
 
     /**
@@ -198,10 +201,15 @@ public final class CaptureFile implements AutoCloseable {
             return SNOOP;
         }
         String hint = "";
-        if ((head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) {
-            hint = " (zstd-compressed: decompress it first, or compress it with gzip, which Kerbscope reads)";
-        } else if (be == 0x184D2204) {
-            hint = " (lz4-compressed: decompress it first, or compress it with gzip, which Kerbscope reads)";
+        String start = new String(head, 0, Math.min(n, 8), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (le == 0x184C2102) {
+            hint = " (the lz4 legacy format: decompress it first, lz4 -d " + name + ")";
+        } else if (start.startsWith("\u00fd7zXZ\0")) {
+            hint = " (xz-compressed: decompress it first, xz -d " + name + ")";
+        } else if (start.startsWith("BZh")) {
+            hint = " (bzip2-compressed: decompress it first, bzip2 -d " + name + ")";
+        } else if (start.startsWith("7z\u00bc\u00af\u0027\u001c")) {
+            hint = " (a 7-Zip archive: extract the capture first)";
         } else if (n >= 8 && new String(head, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ElfFile\0")) {
             hint = " (a Windows event log: give it as evidence, kerbscope analyze --events " + name + ")";
         } else if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".etl")) {
@@ -241,12 +249,12 @@ public final class CaptureFile implements AutoCloseable {
         return format;
     }
 
-    /** The user's file (for a gzip-compressed capture, the compressed file). */
+    /** The user's file (for a compressed capture, the compressed file). */
     public Path path() {
         return path;
     }
 
-    /** Whether what is read is a copy (of a gzip-compressed file, decompressed, or of a stream), not the file itself. */
+    /** Whether what is read is a copy (of a compressed file, decompressed, or of a stream), not the file itself. */
     public boolean copied() {
         return file.path() != path;
     }

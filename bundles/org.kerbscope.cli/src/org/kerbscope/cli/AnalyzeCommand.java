@@ -82,7 +82,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     int threads;
 
     @Parameters(arity = "0..*", paramLabel = "CAPTURE",
-            description = "pcap, pcapng, Network Monitor or snoop files (also gzip-compressed); - reads standard input")
+            description = "pcap, pcapng, Network Monitor or snoop files (also compressed with gzip, zstd or lz4); - reads standard input")
     List<String> captures = new ArrayList<>();
 
     @Override

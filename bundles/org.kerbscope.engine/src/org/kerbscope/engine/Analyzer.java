@@ -106,7 +106,7 @@ public final class Analyzer {
 
     /**
      * {@link #analyze} of a capture already open (the workbench's, whose index its packet list shows; standard input):
-     * one mapping, and a gzip-compressed capture decompressed once. The file stays open.
+     * one mapping, and a compressed capture decompressed once. The file stays open.
      */
     public Analysis analyzeOpen(CaptureFile capture, String label, List<EvidenceInput> evidence, Progress progress)
             throws IOException {

@@ -10,15 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 
 /**
- * Captures that are not a file the mapping can read as it is: compressed with gzip (RFC 1952), as
- * {@code tcpdump -z gzip}, log collectors and mail leave them and as Wireshark opens them, or read from standard input
- * ({@code tcpdump -w - | kerbscope analyze -}). Their bytes are copied (decompressed) into a temporary file that the
- * mapping then reads. The file is owner-only, in the Java temporary directory, and removed as soon as it is mapped
- * where the system allows it (else when the capture is closed); the user's file is only read. Several gzip members one
- * after the other are one stream, as gzip defines.
+ * Captures that are not a file the mapping can read as it is: compressed ({@link Compression}: gzip, zstd or lz4, as
+ * {@code tcpdump -z gzip}, log rotation, collectors and mail leave them and as Wireshark opens them), or read from standard input ({@code tcpdump -w - | kerbscope analyze -}). Their bytes are copied
+ * (decompressed) into a temporary file that the mapping then reads. The file is owner-only, in the Java temporary
+ * directory, and removed as soon as it is mapped where the system allows it (else when the capture is closed); the
+ * user's file is only read. Several members or frames one after the other are one stream, as each format defines.
  * <p>
  * A stream that ends early or is damaged, or a temporary directory that fills up, keeps what was copied before: the
  * capture's parser reads the frames in it, and {@link Result#problem} says what happened. A small file may hold a
@@ -33,18 +35,68 @@ public final class Spool {
     private Spool() {
     }
 
-    /** Whether the bytes start as gzip does (ID1, ID2 and the deflate method). */
-    public static boolean isGzip(byte[] head, int n) {
-        return n >= 3 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b && head[2] == 8;
+    /**
+     * The compressions Wireshark reads a capture in, each known by its first bytes: gzip (RFC 1952), zstd (RFC 8878;
+     * a frame, or a skippable frame before one) and the LZ4 frame format. Zstd is decompressed by the reference
+     * library (zstd-jni), LZ4 by Apache Commons Compress (pure Java; it checks the frame's checksums). Compress imports
+     * Commons IO and Codec, which its LZ4 decoder needs, as optional: this bundle imports their packages too, so that
+     * they are there wherever it is.
+     */
+    public enum Compression {
+        GZIP("gzip"), ZSTD("zstd"), LZ4("lz4");
+
+        /** The name diagnostics and messages use. */
+        public final String label;
+
+        Compression(String label) {
+            this.label = label;
+        }
+
+        /** The compression the first bytes show, or null. */
+        public static Compression of(byte[] head, int n) {
+            if (n >= 3 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b && head[2] == 8) {
+                return GZIP; // ID1, ID2 and the deflate method
+            }
+            if (n < 4) {
+                return null;
+            }
+            int le = (head[0] & 0xff) | (head[1] & 0xff) << 8 | (head[2] & 0xff) << 16 | (head[3] & 0xff) << 24;
+            if (le == 0xFD2FB528 || (le & 0xFFFFFFF0) == 0x184D2A50) {
+                return ZSTD; // a zstd frame, or a skippable frame (which zstd and lz4 share)
+            }
+            if (le == 0x184D2204) {
+                return LZ4;
+            }
+            return null;
+        }
+
+        /** A stream of what {@code raw} holds, decompressed; several members or frames in a row are one stream. */
+        InputStream decoder(InputStream raw) throws IOException {
+            return switch (this) {
+                case GZIP -> new GZIPInputStream(raw, BUFFER);
+                case ZSTD -> zstd(raw);
+                case LZ4 -> new FramedLZ4CompressorInputStream(raw, true);
+            };
+        }
+    }
+
+    /** The reference library's decoder; where its native code cannot be loaded, the command that does it instead. */
+    private static InputStream zstd(InputStream raw) throws IOException {
+        try {
+            return new ZstdInputStreamNoFinalizer(raw);
+        } catch (LinkageError e) {
+            throw new IOException("the zstd library cannot be loaded on this system (" + e.getMessage()
+                    + "): decompress the capture first, zstd -d FILE", e);
+        }
     }
 
     /**
-     * The first bytes of what the gzip file holds, at most {@code n}.
+     * The first bytes of what the compressed file holds, at most {@code n}.
      *
      * @throws IOException when not even they can be decompressed
      */
-    public static byte[] head(Path gz, int n) throws IOException {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), BUFFER)) {
+    public static byte[] head(Path file, Compression c, int n) throws IOException {
+        try (InputStream in = c.decoder(new BufferedInputStream(Files.newInputStream(file), BUFFER))) {
             return in.readNBytes(n);
         } catch (EOFException e) {
             // a stream cut short within its first bytes: what was there
@@ -55,9 +107,9 @@ public final class Spool {
     /**
      * @param file the copied bytes, in a temporary file the caller owns (and deletes)
      * @param problem what stopped the copy before the end of the stream, or null
-     * @param gzip whether the bytes were decompressed
+     * @param compression what the bytes were decompressed from, or null
      */
-    public record Result(Path file, long bytes, String problem, boolean gzip) {
+    public record Result(Path file, long bytes, String problem, Compression compression) {
     }
 
     /** The free space a copy leaves on its file system: 5% of it, at least 1 GiB (less on a small one). */
@@ -66,26 +118,61 @@ public final class Spool {
         return Math.min(total / 4, Math.max(1L << 30, total / 20));
     }
 
-    /** Decompresses the gzip file {@code gz} into a new temporary file. */
-    public static Result decompress(Path gz) throws IOException {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), BUFFER)) {
-            return copy(in, true, "the decompressed capture");
+    /** Decompresses the file {@code file}, compressed with {@code c}, into a new temporary file. */
+    public static Result decompress(Path file, Compression c) throws IOException {
+        try (Source raw = new Source(Files.newInputStream(file))) {
+            return copy(raw, c, "the decompressed capture");
         }
     }
 
-    /** Copies a stream (standard input) into a new temporary file, decompressed when it is gzip-compressed. */
+    /** Copies a stream (standard input) into a new temporary file, decompressed when it is compressed. */
     public static Result copy(InputStream stream) throws IOException {
-        BufferedInputStream b = new BufferedInputStream(stream, BUFFER);
-        b.mark(3);
-        byte[] h = b.readNBytes(3);
-        b.reset();
-        if (isGzip(h, h.length)) {
-            return copy(new GZIPInputStream(b, BUFFER), true, "the decompressed capture");
-        }
-        return copy(b, false, "the capture read from standard input");
+        Source raw = new Source(stream);
+        raw.mark(4);
+        byte[] h = raw.readNBytes(4);
+        raw.reset();
+        Compression c = Compression.of(h, h.length);
+        return copy(raw, c, c != null ? "the decompressed capture" : "the capture read from standard input");
     }
 
-    private static Result copy(InputStream in, boolean gzip, String what) throws IOException {
+    /** The compressed bytes, as read: knows whether their end was reached, so that a cut file is told from a damaged one. */
+    private static final class Source extends BufferedInputStream {
+        boolean ended;
+
+        Source(InputStream in) {
+            super(in, BUFFER);
+        }
+
+        @Override
+        public synchronized int read() throws IOException {
+            int b = super.read();
+            ended |= b < 0;
+            return b;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            ended |= n < 0;
+            return n;
+        }
+    }
+
+    private static Result copy(Source raw, Compression c, String what) throws IOException {
+        InputStream in;
+        try {
+            in = c == null ? raw : c.decoder(raw);
+        } catch (IOException e) {
+            // the decoder reads the stream's header at once: a stream cut or damaged there holds nothing to read
+            throw new IOException((raw.ended ? "the " + c.label + "-compressed file ends within its header"
+                    : "the " + c.label + "-compressed data cannot be read (" + e.getMessage() + ")"), e);
+        }
+        try (in) {
+            return copy(in, raw, c, what);
+        }
+    }
+
+    private static Result copy(InputStream in, Source raw, Compression c, String what) throws IOException {
         Path out = Files.createTempFile("kerbscope-capture-", ".tmp"); // POSIX: owner-only
         FileStore store = Files.getFileStore(out);
         long reserve = reserve(store);
@@ -98,15 +185,14 @@ public final class Spool {
                 int n;
                 try {
                     n = in.read(buf);
-                } catch (EOFException e) {
-                    problem = gzip ? "the gzip-compressed file ends early (it was cut short)"
-                            : "the input ended early (" + e.getMessage() + ")";
-                    break;
-                } catch (ZipException e) {
-                    problem = "the gzip-compressed data is damaged (" + e.getMessage() + ")";
-                    break;
                 } catch (IOException e) {
-                    problem = "the input could not be read further (" + e.getMessage() + ")";
+                    if (c == null) {
+                        problem = "the input could not be read further (" + e.getMessage() + ")";
+                    } else if (raw.ended || e instanceof EOFException) {
+                        problem = "the " + c.label + "-compressed file ends early (it was cut short)";
+                    } else {
+                        problem = "the " + c.label + "-compressed data is damaged (" + e.getMessage() + ")";
+                    }
                     break;
                 }
                 if (n < 0) {
@@ -145,8 +231,8 @@ public final class Spool {
                     ch.truncate(written);
                 }
             }
-            problem += ": the " + written + " bytes " + (gzip ? "decompressed" : "read") + " before it are read";
+            problem += ": the " + written + " bytes " + (c != null ? "decompressed" : "read") + " before it are read";
         }
-        return new Result(out, written, problem, gzip);
+        return new Result(out, written, problem, c);
     }
 }

@@ -12,6 +12,8 @@ import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.registry.Registries;
@@ -25,7 +27,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A lab capture compressed with gzip gives the analysis of the capture itself, whether the analysis opens the file
- * or reads the one the workbench already holds open (decompressed once).
+ * or reads the one the workbench already holds open (decompressed once); so does one the zstd and lz4 command-line
+ * tools compressed (the files in {@code fixtures/}: {@code zstd} 1.5.4 and {@code lz4} 1.9.4, each the sample's two
+ * halves as two frames, the second lz4 frame in linked 64 KiB blocks).
  */
 class CompressedCaptureTest {
     @TempDir
@@ -55,5 +59,16 @@ class CompressedCaptureTest {
         }
         ObjectNode capture = (ObjectNode) JsonReport.toJson(opened).get("capture");
         assertEquals("pcapng", capture.get("format").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spn-unknown.pcapng.zst", "spn-unknown.pcapng.lz4"})
+    void whatTheZstdAndLz4ToolsWriteHasTheFindingsOfTheCaptureItHolds(String name) throws IOException {
+        Path sample = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples/spn-unknown.pcapng");
+        Path compressed = UnionTest.root().resolve("bundles/org.kerbscope.engine.tests/fixtures").resolve(name);
+        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
+        JsonNode plain = JsonReport.toJson(analyzer.analyze(sample, "capture", List.of(), Progress.NONE));
+        JsonNode doc = JsonReport.toJson(analyzer.analyze(compressed, "capture", List.of(), Progress.NONE));
+        assertEquals(plain, doc, "the same document, findings included, and no diagnostic");
     }
 }

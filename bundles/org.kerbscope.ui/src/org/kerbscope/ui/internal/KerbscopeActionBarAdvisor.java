@@ -41,7 +41,7 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
             @Override
             public void run() {
                 FileDialog d = new FileDialog(shell(), SWT.OPEN);
-                d.setFilterExtensions(new String[] {"*.pcapng;*.pcap;*.cap;*.snoop;*.pcapng.gz;*.pcap.gz;*.cap.gz", "*.*"});
+                d.setFilterExtensions(new String[] {"*.pcapng;*.pcap;*.cap;*.snoop;*.pcapng.gz;*.pcap.gz;*.cap.gz;*.pcapng.zst;*.pcap.zst;*.pcapng.lz4;*.pcap.lz4", "*.*"});
                 d.setFilterNames(new String[] {"Captures (pcapng, pcap, Network Monitor, snoop; also gzip-compressed)", "All files"});
                 String f = d.open();
                 if (f != null) {
