@@ -12,9 +12,12 @@ import org.kerbscope.capture.LinkTypes;
  * (as in Wireshark). The header SYSTEMTIME carries no time zone: it is read as UTC.
  * <p>
  * Media types 0xFFFC-0xFFFE (reassembly payload headers, adapter lists, DNS caches) are metadata, not
- * frames: skipped, as Wireshark does. ETW events (0xFFE0) and filter strings are frames with a private link
- * type ({@link LinkTypes#NETMON_BASE}). If the frame table is missing (a file cut short loses it: it sits at
- * the end), the records are walked one after the other from byte 128.
+ * frames: skipped, as Wireshark does. Filter strings and ETW events (0xFFE0) are frames with a private link
+ * type ({@link LinkTypes#NETMON_BASE}), except the events that carry a packet ({@link #etwPacket}): a trace of
+ * {@code pktmon} or {@code netsh trace} opened in Network Monitor and saved keeps its packets as such events,
+ * and each is read as the packet it holds (one frame per record, so the frame numbers stay Wireshark's). If the
+ * frame table is missing (a file cut short loses it: it sits at the end), the records are walked one after the
+ * other from byte 128.
  */
 public final class NetmonParser extends RecordParser {
     public static final int MAGIC_2X = 0x55424D47; // "GMBU" read little-endian
@@ -150,6 +153,10 @@ public final class NetmonParser extends RecordParser {
             capturedLength = (int) incl;
             originalLength = (int) Math.max(orig, incl);
             linkType = linkType(media);
+            comment = null;
+            if (media == 0xFFE0) {
+                etwPacket(data, (int) incl);
+            }
             long t = startNanos + delta;
             if (trailer >= 15) {
                 long ft = file.i64(data + incl + 6, false);
@@ -159,6 +166,94 @@ public final class NetmonParser extends RecordParser {
             }
             timeNanos = t;
             return true;
+        }
+    }
+
+    // ETW events as Network Monitor stores them: the EVENT_HEADER fields, the buffer context, the number of extended
+    // data items and the user data's length, then those items and the user data, which ends the record.
+    private static final int EVENT_PROVIDER = 24;
+    private static final int EVENT_ID = 40;
+    private static final int EVENT_KEYWORD = 48;
+    private static final int EVENT_USER_DATA_LENGTH = 86;
+    private static final int EVENT_HEADER = 89;
+    /** Microsoft-Windows-PktMon, {4D4F80D9-C8BD-4D73-BB5B-19C90402C5AC}, as the GUID structure lies in memory. */
+    private static final long[] PKTMON = guid(0x4D4F80D9, 0xC8BD, 0x4D73, 0xBB5B19C90402C5ACL);
+    /** Microsoft-Windows-NDIS-PacketCapture, {2ED6006E-4729-4609-B423-3EE7BCD678EF} (netsh trace capture=yes). */
+    private static final long[] NDIS = guid(0x2ED6006E, 0x4729, 0x4609, 0xB4233EE7BCD678EFL);
+    /** PktMon's packet event: PktGroupId, six 16-bit fields, Filter, DropReason, DropLocation, the sizes, the bytes. */
+    private static final int PKTMON_PACKET = 160;
+    private static final int PKTMON_PACKET_HEADER = 34;
+    /** NDIS-PacketCapture's packet fragment: MiniportIfIndex, LowerIfIndex, FragmentSize, the bytes. */
+    private static final int NDIS_FRAGMENT = 1001;
+    private static final long NDIS_KW_WIRELESS_WAN = 0x200L;
+    private static final long NDIS_KW_NATIVE_802_11 = 0x10000L;
+    private static final long NDIS_KW_PACKET_START = 0x40000000L;
+    private static final long NDIS_KW_PACKET_END = 0x80000000L;
+
+    private long splitFragments;
+
+    private static long[] guid(int data1, int data2, int data3, long data4) {
+        long low = (data1 & 0xFFFFFFFFL) | (long) (data2 & 0xFFFF) << 32 | (long) (data3 & 0xFFFF) << 48;
+        return new long[] {low, Long.reverseBytes(data4)};
+    }
+
+    private boolean provider(long event, long[] guid) {
+        return file.i64(event + EVENT_PROVIDER, false) == guid[0] && file.i64(event + EVENT_PROVIDER + 8, false) == guid[1];
+    }
+
+    /**
+     * When the ETW event at {@code event} ({@code length} bytes) carries a packet, makes the frame that packet: the
+     * event of Microsoft-Windows-PktMon (160: an Ethernet, Wi-Fi or IP packet, with the component it was seen at
+     * as the frame's comment) or a whole packet of Microsoft-Windows-NDIS-PacketCapture (1001, by its keywords
+     * Ethernet, native 802.11 or, for mobile broadband, IP). Any other event, or one whose lengths do not add up,
+     * stays an event frame. A packet NDIS split over several events is not joined: those stay event frames, and
+     * one diagnostic counts them.
+     */
+    private void etwPacket(long event, int length) {
+        if (length < EVENT_HEADER) {
+            return;
+        }
+        int userLength = file.u16(event + EVENT_USER_DATA_LENGTH, false);
+        if (userLength > length - EVENT_HEADER) {
+            return;
+        }
+        long user = event + length - userLength;
+        int id = file.u16(event + EVENT_ID, false);
+        if (id == PKTMON_PACKET && userLength >= PKTMON_PACKET_HEADER && provider(event, PKTMON)) {
+            int logged = file.u16(user + 32, false);
+            int link = switch (file.u16(user + 14, false)) {
+                case 1 -> LinkTypes.ETHERNET;
+                case 2 -> LinkTypes.IEEE802_11;
+                case 3 -> LinkTypes.RAW;
+                default -> -1;
+            };
+            if (link < 0 || logged != userLength - PKTMON_PACKET_HEADER) {
+                return;
+            }
+            dataOffset = user + PKTMON_PACKET_HEADER;
+            capturedLength = logged;
+            originalLength = Math.max(logged, file.u16(user + 30, false));
+            linkType = link;
+            comment = "pktmon: packet group " + file.i64(user, false) + ", component " + file.u16(user + 16, false)
+                    + ", edge " + file.u16(user + 18, false) + ", appearance " + file.u16(user + 10, false);
+        } else if (id == NDIS_FRAGMENT && userLength >= 12 && provider(event, NDIS)) {
+            long fragment = file.u32(user + 8, false);
+            if (fragment != userLength - 12) {
+                return;
+            }
+            long keywords = file.i64(event + EVENT_KEYWORD, false);
+            if ((keywords & (NDIS_KW_PACKET_START | NDIS_KW_PACKET_END)) != (NDIS_KW_PACKET_START | NDIS_KW_PACKET_END)) {
+                if (splitFragments++ == 0) {
+                    warn("a packet of this trace was logged by NDIS in several fragment events, which are not joined:"
+                            + " they stay event frames (the first: frame " + (frames + 1) + ")");
+                }
+                return;
+            }
+            dataOffset = user + 12;
+            capturedLength = (int) fragment;
+            originalLength = (int) fragment;
+            linkType = (keywords & NDIS_KW_NATIVE_802_11) != 0 ? LinkTypes.IEEE802_11
+                    : (keywords & NDIS_KW_WIRELESS_WAN) != 0 ? LinkTypes.RAW : LinkTypes.ETHERNET;
         }
     }
 

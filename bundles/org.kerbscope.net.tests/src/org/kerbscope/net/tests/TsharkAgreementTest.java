@@ -33,7 +33,8 @@ import org.kerbscope.net.TransportHandler;
  */
 class TsharkAgreementTest {
     private static final String[] FIELDS = {"frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src",
-        "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "icmp.type", "icmpv6.type"};
+        "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "icmp.type", "icmpv6.type",
+        "frame.protocols"};
 
     static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
@@ -161,6 +162,12 @@ class TsharkAgreementTest {
                 String dst = !t[5].isEmpty() ? t[5] : t[3];
                 if (k == null) {
                     assertEquals("", src + dst, where + ": tshark found IP, the decoder did not");
+                    continue;
+                }
+                if (t[12] != null && t[12].startsWith("netmon_event") && src.isEmpty()) {
+                    // A packet inside an ETW event of a Network Monitor file (a pktmon or netsh trace saved by
+                    // Network Monitor): tshark 4.0 shows the event and does not look inside (EtwPacketTest and
+                    // PktmonTraceTest check the reading); nothing of tshark's to compare with.
                     continue;
                 }
                 String ks = FlowKey.text(k.srcAddr());
