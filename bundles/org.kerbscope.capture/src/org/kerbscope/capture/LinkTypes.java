@@ -15,6 +15,10 @@ public final class LinkTypes {
     public static final int RAW_14 = 14;
     public static final int RAW = 101;
     public static final int IEEE802_11 = 105;
+    /** IEEE 802.11 under a radiotap header. */
+    public static final int IEEE802_11_RADIOTAP = 127;
+    /** Per-Packet Information header (CACE/AirPcap), then the link type it names. */
+    public static final int PPI = 192;
     public static final int LOOP = 108;
     /** Solaris IPnet (snoop's datalink type 0x1a): a 24-byte header, then IPv4 or IPv6. */
     public static final int IPNET = 226;
@@ -45,6 +49,8 @@ public final class LinkTypes {
             case FDDI -> "FDDI";
             case RAW_12, RAW_14, RAW -> "Raw IP";
             case IEEE802_11 -> "IEEE 802.11";
+            case IEEE802_11_RADIOTAP -> "IEEE 802.11 with radiotap";
+            case PPI -> "PPI";
             case LOOP -> "OpenBSD loopback";
             case IPNET -> "Solaris IPnet";
             case LINUX_SLL -> "Linux cooked";

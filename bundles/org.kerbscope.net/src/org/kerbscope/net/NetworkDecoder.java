@@ -23,7 +23,9 @@ import org.kerbscope.net.internal.TcpReassembler;
  * <ul>
  * <li>Link: Ethernet II (802.3/LLC frames skipped, SNAP followed), 802.1Q/802.1ad/QinQ, MPLS, PPPoE,
  * Linux cooked SLL (113) and SLL2 (276), BSD null (0) and OpenBSD loop (108), raw IP (12, 14, 101) and raw
- * IPv4/IPv6 (228/229), Solaris IPnet (226, from snoop files).</li>
+ * IPv4/IPv6 (228/229), Solaris IPnet (226, from snoop files); IEEE 802.11 data frames (105), also under a
+ * radiotap (127) or PPI (192) header: LLC/SNAP and A-MSDU subframes followed, frames still encrypted counted
+ * and reported once.</li>
  * <li>Tunnels: GRE (IP, transparent Ethernet bridging), ERSPAN type I/II/III, IP-in-IP, IPv6-in-IP; the
  * innermost packet counts.</li>
  * <li>IPv4 and IPv6 (extension headers) with fragment reassembly, UDP, TCP with per-direction reassembly
@@ -44,6 +46,7 @@ public final class NetworkDecoder {
     private final FlowId probe = new FlowId();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Set<Integer> unknownLinks = new HashSet<>();
+    private boolean encrypted80211;
     private int droppedDiagnostics;
     private final int share;
     private final int shares;
@@ -270,12 +273,140 @@ public final class NetworkDecoder {
             }
             case 228 -> ipv4(d, off, end, 0);
             case 229 -> ipv6(d, off, end, 0);
+            case 105 -> wlan(d, off, end, false);
+            case 127 -> radiotap(d, off, end);
+            case 192 -> {
+                // PPI: version, flags, header length, the link type of what follows (little-endian)
+                if (end - off < 8) {
+                    tooShort("ppi", end - off, 8);
+                    return;
+                }
+                int len = le16(d, off + 2);
+                int dlt = Integer.reverseBytes(d.getInt(off + 4));
+                if (len < 8 || len > end - off) {
+                    problem("ppi", "PPI header length " + len + " outside the frame (" + (end - off) + " bytes)");
+                } else if (dlt == 105) {
+                    wlan(d, off + len, end, false);
+                } else if (dlt == 1) {
+                    ether(d, off + len, end, 0);
+                } else {
+                    undecoded++;
+                }
+            }
             default -> {
                 undecoded++;
                 if ((type & 0xFFFF_0000) != LinkTypes.NETMON_BASE && unknownLinks.add(type)) {
                     problem("link", "frames of " + LinkTypes.name(type) + " are not decoded");
                 }
             }
+        }
+    }
+
+    /**
+     * Radiotap: version 0, a pad byte, the header's length and the presence bitmaps (little-endian; bit 31 chains
+     * another). Only the Flags field matters here: it follows TSFT (8 bytes, 8-aligned) when that is present, and
+     * says whether the frame ends with its FCS and whether the 802.11 header is padded to four bytes.
+     */
+    private void radiotap(ByteBuffer d, int off, int end) {
+        if (end - off < 8) {
+            tooShort("radiotap", end - off, 8);
+            return;
+        }
+        int len = le16(d, off + 2);
+        if (u8(d, off) != 0 || len < 8 || len > end - off) {
+            problem("radiotap", "radiotap header of version " + u8(d, off) + " and length " + len
+                    + " does not fit the frame (" + (end - off) + " bytes)");
+            return;
+        }
+        int present = Integer.reverseBytes(d.getInt(off + 4));
+        int p = off + 8;
+        for (int word = present; word < 0 && p + 4 <= off + len; p += 4) {
+            word = Integer.reverseBytes(d.getInt(p)); // bit 31: another bitmap follows
+        }
+        int flags = 0;
+        if ((present & 1) != 0) {
+            p = off + ((p - off + 7) & ~7) + 8; // TSFT
+        }
+        if ((present & 2) != 0 && p < off + len) {
+            flags = u8(d, p);
+        }
+        if ((flags & 0x10) != 0 && end - (off + len) >= 4) {
+            end -= 4; // the FCS
+        }
+        wlan(d, off + len, end, (flags & 0x20) != 0);
+    }
+
+    private static int le16(ByteBuffer d, int i) {
+        return Short.reverseBytes(d.getShort(i)) & 0xffff;
+    }
+
+    /**
+     * An IEEE 802.11 frame: data frames only (management and control frames carry no IP), with three or four
+     * addresses, QoS control and HT control; the payload is LLC/SNAP, or A-MSDU subframes each with its own.
+     * Fragments and null-data frames are skipped, protected (encrypted) frames counted and reported once.
+     *
+     * @param padded whether the header is padded to a multiple of four bytes (radiotap's flag)
+     */
+    private void wlan(ByteBuffer d, int off, int end, boolean padded) {
+        if (end - off < 24) {
+            tooShort("802.11", end - off, 24);
+            return;
+        }
+        int fc0 = u8(d, off);
+        int fc1 = u8(d, off + 1);
+        int subtype = fc0 >> 4;
+        if ((fc0 & 0x0C) != 0x08 || (subtype & 0x04) != 0) {
+            return; // not a data frame, or one without data
+        }
+        if ((fc1 & 0x40) != 0) {
+            undecoded++;
+            if (!encrypted80211) {
+                encrypted80211 = true;
+                problem("802.11", "encrypted 802.11 frames are not decoded: decrypt them first (Wireshark's IEEE "
+                        + "802.11 decryption keys, then File > Export Specified Packets)");
+            }
+            return;
+        }
+        if ((fc1 & 0x04) != 0 || (u8(d, off + 22) & 0x0F) != 0) {
+            return; // a fragment
+        }
+        int hdr = (fc1 & 0x03) == 0x03 ? 30 : 24;
+        boolean amsdu = false;
+        if ((subtype & 0x08) != 0) {
+            if (end - off < hdr + 2) {
+                tooShort("802.11", end - off, hdr + 2);
+                return;
+            }
+            amsdu = (u8(d, off + hdr) & 0x80) != 0;
+            hdr += 2;
+            if ((fc1 & 0x80) != 0) {
+                hdr += 4; // HT control
+            }
+        }
+        if (padded) {
+            hdr = (hdr + 3) & ~3;
+        }
+        int p = off + hdr;
+        if (!amsdu) {
+            llc(d, p, end);
+            return;
+        }
+        // A-MSDU: subframes of destination, source, length (big-endian) and an LLC/SNAP payload, padded to four
+        for (int n = 0; n < 64 && end - p >= 14; n++) {
+            int len = u16(d, p + 12);
+            if (len > end - p - 14) {
+                problem("802.11", "A-MSDU subframe of " + len + " bytes runs past the frame");
+                return;
+            }
+            llc(d, p + 14, p + 14 + len);
+            p += (14 + len + 3) & ~3;
+        }
+    }
+
+    /** LLC with SNAP (AA AA 03, an OUI, the EtherType); any other LLC carries nothing of ours. */
+    private void llc(ByteBuffer d, int off, int end) {
+        if (end - off >= 8 && u8(d, off) == 0xAA && u8(d, off + 1) == 0xAA && u8(d, off + 2) == 0x03) {
+            ethertype(d, u16(d, off + 6), off + 8, end, 0);
         }
     }
 

@@ -209,6 +209,9 @@ public final class FuzzTargets {
             case 2 -> 113; // Linux cooked
             case 3 -> 0; // BSD loopback
             case 4 -> 276; // Linux cooked v2
+            case 5 -> 105; // IEEE 802.11
+            case 6 -> 127; // radiotap
+            case 7 -> 192; // PPI
             default -> 1; // Ethernet
         };
         Analysis a = new Analysis();

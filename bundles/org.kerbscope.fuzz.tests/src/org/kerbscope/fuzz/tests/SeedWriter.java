@@ -56,14 +56,18 @@ public final class SeedWriter {
                 put("pcap", pcap(frames, true));
                 put("netmon", netmon(frames, 1));
                 put("netmon", netmon(frames, 3));
+                put("netmon", netmon(frames, 3, true)); // a pktmon trace saved by Network Monitor
                 put("snoop", snoop(frames));
-                put("pcap", gzip(pcap(frames, false))); // a gzip-compressed capture: decompressed, then read
+                put("pcap", gzip(pcap(frames, false))); // compressed captures: decompressed, then read
+                put("pcap", zstd(pcap(frames, false)));
+                put("pcapng", lz4(bytes));
             }
             List<byte[]> raw = new ArrayList<>();
             for (Frame f : frames) {
                 raw.add(copy(f.data()));
             }
             put("network", FuzzTargets.encodeFrames(0, raw));
+            put("network", FuzzTargets.encodeFrames(6, raw.stream().map(SeedWriter::radiotap).toList()));
             cutPdus(frames);
         }
         for (String k : List.of("success-udp.keytab", "stale-keytab.server.keytab", "ntlm-only.keytab")) {
@@ -131,16 +135,25 @@ public final class SeedWriter {
 
     /** Network Monitor 2.x (minor 1: media-type trailer; 3: trailer with the frame's FILETIME), frame table last. */
     static byte[] netmon(List<Frame> frames, int minor) {
+        return netmon(frames, minor, false);
+    }
+
+    /**
+     * Network Monitor 2.x; with {@code pktmon}, each frame inside an ETW event of Microsoft-Windows-PktMon (160), as
+     * Network Monitor saves a {@code pktmon} trace.
+     */
+    static byte[] netmon(List<Frame> frames, int minor, boolean pktmon) {
         int trailer = minor == 1 ? 2 : 15;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         List<Integer> offsets = new ArrayList<>();
         long start = frames.isEmpty() ? 0 : frames.get(0).timeNanos();
         for (Frame f : frames) {
-            byte[] d = copy(f.data());
+            byte[] d = pktmon ? pktmonEvent(copy(f.data())) : copy(f.data());
             offsets.add(128 + body.size());
             ByteBuffer r = ByteBuffer.allocate(16 + d.length + trailer).order(ByteOrder.LITTLE_ENDIAN);
-            r.putLong((f.timeNanos() - start) / 1000).putInt(f.originalLength()).putInt(d.length).put(d);
-            r.putShort((short) 1);
+            r.putLong((f.timeNanos() - start) / 1000).putInt(pktmon ? d.length : f.originalLength()).putInt(d.length)
+                    .put(d);
+            r.putShort((short) (pktmon ? 0xFFE0 : 1));
             if (trailer == 15) {
                 r.putLong(f.timeNanos() / 100 + 116_444_736_000_000_000L).put((byte) 0).putInt(0);
             }
@@ -158,6 +171,32 @@ public final class SeedWriter {
         out.writeBytes(body.toByteArray());
         out.writeBytes(table.array());
         return out.toByteArray();
+    }
+
+    /** An Ethernet frame as a decrypted Wi-Fi capture shows it: radiotap (no fields), a data frame to the AP, SNAP. */
+    private static byte[] radiotap(byte[] ether) {
+        if (ether.length < 14) {
+            return ether;
+        }
+        ByteBuffer b = ByteBuffer.allocate(8 + 24 + 6 + ether.length - 12);
+        b.put(new byte[] {0, 0, 8, 0, 0, 0, 0, 0}).put((byte) 0x08).put((byte) 0x01).putShort((short) 0)
+                .put(ether, 0, 6).put(ether, 6, 6).put(ether, 0, 6).putShort((short) 0)
+                .put(new byte[] {(byte) 0xAA, (byte) 0xAA, 3, 0, 0, 0}).put(ether, 12, ether.length - 12);
+        return b.array();
+    }
+
+    /** EVENT_HEADER of PktMon's event 160, buffer context, counts, then PktGroupId … LoggedSize and the packet. */
+    private static byte[] pktmonEvent(byte[] packet) {
+        int user = 34 + packet.length;
+        ByteBuffer e = ByteBuffer.allocate(89 + user).order(ByteOrder.LITTLE_ENDIAN);
+        e.putShort((short) (80 + user)).putShort((short) 0).putShort((short) 0x0240).putShort((short) 0).putLong(0)
+                .putLong(0).putLong(0xC8BD4D4F80D9L | 0x4D73L << 48).putLong(0xACC50204C9195BBBL)
+                .putShort((short) 160).putShort((short) 0).putShort((short) 4).putShort((short) 0).putLong(0x10)
+                .put(new byte[24]).putInt(0x00190000).putShort((short) 0).putShort((short) user).put((byte) 0);
+        e.putLong(7).putShort((short) 1).putShort((short) 1).putShort((short) 3).putShort((short) 1).putShort((short) 9)
+                .putShort((short) 1).putShort((short) 1).putLong(0).putShort((short) packet.length)
+                .putShort((short) packet.length).put(packet);
+        return e.array();
     }
 
     /** Snoop (RFC 1761): big-endian, Ethernet (datalink 4), records padded to four bytes. */
@@ -179,6 +218,28 @@ public final class SeedWriter {
     static byte[] gzip(byte[] content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] zstd(byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var z = new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(out).setChecksum(true)) {
+            z.write(content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] lz4(byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var z = new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream(out,
+                new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream.Parameters(
+                        org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream.BlockSize.K64))) {
             z.write(content);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -198,4 +198,83 @@ class LinkLayerTest {
         d.decode(Pkt.frame(2, 1, ether(0x0806, new byte[28])));
         assertEquals(null, d.lastFlow(), "ARP carries no IP");
     }
+
+    // ------------------------------------------------------------------ IEEE 802.11 (decrypted Wi-Fi captures)
+
+    static final byte[] SNAP_IP = {(byte) 0xAA, (byte) 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
+
+    /** An 802.11 header: frame control, duration, three or four addresses, sequence control, QoS control. */
+    static byte[] wlanHeader(int fc0, int fc1, boolean fourAddresses, int qos) {
+        byte[] h = new byte[(fourAddresses ? 30 : 24) + ((fc0 & 0x80) != 0 ? 2 : 0) + ((fc1 & 0x80) != 0 ? 4 : 0)];
+        h[0] = (byte) fc0;
+        h[1] = (byte) fc1;
+        h[22] = 0x30; // sequence number 3, fragment 0
+        if ((fc0 & 0x80) != 0) {
+            h[fourAddresses ? 30 : 24] = (byte) qos;
+        }
+        return h;
+    }
+
+    @Test
+    void ieee80211DataFramesWithThreeOrFourAddressesQosAndHtControl() {
+        expect(OUTER_EVENT + 60, 105, cat(wlanHeader(0x08, 0x02, false, 0), SNAP_IP, UDP4));
+        expect(OUTER_EVENT + 68, 105, cat(wlanHeader(0x88, 0x03, true, 0), SNAP_IP, UDP4));
+        expect(OUTER_EVENT + 66, 105, cat(wlanHeader(0x88, 0x81, false, 0), SNAP_IP, UDP4));
+    }
+
+    @Test
+    void ieee80211ManagementNullAndFragmentFramesCarryNothing() {
+        assertEquals(List.of(), decode(105, cat(wlanHeader(0x80, 0, false, 0), new byte[40])).events, "beacon");
+        assertEquals(List.of(), decode(105, wlanHeader(0xC8, 0x01, false, 0)).events, "QoS null");
+        byte[] fragment = cat(wlanHeader(0x08, 0x06, false, 0), SNAP_IP, UDP4);
+        assertEquals(List.of(), decode(105, fragment).events, "more fragments");
+    }
+
+    @Test
+    void ieee80211AmsduSubframesEachCarryTheirPacket() {
+        byte[] first = cat(new byte[12], u16(SNAP_IP.length + UDP4.length), SNAP_IP, UDP4);
+        byte[] second = cat(new byte[12], u16(SNAP_IP.length + INNER.length), SNAP_IP, INNER);
+        int pad = (4 - first.length % 4) % 4;
+        byte[] frame = cat(wlanHeader(0x88, 0x02, false, 0x80), first, new byte[pad], second);
+        int secondAt = 26 + first.length + pad + 14 + 8 + 28;
+        assertEquals(List.of(OUTER_EVENT + (26 + 14 + 8 + 28), INNER_EVENT + secondAt), decode(105, frame).events);
+    }
+
+    @Test
+    void radiotapWithChainedBitmapsTsftFcsAndPadding() {
+        // present: TSFT | Flags | bit 31 (a second bitmap follows, empty); TSFT 8-aligned at 16, Flags at 24:
+        // FCS at the end (0x10) and the 802.11 header padded to four bytes (0x20); header length 26
+        byte[] radiotap = cat(new byte[] {0, 0, 26, 0}, new byte[] {0x03, 0, 0, (byte) 0x80}, new byte[4],
+                new byte[4], new byte[8], new byte[] {0x30, 0});
+        byte[] wlan = cat(wlanHeader(0x88, 0x02, false, 0), new byte[2], SNAP_IP, UDP4); // 26 + 2 bytes of padding
+        expect(OUTER_EVENT + (26 + 28 + 8 + 28), 127, cat(radiotap, wlan, new byte[] {1, 2, 3, 4}));
+        // no Flags field: nothing is taken off the end
+        byte[] plain = {0, 0, 8, 0, 0, 0, 0, 0};
+        expect(OUTER_EVENT + (8 + 60), 127, cat(plain, wlanHeader(0x08, 0x02, false, 0), SNAP_IP, UDP4));
+    }
+
+    @Test
+    void ppiBeforeIeee80211() {
+        byte[] ppi = {0, 0, 8, 0, 105, 0, 0, 0};
+        expect(OUTER_EVENT + (8 + 60), 192, cat(ppi, wlanHeader(0x08, 0x02, false, 0), SNAP_IP, UDP4));
+    }
+
+    @Test
+    void encryptedFramesAreReportedOnceAndRadiotapThatDoesNotFitIsAProblem() {
+        Recorder r = new Recorder();
+        NetworkDecoder d = new NetworkDecoder(r);
+        byte[] protectedFrame = cat(wlanHeader(0x88, 0x42, false, 0), new byte[8], new byte[60]);
+        d.decode(Pkt.frame(1, 105, protectedFrame));
+        d.decode(Pkt.frame(2, 105, protectedFrame));
+        d.decode(Pkt.frame(3, 127, new byte[] {0, 0, (byte) 0xff, 0, 0, 0, 0, 0, 1, 2}));
+        d.finish();
+        assertEquals(List.of(), r.events);
+        assertEquals(2, d.undecodedFrames());
+        assertEquals(2, d.diagnostics().size(), d.diagnostics()::toString);
+        assertTrue(d.diagnostics().get(0).message().startsWith("encrypted 802.11 frames are not decoded"),
+                d.diagnostics()::toString);
+        assertEquals(3, d.diagnostics().get(1).frame());
+        assertTrue(d.diagnostics().get(1).message().contains("radiotap header of version 0 and length 255"),
+                d.diagnostics()::toString);
+    }
 }
