@@ -30,6 +30,12 @@ import org.kerbscope.net.internal.TcpReassembler;
  * innermost packet counts.</li>
  * <li>IPv4 and IPv6 (extension headers) with fragment reassembly, UDP, TCP with per-direction reassembly
  * ({@link TcpReassembler}).</li>
+ * <li>Repeats: a frame whose IP packet is the one a frame captured at most {@link #REPEAT_WINDOW_NANOS} earlier
+ * carried (two capture points of one trace, such as pktmon's components or Linux's {@code any}; a mirror port
+ * that copies both directions) is counted, reported and not analysed again: otherwise one Kerberos or DNS message
+ * would read as two. The packet is known by its IP header without TTL/hop limit and checksum, the first 16 bytes
+ * after it (ports, sequence numbers, the transport checksum over the payload) and its last 8 bytes; a sender's own
+ * retransmission is a new packet (a new IPv4 identification) or comes later than the window.</li>
  * </ul>
  * {@link #decode} never throws: what cannot be read becomes a {@link Diagnostic} (frames the snaplen cut are
  * not reported as malformed). Not thread-safe: one decoder per pass.
@@ -47,6 +53,11 @@ public final class NetworkDecoder {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Set<Integer> unknownLinks = new HashSet<>();
     private boolean encrypted80211;
+    /** How close in time a repeat of an IP packet is taken for the same packet captured twice. */
+    public static final long REPEAT_WINDOW_NANOS = 10_000_000L;
+    /** The packets seen last, by a hash of each: its key, time and frame side by side, one slot per hash. */
+    private final long[] recent = new long[3 << 10];
+    private long repeats;
     private int droppedDiagnostics;
     private final int share;
     private final int shares;
@@ -137,6 +148,10 @@ public final class NetworkDecoder {
 
     /** The end of the capture: holes left in TCP streams become gaps, incomplete IP datagrams are dropped. */
     public void finish() {
+        if (repeats > 1) {
+            problem(0, "net", repeats + " frames in all repeated an IP packet captured just before and were analysed "
+                    + "once");
+        }
         try {
             report = true;
             tcp.finish();
@@ -547,6 +562,11 @@ public final class NetworkDecoder {
         long src = d.getInt(off + 12) & 0xffffffffL;
         long dst = d.getInt(off + 16) & 0xffffffffL;
         setIp(Addr.V4, src, Addr.V4, dst, proto);
+        // version to fragment offset; protocol and source (TTL and checksum left out); destination
+        if (repeat(d.getLong(off), d.getLong(off + 8) & 0x00FF0000_FFFFFFFFL, dst, d, off + ihl, capEnd)) {
+            repeatPorts(d, (fo & 0x1FFF) == 0 ? proto : -1, off + ihl, capEnd);
+            return;
+        }
         int fragOff = (fo & 0x1FFF) * 8;
         boolean more = (fo & 0x2000) != 0;
         if (fragOff != 0 || more) {
@@ -581,7 +601,67 @@ public final class NetworkDecoder {
         int declEnd = plen == 0 ? end : off + 40 + plen;
         int capEnd = Math.min(declEnd, end);
         setIp(d.getLong(off + 8), d.getLong(off + 16), d.getLong(off + 24), d.getLong(off + 32), nh);
+        // version to next header (hop limit left out), source, destination
+        long addresses = d.getLong(off + 8) * 31 + d.getLong(off + 16);
+        addresses = addresses * 31 + d.getLong(off + 24);
+        if (repeat(d.getLong(off) & 0xFFFFFFFF_FFFFFF00L, addresses, d.getLong(off + 32), d, off + 40, capEnd)) {
+            repeatPorts(d, nh, off + 40, capEnd);
+            return;
+        }
         ipv6Payload(d, off + 40, capEnd, declEnd, nh, depth);
+    }
+
+    /**
+     * Whether this IP packet (known by three words of its header and the first 16 bytes from {@code p}, as far as
+     * captured) is one a frame at most {@link #REPEAT_WINDOW_NANOS} earlier carried; else remembers it. A repeat is
+     * counted, the first one reported.
+     */
+    private boolean repeat(long a, long b, long c, ByteBuffer d, int p, int capEnd) {
+        // independent products (they overlap in the CPU), then one mix
+        long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L;
+        int rest = capEnd - p;
+        if (rest >= 16) {
+            // the first 16 bytes after the IP header and the last 8 captured
+            h ^= d.getLong(p) * 0x27D4EB2F165667C5L ^ d.getLong(p + 8) * 0x94D049BB133111EBL
+                    ^ d.getLong(capEnd - 8) * 0xBF58476D1CE4E5B9L;
+        } else {
+            for (int i = 0; i < rest; i++) {
+                h = (h ^ d.get(p + i)) * 0xC2B2AE3D27D4EB4FL;
+            }
+        }
+        h = (h ^ h >>> 31) * 0x9E3779B97F4A7C15L;
+        int slot = (int) (h >>> 54) * 3;
+        long t = cur.timeNanos();
+        long[] r = recent;
+        long apart = t - r[slot + 1];
+        if (r[slot] == h && r[slot + 2] != 0 && apart <= REPEAT_WINDOW_NANOS && apart >= -REPEAT_WINDOW_NANOS
+                && r[slot + 2] != cur.number()) {
+            if (repeats++ == 0) {
+                problem("net", "frame " + cur.number() + " repeats the IP packet of frame " + r[slot + 2]
+                        + ", captured " + String.format(java.util.Locale.ROOT, "%.3f", Math.abs(apart) / 1e6)
+                        + " ms apart (two capture points, or a mirror port copying both directions): "
+                        + "a packet captured twice is analysed once");
+            }
+            return true;
+        }
+        r[slot] = h;
+        r[slot + 1] = t;
+        r[slot + 2] = cur.number();
+        return false;
+    }
+
+    /** The ports of a repeated packet, for {@link #lastFlow()}: the frame belongs to its conversation all the same. */
+    private void repeatPorts(ByteBuffer d, int proto, int p, int capEnd) {
+        if ((proto == 6 || proto == 17) && capEnd - p >= 4) {
+            sPort = u16(d, p);
+            dPort = u16(d, p + 2);
+            havePorts = true;
+        }
+    }
+
+    /** Frames whose IP packet repeated one captured just before (see the class comment): not analysed again. */
+    public long repeatedFrames() {
+        return repeats;
     }
 
     private void ipv6Payload(ByteBuffer d, int p, int capEnd, int declEnd, int nh, int depth) {

@@ -61,8 +61,11 @@ final class Pkt {
                 payload);
     }
 
+    private static int nextId = 1;
+
+    /** An IPv4 packet with the next identification, as a sending stack numbers them. */
     static byte[] ipv4(byte[] src, byte[] dst, int proto, byte[] payload) {
-        return ipv4(src, dst, proto, payload, 1, 0, false, -1);
+        return ipv4(src, dst, proto, payload, nextId++ & 0xffff, 0, false, -1);
     }
 
     static byte[] ipv6(byte[] src, byte[] dst, int nextHeader, byte[] payload) {
