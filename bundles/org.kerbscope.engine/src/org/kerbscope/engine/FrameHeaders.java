@@ -2,6 +2,7 @@ package org.kerbscope.engine;
 
 import java.nio.ByteBuffer;
 
+import org.kerbscope.capture.LinkTypes;
 import org.kerbscope.core.model.Frame;
 import org.kerbscope.net.DecoderLimits;
 import org.kerbscope.net.FlowKey;
@@ -34,6 +35,7 @@ public record FrameHeaders(String source, String destination, String protocol, S
         } catch (RuntimeException e) {
             return null; // the decoder reports damage as diagnostics; this is a belt for a row of the list
         }
+        l.undecoded = d.undecodedFrames() > 0;
         return d.lastFlow();
     }
 
@@ -42,7 +44,9 @@ public record FrameHeaders(String source, String destination, String protocol, S
         Listener l = new Listener();
         FlowKey k = read(f, l);
         if (k == null) {
-            return NONE;
+            // a frame the network layers do not read (a Network Monitor ETW event, an encrypted 802.11 frame, an
+            // unknown link type): what it is, as Wireshark's Protocol column names it
+            return l.undecoded ? new FrameHeaders("", "", LinkTypes.name(f.linkType()), "") : NONE;
         }
         String src = FlowKey.text(k.srcAddr()), dst = FlowKey.text(k.dstAddr());
         return switch (k.protocol()) {
@@ -61,6 +65,7 @@ public record FrameHeaders(String source, String destination, String protocol, S
     private static final class Listener implements TransportHandler {
         String flags = "";
         int length;
+        boolean undecoded;
 
         @Override
         public void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
