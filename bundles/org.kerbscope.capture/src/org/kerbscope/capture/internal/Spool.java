@@ -180,28 +180,40 @@ public final class Spool {
         long written = 0;
         String problem = null;
         try (OutputStream o = Files.newOutputStream(out, StandardOpenOption.WRITE)) {
+            // the buffer is filled before it is written: a decoder may hand out a few bytes per read (LZ4's
+            // literals and matches), and a write each would be a system call each
             byte[] buf = new byte[BUFFER];
-            while (true) {
-                int n;
-                try {
-                    n = in.read(buf);
-                } catch (IOException e) {
-                    if (c == null) {
-                        problem = "the input could not be read further (" + e.getMessage() + ")";
-                    } else if (raw.ended || e instanceof EOFException) {
-                        problem = "the " + c.label + "-compressed file ends early (it was cut short)";
-                    } else {
-                        problem = "the " + c.label + "-compressed data is damaged (" + e.getMessage() + ")";
+            boolean end = false;
+            while (!end) {
+                int filled = 0;
+                while (filled < buf.length) {
+                    int n;
+                    try {
+                        n = in.read(buf, filled, buf.length - filled);
+                    } catch (IOException e) {
+                        if (c == null) {
+                            problem = "the input could not be read further (" + e.getMessage() + ")";
+                        } else if (raw.ended || e instanceof EOFException) {
+                            problem = "the " + c.label + "-compressed file ends early (it was cut short)";
+                        } else {
+                            problem = "the " + c.label + "-compressed data is damaged (" + e.getMessage() + ")";
+                        }
+                        end = true;
+                        break;
                     }
+                    if (n < 0) {
+                        end = true;
+                        break;
+                    }
+                    filled += n;
+                }
+                if (filled == 0) {
                     break;
                 }
-                if (n < 0) {
-                    break;
-                }
-                if (written + n > nextCheck) {
+                if (written + filled > nextCheck) {
                     // what may be written before the next look: up to the reserve
                     long room = store.getUsableSpace() - reserve;
-                    if (room < n) {
+                    if (room < filled) {
                         problem = what + " would leave too little free space in the temporary directory "
                                 + out.getParent() + " (" + Math.max(0, (room + reserve) >> 20) + " MiB free; "
                                 + (reserve >> 20) + " MiB are kept free)";
@@ -210,12 +222,12 @@ public final class Spool {
                     nextCheck = written + Math.min(CHECK_EVERY, room);
                 }
                 try {
-                    o.write(buf, 0, n);
+                    o.write(buf, 0, filled);
                 } catch (IOException e) {
                     problem = "the temporary directory took no more of " + what + " (" + e.getMessage() + ")";
                     break;
                 }
-                written += n;
+                written += filled;
             }
         } catch (IOException | RuntimeException e) {
             if (written == 0 && problem == null) {
