@@ -112,7 +112,8 @@ class CompressedFileTest {
         assertEquals(c.label, first.protocol());
         assertTrue(first.message().startsWith("the " + c.label + "-compressed file ends early (it was cut short): the ")
                 && first.message().endsWith(" bytes decompressed before it are read"), first.message());
-        assertTrue(r.diagnostics().size() <= 2, "at most the pcap reader's own word on its last record: " + r.diagnostics());
+        assertTrue(r.diagnostics().size() <= 2,
+                "at most the pcap reader's own word on its last record: " + r.diagnostics());
     }
 
     @ParameterizedTest
@@ -134,7 +135,8 @@ class CompressedFileTest {
     @EnumSource(Compression.class)
     void aCompressedFileThatHoldsNoCaptureIsRefusedInOneLine(Compression c) throws IOException {
         String name = "klist.txt." + c.label;
-        Path klist = Files2.write(dir, name, compress(c, "Current LogonId is 0:0x3e7\r\n".getBytes(StandardCharsets.US_ASCII)));
+        byte[] text = "Current LogonId is 0:0x3e7\r\n".getBytes(StandardCharsets.US_ASCII);
+        Path klist = Files2.write(dir, name, compress(c, text));
         String m = assertThrows(IOException.class, () -> CaptureFile.open(klist)).getMessage();
         assertTrue(m.startsWith("not a capture file: " + name + ", " + c.label
                 + "-compressed, holds data that starts with 43 75 72 72"), m);
@@ -148,7 +150,8 @@ class CompressedFileTest {
     @Test
     void otherCompressionsAndArchivesGetTheCommandThatOpensThem() throws IOException {
         byte[] xz = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 4, (byte) 0xe6, (byte) 0xd6};
-        String m = assertThrows(IOException.class, () -> CaptureFile.open(Files2.write(dir, "t.pcap.xz", xz))).getMessage();
+        Path xzFile = Files2.write(dir, "t.pcap.xz", xz);
+        String m = assertThrows(IOException.class, () -> CaptureFile.open(xzFile)).getMessage();
         assertTrue(m.endsWith("(xz-compressed: decompress it first, xz -d t.pcap.xz)"), m);
         byte[] bz = "BZh91AY&SY".getBytes(StandardCharsets.ISO_8859_1);
         m = assertThrows(IOException.class, () -> CaptureFile.open(Files2.write(dir, "t.pcap.bz2", bz))).getMessage();

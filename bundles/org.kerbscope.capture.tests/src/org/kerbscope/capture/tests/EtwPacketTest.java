@@ -44,7 +44,10 @@ class EtwPacketTest {
         return b.bytes();
     }
 
-    /** PktMon's event 160: PktGroupId, PktNumber, Appearance, Direction, Type, Component, Edge, Filter, DropReason, DropLocation, OriginalSize, LoggedSize, the packet. */
+    /**
+     * PktMon's event 160: PktGroupId, PktNumber, Appearance, Direction, Type, Component, Edge, Filter, DropReason,
+     * DropLocation, OriginalSize, LoggedSize, the packet.
+     */
     static byte[] pktmon(long group, int type, int component, byte[] packet) {
         return event(PKTMON, 160, 0x10, Bytes.le().u64(group).u16(1).u16(1).u16(3).u16(type).u16(component).u16(1)
                 .u16(1).u32(0).u32(0).u16(packet.length).u16(packet.length).raw(packet).bytes());

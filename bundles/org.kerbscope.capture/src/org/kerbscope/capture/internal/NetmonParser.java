@@ -198,7 +198,8 @@ public final class NetmonParser extends RecordParser {
     }
 
     private boolean provider(long event, long[] guid) {
-        return file.i64(event + EVENT_PROVIDER, false) == guid[0] && file.i64(event + EVENT_PROVIDER + 8, false) == guid[1];
+        return file.i64(event + EVENT_PROVIDER, false) == guid[0]
+                && file.i64(event + EVENT_PROVIDER + 8, false) == guid[1];
     }
 
     /**
@@ -242,7 +243,8 @@ public final class NetmonParser extends RecordParser {
                 return;
             }
             long keywords = file.i64(event + EVENT_KEYWORD, false);
-            if ((keywords & (NDIS_KW_PACKET_START | NDIS_KW_PACKET_END)) != (NDIS_KW_PACKET_START | NDIS_KW_PACKET_END)) {
+            long whole = NDIS_KW_PACKET_START | NDIS_KW_PACKET_END;
+            if ((keywords & whole) != whole) {
                 if (splitFragments++ == 0) {
                     warn("a packet of this trace was logged by NDIS in several fragment events, which are not joined:"
                             + " they stay event frames (the first: frame " + (frames + 1) + ")");

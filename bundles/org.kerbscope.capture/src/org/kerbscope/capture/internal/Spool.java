@@ -17,10 +17,11 @@ import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 
 /**
  * Captures that are not a file the mapping can read as it is: compressed ({@link Compression}: gzip, zstd or lz4, as
- * {@code tcpdump -z gzip}, log rotation, collectors and mail leave them and as Wireshark opens them), or read from standard input ({@code tcpdump -w - | kerbscope analyze -}). Their bytes are copied
- * (decompressed) into a temporary file that the mapping then reads. The file is owner-only, in the Java temporary
- * directory, and removed as soon as it is mapped where the system allows it (else when the capture is closed); the
- * user's file is only read. Several members or frames one after the other are one stream, as each format defines.
+ * {@code tcpdump -z gzip}, log rotation, collectors and mail leave them and as Wireshark opens them), or read from
+ * standard input ({@code tcpdump -w - | kerbscope analyze -}). Their bytes are copied (decompressed) into a temporary
+ * file that the mapping then reads. The file is owner-only, in the Java temporary directory, and removed as soon as
+ * it is mapped where the system allows it (else when the capture is closed); the user's file is only read. Several
+ * members or frames one after the other are one stream, as each format defines.
  * <p>
  * A stream that ends early or is damaged, or a temporary directory that fills up, keeps what was copied before: the
  * capture's parser reads the frames in it, and {@link Result#problem} says what happened. A small file may hold a
@@ -135,7 +136,7 @@ public final class Spool {
         return copy(raw, c, c != null ? "the decompressed capture" : "the capture read from standard input");
     }
 
-    /** The compressed bytes, as read: knows whether their end was reached, so that a cut file is told from a damaged one. */
+    /** The compressed bytes as read: knows whether their end was reached, which tells a cut file from a damaged one. */
     private static final class Source extends BufferedInputStream {
         boolean ended;
 

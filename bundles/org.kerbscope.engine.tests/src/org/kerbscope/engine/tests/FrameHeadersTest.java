@@ -70,15 +70,16 @@ class FrameHeadersTest {
     @Test
     void aFrameTheNetworkLayersDoNotReadIsNamedByWhatItIs() {
         java.nio.ByteBuffer event = java.nio.ByteBuffer.wrap(new byte[120]).asReadOnlyBuffer();
-        FrameHeaders h = FrameHeaders.of(new org.kerbscope.core.model.Frame(1, 0, org.kerbscope.capture.LinkTypes.NETMON_EVENT,
-                120, event));
+        FrameHeaders h = FrameHeaders.of(new org.kerbscope.core.model.Frame(1, 0,
+                org.kerbscope.capture.LinkTypes.NETMON_EVENT, 120, event));
         assertEquals(new FrameHeaders("", "", "Network Monitor event", ""), h);
         byte[] arp = new byte[42];
         arp[12] = 0x08;
         arp[13] = 0x06;
         FrameHeaders ethernet = FrameHeaders.of(new org.kerbscope.core.model.Frame(2, 0, 1, 42,
                 java.nio.ByteBuffer.wrap(arp).asReadOnlyBuffer()));
-        assertEquals(new FrameHeaders("", "", "", ""), ethernet, "a link the decoder reads, carrying no IP: nothing to say");
+        assertEquals(new FrameHeaders("", "", "", ""), ethernet,
+                "a link the decoder reads, carrying no IP: nothing to say");
     }
 
     static boolean tshark() {
