@@ -64,11 +64,9 @@ class CompressedCaptureTest {
     @ParameterizedTest
     @ValueSource(strings = {"spn-unknown.pcapng.zst", "spn-unknown.pcapng.lz4"})
     void whatTheZstdAndLz4ToolsWriteHasTheFindingsOfTheCaptureItHolds(String name) throws IOException {
-        Path sample = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples/spn-unknown.pcapng");
         Path compressed = UnionTest.root().resolve("bundles/org.kerbscope.engine.tests/fixtures").resolve(name);
-        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
-        JsonNode plain = JsonReport.toJson(analyzer.analyze(sample, "capture", List.of(), Progress.NONE));
-        JsonNode doc = JsonReport.toJson(analyzer.analyze(compressed, "capture", List.of(), Progress.NONE));
+        JsonNode plain = UnionTest.document(UnionTest.sample("spn-unknown.pcapng"));
+        JsonNode doc = UnionTest.document(compressed);
         assertEquals(plain, doc, "the same document, findings included, and no diagnostic");
     }
 }

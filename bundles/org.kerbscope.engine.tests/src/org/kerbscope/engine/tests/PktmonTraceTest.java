@@ -18,11 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.capture.CaptureReader;
 import org.kerbscope.core.model.Frame;
-import org.kerbscope.core.registry.Registries;
-import org.kerbscope.core.spi.AnalysisOptions;
-import org.kerbscope.engine.Analyzer;
-import org.kerbscope.engine.Progress;
-import org.kerbscope.engine.report.JsonReport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,12 +34,11 @@ class PktmonTraceTest {
     @ParameterizedTest
     @ValueSource(strings = {"spn-unknown.pcapng", "ntlm-fallback.pcapng", "success-tcp.pcapng"})
     void aPktmonTraceSavedByNetworkMonitorHasTheFindingsOfItsPackets(String name) throws IOException {
-        Path sample = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples").resolve(name);
+        Path sample = UnionTest.sample(name);
         Path cap = dir.resolve(name.replace(".pcapng", ".cap"));
         Files.write(cap, pktmonNetmon(sample));
-        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
-        JsonNode plain = JsonReport.toJson(analyzer.analyze(sample, "capture", List.of(), Progress.NONE));
-        JsonNode traced = JsonReport.toJson(analyzer.analyze(cap, "capture", List.of(), Progress.NONE));
+        JsonNode plain = UnionTest.document(sample);
+        JsonNode traced = UnionTest.document(cap);
         assertEquals("netmon", traced.get("capture").get("format").asText());
         assertTrue(plain.get("attempts").size() > 0);
         ((ObjectNode) traced.get("capture")).set("format", plain.get("capture").get("format"));

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,11 +18,6 @@ import org.kerbscope.capture.CaptureFile;
 import org.kerbscope.capture.CaptureReader;
 import org.kerbscope.capture.PcapngWriter;
 import org.kerbscope.core.model.Frame;
-import org.kerbscope.core.registry.Registries;
-import org.kerbscope.core.spi.AnalysisOptions;
-import org.kerbscope.engine.Analyzer;
-import org.kerbscope.engine.Progress;
-import org.kerbscope.engine.report.JsonReport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -47,7 +41,7 @@ class RepeatedFramesTest {
     @ParameterizedTest
     @ValueSource(strings = {"success-udp.pcapng", "wrong-password.pcapng", "ntlm-fallback.pcapng"})
     void aCaptureWhoseEveryPacketWasCapturedTwiceHasTheAnalysisOfOneCopy(String name) throws IOException {
-        Path sample = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples").resolve(name);
+        Path sample = UnionTest.sample(name);
         Path twice = dir.resolve(name.replace(".pcapng", "-twice.pcapng"));
         int frames = 0;
         try (OutputStream out = Files.newOutputStream(twice); PcapngWriter w = new PcapngWriter(out, 1, 262144);
@@ -60,10 +54,8 @@ class RepeatedFramesTest {
                 frames++;
             }
         }
-        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
-        ObjectNode plain = (ObjectNode) JsonReport.toJson(analyzer.analyze(sample, "capture", List.of(), Progress.NONE));
-        ObjectNode doubled = (ObjectNode) JsonReport.toJson(analyzer.analyze(twice, "capture", List.of(),
-                Progress.NONE));
+        ObjectNode plain = UnionTest.document(sample);
+        ObjectNode doubled = UnionTest.document(twice);
         JsonNode diagnostics = doubled.remove("diagnostics");
         assertTrue(diagnostics.toString().contains("\"" + frames + " frames in all repeated an IP packet captured just "
                 + "before and were analysed once\""), diagnostics::toString);

@@ -45,6 +45,18 @@ class UnionTest {
                 + Path.of("").toAbsolutePath());
     }
 
+    /** The lab sample capture {@code name} (e.g. {@code spn-unknown.pcapng}). */
+    static Path sample(String name) {
+        return root().resolve("bundles/org.kerbscope.lab/samples").resolve(name);
+    }
+
+    /** The JSON document the default analysis gives {@code capture}. */
+    static com.fasterxml.jackson.databind.node.ObjectNode document(Path capture) throws IOException {
+        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
+        return (com.fasterxml.jackson.databind.node.ObjectNode) org.kerbscope.engine.report.JsonReport.toJson(
+                analyzer.analyze(capture, "capture", List.of(), Progress.NONE));
+    }
+
     /** Every lab sample capture, by name. */
     static List<Path> labSamples() throws IOException {
         try (java.util.stream.Stream<Path> s = Files.list(root().resolve("bundles/org.kerbscope.lab/samples"))) {

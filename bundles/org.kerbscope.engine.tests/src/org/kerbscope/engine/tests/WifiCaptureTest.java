@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.io.TempDir;
@@ -20,11 +19,6 @@ import org.kerbscope.capture.CaptureReader;
 import org.kerbscope.capture.LinkTypes;
 import org.kerbscope.capture.PcapngWriter;
 import org.kerbscope.core.model.Frame;
-import org.kerbscope.core.registry.Registries;
-import org.kerbscope.core.spi.AnalysisOptions;
-import org.kerbscope.engine.Analyzer;
-import org.kerbscope.engine.Progress;
-import org.kerbscope.engine.report.JsonReport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -40,7 +34,7 @@ class WifiCaptureTest {
     @ParameterizedTest
     @ValueSource(strings = {"spn-unknown.pcapng", "ntlm-fallback.pcapng", "success-tcp.pcapng"})
     void aWifiCaptureHasTheFindingsOfTheSamePacketsOnEthernet(String name) throws IOException {
-        Path sample = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples").resolve(name);
+        Path sample = UnionTest.sample(name);
         Path wifi = dir.resolve(name.replace(".pcapng", "-wifi.pcapng"));
         try (OutputStream out = Files.newOutputStream(wifi);
                 PcapngWriter w = new PcapngWriter(out, LinkTypes.IEEE802_11_RADIOTAP, 262144);
@@ -53,9 +47,8 @@ class WifiCaptureTest {
                 w.write(fr.timeNanos(), frame, frame.length, null);
             }
         }
-        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
-        JsonNode plain = JsonReport.toJson(analyzer.analyze(sample, "capture", List.of(), Progress.NONE));
-        JsonNode viaWifi = JsonReport.toJson(analyzer.analyze(wifi, "capture", List.of(), Progress.NONE));
+        JsonNode plain = UnionTest.document(sample);
+        JsonNode viaWifi = UnionTest.document(wifi);
         assertTrue(plain.get("attempts").size() > 0);
         assertEquals(plain, viaWifi, "the same document, frame numbers and findings included");
     }
