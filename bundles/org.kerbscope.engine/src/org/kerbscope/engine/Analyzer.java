@@ -208,6 +208,7 @@ public final class Analyzer {
             for (NetworkDecoder net : nets) {
                 netDiagnostics.addAll(net.diagnostics());
             }
+            a.setRepeats(nets.get(0).repeatPairs()); // the first share reports them all
             UnreadServices unread = new UnreadServices();
             UnlistedDiagnostics unlisted = new UnlistedDiagnostics();
             for (Engine e : engines) {

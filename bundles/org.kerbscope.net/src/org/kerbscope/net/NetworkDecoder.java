@@ -58,6 +58,11 @@ public final class NetworkDecoder {
     /** The packets seen last, by a hash of each: its key, time and frame side by side, one slot per hash. */
     private final long[] recent = new long[3 << 10];
     private long repeats;
+    /** The repeats this decoder reports, as (frame, repeated frame) pairs: at most {@link #REPEATS_KEPT}. */
+    private long[] repeatPairs = new long[64];
+    private int repeatPairCount;
+    /** Repeats kept for {@link #repeatPairs()} (the first ones; the count goes on). */
+    public static final int REPEATS_KEPT = 100_000;
     private int droppedDiagnostics;
     private final int share;
     private final int shares;
@@ -636,6 +641,15 @@ public final class NetworkDecoder {
         long apart = t - r[slot + 1];
         if (r[slot] == h && r[slot + 2] != 0 && apart <= REPEAT_WINDOW_NANOS && apart >= -REPEAT_WINDOW_NANOS
                 && r[slot + 2] != cur.number()) {
+            if (report && repeatPairCount < REPEATS_KEPT && cur.number() != lastRepeat) {
+                if (2 * repeatPairCount + 2 > repeatPairs.length) {
+                    repeatPairs = java.util.Arrays.copyOf(repeatPairs, repeatPairs.length * 2);
+                }
+                repeatPairs[2 * repeatPairCount] = cur.number();
+                repeatPairs[2 * repeatPairCount + 1] = r[slot + 2];
+                repeatPairCount++;
+                lastRepeat = cur.number();
+            }
             if (repeats++ == 0) {
                 problem("net", "frame " + cur.number() + " repeats the IP packet of frame " + r[slot + 2]
                         + ", captured " + String.format(java.util.Locale.ROOT, "%.3f", Math.abs(apart) / 1e6)
@@ -657,6 +671,16 @@ public final class NetworkDecoder {
             dPort = u16(d, p + 2);
             havePorts = true;
         }
+    }
+
+    private long lastRepeat;
+
+    /**
+     * The repeats this decoder reports (the first of its shares reports them all): each repeated frame and the frame
+     * it repeated, in frame order; the first {@link #REPEATS_KEPT}.
+     */
+    public long[] repeatPairs() {
+        return java.util.Arrays.copyOf(repeatPairs, 2 * repeatPairCount);
     }
 
     /** Frames whose IP packet repeated one captured just before (see the class comment): not analysed again. */

@@ -23,6 +23,8 @@ public final class Analysis {
     private int indexedAttempts = -1;
     private ConversationSpans spans;
     private EventList.Budget eventBudget;
+    /** Frames that repeated an IP packet captured just before, and that packet's frame: pairs, by frame. */
+    private long[] repeats = new long[0];
 
     /** The capture read, or null when only evidence was given. */
     public CaptureInfo capture() { return capture; }
@@ -80,6 +82,29 @@ public final class Analysis {
 
     /** Where the dissected conversations lie, when the run was asked to keep them (the workbench), else null. */
     public ConversationSpans spans() { return spans; }
+
+    /**
+     * The frame whose IP packet frame {@code frame} repeated (the same packet captured twice: analysed once), or 0
+     * when it did not, or when it is past the repeats kept.
+     */
+    public long repeatOf(long frame) {
+        int lo = 0, hi = repeats.length / 2 - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long f = repeats[2 * mid];
+            if (f < frame) {
+                lo = mid + 1;
+            } else if (f > frame) {
+                hi = mid - 1;
+            } else {
+                return repeats[2 * mid + 1];
+            }
+        }
+        return 0;
+    }
+
+    /** @param pairs each repeated frame and the frame it repeated, in frame order */
+    public void setRepeats(long[] pairs) { this.repeats = pairs.clone(); }
     public void setSpans(ConversationSpans spans) { this.spans = spans; }
 
     /** Drops the indexes that depend on the attempts ({@code attempts.*}), after the attempts changed in place. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +65,16 @@ class RepeatedFramesTest {
         plain.remove("capture");
         assertTrue(plain.get("kerberos").size() > 0);
         assertEquals(plain, renumber(doubled, null), "the same messages, attempts and findings");
+        // the packet list marks each repeat with the frame it repeated, on one thread as on several
+        for (int threads : new int[] {1, 3}) {
+            var a = new org.kerbscope.engine.Analyzer(org.kerbscope.core.registry.Registries.platform(),
+                    org.kerbscope.core.spi.AnalysisOptions.defaults(), threads)
+                    .analyze(twice, "capture", List.of(), org.kerbscope.engine.Progress.NONE);
+            for (int k = 1; k <= frames; k++) {
+                assertEquals(2L * k - 1, a.repeatOf(2L * k), threads + " thread(s): frame " + 2 * k);
+                assertEquals(0, a.repeatOf(2L * k - 1), threads + " thread(s): frame " + (2 * k - 1));
+            }
+        }
     }
 
     /** Frame 2k-1 of the doubled capture back to frame k: the "frame" and "frames" fields, and "frame N" in text. */

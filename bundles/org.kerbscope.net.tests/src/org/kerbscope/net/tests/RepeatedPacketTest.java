@@ -47,6 +47,8 @@ class RepeatedPacketTest {
         dec.finish();
         assertEquals(List.of("udp 1 10.0.0.1:50123>10.0.0.2:88 'as-req: the same datagram' @42"), rec.events);
         assertEquals(2, dec.repeatedFrames());
+        assertEquals(List.of(2L, 1L, 3L, 1L), java.util.Arrays.stream(dec.repeatPairs()).boxed().toList(),
+                "each repeat and the frame it repeated, for the packet list");
         assertEquals(2, dec.diagnostics().size(), dec.diagnostics()::toString);
         assertTrue(dec.diagnostics().stream().anyMatch(d -> d.frame() == 2 && d.message().startsWith(
                 "frame 2 repeats the IP packet of frame 1, captured 0.004 ms apart")), dec.diagnostics()::toString);

@@ -169,6 +169,30 @@ class SampleCaptureTest {
     }
 
     @Test
+    void aPacketCapturedTwiceIsListedAsTheRepeatOfItsFirstFrame(@TempDir Path dir) throws Exception {
+        // every frame of a lab capture twice, 3 microseconds apart (a mirror port copying both directions)
+        Path twice = dir.resolve("spn-unknown-twice.pcapng");
+        try (var out = Files.newOutputStream(twice); var w = new org.kerbscope.capture.PcapngWriter(out, 1, 262144);
+                var f = org.kerbscope.capture.CaptureFile.open(sample("spn-unknown")); var r = f.reader()) {
+            for (var fr = r.next(); fr != null; fr = r.next()) {
+                byte[] b = new byte[fr.capturedLength()];
+                fr.data().get(0, b);
+                w.write(fr.timeNanos(), b, fr.originalLength(), null);
+                w.write(fr.timeNanos() + 3_000, b, fr.originalLength(), null);
+            }
+        }
+        Analysis a = openAndWait(twice);
+        assertEquals(8, a.events("kerberos").size(), "each Kerberos message once");
+        PacketPane packets = editor(twice).packets();
+        var first = ui(() -> packets.summary(1));
+        var repeat = ui(() -> packets.summary(2));
+        assertEquals("DNS", first.protocol(), "the first copy is dissected");
+        assertEquals(List.of("192.168.2.101", "192.168.2.10", "UDP"),
+                List.of(repeat.source(), repeat.destination(), repeat.protocol()));
+        assertTrue(repeat.info().startsWith("[repeat of frame 1] "), repeat.info());
+    }
+
+    @Test
     void twoCapturesOpenInTwoEditorsAndTheViewsFollowTheActiveOne() throws Exception {
         Path spn = sample("spn-unknown");
         Path ntlm = sample("ntlm-fallback");

@@ -213,10 +213,14 @@ public final class PacketPane {
         String time = String.format("%.6f", (idx.timeNanos(n) - firstTime) / 1e9);
         String arrival = JsonReport.time(idx.timeNanos(n));
         if (e == null) {
-            // no dissector read it: the network layers say what they can, as Wireshark's list does
+            // no dissector read it: the network layers say what they can, as Wireshark's list does, and the analysis
+            // whether it repeated a packet captured just before (which it analysed once, in the earlier frame)
             FrameHeaders h = FrameHeaders.of(file.frame(n));
+            var analysis = session.analysis();
+            long repeated = analysis != null ? analysis.repeatOf(n) : 0;
+            String info = repeated > 0 ? NLS.bind(Messages.repeatOf, repeated, h.info()) : h.info();
             return new FrameSummary(n, time, arrival, h.source(), h.destination(), h.protocol(), idx.originalLength(n),
-                    h.info());
+                    info);
         }
         return new FrameSummary(n, time, arrival, e.src() != null ? e.src().address() : "",
                 e.dst() != null ? e.dst().address() : "", e.protocol().toUpperCase(), idx.originalLength(n), info(e));

@@ -21,6 +21,7 @@ public final class Messages extends NLS {
     public static String opening;
     public static String framesListed;
     public static String diagnosticsNoted;
+    public static String repeatOf;
     public static String framesListing;
     public static String analysisRunning;
     public static String analysisCancelled;
