@@ -190,6 +190,19 @@ class SampleCaptureTest {
         assertEquals(List.of("192.168.2.101", "192.168.2.10", "UDP"),
                 List.of(repeat.source(), repeat.destination(), repeat.protocol()));
         assertTrue(repeat.info().startsWith("[repeat of frame 1] "), repeat.info());
+        ui(() -> {
+            packets.reveal(2);
+            return null;
+        });
+        FieldNode tree = null;
+        for (int i = 0; i < 400 && tree == null; i++) {
+            Thread.sleep(50);
+            tree = ui(packets::shownTree);
+        }
+        assertNotNull(tree, "the repeat's details are shown");
+        FieldNode mark = tree.find("frame.repeat_of");
+        assertNotNull(mark, "the details say which frame it repeats: " + tree);
+        assertEquals(1L, ((Number) mark.value()).longValue());
     }
 
     @Test

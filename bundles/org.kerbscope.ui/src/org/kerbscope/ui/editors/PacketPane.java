@@ -524,6 +524,11 @@ public final class PacketPane {
             FieldNode ev = root.add(e.protocol(), e.protocol() + " " + e.src() + " → " + e.dst(), null, 0, 0);
             e.fields().forEach((k, v) -> ev.add(e.protocol() + "." + k, k + ": " + v, v, 0, 0));
         }
+        var analysis = session.analysis();
+        long repeated = analysis != null ? analysis.repeatOf(n) : 0;
+        if (repeated > 0) {
+            root.add("frame.repeat_of", NLS.bind(Messages.repeatDetail, repeated), repeated, 0, 0);
+        }
         return root;
     }
 

@@ -22,6 +22,7 @@ public final class Messages extends NLS {
     public static String framesListed;
     public static String diagnosticsNoted;
     public static String repeatOf;
+    public static String repeatDetail;
     public static String framesListing;
     public static String analysisRunning;
     public static String analysisCancelled;
