@@ -161,8 +161,7 @@ public final class CaptureFile implements AutoCloseable {
             try {
                 inner = Spool.head(path, c, head.length);
             } catch (IOException e) {
-                throw new IOException("not a capture file: " + how + " data that cannot be read (" + e.getMessage()
-                        + ")", e);
+                throw new IOException("cannot read " + how + " data (" + e.getMessage() + ")", e);
             }
             if (inner.length < 4) {
                 throw new IOException("not a capture file: " + how + ", holds only " + inner.length + " byte"

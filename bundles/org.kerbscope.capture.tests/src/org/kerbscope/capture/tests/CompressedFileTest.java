@@ -148,6 +148,20 @@ class CompressedFileTest {
     }
 
     @Test
+    void aZstdFrameAskingForAWindowOver128MiBGetsTheCommandThatDecompressesIt() throws IOException {
+        // zstd --long=31 on a stream: the frame header's window descriptor says 2 GiB; like the zstd tool without
+        // --long and like Wireshark, the decoder does not allocate that for a file's say-so
+        byte[] big = new byte[32];
+        java.nio.ByteBuffer.wrap(big).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0xFD2FB528);
+        big[5] = (byte) ((31 - 10) << 3);
+        big[6] = 1;
+        Path file = Files2.write(dir, "big.pcap.zst", big);
+        String m = assertThrows(IOException.class, () -> CaptureFile.open(file)).getMessage();
+        assertEquals("cannot read big.pcap.zst, zstd-compressed data (compressed with a window over 128 MiB (zstd "
+                + "--long): decompress it first, zstd -d --long=31 big.pcap.zst)", m);
+    }
+
+    @Test
     void otherCompressionsAndArchivesGetTheCommandThatOpensThem() throws IOException {
         byte[] xz = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 4, (byte) 0xe6, (byte) 0xd6};
         Path xzFile = Files2.write(dir, "t.pcap.xz", xz);

@@ -13,6 +13,8 @@ import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 
 /**
@@ -102,7 +104,22 @@ public final class Spool {
         } catch (EOFException e) {
             // a stream cut short within its first bytes: what was there
             return new byte[0];
+        } catch (IOException e) {
+            throw new IOException(why(e, String.valueOf(file.getFileName())), e);
         }
+    }
+
+    /**
+     * Why a decoder stopped, in the user's terms. A zstd frame may ask for a window over 128 MiB ({@code zstd --long});
+     * the decoder, like the {@code zstd} tool and Wireshark, does not allocate that much for a file's say-so: the
+     * user gets the command that decompresses it.
+     */
+    static String why(IOException e, String name) {
+        if (e instanceof ZstdIOException z && z.getErrorCode() == Zstd.errFrameParameterWindowTooLarge()) {
+            return "compressed with a window over 128 MiB (zstd --long): decompress it first, zstd -d --long=31 "
+                    + name;
+        }
+        return e.getMessage();
     }
 
     /**
@@ -166,7 +183,7 @@ public final class Spool {
         } catch (IOException e) {
             // the decoder reads the stream's header at once: a stream cut or damaged there holds nothing to read
             throw new IOException((raw.ended ? "the " + c.label + "-compressed file ends within its header"
-                    : "the " + c.label + "-compressed data cannot be read (" + e.getMessage() + ")"), e);
+                    : "the " + c.label + "-compressed data cannot be read (" + why(e, "FILE") + ")"), e);
         }
         try (in) {
             return copy(in, raw, c, what);
@@ -197,7 +214,9 @@ public final class Spool {
                         } else if (raw.ended || e instanceof EOFException) {
                             problem = "the " + c.label + "-compressed file ends early (it was cut short)";
                         } else {
-                            problem = "the " + c.label + "-compressed data is damaged (" + e.getMessage() + ")";
+                            String why = why(e, "FILE");
+                            problem = "the " + c.label + "-compressed data "
+                                    + (why.equals(e.getMessage()) ? "is damaged (" : "cannot be read further (") + why + ")";
                         }
                         end = true;
                         break;
