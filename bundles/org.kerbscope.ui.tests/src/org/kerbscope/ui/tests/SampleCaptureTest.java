@@ -76,6 +76,16 @@ class SampleCaptureTest {
         return got.get();
     }
 
+    /** The dissection tree the packet pane shows for its selected frame, once shown (null after 20 s). */
+    static FieldNode shownTree(PacketPane packets) throws InterruptedException {
+        FieldNode tree = null;
+        for (int i = 0; i < 400 && tree == null; i++) {
+            Thread.sleep(50);
+            tree = ui(packets::shownTree);
+        }
+        return tree;
+    }
+
     /** The capture editor showing {@code capture}, or null when none is open. */
     static CaptureEditor editor(Path capture) {
         Path p = capture.toAbsolutePath().normalize();
@@ -140,11 +150,7 @@ class SampleCaptureTest {
             return null;
         });
         assertEquals(errorFrame, (long) ui(packets::selectedFrame), "double-click selects the KRB-ERROR frame");
-        FieldNode tree = null;
-        for (int i = 0; i < 400 && tree == null; i++) {
-            Thread.sleep(50);
-            tree = ui(packets::shownTree);
-        }
+        FieldNode tree = shownTree(packets);
         assertNotNull(tree, "the frame's dissection tree is shown");
         FieldNode code = tree.find("kerberos.error_code");
         assertNotNull(code, "the tree has the error-code field");
@@ -194,11 +200,7 @@ class SampleCaptureTest {
             packets.reveal(2);
             return null;
         });
-        FieldNode tree = null;
-        for (int i = 0; i < 400 && tree == null; i++) {
-            Thread.sleep(50);
-            tree = ui(packets::shownTree);
-        }
+        FieldNode tree = shownTree(packets);
         assertNotNull(tree, "the repeat's details are shown");
         FieldNode mark = tree.find("frame.repeat_of");
         assertNotNull(mark, "the details say which frame it repeats: " + tree);
