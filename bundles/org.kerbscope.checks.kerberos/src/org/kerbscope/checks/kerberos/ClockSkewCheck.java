@@ -124,9 +124,18 @@ public final class ClockSkewCheck implements Check {
                 Object id = ev.fields().get("eventId");
                 if ("0x25".equalsIgnoreCase(String.valueOf(status)) && id instanceof Number n
                         && (n.intValue() == 4769 || n.intValue() == 4771 || n.intValue() == 4768)) {
-                    f.file(ev.file(), "event " + n + " record " + ev.fields().get("recordId") + ": failure 0x25 (clock skew) for "
-                            + data.get("TargetUserName") + " " + (data.get("ServiceName") != null ? "→ " + data.get("ServiceName") : ""));
+                    String who = named(data.get("TargetUserName"));
+                    String service = named(data.get("ServiceName"));
+                    f.file(ev.file(), "event " + n + " record " + ev.fields().get("recordId") + ": failure 0x25 (clock skew)"
+                            + (who != null ? " for " + who : "") + (service != null ? " → " + service : "")
+                            + (named(data.get("IpAddress")) != null ? " from " + data.get("IpAddress") : ""));
                     where = where != null ? where : "the computer " + data.get("IpAddress");
+                } else if ("0xc0000133".equals(LogonFailureEventCheck.reason(ev))) {
+                    // 4625/4776 STATUS_TIME_DIFFERENCE_AT_DC: the server's clock and the domain controller's differ
+                    f.file(ev.file(), "event " + id + " record " + ev.fields().get("recordId") + ": "
+                            + LogonFailureEventCheck.account(data) + ", " + LogonFailureEventCheck.how(ev, data)
+                            + ": the clocks of this computer and the domain controller differ too much (0xC0000133)");
+                    where = where != null ? where : ev.string("computer") != null ? ev.string("computer") : "the server";
                 }
             }
         }
@@ -140,5 +149,10 @@ public final class ClockSkewCheck implements Check {
                 .fix("w32tm /query /status", "w32tm /resync /rediscover", "w32tm /stripchart /computer:<domain controller> /samples:3",
                         "klist purge")
                 .build());
+    }
+
+    /** An event's name field, or null when it is empty or "-". */
+    private static String named(Object v) {
+        return v == null || v.toString().isBlank() || "-".equals(v.toString().trim()) ? null : v.toString().trim();
     }
 }

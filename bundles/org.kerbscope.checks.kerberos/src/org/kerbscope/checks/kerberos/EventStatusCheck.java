@@ -14,7 +14,7 @@ import org.kerbscope.core.spi.FindingSink;
 
 /**
  * A finding raised from the domain controller's Security log alone: Kerberos events (4768/4769/4771) whose
- * status is a given Kerberos error code, one finding per account, citing the records.
+ * status is a given Kerberos error code, one finding per account (or per service, {@link #key}), citing the records.
  */
 abstract class EventStatusCheck implements Check {
 
@@ -27,14 +27,24 @@ abstract class EventStatusCheck implements Check {
 
     abstract void describe(String account, List<EvidenceItem> records, FindingBuilder f);
 
+    /** Whether an event of this id can carry the status. */
+    boolean logs(int eventId) {
+        return eventId == 4768 || eventId == 4769 || eventId == 4771;
+    }
+
+    /** What the findings are grouped by: the account the KDC answered, unless a check names the service. */
+    String key(Map<?, ?> data) {
+        return String.valueOf(data.get("TargetUserName"));
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
         Map<String, List<EvidenceItem>> byUser = new LinkedHashMap<>();
         for (EvidenceItem ev : a.evidence("events")) {
             if (ev.fields().get("data") instanceof Map<?, ?> d && ev.fields().get("eventId") instanceof Number id
-                    && (id.intValue() == 4768 || id.intValue() == 4769 || id.intValue() == 4771)
+                    && logs(id.intValue())
                     && status().equalsIgnoreCase(String.valueOf(d.containsKey("Status") ? d.get("Status") : d.get("FailureCode")))) {
-                byUser.computeIfAbsent(String.valueOf(d.get("TargetUserName")), k -> new ArrayList<>()).add(ev);
+                byUser.computeIfAbsent(key(d), k -> new ArrayList<>()).add(ev);
             }
         }
         for (Map.Entry<String, List<EvidenceItem>> en : byUser.entrySet()) {
@@ -42,7 +52,9 @@ abstract class EventStatusCheck implements Check {
             for (EvidenceItem ev : en.getValue().subList(0, Math.min(20, en.getValue().size()))) {
                 Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
                 f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at "
-                        + ev.string("time") + ": failure " + status() + " for " + en.getKey() + " from " + d.get("IpAddress"));
+                        + ev.string("time") + ": failure " + status() + " for " + d.get("TargetUserName")
+                        + (ev.fields().get("eventId") instanceof Number n && n.intValue() == 4769 ? " to " + d.get("ServiceName") : "")
+                        + " from " + d.get("IpAddress"));
             }
             describe(en.getKey(), en.getValue(), f);
             sink.report(f.build());

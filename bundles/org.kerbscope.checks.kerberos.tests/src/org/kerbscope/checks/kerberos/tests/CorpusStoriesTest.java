@@ -136,4 +136,22 @@ class CorpusStoriesTest {
         Analysis a = analyze(null, List.of("mdecrevoisier/ID4768-4771-Kerberos brutforce with non existing users.evtx"));
         assertTrue(ids(a, Severity.ERROR).contains("kerberos.client-unknown"), ids(a, null).toString());
     }
+
+    @Test
+    void failedLogonsNameTheirReason() throws Exception {
+        // OpenSSH on a Windows server: each failure is a 4625 and the NTLM validation behind it a 4776
+        Analysis unknown = analyze(null, List.of("mdecrevoisier/ID4625-OpenSSH brutforce with non existing users.evtx"));
+        List<Finding> u = unknown.findings().stream().filter(x -> x.id().equals("kerberos.client-unknown")).toList();
+        assertEquals(1, u.size(), unknown.findings().toString());
+        assertEquals("No account FS01\\NOUSER exists (5 failed logons and 5 failed NTLM validations)", u.get(0).title());
+
+        Analysis wrong = analyze(null, List.of("mdecrevoisier/ID4625-OpenSSH brutforce with valid users.evtx"));
+        assertEquals(Set.of("kerberos.preauth-failed"), ids(wrong, null));
+        assertEquals("Wrong password for admmig@offsec.lan (5 failed logons)", wrong.findings().get(0).title());
+
+        Analysis restricted = analyze(null, List.of("mdecrevoisier/ID4625-failed login with denied access due to account restriction.evtx"));
+        assertEquals(Set.of("kerberos.client-revoked"), ids(restricted, null));
+        assertTrue(restricted.findings().get(0).title().endsWith("an account restriction prevents the logon (0xC000006E)"),
+                restricted.findings().get(0).title());
+    }
 }

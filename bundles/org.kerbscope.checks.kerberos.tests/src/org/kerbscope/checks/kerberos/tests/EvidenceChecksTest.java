@@ -62,4 +62,28 @@ class EvidenceChecksTest {
         assertTrue(f.title().contains("IISServer.contoso.com") && f.title().contains("80"), f.title());
         assertEquals("error", f.severity().id());
     }
+
+    @Test
+    void aKlistGetForAnSpnNobodyHoldsIsSpnUnknown() throws Exception {
+        List<Finding> f = findings("klist", "klist-get-error.txt");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("kerberos.spn-unknown", f.get(0).id());
+        assertEquals("The KDC does not know the service principal HTTP/webapp.contoso.com", f.get(0).title());
+        assertTrue(f.get(0).evidence().get(0).what().contains("0x6fb ERROR_NO_TRUST_SAM_ACCOUNT"), f.get(0).evidence().toString());
+        assertTrue(f.get(0).remediation().contains("setspn -S HTTP/webapp.contoso.com CONTOSO\\WEBAPP$"), f.get(0).remediation().toString());
+    }
+
+    @Test
+    void aKlistGetWithNoLogonServersIsKdcUnreachable(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // the two lines Windows prints when no domain controller answers, as in the "klist" reference's error form
+        Path out = dir.resolve("klist.txt");
+        Files.writeString(out, "C:\\>klist get host/dca.contoso.com\r\n\r\nCurrent LogonId is 0:0x3e7\r\n"
+                + "Error calling API LsaCallAuthenticationPackage (GetTicket substatus): 0x51f\r\n\r\n"
+                + "klist failed with 0xc000005e/-1073741730: There are currently no logon servers available to service the"
+                + " logon request.\r\n");
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
+                List.of(new EvidenceInput("klist", out)), Progress.NONE);
+        assertEquals(List.of("kerberos.kdc-unreachable"), a.findings().stream().map(Finding::id).toList(), a.findings().toString());
+        assertTrue(a.findings().get(0).title().endsWith("for host/dca.contoso.com"), a.findings().get(0).title());
+    }
 }

@@ -1,0 +1,105 @@
+package org.kerbscope.checks.kerberos.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.model.Severity;
+import org.kerbscope.core.model.Step;
+
+/**
+ * What a Security log alone proves about failed logons and refused tickets: the guide's step 8 reads 4625 on the
+ * target server, and the domain controller's 4769 names the SPN it does not know. The log is
+ * {@code security-failures.xml} (wevtutil's XML form, see the data README).
+ */
+class SecurityLogFailuresTest {
+
+    private static List<Finding> findings;
+
+    @BeforeAll
+    static void analyse() throws Exception {
+        findings = EvidenceChecksTest.findings("eventlog", "security-failures.xml");
+    }
+
+    private static List<Finding> withId(String id) {
+        return findings.stream().filter(f -> f.id().equals(id)).toList();
+    }
+
+    private static Finding about(String id, String account) {
+        List<Finding> l = withId(id).stream().filter(f -> f.title().contains(account)).toList();
+        assertEquals(1, l.size(), id + " for " + account + " in " + findings);
+        return l.get(0);
+    }
+
+    @Test
+    void aTicketRequestForAnSpnNobodyHoldsIsSpnUnknown() {
+        List<Finding> l = withId("kerberos.spn-unknown");
+        assertEquals(1, l.size(), "one finding for the two requests: " + findings);
+        Finding f = l.get(0);
+        assertEquals("The KDC does not know the service principal HTTP/iisserver.contoso.com", f.title());
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(Step.TICKET, f.step());
+        assertEquals(2, f.evidence().size());
+        assertTrue(f.evidence().get(0).what().contains("record 884401"), f.evidence().toString());
+        assertTrue(f.remediation().contains("setspn -S HTTP/iisserver.contoso.com CONTOSO\\IISSERVER$"), f.remediation().toString());
+    }
+
+    @Test
+    void aWrongPasswordOnTheServerAndItsNtlmValidationOnTheDcAreOneFinding() {
+        Finding f = about("kerberos.preauth-failed", "John");
+        assertEquals("Wrong password for CONTOSO\\John (1 failed logon and 1 failed NTLM validation)", f.title());
+        assertEquals(Step.AUTHORIZED, f.step());
+        assertEquals(2, f.evidence().size());
+        assertTrue(f.evidence().get(0).what().contains("logon type 3 (network) with NTLM from 192.168.2.101"),
+                f.evidence().get(0).what());
+        assertTrue(f.evidence().get(1).what().contains("4776") && f.evidence().get(1).what().contains("0xC000006A"),
+                f.evidence().get(1).what());
+    }
+
+    @Test
+    void lockedOutAndDisabledAccountsAreRevokedWithTheCommandThatLiftsEach() {
+        Finding locked = about("kerberos.client-revoked", "Mary");
+        assertTrue(locked.title().endsWith("the account is locked out (0xC0000234)"), locked.title());
+        assertTrue(locked.remediation().contains("Unlock-ADAccount Mary"), locked.remediation().toString());
+        assertFalse(locked.remediation().contains("Enable-ADAccount Mary"), locked.remediation().toString());
+        // Status 0xC000006E (an account restriction) refined by Sub Status 0xC0000072
+        Finding disabled = about("kerberos.client-revoked", "Bob");
+        assertTrue(disabled.title().endsWith("the account is disabled (0xC0000072)"), disabled.title());
+        assertTrue(disabled.remediation().contains("Enable-ADAccount Bob"), disabled.remediation().toString());
+    }
+
+    @Test
+    void anExpiredPasswordIsPasswordExpired() {
+        Finding f = about("kerberos.password-expired", "Alice");
+        assertEquals("The password of CONTOSO\\Alice has expired (1 failed logon)", f.title());
+        assertTrue(f.remediation().contains("Set-ADAccountPassword Alice -Reset"), f.remediation().toString());
+    }
+
+    @Test
+    void aLogonTypeNotGrantedNamesTheUserRightANetworkLogonNeeds() {
+        Finding f = about("eventlog.logon-type-not-granted", "svc-report");
+        assertTrue(f.title().contains("on IISServer.contoso.com"), f.title());
+        assertTrue(f.explanation().contains("\"Access this computer from the network\" (SeNetworkLogonRight)"), f.explanation());
+    }
+
+    @Test
+    void aTimeDifferenceAtTheDcIsClockSkew() {
+        Finding f = withId("kerberos.clock-skew").get(0);
+        assertTrue(f.evidence().stream().anyMatch(e -> e.what().contains("record 51206") && e.what().contains("0xC0000133")),
+                f.evidence().toString());
+    }
+
+    @Test
+    void eachFailureIsReportedOnceAndNothingElse() {
+        assertEquals(Set.of("kerberos.spn-unknown", "kerberos.preauth-failed", "kerberos.client-revoked",
+                "kerberos.password-expired", "eventlog.logon-type-not-granted", "kerberos.clock-skew"),
+                Set.copyOf(findings.stream().map(Finding::id).toList()));
+        assertEquals(7, findings.size(), findings.toString());
+    }
+}

@@ -1,0 +1,178 @@
+package org.kerbscope.checks.kerberos;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.kerbscope.core.flow.FindingBuilder;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.EvidenceItem;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.spi.Check;
+import org.kerbscope.core.spi.FindingSink;
+
+/**
+ * A finding raised from a Security log's failed logons: 4625 (an account failed to log on, written by the server
+ * the user tried, e.g. IISServer in the guide's step 8) and 4776 (the computer validated NTLM credentials, written
+ * by the domain controller or the server that holds the account). The reason is the NTSTATUS in the event: 4625's
+ * Sub Status where it has one (it refines the generic 0xC000006D or 0xC000006E Status), otherwise its Status;
+ * 4776's Status.
+ * Each subclass takes the reasons that mean one account condition and reports it under the id the KDC's own
+ * refusal of that condition has, one finding per account.
+ */
+abstract class LogonFailureEventCheck implements Check {
+
+    /** At most this many records are cited per finding; the count names all of them. */
+    private static final int CITED = 20;
+
+    abstract String id();
+
+    /** The reasons this check reports (NTSTATUS, lower-case hexadecimal as Windows writes it: 0xc000006a). */
+    abstract Map<String, String> reasons();
+
+    abstract Step step();
+
+    /** Title, explanation and fix for one account; {@code reasons} are the distinct reasons' texts in order. */
+    abstract void describe(String account, List<EvidenceItem> records, List<String> reasons, FindingBuilder f);
+
+    /** 4625's or 4776's reason, or null for another event or a success. */
+    static String reason(EvidenceItem ev) {
+        if (!(ev.fields().get("data") instanceof Map<?, ?> d) || !(ev.fields().get("eventId") instanceof Number id)) {
+            return null;
+        }
+        if (id.intValue() == 4625) {
+            String sub = code(d.get("SubStatus"));
+            String status = code(d.get("Status"));
+            // Sub Status refines the generic Status (0xC000006D, 0xC000006E) where Windows gives one
+            return sub != null ? sub : status;
+        }
+        return id.intValue() == 4776 ? code(d.get("Status")) : null;
+    }
+
+    private static String code(Object v) {
+        if (v == null) {
+            return null;
+        }
+        String s = v.toString().trim().toLowerCase(Locale.ROOT);
+        if (!s.startsWith("0x")) {
+            return null;
+        }
+        // Windows writes 0xc000006a; some exports pad or drop zeros: compare the number
+        try {
+            long n = Long.parseLong(s.substring(2), 16);
+            return n == 0 ? null : "0x" + Long.toHexString(n);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** DOMAIN\\user as the event names the account (4776 names the user alone). */
+    static String account(Map<?, ?> d) {
+        String user = value(d.get("TargetUserName"));
+        String domain = value(d.get("TargetDomainName"));
+        return domain != null && user != null ? domain + "\\" + user : user != null ? user : UNNAMED;
+    }
+
+    /** What {@link #account} says when the event names no account (a logon refused before it was identified). */
+    static final String UNNAMED = "an unnamed account";
+
+    /** The same account in 4625 (DOMAIN\\user) and 4776 (user): grouped by the user name, ignoring case. */
+    private static String accountKey(String account) {
+        return user(account).toLowerCase(Locale.ROOT);
+    }
+
+    private static String value(Object v) {
+        return v == null || v.toString().isBlank() || "-".equals(v.toString().trim()) ? null : v.toString().trim();
+    }
+
+    /** How the logon came: "logon type 3 with NTLM from 192.168.2.101", as far as the event says. */
+    static String how(EvidenceItem ev, Map<?, ?> d) {
+        StringBuilder b = new StringBuilder();
+        if (ev.fields().get("eventId") instanceof Number id && id.intValue() == 4776) {
+            b.append("NTLM credential validation");
+            String ws = value(d.get("Workstation"));
+            if (ws != null) {
+                b.append(" for workstation ").append(ws);
+            }
+            return b.toString();
+        }
+        String type = value(d.get("LogonType"));
+        b.append("logon type ").append(type != null ? type : "?");
+        if ("3".equals(type)) {
+            b.append(" (network)");
+        }
+        String pkg = value(d.get("AuthenticationPackageName"));
+        if (pkg != null) {
+            b.append(" with ").append(pkg);
+        }
+        String ip = value(d.get("IpAddress"));
+        if (ip != null) {
+            b.append(" from ").append(ip);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void run(Analysis a, FindingSink sink) {
+        Map<String, List<EvidenceItem>> byAccount = new LinkedHashMap<>();
+        Map<String, List<String>> reasonsByAccount = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
+        for (EvidenceItem ev : a.evidence("events")) {
+            String r = reason(ev);
+            if (r == null || !reasons().containsKey(r)) {
+                continue;
+            }
+            String account = account((Map<?, ?>) ev.fields().get("data"));
+            String key = accountKey(account);
+            // the name with its domain, when some event gives it
+            names.merge(key, account, (was, now) -> was.contains("\\") ? was : now);
+            byAccount.computeIfAbsent(key, k -> new ArrayList<>()).add(ev);
+            List<String> texts = reasonsByAccount.computeIfAbsent(key, k -> new ArrayList<>());
+            String text = reasons().get(r) + " (" + hex(r) + ")";
+            if (!texts.contains(text)) {
+                texts.add(text);
+            }
+        }
+        for (Map.Entry<String, List<EvidenceItem>> en : byAccount.entrySet()) {
+            FindingBuilder f = new FindingBuilder(id()).step(step());
+            for (EvidenceItem ev : en.getValue().subList(0, Math.min(CITED, en.getValue().size()))) {
+                Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
+                String r = reason(ev);
+                f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at "
+                        + ev.string("time") + (ev.string("computer") != null ? " on " + ev.string("computer") : "") + ": "
+                        + account(d) + ", " + how(ev, d) + ": " + reasons().get(r) + " (" + hex(r) + ")");
+            }
+            describe(names.get(en.getKey()), en.getValue(), reasonsByAccount.get(en.getKey()), f);
+            sink.report(f.build());
+        }
+    }
+
+    /** 0xC000006A, as Microsoft's documentation writes NTSTATUS values. */
+    private static String hex(String code) {
+        return "0x" + code.substring(2).toUpperCase(Locale.ROOT);
+    }
+
+    /** "1 failed logon", "3 failed logons", "5 failed logons and 5 failed NTLM validations" (4625 and 4776). */
+    static String count(List<EvidenceItem> records) {
+        int logons = 0;
+        int validations = 0;
+        for (EvidenceItem ev : records) {
+            if (ev.fields().get("eventId") instanceof Number id && id.intValue() == 4776) {
+                validations++;
+            } else {
+                logons++;
+            }
+        }
+        String l = logons + (logons == 1 ? " failed logon" : " failed logons");
+        String v = validations + (validations == 1 ? " failed NTLM validation" : " failed NTLM validations");
+        return logons == 0 ? v : validations == 0 ? l : l + " and " + v;
+    }
+
+    /** The user name alone, for AD cmdlets: CONTOSO\\John → John. */
+    static String user(String account) {
+        int slash = account.lastIndexOf('\\');
+        return slash >= 0 ? account.substring(slash + 1) : account;
+    }
+}
