@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -586,6 +587,8 @@ public final class Analyzer {
         // a busy server's capture may hold more attempts than are worth checking: keep the first ones, say so
         org.kerbscope.engine.internal.AttemptCap.apply(a, options.limit(org.kerbscope.core.spi.Limits.ATTEMPTS_MAX));
         Set<String> seen = new HashSet<>();
+        // the first finding of each id and title, by its position: what an outside file proves again joins it
+        Map<String, Integer> firstOf = new HashMap<>();
         for (CheckContribution c : registries.checks()) {
             var check = c.get();
             if (check == null) {
@@ -593,7 +596,11 @@ public final class Analyzer {
             }
             try {
                 check.run(a, f -> {
-                    if (seen.add(f.id() + "|" + f.attempt() + "|" + f.title())) {
+                    Integer earlier = firstOf.get(f.id() + "|" + f.title());
+                    if (earlier != null && f.attempt() < 0 && fromFilesOnly(f)) {
+                        a.findings().set(earlier, withEvidenceOf(a.findings().get(earlier), f));
+                    } else if (seen.add(f.id() + "|" + f.attempt() + "|" + f.title())) {
+                        firstOf.putIfAbsent(f.id() + "|" + f.title(), a.findings().size());
                         a.findings().add(f);
                     }
                 });
@@ -602,5 +609,31 @@ public final class Analyzer {
             }
         }
         a.findings().sort(Comparator.comparing(Finding::severity).thenComparingInt(Finding::attempt));
+    }
+
+    /** A finding proved by outside files alone (a Security log, klist), not by frames of the capture. */
+    private static boolean fromFilesOnly(Finding f) {
+        return !f.evidence().isEmpty() && f.evidence().stream().allMatch(e -> e.file() != null && e.frame() <= 0);
+    }
+
+    /**
+     * The same diagnosis found in the capture and again in an outside file (the KRB-ERROR 7 and the domain
+     * controller's 4769 0x7 for the same SPN): one finding, citing both.
+     */
+    private static Finding withEvidenceOf(Finding first, Finding again) {
+        List<Finding.Evidence> evidence = new ArrayList<>(first.evidence());
+        for (Finding.Evidence e : again.evidence()) {
+            if (!evidence.contains(e)) {
+                evidence.add(e);
+            }
+        }
+        List<String> remediation = new ArrayList<>(first.remediation());
+        for (String r : again.remediation()) {
+            if (!remediation.contains(r)) {
+                remediation.add(r);
+            }
+        }
+        return new Finding(first.id(), first.severity(), first.step(), first.attempt(), first.title(), first.explanation(),
+                evidence, remediation);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Finding;
 import org.kerbscope.core.registry.Registries;
@@ -74,7 +75,7 @@ class EvidenceChecksTest {
     }
 
     @Test
-    void aKlistGetWithNoLogonServersIsKdcUnreachable(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void aKlistGetWithNoLogonServersIsKdcUnreachable(@TempDir Path dir) throws Exception {
         // the two lines Windows prints when no domain controller answers, as in the "klist" reference's error form
         Path out = dir.resolve("klist.txt");
         Files.writeString(out, "C:\\>klist get host/dca.contoso.com\r\n\r\nCurrent LogonId is 0:0x3e7\r\n"

@@ -4,14 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Finding;
 import org.kerbscope.core.model.Severity;
 import org.kerbscope.core.model.Step;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.EvidenceInput;
+import org.kerbscope.engine.Progress;
 
 /**
  * What a Security log alone proves about failed logons and refused tickets: the guide's step 8 reads 4625 on the
@@ -101,5 +110,29 @@ class SecurityLogFailuresTest {
                 "kerberos.password-expired", "eventlog.logon-type-not-granted", "kerberos.clock-skew"),
                 Set.copyOf(findings.stream().map(Finding::id).toList()));
         assertEquals(7, findings.size(), findings.toString());
+    }
+
+    @Test
+    void theDomainControllersRecordOfTheCapturedKrbErrorJoinsItsFinding(@TempDir Path dir)
+            throws Exception {
+        // the lab's spn-unknown sample, and the 4769 its KDC would log for that TGS-REQ (a DC of Windows would)
+        Path capture = LabScenariosTest.samples().resolve("spn-unknown.pcapng");
+        Path log = dir.resolve("dc-security.xml");
+        Files.writeString(log, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+                + "<Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4769</EventID><TimeCreated"
+                + " SystemTime='2022-11-28T00:59:29.5102339Z'/><EventRecordID>884401</EventRecordID><Channel>Security</Channel>"
+                + "<Computer>DCA.contoso.com</Computer></System><EventData><Data Name='TargetUserName'>john@CONTOSO.COM</Data>"
+                + "<Data Name='TargetDomainName'>CONTOSO.COM</Data><Data Name='ServiceName'>HTTP/intranet.contoso.com</Data>"
+                + "<Data Name='TicketEncryptionType'>0xffffffff</Data><Data Name='IpAddress'>::ffff:10.0.0.2</Data>"
+                + "<Data Name='Status'>0x7</Data></EventData></Event>\r\n");
+        Analysis a = new Analyzer(Registries.platform(),
+                AnalysisOptions.defaults()).analyze(capture, capture.toString(),
+                        List.of(new EvidenceInput("eventlog", log)), Progress.NONE);
+        List<Finding> l = a.findings().stream().filter(f -> f.id().equals("kerberos.spn-unknown")).toList();
+        assertEquals(1, l.size(), "one finding for the SPN, not one per source: " + l);
+        assertTrue(l.get(0).evidence().stream().anyMatch(e -> e.frame() > 0 && e.what().startsWith("KRB-ERROR 7")),
+                l.get(0).evidence().toString());
+        assertTrue(l.get(0).evidence().stream().anyMatch(e -> e.file() != null && e.what().contains("record 884401")),
+                l.get(0).evidence().toString());
     }
 }
