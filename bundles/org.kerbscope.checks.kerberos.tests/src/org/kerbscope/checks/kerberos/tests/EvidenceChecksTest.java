@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.model.Severity;
 import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.engine.Analyzer;
@@ -86,5 +89,16 @@ class EvidenceChecksTest {
                 List.of(new EvidenceInput("klist", out)), Progress.NONE);
         assertEquals(List.of("kerberos.kdc-unreachable"), a.findings().stream().map(Finding::id).toList(), a.findings().toString());
         assertTrue(a.findings().get(0).title().endsWith("for host/dca.contoso.com"), a.findings().get(0).title());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resolve-dnsname.txt", "nslookup.txt"})
+    void aCnameInTheDnsOutputIsTheAliasWarning(String file) throws Exception {
+        List<Finding> f = findings("dns", file).stream().filter(x -> x.id().equals("dns.cname-alias")).toList();
+        assertEquals(1, f.size(), f.toString());
+        assertEquals(Severity.WARNING, f.get(0).severity());
+        assertEquals("www.contoso.com is an alias of iisserver.contoso.com: the SPN is built from iisserver.contoso.com",
+                f.get(0).title());
+        assertTrue(f.get(0).remediation().contains("setspn -Q HTTP/iisserver.contoso.com"), f.get(0).remediation().toString());
     }
 }
