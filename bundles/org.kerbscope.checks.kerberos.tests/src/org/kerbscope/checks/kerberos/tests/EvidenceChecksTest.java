@@ -101,4 +101,13 @@ class EvidenceChecksTest {
                 f.get(0).title());
         assertTrue(f.get(0).remediation().contains("setspn -Q HTTP/iisserver.contoso.com"), f.get(0).remediation().toString());
     }
+
+    @Test
+    void aWebRequestRefusedWithInvalidCredentialsIsAuthRejected() throws Exception {
+        // the file holds a 200 (no finding) and IIS's 401.1 for the second site
+        List<Finding> f = findings("web-request", "invoke-webrequest.txt");
+        assertEquals(List.of("http.auth-rejected"), f.stream().map(Finding::id).toList(), f.toString());
+        assertEquals("http://webapp.contoso.com refused the signed-in user's credentials (401.1)", f.get(0).title());
+        assertTrue(f.get(0).remediation().contains("klist get HTTP/webapp.contoso.com"), f.get(0).remediation().toString());
+    }
 }
