@@ -105,11 +105,26 @@ class SecurityLogFailuresTest {
     }
 
     @Test
+    void otherTicketRequestFailuresNameTheirServiceOrAccount() {
+        assertEquals("The service principal HTTP/portal.contoso.com is registered on more than one account",
+                withId("kerberos.spn-not-unique").get(0).title());
+        assertEquals("No encryption type in common for MSSQLSvc/sql01.contoso.com:1433",
+                withId("kerberos.etype-unsupported").get(0).title());
+        Finding delegation = withId("kerberos.delegation-refused").get(0);
+        assertEquals("The KDC refused the requested ticket options for MSSQLSvc/sql02.contoso.com:1433", delegation.title());
+        assertTrue(delegation.explanation().contains("through HTTP/iisserver.contoso.com@CONTOSO.COM"), delegation.explanation());
+        // a TGT refused for an expired password (4768 0x17), beside Alice's failed logon for the same reason
+        Finding expired = about("kerberos.password-expired", "svc-batch");
+        assertEquals("The password of svc-batch has expired (1 request)", expired.title());
+    }
+
+    @Test
     void eachFailureIsReportedOnceAndNothingElse() {
         assertEquals(Set.of("kerberos.spn-unknown", "kerberos.preauth-failed", "kerberos.client-revoked",
-                "kerberos.password-expired", "eventlog.logon-type-not-granted", "kerberos.clock-skew"),
+                "kerberos.password-expired", "eventlog.logon-type-not-granted", "kerberos.clock-skew",
+                "kerberos.spn-not-unique", "kerberos.etype-unsupported", "kerberos.delegation-refused"),
                 Set.copyOf(findings.stream().map(Finding::id).toList()));
-        assertEquals(7, findings.size(), findings.toString());
+        assertEquals(11, findings.size(), findings.toString());
     }
 
     @Test
