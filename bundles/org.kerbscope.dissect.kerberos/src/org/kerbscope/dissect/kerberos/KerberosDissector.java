@@ -34,21 +34,25 @@ public final class KerberosDissector implements Dissector {
     public void dissect(Pdu pdu, DissectionContext ctx) {
         FieldNode tree = ctx.tree();
         try {
-            KeyRing keys = ctx.options() != null && !ctx.options().keytabs().isEmpty()
-                    ? ctx.service(KeyRing.class, () -> {
-                        KeyRing k = KeyRing.load(ctx.options().keytabs());
-                        for (String p : k.problems()) {
-                            ctx.diagnostic("kerberos", p);
-                        }
-                        return k;
-                    })
-                    : null;
-            dissectAll(pdu, ctx, tree, keys);
+            dissectAll(pdu, ctx, tree, keys(ctx));
         } catch (Malformed e) {
             malformed(pdu, ctx, tree, e.getMessage(), e.offset());
         } catch (RuntimeException | StackOverflowError e) {
             malformed(pdu, ctx, tree, "unreadable (" + e.getClass().getSimpleName() + ")", 0);
         }
+    }
+
+    /** The keys of the user's keytabs (read once per analysis), or null without any. */
+    static KeyRing keys(DissectionContext ctx) {
+        return ctx.options() != null && !ctx.options().keytabs().isEmpty()
+                ? ctx.service(KeyRing.class, () -> {
+                    KeyRing k = KeyRing.load(ctx.options().keytabs());
+                    for (String p : k.problems()) {
+                        ctx.diagnostic("kerberos", p);
+                    }
+                    return k;
+                })
+                : null;
     }
 
     private static void dissectAll(Pdu pdu, DissectionContext ctx, FieldNode tree, KeyRing keys) {
@@ -99,6 +103,12 @@ public final class KerberosDissector implements Dissector {
 
     /** One message; emits its event (also when its tail is malformed, with what was read before). */
     private static int one(Pdu pdu, int off, int limit, DissectionContext ctx, FieldNode tree, KeyRing keys) {
+        return one(pdu, off, limit, ctx, tree, keys, Map.of());
+    }
+
+    /** One message, its event with {@code extra} fields of the protocol that carries it (kpasswd's). */
+    static int one(Pdu pdu, int off, int limit, DissectionContext ctx, FieldNode tree, KeyRing keys,
+            Map<String, Object> extra) {
         Map<String, Object> ev = new LinkedHashMap<>();
         KrbParser p = new KrbParser(pdu, keys);
         try {
@@ -111,11 +121,13 @@ public final class KerberosDissector implements Dissector {
                     tree.malformed(why, pdu.abs(off), t.end() - off);
                 }
             }
+            ev.putAll(extra);
             emit(ctx, ev);
             return t.end();
         } catch (Malformed e) {
             if (ev.containsKey("msgType")) {
                 ev.put("malformed", e.getMessage());
+                ev.putAll(extra);
                 emit(ctx, ev);
             }
             throw e;
