@@ -52,16 +52,16 @@ import org.kerbscope.net.NetworkDecoder;
 public final class FuzzTargets {
     /** The targets, named as the {@link KerbscopeFuzzTest} methods and their regression input folders. */
     public static final List<String> NAMES = List.of("pcap", "pcapng", "netmon", "snoop", "network", "kerberos",
-            "spnego", "ntlmssp", "http", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
+            "kpasswd", "spnego", "ntlmssp", "http", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
             "displayFilter");
 
     /** The dissector id behind each dissector target. */
-    static final Map<String, String> DISSECTORS = Map.of("kerberos", "kerberos", "spnego", "spnego", "ntlmssp",
-            "ntlmssp", "http", "http", "dns", "dns", "smb2", "smb2", "ldap", "ldap");
+    static final Map<String, String> DISSECTORS = Map.of("kerberos", "kerberos", "kpasswd", "kpasswd", "spnego", "spnego",
+            "ntlmssp", "ntlmssp", "http", "http", "dns", "dns", "smb2", "smb2", "ldap", "ldap");
 
     private static final Endpoint CLIENT = new Endpoint("192.168.2.101", 50000);
-    private static final Map<String, Integer> PORTS = Map.of("kerberos", 88, "dns", 53, "http", 80, "smb2", 445,
-            "ldap", 389, "spnego", 80, "ntlmssp", 80);
+    private static final Map<String, Integer> PORTS = Map.of("kerberos", 88, "kpasswd", 464, "dns", 53, "http", 80,
+            "smb2", 445, "ldap", 389, "spnego", 80, "ntlmssp", 80);
 
     private static volatile DissectorTables tables;
     private static volatile AnalysisOptions options;
@@ -271,7 +271,7 @@ public final class FuzzTargets {
             throw new AssertionError("dissector " + id + " is not contributed");
         }
         Dissector d = c.get();
-        String transport = ("dns".equals(id) || "kerberos".equals(id)) && data.length > 0 && data[0] != 0 ? "udp" : "tcp";
+        String transport = ("dns".equals(id) || "kerberos".equals(id) || "kpasswd".equals(id)) && data.length > 0 && data[0] != 0 ? "udp" : "tcp";
         Endpoint server = new Endpoint("192.168.2.10", PORTS.getOrDefault(id, 80));
         Pdu pdu = Pdu.ofFrame(ByteBuffer.wrap(data).asReadOnlyBuffer(), 42);
         d.accepts(pdu, transport);

@@ -76,6 +76,12 @@ class KerbscopeFuzzTest {
 
     /** The SPNEGO/GSS dissector. */
     @FuzzTest(maxDuration = MAX)
+    void kpasswd(byte[] data) {
+        assertDoesNotThrow(() -> FuzzTargets.run("kpasswd", data), "kpasswd: the input broke the contract (see Bounded)");
+    }
+
+    /** The SPNEGO/GSS dissector. */
+    @FuzzTest(maxDuration = MAX)
     void spnego(byte[] data) {
         assertDoesNotThrow(() -> FuzzTargets.run("spnego", data), "spnego: the input broke the contract (see Bounded)");
     }

@@ -32,7 +32,7 @@ import org.kerbscope.net.TransportHandler;
  * Writes the fuzz seeds into the regression input folders: the lab captures as pcapng, converted to pcap and
  * Network Monitor, their frames, the PDUs cut from them by the dissectors' own framers, the GSS tokens of their
  * HTTP headers, those tokens wrapped in SMB2 SESSION_SETUP and LDAP SASL binds (built from MS-SMB2 2.2.5/2.2.6 and
- * RFC 4511 4.2), the lab keytabs, the hand-typed command outputs of the evidence tests, event XML and Binary XML
+ * RFC 4511 4.2), their AP-REQs in kpasswd messages (RFC 3244), the lab keytabs, the hand-typed command outputs of the evidence tests, event XML and Binary XML
  * built from the documented schemas, and display filters. Run it again after the lab's captures change:
  * {@code java … org.kerbscope.fuzz.tests.SeedWriter} from the repository. Seeds are named by content hash, so a
  * rerun adds only what is new; crash inputs the campaign adds stay.
@@ -337,7 +337,74 @@ public final class SeedWriter {
             put("smb2", smb2SessionSetup(token, false));
             put("ldap", ldapBind(token, true));
             put("ldap", ldapBind(token, false));
+            byte[] apReq = apReqIn(token);
+            if (apReq != null) {
+                for (byte[] k : kpasswd(apReq)) {
+                    put("kpasswd", k);
+                }
+            }
         }
+    }
+
+    /** The AP-REQ of the krb5 token inside a token (SPNEGO or bare): OID 1.2.840.113554.1.2.2, TOK_ID 01 00, 0x6e. */
+    static byte[] apReqIn(byte[] token) {
+        byte[] mark = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x12, 0x01, 0x02, 0x02, 0x01, 0x00, 0x6e};
+        outer: for (int i = 0; i + mark.length < token.length; i++) {
+            for (int j = 0; j < mark.length; j++) {
+                if (token[i + j] != mark[j]) {
+                    continue outer;
+                }
+            }
+            int p = i + mark.length - 1;
+            int l = token[p + 1] & 0xff;
+            int len = l < 0x80 ? l : l == 0x81 ? token[p + 2] & 0xff : l == 0x82 ? (token[p + 2] & 0xff) << 8 | token[p + 3] & 0xff : -1;
+            int head = l < 0x80 ? 2 : 2 + (l & 0x7f);
+            return len < 0 || p + head + len > token.length ? null : java.util.Arrays.copyOfRange(token, p, p + head + len);
+        }
+        return null;
+    }
+
+    private static byte[] der(int tag, byte[]... parts) {
+        ByteArrayOutputStream c = new ByteArrayOutputStream();
+        for (byte[] x : parts) {
+            c.writeBytes(x);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        int n = c.size();
+        if (n >= 0x80) {
+            out.write(0x82);
+            out.write(n >> 8);
+        }
+        out.write(n);
+        out.writeBytes(c.toByteArray());
+        return out.toByteArray();
+    }
+
+    /**
+     * kpasswd (RFC 3244) around a real AP-REQ: change and set requests with a KRB-PRIV, a refusal whose KRB-ERROR
+     * e-data holds result code 4 and its text, the KRB-ERROR alone, and the request behind a TCP record mark.
+     */
+    static List<byte[]> kpasswd(byte[] apReq) {
+        byte[] enc = der(0x30, der(0xa0, der(0x02, new byte[] {18})), der(0xa2, der(0x04, new byte[48])));
+        byte[] priv = der(0x75, der(0x30, der(0xa0, der(0x02, new byte[] {5})), der(0xa1, der(0x02, new byte[] {21})),
+                der(0xa3, enc)));
+        byte[] text = "Password too short".getBytes(StandardCharsets.UTF_8);
+        byte[] edata = ByteBuffer.allocate(2 + text.length).putShort((short) 4).put(text).array();
+        byte[] changepw = der(0x30, der(0xa0, der(0x02, new byte[] {2})), der(0xa1, der(0x30,
+                der(0x1b, "kadmin".getBytes(StandardCharsets.US_ASCII)), der(0x1b, "changepw".getBytes(StandardCharsets.US_ASCII)))));
+        byte[] error = der(0x7e, der(0x30, der(0xa0, der(0x02, new byte[] {5})), der(0xa1, der(0x02, new byte[] {30})),
+                der(0xa4, der(0x18, "20221128005930Z".getBytes(StandardCharsets.US_ASCII))), der(0xa5, der(0x02, new byte[] {0})),
+                der(0xa6, der(0x02, new byte[] {60})), der(0xa9, der(0x1b, "CONTOSO.COM".getBytes(StandardCharsets.US_ASCII))),
+                der(0xaa, changepw), der(0xac, der(0x04, edata))));
+        byte[] change = kpasswdMessage(1, apReq, priv);
+        return List.of(change, kpasswdMessage(0xff80, apReq, priv), kpasswdMessage(1, new byte[0], error), error,
+                ByteBuffer.allocate(4 + change.length).putInt(change.length).put(change).array());
+    }
+
+    private static byte[] kpasswdMessage(int version, byte[] ap, byte[] rest) {
+        ByteBuffer b = ByteBuffer.allocate(6 + ap.length + rest.length);
+        return b.putShort((short) b.capacity()).putShort((short) version).putShort((short) ap.length).put(ap).put(rest).array();
     }
 
     /** MS-SMB2 2.2.1 header + 2.2.5 SESSION_SETUP request or 2.2.6 response, behind a NetBIOS session header. */
