@@ -119,12 +119,20 @@ class SecurityLogFailuresTest {
     }
 
     @Test
+    void aServerThatReachesNoDomainControllerIsKdcUnreachable() {
+        Finding f = about("kerberos.kdc-unreachable", "Carol");
+        assertEquals("IISServer.contoso.com could reach no domain controller to validate CONTOSO\\Carol (1 failed logon)",
+                f.title());
+        assertTrue(f.remediation().contains("nltest /dsgetdc:<domain> /force"), f.remediation().toString());
+    }
+
+    @Test
     void eachFailureIsReportedOnceAndNothingElse() {
         assertEquals(Set.of("kerberos.spn-unknown", "kerberos.preauth-failed", "kerberos.client-revoked",
                 "kerberos.password-expired", "eventlog.logon-type-not-granted", "kerberos.clock-skew",
-                "kerberos.spn-not-unique", "kerberos.etype-unsupported", "kerberos.delegation-refused"),
-                Set.copyOf(findings.stream().map(Finding::id).toList()));
-        assertEquals(11, findings.size(), findings.toString());
+                "kerberos.spn-not-unique", "kerberos.etype-unsupported", "kerberos.delegation-refused",
+                "kerberos.kdc-unreachable"), Set.copyOf(findings.stream().map(Finding::id).toList()));
+        assertEquals(12, findings.size(), findings.toString());
     }
 
     @Test
