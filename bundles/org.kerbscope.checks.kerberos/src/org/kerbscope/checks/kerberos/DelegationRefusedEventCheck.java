@@ -52,4 +52,19 @@ public final class DelegationRefusedEventCheck extends EventStatusCheck {
                 .fix("Get-ADComputer <front-end> -Properties msDS-AllowedToDelegateTo,TrustedForDelegation,TrustedToAuthForDelegation",
                         "Get-ADObject -Filter \"servicePrincipalName -eq '" + spn + "'\" -Properties msDS-AllowedToActOnBehalfOfOtherIdentity");
     }
+
+    @Override
+    String noun() {
+        return "service principals";
+    }
+
+    @Override
+    String many(int accounts, int records) {
+        return "The KDC refused the requested ticket options for " + accounts + " service principals (" + records + " requests)";
+    }
+
+    @Override
+    String what() {
+        return "KDC_ERR_BADOPTION (" + status() + ")";
+    }
 }

@@ -52,4 +52,19 @@ public final class EtypeEventCheck extends EventStatusCheck {
                                 + "'\" -Properties msDS-SupportedEncryptionTypes,pwdLastSet" : "klist purge",
                         "klist purge");
     }
+
+    @Override
+    String noun() {
+        return "principals";
+    }
+
+    @Override
+    String many(int accounts, int records) {
+        return "No encryption type in common for " + accounts + " principals (" + records + " requests)";
+    }
+
+    @Override
+    String what() {
+        return "KDC_ERR_ETYPE_NOTSUPP (" + status() + ")";
+    }
 }

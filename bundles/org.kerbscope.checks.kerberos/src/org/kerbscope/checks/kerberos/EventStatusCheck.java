@@ -27,6 +27,30 @@ abstract class EventStatusCheck implements Check {
 
     abstract void describe(String account, List<EvidenceItem> records, FindingBuilder f);
 
+    /** The title of one finding for many accounts (past {@link ManyAccounts#MANY}). */
+    String many(int accounts, int records) {
+        return accounts + " accounts failed with " + status() + " (" + records + " events)";
+    }
+
+    /** The failure in words, e.g. "KDC_ERR_C_PRINCIPAL_UNKNOWN (0x6)". */
+    String what() {
+        return "failure " + status();
+    }
+
+    /** What the findings are grouped by, in the plural. */
+    String noun() {
+        return "accounts";
+    }
+
+    /** How a record is cited. */
+    private String line(EvidenceItem ev) {
+        Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
+        return "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at "
+                + ev.string("time") + ": failure " + status() + " for " + d.get("TargetUserName")
+                + (ev.fields().get("eventId") instanceof Number n && n.intValue() == 4769 ? " to " + d.get("ServiceName") : "")
+                + " from " + d.get("IpAddress");
+    }
+
     /** Whether an event of this id can carry the status. */
     boolean logs(int eventId) {
         return eventId == 4768 || eventId == 4769 || eventId == 4771;
@@ -47,15 +71,18 @@ abstract class EventStatusCheck implements Check {
                 byUser.computeIfAbsent(key(d), k -> new ArrayList<>()).add(ev);
             }
         }
+        if (byUser.size() > ManyAccounts.MANY) {
+            FindingBuilder f = new FindingBuilder(id()).step(step());
+            ManyAccounts.cite(f, ManyAccounts.cited(byUser), this::line);
+            Map.Entry<String, List<EvidenceItem>> first = byUser.entrySet().iterator().next();
+            describe(first.getKey(), first.getValue(), f); // for its commands
+            sink.report(f.title(many(byUser.size(), ManyAccounts.records(byUser)))
+                    .explanation(ManyAccounts.explanation(what(), noun(), byUser, ManyAccounts::source)).build());
+            return;
+        }
         for (Map.Entry<String, List<EvidenceItem>> en : byUser.entrySet()) {
             FindingBuilder f = new FindingBuilder(id()).step(step());
-            for (EvidenceItem ev : en.getValue().subList(0, Math.min(20, en.getValue().size()))) {
-                Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
-                f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at "
-                        + ev.string("time") + ": failure " + status() + " for " + d.get("TargetUserName")
-                        + (ev.fields().get("eventId") instanceof Number n && n.intValue() == 4769 ? " to " + d.get("ServiceName") : "")
-                        + " from " + d.get("IpAddress"));
-            }
+            ManyAccounts.cite(f, en.getValue().subList(0, Math.min(ManyAccounts.CITED, en.getValue().size())), this::line);
             describe(en.getKey(), en.getValue(), f);
             sink.report(f.build());
         }

@@ -24,9 +24,6 @@ import org.kerbscope.core.spi.FindingSink;
  */
 abstract class LogonFailureEventCheck implements Check {
 
-    /** At most this many records are cited per finding; the count names all of them. */
-    private static final int CITED = 20;
-
     abstract String id();
 
     /** The reasons this check reports (NTSTATUS, lower-case hexadecimal as Windows writes it: 0xc000006a). */
@@ -135,18 +132,41 @@ abstract class LogonFailureEventCheck implements Check {
                 texts.add(text);
             }
         }
+        if (byAccount.size() > ManyAccounts.MANY) {
+            Map<String, List<EvidenceItem>> named = new LinkedHashMap<>();
+            byAccount.forEach((k, v) -> named.put(names.get(k), v));
+            List<String> all = new ArrayList<>();
+            reasonsByAccount.values().forEach(l -> l.stream().filter(r -> !all.contains(r)).forEach(all::add));
+            FindingBuilder f = new FindingBuilder(id()).step(step());
+            ManyAccounts.cite(f, ManyAccounts.cited(named), this::line);
+            Map.Entry<String, List<EvidenceItem>> first = named.entrySet().iterator().next();
+            describe(first.getKey(), first.getValue(), reasonsByAccount.values().iterator().next(), f); // its commands
+            sink.report(f.title(many(byAccount.size(), ManyAccounts.records(named), all))
+                    .explanation(ManyAccounts.explanation("failed logons (" + String.join("; ", all) + ")", "accounts",
+                            named, ManyAccounts::source))
+                    .build());
+            return;
+        }
         for (Map.Entry<String, List<EvidenceItem>> en : byAccount.entrySet()) {
             FindingBuilder f = new FindingBuilder(id()).step(step());
-            for (EvidenceItem ev : en.getValue().subList(0, Math.min(CITED, en.getValue().size()))) {
-                Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
-                String r = reason(ev);
-                f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at "
-                        + ev.string("time") + (ev.string("computer") != null ? " on " + ev.string("computer") : "") + ": "
-                        + account(d) + ", " + how(ev, d) + ": " + reasons().get(r) + " (" + hex(r) + ")");
-            }
+            ManyAccounts.cite(f, en.getValue().subList(0, Math.min(ManyAccounts.CITED, en.getValue().size())), this::line);
             describe(names.get(en.getKey()), en.getValue(), reasonsByAccount.get(en.getKey()), f);
             sink.report(f.build());
         }
+    }
+
+    /** The title of one finding for many accounts (past {@link ManyAccounts#MANY}). */
+    String many(int accounts, int records, List<String> reasons) {
+        return accounts + " accounts could not log on: " + String.join("; ", reasons) + " (" + records + " events)";
+    }
+
+    /** How a record is cited. */
+    private String line(EvidenceItem ev) {
+        Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
+        String r = reason(ev);
+        return "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at " + ev.string("time")
+                + (ev.string("computer") != null ? " on " + ev.string("computer") : "") + ": " + account(d) + ", "
+                + how(ev, d) + ": " + reasons().get(r) + " (" + hex(r) + ")";
     }
 
     /** 0xC000006A, as Microsoft's documentation writes NTSTATUS values. */

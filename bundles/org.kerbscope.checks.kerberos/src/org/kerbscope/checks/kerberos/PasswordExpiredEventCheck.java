@@ -39,4 +39,14 @@ public final class PasswordExpiredEventCheck extends EventStatusCheck {
                 .fix("Set-ADAccountPassword " + account + " -Reset",
                         "Get-ADUser " + account + " -Properties PasswordLastSet,PasswordExpired,PasswordNeverExpires");
     }
+
+    @Override
+    String many(int accounts, int records) {
+        return "The passwords of " + accounts + " accounts have expired (" + records + " requests)";
+    }
+
+    @Override
+    String what() {
+        return "KDC_ERR_KEY_EXPIRED (" + status() + ")";
+    }
 }

@@ -28,13 +28,22 @@ public final class PreauthBurstCheck implements Check {
                 byUser.computeIfAbsent(String.valueOf(d.get("TargetUserName")), k -> new ArrayList<>()).add(ev);
             }
         }
+        if (byUser.size() > ManyAccounts.MANY) {
+            FindingBuilder f = new FindingBuilder("kerberos.preauth-failed").step(Step.TICKET_REQUEST);
+            ManyAccounts.cite(f, ManyAccounts.cited(byUser), PreauthBurstCheck::line);
+            sink.report(f.title("Pre-authentication failed for " + byUser.size() + " accounts ("
+                    + ManyAccounts.records(byUser) + " times)")
+                    .explanation(ManyAccounts.explanation("KDC_ERR_PREAUTH_FAILED (0x18, a wrong password)", "accounts", byUser,
+                            ManyAccounts::source))
+                    .fix("Get-ADUser -Filter * -Properties badPwdCount,LastBadPasswordAttempt | Where-Object badPwdCount -gt 0",
+                            "Get-WinEvent -FilterHashtable @{LogName='Security';Id=4771}")
+                    .build());
+            return;
+        }
         for (Map.Entry<String, List<EvidenceItem>> en : byUser.entrySet()) {
             FindingBuilder f = new FindingBuilder("kerberos.preauth-failed").step(Step.TICKET_REQUEST);
-            for (EvidenceItem ev : en.getValue().subList(0, Math.min(20, en.getValue().size()))) {
-                Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
-                f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at "
-                        + ev.string("time") + ": pre-authentication failed (0x18) from " + d.get("IpAddress"));
-            }
+            ManyAccounts.cite(f, en.getValue().subList(0, Math.min(ManyAccounts.CITED, en.getValue().size())),
+                    PreauthBurstCheck::line);
             int n = en.getValue().size();
             sink.report(f.title("Pre-authentication failed for " + en.getKey() + " (" + n + (n == 1 ? " time)" : " times)"))
                     .explanation("The domain controller logged " + n + " Kerberos pre-authentication failure" + (n == 1 ? "" : "s")
@@ -46,5 +55,11 @@ public final class PreauthBurstCheck implements Check {
                             "klist purge")
                     .build());
         }
+    }
+
+    private static String line(EvidenceItem ev) {
+        Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
+        return "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId") + " at " + ev.string("time")
+                + ": pre-authentication failed (0x18) for " + d.get("TargetUserName") + " from " + d.get("IpAddress");
     }
 }

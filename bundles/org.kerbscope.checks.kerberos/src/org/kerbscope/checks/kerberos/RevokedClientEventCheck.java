@@ -31,4 +31,14 @@ public final class RevokedClientEventCheck extends EventStatusCheck {
                 .fix("Get-ADUser " + account + " -Properties Enabled,LockedOut,AccountExpirationDate,badPwdCount",
                         "Unlock-ADAccount " + account);
     }
+
+    @Override
+    String many(int accounts, int records) {
+        return accounts + " accounts are disabled, locked out or expired (" + records + " requests)";
+    }
+
+    @Override
+    String what() {
+        return "KDC_ERR_CLIENT_REVOKED (" + status() + ")";
+    }
 }

@@ -42,4 +42,19 @@ public final class SpnNotUniqueEventCheck extends EventStatusCheck {
                         + " issues none. Keep the SPN on the account the service runs as and remove it from the others.")
                 .fix("setspn -X", "setspn -Q " + spn, "setspn -D " + spn + " <DOMAIN\\wrong-account>");
     }
+
+    @Override
+    String noun() {
+        return "service principals";
+    }
+
+    @Override
+    String many(int accounts, int records) {
+        return accounts + " service principals are registered on more than one account (" + records + " requests)";
+    }
+
+    @Override
+    String what() {
+        return "KDC_ERR_PRINCIPAL_NOT_UNIQUE (" + status() + ")";
+    }
 }

@@ -56,4 +56,19 @@ public final class SpnUnknownEventCheck extends EventStatusCheck {
                 .fix("setspn -Q " + spn, "setspn -S " + spn + " " + Flows.netbiosDomain(realm) + "\\"
                         + Flows.computerAccount(host.contains(":") ? host.substring(0, host.indexOf(':')) : host), "klist purge");
     }
+
+    @Override
+    String noun() {
+        return "service principals";
+    }
+
+    @Override
+    String many(int accounts, int records) {
+        return "The KDC does not know " + accounts + " service principals (" + records + " requests)";
+    }
+
+    @Override
+    String what() {
+        return "KDC_ERR_S_PRINCIPAL_UNKNOWN (" + status() + ")";
+    }
 }

@@ -33,4 +33,14 @@ public final class UnknownClientEventCheck extends EventStatusCheck {
                 .fix("Get-ADUser -Filter \"SamAccountName -eq '" + account + "'\"",
                         "Get-WinEvent -FilterHashtable @{LogName='Security';Id=4768} | Where-Object { $_.Message -match '0x6' }");
     }
+
+    @Override
+    String many(int accounts, int records) {
+        return "The domain controller does not know " + accounts + " accounts (" + records + " requests)";
+    }
+
+    @Override
+    String what() {
+        return "KDC_ERR_C_PRINCIPAL_UNKNOWN (" + status() + ")";
+    }
 }

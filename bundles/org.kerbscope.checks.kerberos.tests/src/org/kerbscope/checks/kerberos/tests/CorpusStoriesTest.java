@@ -135,6 +135,12 @@ class CorpusStoriesTest {
     void userEnumerationShowsUnknownClients() throws Exception {
         Analysis a = analyze(null, List.of("mdecrevoisier/ID4768-4771-Kerberos brutforce with non existing users.evtx"));
         assertTrue(ids(a, Severity.ERROR).contains("kerberos.client-unknown"), ids(a, null).toString());
+        // 46 names tried from one address: one finding that says so, not 46
+        List<Finding> unknown = a.findings().stream().filter(x -> x.id().equals("kerberos.client-unknown")).toList();
+        assertEquals(1, unknown.size(), unknown.toString());
+        assertEquals("The domain controller does not know 46 accounts (46 requests)", unknown.get(0).title());
+        assertTrue(unknown.get(0).explanation().contains("From 10.23.123.11 (46)"), unknown.get(0).explanation());
+        assertEquals(20, unknown.get(0).evidence().size());
     }
 
     @Test

@@ -158,4 +158,29 @@ class SecurityLogFailuresTest {
         assertTrue(l.get(0).evidence().stream().anyMatch(e -> e.file() != null && e.what().contains("record 884401")),
                 l.get(0).evidence().toString());
     }
+
+    @Test
+    void aPasswordSprayIsOneFindingThatNamesTheAccountsAndTheAddress(@TempDir Path dir) throws Exception {
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            log.append("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider"
+                    + " Name='Microsoft-Windows-Security-Auditing'/><EventID>4625</EventID><TimeCreated SystemTime='2022-11-28T02:00:0")
+                    .append(i % 10).append(".0000000Z'/><EventRecordID>").append(60000 + i).append("</EventRecordID><Channel>Security"
+                    + "</Channel><Computer>IISServer.contoso.com</Computer></System><EventData><Data Name='TargetUserName'>user")
+                    .append(i).append("</Data><Data Name='TargetDomainName'>CONTOSO</Data><Data Name='Status'>0xc000006d</Data>"
+                    + "<Data Name='SubStatus'>0xc000006a</Data><Data Name='LogonType'>3</Data><Data"
+                    + " Name='AuthenticationPackageName'>NTLM</Data><Data Name='IpAddress'>203.0.113.7</Data></EventData></Event>\r\n");
+        }
+        Path file = dir.resolve("spray.xml");
+        Files.writeString(file, log);
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
+                List.of(new EvidenceInput("eventlog", file)), Progress.NONE);
+        assertEquals(1, a.findings().size(), a.findings().toString());
+        Finding f = a.findings().get(0);
+        assertEquals("kerberos.preauth-failed", f.id());
+        assertEquals("12 accounts could not log on: wrong password (0xC000006A) (12 events)", f.title());
+        assertTrue(f.explanation().contains("CONTOSO\\user0 (1)") && f.explanation().contains("From 203.0.113.7 (12)"),
+                f.explanation());
+        assertEquals(12, f.evidence().size());
+    }
 }
