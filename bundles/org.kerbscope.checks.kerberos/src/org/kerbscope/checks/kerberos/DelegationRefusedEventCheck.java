@@ -29,7 +29,7 @@ public final class DelegationRefusedEventCheck extends EventStatusCheck {
 
     @Override
     String key(Map<?, ?> data) {
-        return String.valueOf(data.get("ServiceName"));
+        return named(data, "ServiceName", "(not named in the event)");
     }
 
     @Override

@@ -29,8 +29,8 @@ public final class EtypeEventCheck extends EventStatusCheck {
 
     @Override
     String key(Map<?, ?> data) {
-        Object service = data.get("ServiceName");
-        return service != null && service.toString().contains("/") ? service.toString() : String.valueOf(data.get("TargetUserName"));
+        String service = named(data, "ServiceName", "");
+        return service.contains("/") ? service : named(data, "TargetUserName", "(not named in the event)");
     }
 
     @Override

@@ -58,7 +58,13 @@ abstract class EventStatusCheck implements Check {
 
     /** What the findings are grouped by: the account the KDC answered, unless a check names the service. */
     String key(Map<?, ?> data) {
-        return String.valueOf(data.get("TargetUserName"));
+        return named(data, "TargetUserName", "(not named in the event)");
+    }
+
+    /** An event's field, or {@code otherwise} where Windows left it empty or "-" (refused before it was named). */
+    static String named(Map<?, ?> data, String field, String otherwise) {
+        Object v = data.get(field);
+        return v == null || v.toString().isBlank() || "-".equals(v.toString().trim()) ? otherwise : v.toString().trim();
     }
 
     @Override

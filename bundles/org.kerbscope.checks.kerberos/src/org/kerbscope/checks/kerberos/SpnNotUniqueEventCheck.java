@@ -26,7 +26,7 @@ public final class SpnNotUniqueEventCheck extends EventStatusCheck {
 
     @Override
     String key(Map<?, ?> data) {
-        return String.valueOf(data.get("ServiceName"));
+        return named(data, "ServiceName", "(not named in the event)");
     }
 
     @Override
@@ -40,7 +40,8 @@ public final class SpnNotUniqueEventCheck extends EventStatusCheck {
                 .explanation("The domain controller logged KDC_ERR_PRINCIPAL_NOT_UNIQUE (0x8, event 4769) for " + spn + ": two"
                         + " or more accounts hold this SPN, so the KDC cannot tell whose key to encrypt the ticket with and"
                         + " issues none. Keep the SPN on the account the service runs as and remove it from the others.")
-                .fix("setspn -X", "setspn -Q " + spn, "setspn -D " + spn + " <DOMAIN\\wrong-account>");
+                .fix(!spn.contains("/") ? new String[] {"setspn -X"}
+                        : new String[] {"setspn -X", "setspn -Q " + spn, "setspn -D " + spn + " <DOMAIN\\wrong-account>"});
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class SpnUnknownEventCheck extends EventStatusCheck {
 
     @Override
     String key(Map<?, ?> data) {
-        return String.valueOf(data.get("ServiceName"));
+        return named(data, "ServiceName", "(not named in the event)");
     }
 
     @Override
@@ -53,8 +53,10 @@ public final class SpnUnknownEventCheck extends EventStatusCheck {
                         + " with this service (browsers then fall back to NTLM or fail). Register the SPN on the account"
                         + " the service runs as: the computer account when it runs as Network Service or"
                         + " ApplicationPoolIdentity, otherwise the service account.")
-                .fix("setspn -Q " + spn, "setspn -S " + spn + " " + Flows.netbiosDomain(realm) + "\\"
-                        + Flows.computerAccount(host.contains(":") ? host.substring(0, host.indexOf(':')) : host), "klist purge");
+                .fix(!spn.contains("/") ? new String[] {"setspn -X", "klist purge"}
+                        : new String[] {"setspn -Q " + spn, "setspn -S " + spn + " " + Flows.netbiosDomain(realm) + "\\"
+                                + Flows.computerAccount(host.contains(":") ? host.substring(0, host.indexOf(':')) : host),
+                                "klist purge"});
     }
 
     @Override

@@ -183,4 +183,21 @@ class SecurityLogFailuresTest {
                 f.explanation());
         assertEquals(12, f.evidence().size());
     }
+
+    @Test
+    void aFailureWhoseEventLeavesTheNamesEmptyIsStillReportedWithoutMadeUpCommands(@TempDir Path dir) throws Exception {
+        // as the corpus's Kerberoasting log shows a 4769 failing 0x25: Account Name, Service Name empty
+        Path file = dir.resolve("empty-names.xml");
+        Files.writeString(file, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider"
+                + " Name='Microsoft-Windows-Security-Auditing'/><EventID>4769</EventID><TimeCreated SystemTime='2022-11-28T03:00:00Z'/>"
+                + "<EventRecordID>70000</EventRecordID><Channel>Security</Channel><Computer>DCA.contoso.com</Computer></System>"
+                + "<EventData><Data Name='TargetUserName'></Data><Data Name='TargetDomainName'></Data><Data Name='ServiceName'>"
+                + "</Data><Data Name='IpAddress'>::ffff:192.168.2.101</Data><Data Name='Status'>0x7</Data></EventData></Event>\r\n");
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
+                List.of(new EvidenceInput("eventlog", file)), Progress.NONE);
+        assertEquals(1, a.findings().size(), a.findings().toString());
+        Finding f = a.findings().get(0);
+        assertEquals("The KDC does not know the service principal (not named in the event)", f.title());
+        assertEquals(List.of("setspn -X", "klist purge"), f.remediation());
+    }
 }
