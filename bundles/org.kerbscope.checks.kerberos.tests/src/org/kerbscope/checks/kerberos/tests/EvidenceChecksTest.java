@@ -110,4 +110,18 @@ class EvidenceChecksTest {
         assertEquals("http://webapp.contoso.com refused the signed-in user's credentials (401.1)", f.get(0).title());
         assertTrue(f.get(0).remediation().contains("klist get HTTP/webapp.contoso.com"), f.get(0).remediation().toString());
     }
+
+    @Test
+    void aClientWithoutACredentialsCacheHasNoTickets(@TempDir Path dir) throws Exception {
+        // MIT klist's one line when nobody ran kinit (the krb5 documentation, "klist")
+        Path out = dir.resolve("klist.txt");
+        Files.writeString(out, "klist: No credentials cache found (filename: /tmp/krb5cc_1000)\n");
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
+                List.of(new EvidenceInput("klist", out)), Progress.NONE);
+        assertEquals(List.of("kerberos.no-credentials"), a.findings().stream().map(Finding::id).toList(), a.findings().toString());
+        assertEquals("The client has no Kerberos tickets (no credentials cache)", a.findings().get(0).title());
+        assertTrue(a.findings().get(0).remediation().contains("kinit user@REALM"));
+        // a cache that holds a TGT and a service ticket raises nothing of the kind
+        assertTrue(findings("klist", "klist-mit.txt").stream().noneMatch(f -> f.id().equals("kerberos.no-credentials")));
+    }
 }
