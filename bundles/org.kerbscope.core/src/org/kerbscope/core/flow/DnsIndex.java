@@ -172,6 +172,17 @@ final class DnsIndex {
         return names.get(lower);
     }
 
+    /** The names (lower case) the responses answer whose first label starts with "_" (SRV service names). */
+    List<String> serviceNames() {
+        List<String> out = new ArrayList<>();
+        for (String n : names.keySet()) {
+            if (n.startsWith("_")) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
     List<Event> firstAddressLookups() {
         return firstAddressLookups;
     }

@@ -224,6 +224,41 @@ public final class Flows {
         return n == null ? null : new DnsName(n.answeredWithAddress, n.resolved);
     }
 
+    /**
+     * The responses to the DC locator's SRV lookups (MS-ADTS 6.3.2.3: _ldap._tcp[.site._sites].dc._msdcs.DOMAIN,
+     * _kerberos._tcp|_udp[.site._sites][.dc._msdcs].DOMAIN, _ldap._tcp.pdc/gc._msdcs.DOMAIN), by the domain they look
+     * for (lower case), each list in frame order.
+     */
+    public static Map<String, List<Event>> dcLocatorResponses(Analysis a) {
+        DnsIndex index = DnsIndex.of(a);
+        Map<String, List<Event>> out = new java.util.TreeMap<>();
+        for (String name : index.serviceNames()) {
+            String domain = dcLocatorDomain(name);
+            if (domain != null) {
+                out.computeIfAbsent(domain, k -> new ArrayList<>()).addAll(index.name(name).responses());
+            }
+        }
+        out.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Event::frame)));
+        return out;
+    }
+
+    /** The domain a DC-locator SRV name (lower case) looks for, or null for any other name. */
+    public static String dcLocatorDomain(String name) {
+        int msdcs = name.indexOf("._msdcs.");
+        if ((name.startsWith("_ldap._tcp.") || name.startsWith("_kerberos._tcp.") || name.startsWith("_kerberos._udp."))
+                && msdcs > 0) {
+            String domain = name.substring(msdcs + 8);
+            return domain.isEmpty() ? null : domain;
+        }
+        if (name.startsWith("_kerberos._tcp.") || name.startsWith("_kerberos._udp.")) {
+            String rest = name.substring(15);
+            int sites = rest.indexOf("._sites.");
+            String domain = sites >= 0 ? rest.substring(sites + 8) : rest;
+            return domain.isEmpty() ? null : domain;
+        }
+        return null;
+    }
+
     /** The first A or AAAA response for each name (ignoring case), in frame order. */
     public static List<Event> firstAddressLookups(Analysis a) {
         return java.util.Collections.unmodifiableList(DnsIndex.of(a).firstAddressLookups());
