@@ -12,29 +12,8 @@ import org.kerbscope.core.model.Step;
  * asking, on a user's behalf (S4U2Proxy), for a ticket to a service it is not allowed to delegate to.
  */
 public final class DelegationRefusedEventCheck extends EventStatusCheck {
-    @Override
-    String id() {
-        return "kerberos.delegation-refused";
-    }
-
-    @Override
-    String status() {
-        return "0xd";
-    }
-
-    @Override
-    boolean logs(int eventId) {
-        return eventId == 4769;
-    }
-
-    @Override
-    String key(Map<?, ?> data) {
-        return named(data, "ServiceName", "(not named in the event)");
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET;
+    public DelegationRefusedEventCheck() {
+        super("kerberos.delegation-refused", "0xd", "KDC_ERR_BADOPTION", Step.TICKET, Scope.SERVICES);
     }
 
     @Override
@@ -54,17 +33,7 @@ public final class DelegationRefusedEventCheck extends EventStatusCheck {
     }
 
     @Override
-    String noun() {
-        return "service principals";
-    }
-
-    @Override
     String many(int accounts, int records) {
         return "The KDC refused the requested ticket options for " + accounts + " service principals (" + records + " requests)";
-    }
-
-    @Override
-    String what() {
-        return "KDC_ERR_BADOPTION (" + status() + ")";
     }
 }

@@ -12,14 +12,8 @@ import org.kerbscope.core.model.Step;
  * a service ticket, per account for a TGT.
  */
 public final class EtypeEventCheck extends EventStatusCheck {
-    @Override
-    String id() {
-        return "kerberos.etype-unsupported";
-    }
-
-    @Override
-    String status() {
-        return "0xe";
+    public EtypeEventCheck() {
+        super("kerberos.etype-unsupported", "0xe", "KDC_ERR_ETYPE_NOTSUPP", Step.TICKET, Scope.ACCOUNTS);
     }
 
     @Override
@@ -31,11 +25,6 @@ public final class EtypeEventCheck extends EventStatusCheck {
     String key(Map<?, ?> data) {
         String service = named(data, "ServiceName", "");
         return service.contains("/") ? service : named(data, "TargetUserName", "(not named in the event)");
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET;
     }
 
     @Override
@@ -61,10 +50,5 @@ public final class EtypeEventCheck extends EventStatusCheck {
     @Override
     String many(int accounts, int records) {
         return "No encryption type in common for " + accounts + " principals (" + records + " requests)";
-    }
-
-    @Override
-    String what() {
-        return "KDC_ERR_ETYPE_NOTSUPP (" + status() + ")";
     }
 }

@@ -18,12 +18,45 @@ import org.kerbscope.core.spi.FindingSink;
  */
 abstract class EventStatusCheck implements Check {
 
-    abstract String id();
+    /** Which events carry the status, and what the findings are grouped by. */
+    enum Scope {
+        /** 4768, 4769 and 4771, by the account. */
+        ACCOUNTS,
+        /** The TGT's events alone (4768, 4771), by the account: 4769's 0x17 is another field's RC4. */
+        TGT_ACCOUNTS,
+        /** 4769, by the Service Name (the SPN asked for). */
+        SERVICES
+    }
 
-    /** The status/failure code as Windows writes it, e.g. {@code 0x6}. */
-    abstract String status();
+    private final String id;
+    private final String status;
+    private final String errorName;
+    private final Step step;
+    private final Scope scope;
 
-    abstract Step step();
+    /**
+     * @param status    the status/failure code as Windows writes it, e.g. {@code 0x6}
+     * @param errorName the Kerberos error's name, e.g. KDC_ERR_C_PRINCIPAL_UNKNOWN
+     */
+    EventStatusCheck(String id, String status, String errorName, Step step, Scope scope) {
+        this.id = id;
+        this.status = status;
+        this.errorName = errorName;
+        this.step = step;
+        this.scope = scope;
+    }
+
+    final String id() {
+        return id;
+    }
+
+    final String status() {
+        return status;
+    }
+
+    final Step step() {
+        return step;
+    }
 
     abstract void describe(String account, List<EvidenceItem> records, FindingBuilder f);
 
@@ -33,13 +66,13 @@ abstract class EventStatusCheck implements Check {
     }
 
     /** The failure in words, e.g. "KDC_ERR_C_PRINCIPAL_UNKNOWN (0x6)". */
-    String what() {
-        return "failure " + status();
+    final String what() {
+        return errorName + " (" + status + ")";
     }
 
     /** What the findings are grouped by, in the plural. */
     String noun() {
-        return "accounts";
+        return scope == Scope.SERVICES ? "service principals" : "accounts";
     }
 
     /** How a record is cited. */
@@ -53,12 +86,17 @@ abstract class EventStatusCheck implements Check {
 
     /** Whether an event of this id can carry the status. */
     boolean logs(int eventId) {
-        return eventId == 4768 || eventId == 4769 || eventId == 4771;
+        return switch (scope) {
+            case ACCOUNTS -> eventId == 4768 || eventId == 4769 || eventId == 4771;
+            case TGT_ACCOUNTS -> eventId == 4768 || eventId == 4771;
+            case SERVICES -> eventId == 4769;
+        };
     }
 
-    /** What the findings are grouped by: the account the KDC answered, unless a check names the service. */
+    /** What the findings are grouped by: the account the KDC answered, or the service asked for. */
     String key(Map<?, ?> data) {
-        return named(data, "TargetUserName", "(not named in the event)");
+        return scope == Scope.SERVICES ? named(data, "ServiceName", "(not named in the event)")
+                : named(data, "TargetUserName", "(not named in the event)");
     }
 
     /** An event's field, or {@code otherwise} where Windows left it empty or "-" (refused before it was named). */

@@ -16,19 +16,8 @@ public final class ExpiredPasswordLogonCheck extends LogonFailureEventCheck {
         REASONS.put("0xc0000224", "the password must be changed at the next logon");
     }
 
-    @Override
-    String id() {
-        return "kerberos.password-expired";
-    }
-
-    @Override
-    Map<String, String> reasons() {
-        return REASONS;
-    }
-
-    @Override
-    Step step() {
-        return Step.AUTHORIZED;
+    public ExpiredPasswordLogonCheck() {
+        super("kerberos.password-expired", Step.AUTHORIZED, REASONS);
     }
 
     @Override

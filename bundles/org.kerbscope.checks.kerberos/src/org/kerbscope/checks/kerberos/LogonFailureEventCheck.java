@@ -24,12 +24,31 @@ import org.kerbscope.core.spi.FindingSink;
  */
 abstract class LogonFailureEventCheck implements Check {
 
-    abstract String id();
+    private final String id;
+    private final Step step;
+    private final Map<String, String> reasons;
 
-    /** The reasons this check reports (NTSTATUS, lower-case hexadecimal as Windows writes it: 0xc000006a). */
-    abstract Map<String, String> reasons();
+    /**
+     * @param reasons the reasons this check reports (NTSTATUS in lower-case hexadecimal, as Windows writes it:
+     *                0xc000006a), each with its meaning in words, in the order they are named
+     */
+    LogonFailureEventCheck(String id, Step step, Map<String, String> reasons) {
+        this.id = id;
+        this.step = step;
+        this.reasons = reasons;
+    }
 
-    abstract Step step();
+    final String id() {
+        return id;
+    }
+
+    final Map<String, String> reasons() {
+        return reasons;
+    }
+
+    final Step step() {
+        return step;
+    }
 
     /** Title, explanation and fix for one account; {@code reasons} are the distinct reasons' texts in order. */
     abstract void describe(String account, List<EvidenceItem> records, List<String> reasons, FindingBuilder f);

@@ -13,19 +13,8 @@ import org.kerbscope.core.model.Step;
  * computer from the network", logon type 3).
  */
 public final class LogonTypeNotGrantedCheck extends LogonFailureEventCheck {
-    @Override
-    String id() {
-        return "eventlog.logon-type-not-granted";
-    }
-
-    @Override
-    Map<String, String> reasons() {
-        return Map.of("0xc000015b", "the user is not granted this logon type on this computer");
-    }
-
-    @Override
-    Step step() {
-        return Step.AUTHORIZED;
+    public LogonTypeNotGrantedCheck() {
+        super("eventlog.logon-type-not-granted", Step.AUTHORIZED, Map.of("0xc000015b", "the user is not granted this logon type on this computer"));
     }
 
     /** The user right a logon type needs, and the right that denies it (as secpol.msc names them). */

@@ -12,19 +12,8 @@ import org.kerbscope.core.model.Step;
  * could reach no domain controller to validate the logon.
  */
 public final class NoLogonServersLogonCheck extends LogonFailureEventCheck {
-    @Override
-    String id() {
-        return "kerberos.kdc-unreachable";
-    }
-
-    @Override
-    Map<String, String> reasons() {
-        return Map.of("0xc000005e", "no domain controller is available to validate it");
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET_REQUEST;
+    public NoLogonServersLogonCheck() {
+        super("kerberos.kdc-unreachable", Step.TICKET_REQUEST, Map.of("0xc000005e", "no domain controller is available to validate it"));
     }
 
     @Override

@@ -8,25 +8,8 @@ import org.kerbscope.core.model.Step;
 
 /** {@code kerberos.password-expired} from 4768/4771 events failing with 0x17 (KDC_ERR_KEY_EXPIRED). */
 public final class PasswordExpiredEventCheck extends EventStatusCheck {
-    @Override
-    String id() {
-        return "kerberos.password-expired";
-    }
-
-    @Override
-    String status() {
-        return "0x17";
-    }
-
-    @Override
-    boolean logs(int eventId) {
-        // 4769's 0x17 in TicketEncryptionType is RC4, not this status: only the TGT events
-        return eventId == 4768 || eventId == 4771;
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET_REQUEST;
+    public PasswordExpiredEventCheck() {
+        super("kerberos.password-expired", "0x17", "KDC_ERR_KEY_EXPIRED", Step.TICKET_REQUEST, Scope.TGT_ACCOUNTS);
     }
 
     @Override
@@ -43,10 +26,5 @@ public final class PasswordExpiredEventCheck extends EventStatusCheck {
     @Override
     String many(int accounts, int records) {
         return "The passwords of " + accounts + " accounts have expired (" + records + " requests)";
-    }
-
-    @Override
-    String what() {
-        return "KDC_ERR_KEY_EXPIRED (" + status() + ")";
     }
 }

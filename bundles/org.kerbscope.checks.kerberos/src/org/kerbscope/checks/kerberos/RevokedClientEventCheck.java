@@ -8,19 +8,8 @@ import org.kerbscope.core.model.Step;
 
 /** {@code kerberos.client-revoked} from 4768/4771 events failing with 0x12 (account disabled, locked or expired). */
 public final class RevokedClientEventCheck extends EventStatusCheck {
-    @Override
-    String id() {
-        return "kerberos.client-revoked";
-    }
-
-    @Override
-    String status() {
-        return "0x12";
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET_REQUEST;
+    public RevokedClientEventCheck() {
+        super("kerberos.client-revoked", "0x12", "KDC_ERR_CLIENT_REVOKED", Step.TICKET_REQUEST, Scope.ACCOUNTS);
     }
 
     @Override
@@ -35,10 +24,5 @@ public final class RevokedClientEventCheck extends EventStatusCheck {
     @Override
     String many(int accounts, int records) {
         return accounts + " accounts are disabled, locked out or expired (" + records + " requests)";
-    }
-
-    @Override
-    String what() {
-        return "KDC_ERR_CLIENT_REVOKED (" + status() + ")";
     }
 }

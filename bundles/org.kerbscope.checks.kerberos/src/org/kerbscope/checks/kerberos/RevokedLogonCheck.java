@@ -25,19 +25,8 @@ public final class RevokedLogonCheck extends LogonFailureEventCheck {
         REASONS.put("0xc0000413", "the authentication firewall of a trust refused it (selective authentication)");
     }
 
-    @Override
-    String id() {
-        return "kerberos.client-revoked";
-    }
-
-    @Override
-    Map<String, String> reasons() {
-        return REASONS;
-    }
-
-    @Override
-    Step step() {
-        return Step.AUTHORIZED;
+    public RevokedLogonCheck() {
+        super("kerberos.client-revoked", Step.AUTHORIZED, REASONS);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.kerbscope.checks.kerberos;
 
 import java.util.List;
-import java.util.Map;
 
 import org.kerbscope.core.model.EvidenceItem;
 import org.kerbscope.core.model.Step;
@@ -9,29 +8,8 @@ import org.kerbscope.core.flow.FindingBuilder;
 
 /** {@code kerberos.spn-not-unique} from 4769 events failing with 0x8 (KDC_ERR_PRINCIPAL_NOT_UNIQUE), per SPN. */
 public final class SpnNotUniqueEventCheck extends EventStatusCheck {
-    @Override
-    String id() {
-        return "kerberos.spn-not-unique";
-    }
-
-    @Override
-    String status() {
-        return "0x8";
-    }
-
-    @Override
-    boolean logs(int eventId) {
-        return eventId == 4769;
-    }
-
-    @Override
-    String key(Map<?, ?> data) {
-        return named(data, "ServiceName", "(not named in the event)");
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET;
+    public SpnNotUniqueEventCheck() {
+        super("kerberos.spn-not-unique", "0x8", "KDC_ERR_PRINCIPAL_NOT_UNIQUE", Step.TICKET, Scope.SERVICES);
     }
 
     @Override
@@ -45,17 +23,7 @@ public final class SpnNotUniqueEventCheck extends EventStatusCheck {
     }
 
     @Override
-    String noun() {
-        return "service principals";
-    }
-
-    @Override
     String many(int accounts, int records) {
         return accounts + " service principals are registered on more than one account (" + records + " requests)";
-    }
-
-    @Override
-    String what() {
-        return "KDC_ERR_PRINCIPAL_NOT_UNIQUE (" + status() + ")";
     }
 }

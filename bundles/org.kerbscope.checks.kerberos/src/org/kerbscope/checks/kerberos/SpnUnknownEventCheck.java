@@ -14,29 +14,8 @@ import org.kerbscope.core.model.Step;
  * SPN, whoever asked.
  */
 public final class SpnUnknownEventCheck extends EventStatusCheck {
-    @Override
-    String id() {
-        return "kerberos.spn-unknown";
-    }
-
-    @Override
-    String status() {
-        return "0x7";
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET;
-    }
-
-    @Override
-    boolean logs(int eventId) {
-        return eventId == 4769;
-    }
-
-    @Override
-    String key(Map<?, ?> data) {
-        return named(data, "ServiceName", "(not named in the event)");
+    public SpnUnknownEventCheck() {
+        super("kerberos.spn-unknown", "0x7", "KDC_ERR_S_PRINCIPAL_UNKNOWN", Step.TICKET, Scope.SERVICES);
     }
 
     @Override
@@ -60,17 +39,7 @@ public final class SpnUnknownEventCheck extends EventStatusCheck {
     }
 
     @Override
-    String noun() {
-        return "service principals";
-    }
-
-    @Override
     String many(int accounts, int records) {
         return "The KDC does not know " + accounts + " service principals (" + records + " requests)";
-    }
-
-    @Override
-    String what() {
-        return "KDC_ERR_S_PRINCIPAL_UNKNOWN (" + status() + ")";
     }
 }

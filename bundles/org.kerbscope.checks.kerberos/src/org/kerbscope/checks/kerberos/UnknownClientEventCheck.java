@@ -8,19 +8,8 @@ import org.kerbscope.core.model.Step;
 
 /** {@code kerberos.client-unknown} from 4768 events failing with 0x6 (KDC_ERR_C_PRINCIPAL_UNKNOWN). */
 public final class UnknownClientEventCheck extends EventStatusCheck {
-    @Override
-    String id() {
-        return "kerberos.client-unknown";
-    }
-
-    @Override
-    String status() {
-        return "0x6";
-    }
-
-    @Override
-    Step step() {
-        return Step.TICKET_REQUEST;
+    public UnknownClientEventCheck() {
+        super("kerberos.client-unknown", "0x6", "KDC_ERR_C_PRINCIPAL_UNKNOWN", Step.TICKET_REQUEST, Scope.ACCOUNTS);
     }
 
     @Override
@@ -37,10 +26,5 @@ public final class UnknownClientEventCheck extends EventStatusCheck {
     @Override
     String many(int accounts, int records) {
         return "The domain controller does not know " + accounts + " accounts (" + records + " requests)";
-    }
-
-    @Override
-    String what() {
-        return "KDC_ERR_C_PRINCIPAL_UNKNOWN (" + status() + ")";
     }
 }

@@ -9,19 +9,8 @@ import org.kerbscope.core.model.Step;
 
 /** {@code kerberos.client-unknown} from failed logons (4625/4776) of an account that does not exist. */
 public final class UnknownUserLogonCheck extends LogonFailureEventCheck {
-    @Override
-    String id() {
-        return "kerberos.client-unknown";
-    }
-
-    @Override
-    Map<String, String> reasons() {
-        return Map.of("0xc0000064", "no such user");
-    }
-
-    @Override
-    Step step() {
-        return Step.AUTHORIZED;
+    public UnknownUserLogonCheck() {
+        super("kerberos.client-unknown", Step.AUTHORIZED, Map.of("0xc0000064", "no such user"));
     }
 
     @Override

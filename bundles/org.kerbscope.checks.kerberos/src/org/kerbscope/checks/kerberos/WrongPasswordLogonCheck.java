@@ -12,19 +12,8 @@ import org.kerbscope.core.model.Step;
  * KDC refuses with KDC_ERR_PREAUTH_FAILED, here seen by the server or by NTLM's credential validation.
  */
 public final class WrongPasswordLogonCheck extends LogonFailureEventCheck {
-    @Override
-    String id() {
-        return "kerberos.preauth-failed";
-    }
-
-    @Override
-    Map<String, String> reasons() {
-        return Map.of("0xc000006a", "wrong password");
-    }
-
-    @Override
-    Step step() {
-        return Step.AUTHORIZED;
+    public WrongPasswordLogonCheck() {
+        super("kerberos.preauth-failed", Step.AUTHORIZED, Map.of("0xc000006a", "wrong password"));
     }
 
     @Override
