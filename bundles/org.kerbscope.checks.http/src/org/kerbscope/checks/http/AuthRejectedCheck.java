@@ -77,7 +77,8 @@ public final class AuthRejectedCheck implements Check {
         h = h.substring(0, end);
         h = h.substring(h.lastIndexOf('@') + 1);
         if (h.startsWith("[")) {
-            return h;
+            int close = h.indexOf(']');
+            return close > 0 ? h.substring(0, close + 1) : h;
         }
         int colon = h.indexOf(':');
         return colon >= 0 ? h.substring(0, colon) : h;
