@@ -223,7 +223,7 @@ public final class PacketPane {
                     info);
         }
         return new FrameSummary(n, time, arrival, e.src() != null ? e.src().address() : "",
-                e.dst() != null ? e.dst().address() : "", e.protocol().toUpperCase(), idx.originalLength(n), info(e));
+                e.dst() != null ? e.dst().address() : "", protocolColumn(e), idx.originalLength(n), info(e));
     }
 
     /**
@@ -429,11 +429,17 @@ public final class PacketPane {
         return new ArrayList<>(names);
     }
 
+    /** The Protocol column: the event's protocol, or KPASSWD for the Kerberos messages of a password change. */
+    static String protocolColumn(Event e) {
+        return e.fields().get("kpasswd") != null ? "KPASSWD" : e.protocol().toUpperCase();
+    }
+
     static String info(Event e) {
         return switch (e.protocol()) {
             case "kerberos" -> e.string("msgType") + (e.fields().get("errorCode") != null ? " " + e.fields().get("errorCode")
                     + " " + e.string("errorName") : "") + (e.string("sname") != null ? " sname " + e.string("sname") : "")
-                    + (e.string("cname") != null ? " cname " + e.string("cname") : "");
+                    + (e.string("cname") != null ? " cname " + e.string("cname") : "")
+                    + (e.fields().get("kpasswd") instanceof Map<?, ?> k ? kpasswd(k) : "");
             case "http" -> "request".equals(e.string("kind")) ? e.string("method") + " " + e.string("uri")
                     + (e.fields().get("authorization") instanceof Map<?, ?> m ? "  Authorization: " + m.get("scheme")
                             + " (" + m.get("token") + ")" : "")
@@ -443,6 +449,15 @@ public final class PacketPane {
             case "ntlm" -> "NTLMSSP " + e.string("messageType") + (e.string("user") != null ? " " + e.string("domain") + "\\" + e.string("user") : "");
             default -> e.fields().toString();
         };
+    }
+
+    /** "  change-password request", "  KRB5_KPASSWD_SOFTERROR "Password too short"". */
+    private static String kpasswd(Map<?, ?> k) {
+        if (k.get("operation") != null) {
+            return "  " + k.get("operation") + " request";
+        }
+        return k.get("resultName") != null ? "  " + k.get("resultName") + (k.get("resultText") != null ? " \"" + k.get("resultText")
+                + "\"" : "") : "";
     }
 
     private void showDetail(long n) {

@@ -1,0 +1,46 @@
+package org.kerbscope.ui.editors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.kerbscope.core.model.Endpoint;
+import org.kerbscope.core.model.Event;
+
+/** The packet list's Protocol and Info columns for the Kerberos messages of a password change (kpasswd), as Wireshark names them. */
+class PacketColumnsTest {
+
+    private static Event kerberos(Map<String, Object> fields) {
+        return new Event("kerberos", 1, 0, new Endpoint("192.168.2.101", 50000), new Endpoint("192.168.2.10", 464), fields);
+    }
+
+    @Test
+    void aPasswordChangeIsKpasswdWithItsOperationOrResult() {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("carrier", "kdc-udp");
+        request.put("msgType", "AP-REQ");
+        request.put("sname", "kadmin/changepw");
+        request.put("kpasswd", Map.of("kind", "request", "version", 1, "operation", "change-password"));
+        assertEquals("KPASSWD", PacketPane.protocolColumn(kerberos(request)));
+        assertEquals("AP-REQ sname kadmin/changepw  change-password request", PacketPane.info(kerberos(request)));
+
+        Map<String, Object> refused = new LinkedHashMap<>();
+        refused.put("msgType", "KRB-ERROR");
+        refused.put("errorCode", 60);
+        refused.put("errorName", "KRB_ERR_GENERIC");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("kind", "reply");
+        result.put("resultName", "KRB5_KPASSWD_SOFTERROR");
+        result.put("resultText", "Password too short");
+        refused.put("kpasswd", result);
+        assertEquals("KRB-ERROR 60 KRB_ERR_GENERIC  KRB5_KPASSWD_SOFTERROR \"Password too short\"", PacketPane.info(kerberos(refused)));
+
+        Map<String, Object> plain = new LinkedHashMap<>();
+        plain.put("msgType", "AS-REQ");
+        plain.put("cname", "john");
+        assertEquals("KERBEROS", PacketPane.protocolColumn(kerberos(plain)));
+        assertEquals("AS-REQ cname john", PacketPane.info(kerberos(plain)));
+    }
+}
