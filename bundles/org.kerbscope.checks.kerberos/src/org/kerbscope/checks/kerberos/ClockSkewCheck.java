@@ -122,7 +122,7 @@ public final class ClockSkewCheck implements Check {
             if (ev.fields().get("data") instanceof Map<?, ?> data) {
                 Object status = data.containsKey("Status") ? data.get("Status") : data.get("FailureCode");
                 Object id = ev.fields().get("eventId");
-                if ("0x25".equalsIgnoreCase(String.valueOf(status)) && id instanceof Number n
+                if (EventStatusCheck.sameCode("0x25", status) && id instanceof Number n
                         && (n.intValue() == 4769 || n.intValue() == 4771 || n.intValue() == 4768)) {
                     String who = named(data.get("TargetUserName"));
                     String service = named(data.get("ServiceName"));

@@ -99,6 +99,25 @@ abstract class EventStatusCheck implements Check {
                 : named(data, "TargetUserName", "(not named in the event)");
     }
 
+    /**
+     * Whether an event's code is {@code code}, compared as numbers: Windows writes 0x7, some exports 0x00000007 or
+     * 0X7.
+     */
+    static boolean sameCode(String code, Object value) {
+        if (value == null) {
+            return false;
+        }
+        String v = value.toString().trim();
+        if (v.length() < 3 || !(v.startsWith("0x") || v.startsWith("0X"))) {
+            return false;
+        }
+        try {
+            return Long.parseLong(v.substring(2), 16) == Long.parseLong(code.substring(2), 16);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** An event's field, or {@code otherwise} where Windows left it empty or "-" (refused before it was named). */
     static String named(Map<?, ?> data, String field, String otherwise) {
         Object v = data.get(field);
@@ -111,7 +130,7 @@ abstract class EventStatusCheck implements Check {
         for (EvidenceItem ev : a.evidence("events")) {
             if (ev.fields().get("data") instanceof Map<?, ?> d && ev.fields().get("eventId") instanceof Number id
                     && logs(id.intValue())
-                    && status().equalsIgnoreCase(String.valueOf(d.containsKey("Status") ? d.get("Status") : d.get("FailureCode")))) {
+                    && sameCode(status(), d.containsKey("Status") ? d.get("Status") : d.get("FailureCode"))) {
                 byUser.computeIfAbsent(key(d), k -> new ArrayList<>()).add(ev);
             }
         }

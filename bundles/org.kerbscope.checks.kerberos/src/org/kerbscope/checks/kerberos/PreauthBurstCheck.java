@@ -24,7 +24,7 @@ public final class PreauthBurstCheck implements Check {
         for (EvidenceItem ev : a.evidence("events")) {
             if (ev.fields().get("data") instanceof Map<?, ?> d && ev.fields().get("eventId") instanceof Number id
                     && (id.intValue() == 4771 || id.intValue() == 4768)
-                    && "0x18".equalsIgnoreCase(String.valueOf(d.containsKey("Status") ? d.get("Status") : d.get("FailureCode")))) {
+                    && EventStatusCheck.sameCode("0x18", d.containsKey("Status") ? d.get("Status") : d.get("FailureCode"))) {
                 byUser.computeIfAbsent(String.valueOf(d.get("TargetUserName")), k -> new ArrayList<>()).add(ev);
             }
         }

@@ -53,7 +53,7 @@ public final class Rc4Check implements Check {
             }
         }
         for (EvidenceItem ev : a.evidence("events")) {
-            if (ev.fields().get("data") instanceof Map<?, ?> d && "0x17".equalsIgnoreCase(String.valueOf(d.get("TicketEncryptionType")))) {
+            if (ev.fields().get("data") instanceof Map<?, ?> d && EventStatusCheck.sameCode("0x17", d.get("TicketEncryptionType"))) {
                 if (n++ < 40) {
                     f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId")
                             + ": " + d.get("TargetUserName") + " → " + d.get("ServiceName") + " with RC4 (0x17)");

@@ -200,4 +200,20 @@ class SecurityLogFailuresTest {
         assertEquals("The KDC does not know the service principal (not named in the event)", f.title());
         assertEquals(List.of("setspn -X", "klist purge"), f.remediation());
     }
+
+    @Test
+    void codesAreComparedAsNumbersWhateverTheirPadding(@TempDir Path dir) throws Exception {
+        String head = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider"
+                + " Name='Microsoft-Windows-Security-Auditing'/><EventID>";
+        Path file = dir.resolve("padded.xml");
+        Files.writeString(file, head + "4769</EventID><EventRecordID>1</EventRecordID><Computer>DCA</Computer></System>"
+                + "<EventData><Data Name='TargetUserName'>john@CONTOSO.COM</Data><Data Name='ServiceName'>HTTP/web.contoso.com"
+                + "</Data><Data Name='Status'>0x00000007</Data></EventData></Event>\r\n"
+                + head + "4771</EventID><EventRecordID>2</EventRecordID><Computer>DCA</Computer></System><EventData><Data"
+                + " Name='TargetUserName'>mary</Data><Data Name='FailureCode'>0X18</Data></EventData></Event>\r\n");
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
+                List.of(new EvidenceInput("eventlog", file)), Progress.NONE);
+        assertEquals(Set.of("kerberos.spn-unknown", "kerberos.preauth-failed"),
+                Set.copyOf(a.findings().stream().map(Finding::id).toList()), a.findings().toString());
+    }
 }
