@@ -124,11 +124,11 @@ public final class ClockSkewCheck implements Check {
                 Object id = ev.fields().get("eventId");
                 if (EventStatusCheck.sameCode("0x25", status) && id instanceof Number n
                         && (n.intValue() == 4769 || n.intValue() == 4771 || n.intValue() == 4768)) {
-                    String who = named(data.get("TargetUserName"));
-                    String service = named(data.get("ServiceName"));
+                    String who = EventFields.named(data.get("TargetUserName"));
+                    String service = EventFields.named(data.get("ServiceName"));
                     f.file(ev.file(), "event " + n + " record " + ev.fields().get("recordId") + ": failure 0x25 (clock skew)"
                             + (who != null ? " for " + who : "") + (service != null ? " → " + service : "")
-                            + (named(data.get("IpAddress")) != null ? " from " + data.get("IpAddress") : ""));
+                            + (EventFields.named(data.get("IpAddress")) != null ? " from " + data.get("IpAddress") : ""));
                     where = where != null ? where : "the computer " + data.get("IpAddress");
                 } else if ("0xc0000133".equals(LogonFailureEventCheck.reason(ev))) {
                     // 4625/4776 STATUS_TIME_DIFFERENCE_AT_DC: the server's clock and the domain controller's differ
@@ -149,10 +149,5 @@ public final class ClockSkewCheck implements Check {
                 .fix("w32tm /query /status", "w32tm /resync /rediscover", "w32tm /stripchart /computer:<domain controller> /samples:3",
                         "klist purge")
                 .build());
-    }
-
-    /** An event's name field, or null when it is empty or "-". */
-    private static String named(Object v) {
-        return v == null || v.toString().isBlank() || "-".equals(v.toString().trim()) ? null : v.toString().trim();
     }
 }

@@ -104,24 +104,14 @@ abstract class EventStatusCheck implements Check {
      * 0X7.
      */
     static boolean sameCode(String code, Object value) {
-        if (value == null) {
-            return false;
-        }
-        String v = value.toString().trim();
-        if (v.length() < 3 || !(v.startsWith("0x") || v.startsWith("0X"))) {
-            return false;
-        }
-        try {
-            return Long.parseLong(v.substring(2), 16) == Long.parseLong(code.substring(2), 16);
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        Long n = EventFields.number(value);
+        return n != null && n.equals(EventFields.number(code));
     }
 
     /** An event's field, or {@code otherwise} where Windows left it empty or "-" (refused before it was named). */
     static String named(Map<?, ?> data, String field, String otherwise) {
-        Object v = data.get(field);
-        return v == null || v.toString().isBlank() || "-".equals(v.toString().trim()) ? otherwise : v.toString().trim();
+        String v = EventFields.named(data.get(field));
+        return v != null ? v : otherwise;
     }
 
     @Override

@@ -54,14 +54,7 @@ abstract class KlistErrorCheck implements Check {
 
     /** 0x000006FB → 0x6fb: the number, as the error table writes it. */
     static String normal(String code) {
-        String s = code.trim().toLowerCase(Locale.ROOT);
-        if (!s.startsWith("0x")) {
-            return s;
-        }
-        try {
-            return "0x" + Long.toHexString(Long.parseLong(s.substring(2), 16));
-        } catch (NumberFormatException e) {
-            return s;
-        }
+        String hex = EventFields.hex(code);
+        return hex != null ? hex : code.trim().toLowerCase(Locale.ROOT);
     }
 }

@@ -67,27 +67,16 @@ abstract class LogonFailureEventCheck implements Check {
         return id.intValue() == 4776 ? code(d.get("Status")) : null;
     }
 
+    /** A status, or null for none (0x0). */
     private static String code(Object v) {
-        if (v == null) {
-            return null;
-        }
-        String s = v.toString().trim().toLowerCase(Locale.ROOT);
-        if (!s.startsWith("0x")) {
-            return null;
-        }
-        // Windows writes 0xc000006a; some exports pad or drop zeros: compare the number
-        try {
-            long n = Long.parseLong(s.substring(2), 16);
-            return n == 0 ? null : "0x" + Long.toHexString(n);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        Long n = EventFields.number(v);
+        return n == null || n == 0 ? null : EventFields.hex(v);
     }
 
     /** DOMAIN\\user as the event names the account (4776 names the user alone). */
     static String account(Map<?, ?> d) {
-        String user = value(d.get("TargetUserName"));
-        String domain = value(d.get("TargetDomainName"));
+        String user = EventFields.named(d.get("TargetUserName"));
+        String domain = EventFields.named(d.get("TargetDomainName"));
         return domain != null && user != null ? domain + "\\" + user : user != null ? user : UNNAMED;
     }
 
@@ -99,31 +88,28 @@ abstract class LogonFailureEventCheck implements Check {
         return user(account).toLowerCase(Locale.ROOT);
     }
 
-    private static String value(Object v) {
-        return v == null || v.toString().isBlank() || "-".equals(v.toString().trim()) ? null : v.toString().trim();
-    }
 
     /** How the logon came: "logon type 3 with NTLM from 192.168.2.101", as far as the event says. */
     static String how(EvidenceItem ev, Map<?, ?> d) {
         StringBuilder b = new StringBuilder();
         if (ev.fields().get("eventId") instanceof Number id && id.intValue() == 4776) {
             b.append("NTLM credential validation");
-            String ws = value(d.get("Workstation"));
+            String ws = EventFields.named(d.get("Workstation"));
             if (ws != null) {
                 b.append(" for workstation ").append(ws);
             }
             return b.toString();
         }
-        String type = value(d.get("LogonType"));
+        String type = EventFields.named(d.get("LogonType"));
         b.append("logon type ").append(type != null ? type : "?");
         if ("3".equals(type)) {
             b.append(" (network)");
         }
-        String pkg = value(d.get("AuthenticationPackageName"));
+        String pkg = EventFields.named(d.get("AuthenticationPackageName"));
         if (pkg != null) {
             b.append(" with ").append(pkg);
         }
-        String ip = value(d.get("IpAddress"));
+        String ip = EventFields.named(d.get("IpAddress"));
         if (ip != null) {
             b.append(" from ").append(ip);
         }

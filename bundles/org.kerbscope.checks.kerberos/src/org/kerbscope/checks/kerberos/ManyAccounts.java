@@ -89,13 +89,12 @@ final class ManyAccounts {
         if (!(ev.fields().get("data") instanceof Map<?, ?> d)) {
             return null;
         }
-        Object ip = d.get("IpAddress");
-        if (ip == null || ip.toString().isBlank() || "-".equals(ip.toString().trim())) {
-            Object ws = d.get("Workstation");
-            return ws == null || ws.toString().isBlank() ? null : "workstation " + ws;
+        String ip = EventFields.named(d.get("IpAddress"));
+        if (ip == null) {
+            String ws = EventFields.named(d.get("Workstation"));
+            return ws == null ? null : "workstation " + ws;
         }
-        String s = ip.toString().trim();
-        return s.startsWith("::ffff:") ? s.substring(7) : s;
+        return ip.startsWith("::ffff:") ? ip.substring(7) : ip;
     }
 
     /** Cites the records as "event 4768 record N at T: …", the line each check writes. */
