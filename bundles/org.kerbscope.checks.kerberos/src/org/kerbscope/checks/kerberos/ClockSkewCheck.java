@@ -118,7 +118,7 @@ public final class ClockSkewCheck implements Check {
                 // a Date header that is not RFC 1123 says nothing about the clock
             }
         }
-        for (EvidenceItem ev : a.evidence("events")) {
+        for (EvidenceItem ev : EventFields.events(a, 4768, 4769, 4771, 4625, 4776)) {
             if (ev.fields().get("data") instanceof Map<?, ?> data) {
                 Object status = data.containsKey("Status") ? data.get("Status") : data.get("FailureCode");
                 Object id = ev.fields().get("eventId");

@@ -1,6 +1,13 @@
 package org.kerbscope.checks.kerberos;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.EvidenceItem;
 
 /** How the checks read the values Windows writes in events and command output. */
 final class EventFields {
@@ -32,5 +39,38 @@ final class EventFields {
     static String hex(Object v) {
         Long n = number(v);
         return n == null ? null : "0x" + Long.toHexString(n);
+    }
+
+    /** The Security events of the analysis, and where each event id's lie among them. */
+    private record ById(List<EvidenceItem> all, Map<Integer, List<Integer>> positions) {
+    }
+
+    /**
+     * The Security events with one of these ids, in file order. The events are filed by id once per analysis:
+     * a dozen checks each ask for theirs, and a domain controller's log holds millions.
+     */
+    static List<EvidenceItem> events(Analysis a, int... ids) {
+        ById index = a.index("checks.securityEventsById", () -> {
+            List<EvidenceItem> all = a.evidence("events");
+            Map<Integer, List<Integer>> positions = new HashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).fields().get("eventId") instanceof Number n) {
+                    positions.computeIfAbsent(n.intValue(), k -> new ArrayList<>()).add(i);
+                }
+            }
+            return new ById(all, positions);
+        });
+        List<Integer> at = new ArrayList<>();
+        for (int id : ids) {
+            at.addAll(index.positions().getOrDefault(id, List.of()));
+        }
+        if (ids.length > 1) {
+            at.sort(null);
+        }
+        List<EvidenceItem> out = new ArrayList<>(at.size());
+        for (int i : at) {
+            out.add(index.all().get(i));
+        }
+        return out;
     }
 }

@@ -121,7 +121,7 @@ abstract class LogonFailureEventCheck implements Check {
         Map<String, List<EvidenceItem>> byAccount = new LinkedHashMap<>();
         Map<String, List<String>> reasonsByAccount = new LinkedHashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
-        for (EvidenceItem ev : a.evidence("events")) {
+        for (EvidenceItem ev : EventFields.events(a, 4625, 4776)) {
             String r = reason(ev);
             if (r == null || !reasons().containsKey(r)) {
                 continue;

@@ -52,7 +52,7 @@ public final class Rc4Check implements Check {
                 n++;
             }
         }
-        for (EvidenceItem ev : a.evidence("events")) {
+        for (EvidenceItem ev : EventFields.events(a, 4768, 4769, 4770)) {
             if (ev.fields().get("data") instanceof Map<?, ?> d && EventStatusCheck.sameCode("0x17", d.get("TicketEncryptionType"))) {
                 if (n++ < 40) {
                     f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId")
