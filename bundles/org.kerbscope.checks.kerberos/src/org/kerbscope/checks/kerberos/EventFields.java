@@ -73,4 +73,55 @@ final class EventFields {
         }
         return out;
     }
+
+    /**
+     * The Kerberos events (4768, 4769, 4771) whose Status or Failure Code is {@code status}, in file order, filed by
+     * code once per analysis (each Security-log check asks for one code).
+     */
+    static List<EvidenceItem> kerberosFailures(Analysis a, String status) {
+        Map<Long, List<EvidenceItem>> byCode = a.index("checks.kerberosFailuresByCode", () -> {
+            Map<Long, List<EvidenceItem>> m = new HashMap<>();
+            for (EvidenceItem ev : events(a, 4768, 4769, 4771)) {
+                if (ev.fields().get("data") instanceof Map<?, ?> d) {
+                    Long code = number(d.containsKey("Status") ? d.get("Status") : d.get("FailureCode"));
+                    if (code != null && code != 0) {
+                        m.computeIfAbsent(code, k -> new ArrayList<>()).add(ev);
+                    }
+                }
+            }
+            return m;
+        });
+        return byCode.getOrDefault(number(status), List.of());
+    }
+
+    /**
+     * The failed logons (4625, 4776) whose reason ({@code reason}) is one of {@code reasons}, in file order, filed by
+     * reason once per analysis.
+     */
+    static List<EvidenceItem> logonFailures(Analysis a, java.util.Collection<String> reasons,
+            java.util.function.Function<EvidenceItem, String> reason) {
+        record Filed(List<EvidenceItem> all, Map<String, List<Integer>> positions) {
+        }
+        Filed filed = a.index("checks.logonFailuresByReason", () -> {
+            List<EvidenceItem> all = events(a, 4625, 4776);
+            Map<String, List<Integer>> positions = new HashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                String r = reason.apply(all.get(i));
+                if (r != null) {
+                    positions.computeIfAbsent(r, k -> new ArrayList<>()).add(i);
+                }
+            }
+            return new Filed(all, positions);
+        });
+        List<Integer> at = new ArrayList<>();
+        for (String r : reasons) {
+            at.addAll(filed.positions().getOrDefault(r, List.of()));
+        }
+        at.sort(null);
+        List<EvidenceItem> out = new ArrayList<>(at.size());
+        for (int i : at) {
+            out.add(filed.all().get(i));
+        }
+        return out;
+    }
 }

@@ -117,10 +117,9 @@ abstract class EventStatusCheck implements Check {
     @Override
     public void run(Analysis a, FindingSink sink) {
         Map<String, List<EvidenceItem>> byUser = new LinkedHashMap<>();
-        for (EvidenceItem ev : EventFields.events(a, 4768, 4769, 4771)) {
+        for (EvidenceItem ev : EventFields.kerberosFailures(a, status())) {
             if (ev.fields().get("data") instanceof Map<?, ?> d && ev.fields().get("eventId") instanceof Number id
-                    && logs(id.intValue())
-                    && sameCode(status(), d.containsKey("Status") ? d.get("Status") : d.get("FailureCode"))) {
+                    && logs(id.intValue())) {
                 byUser.computeIfAbsent(key(d), k -> new ArrayList<>()).add(ev);
             }
         }

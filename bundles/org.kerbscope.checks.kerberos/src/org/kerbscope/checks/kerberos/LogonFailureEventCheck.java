@@ -121,11 +121,8 @@ abstract class LogonFailureEventCheck implements Check {
         Map<String, List<EvidenceItem>> byAccount = new LinkedHashMap<>();
         Map<String, List<String>> reasonsByAccount = new LinkedHashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
-        for (EvidenceItem ev : EventFields.events(a, 4625, 4776)) {
+        for (EvidenceItem ev : EventFields.logonFailures(a, reasons().keySet(), LogonFailureEventCheck::reason)) {
             String r = reason(ev);
-            if (r == null || !reasons().containsKey(r)) {
-                continue;
-            }
             String account = account((Map<?, ?>) ev.fields().get("data"));
             String key = accountKey(account);
             // the name with its domain, when some event gives it

@@ -21,10 +21,9 @@ public final class PreauthBurstCheck implements Check {
     @Override
     public void run(Analysis a, FindingSink sink) {
         Map<String, List<EvidenceItem>> byUser = new LinkedHashMap<>();
-        for (EvidenceItem ev : EventFields.events(a, 4768, 4771)) {
+        for (EvidenceItem ev : EventFields.kerberosFailures(a, "0x18")) {
             if (ev.fields().get("data") instanceof Map<?, ?> d && ev.fields().get("eventId") instanceof Number id
-                    && (id.intValue() == 4771 || id.intValue() == 4768)
-                    && EventStatusCheck.sameCode("0x18", d.containsKey("Status") ? d.get("Status") : d.get("FailureCode"))) {
+                    && (id.intValue() == 4771 || id.intValue() == 4768)) {
                 byUser.computeIfAbsent(String.valueOf(d.get("TargetUserName")), k -> new ArrayList<>()).add(ev);
             }
         }
