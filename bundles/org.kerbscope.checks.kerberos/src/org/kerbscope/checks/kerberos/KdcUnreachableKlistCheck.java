@@ -12,14 +12,8 @@ import org.kerbscope.core.model.Step;
  * SEC_E_NO_AUTHENTICATING_AUTHORITY (0x80090311), the client found or reached no domain controller.
  */
 public final class KdcUnreachableKlistCheck extends KlistErrorCheck {
-    @Override
-    String id() {
-        return "kerberos.kdc-unreachable";
-    }
-
-    @Override
-    Set<String> errors() {
-        return Set.of("0x51f", "0x80090311");
+    public KdcUnreachableKlistCheck() {
+        super("kerberos.kdc-unreachable", Set.of("0x51f", "0x80090311"));
     }
 
     @Override

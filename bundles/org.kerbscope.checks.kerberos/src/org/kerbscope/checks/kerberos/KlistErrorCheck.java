@@ -21,10 +21,22 @@ import org.kerbscope.core.spi.FindingSink;
  */
 abstract class KlistErrorCheck implements Check {
 
-    abstract String id();
+    private final String id;
+    private final Set<String> errors;
 
-    /** The errors this check reports, as klist prints them in lower case (0x6fb, 0x80090303). */
-    abstract Set<String> errors();
+    /** @param errors the errors this check reports, as klist prints them in lower case (0x6fb, 0x80090303) */
+    KlistErrorCheck(String id, Set<String> errors) {
+        this.id = id;
+        this.errors = errors;
+    }
+
+    final String id() {
+        return id;
+    }
+
+    final Set<String> errors() {
+        return errors;
+    }
 
     /** Title, explanation, step and fix for the SPN the client asked for (null when the output does not say). */
     abstract void describe(String spn, List<EvidenceItem> records, FindingBuilder f);

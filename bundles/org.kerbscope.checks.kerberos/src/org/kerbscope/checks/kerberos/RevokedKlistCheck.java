@@ -12,14 +12,8 @@ import org.kerbscope.core.model.Step;
  * (0x533) or expired (0x701), so the KDC gives it no tickets.
  */
 public final class RevokedKlistCheck extends KlistErrorCheck {
-    @Override
-    String id() {
-        return "kerberos.client-revoked";
-    }
-
-    @Override
-    Set<String> errors() {
-        return Set.of("0x775", "0x533", "0x701");
+    public RevokedKlistCheck() {
+        super("kerberos.client-revoked", Set.of("0x775", "0x533", "0x701"));
     }
 
     @Override

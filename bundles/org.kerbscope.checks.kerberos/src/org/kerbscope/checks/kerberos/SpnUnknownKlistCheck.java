@@ -14,14 +14,8 @@ import org.kerbscope.core.model.Step;
  * SEC_E_TARGET_UNKNOWN.
  */
 public final class SpnUnknownKlistCheck extends KlistErrorCheck {
-    @Override
-    String id() {
-        return "kerberos.spn-unknown";
-    }
-
-    @Override
-    Set<String> errors() {
-        return Set.of("0x6fb", "0x80090303");
+    public SpnUnknownKlistCheck() {
+        super("kerberos.spn-unknown", Set.of("0x6fb", "0x80090303"));
     }
 
     @Override
