@@ -38,8 +38,13 @@ class EvidenceChecksTest {
     }
 
     static List<Finding> findings(String kind, String file) throws Exception {
+        return findings(kind, data(file));
+    }
+
+    /** The findings of an analysis of this evidence file alone. */
+    static List<Finding> findings(String kind, Path file) throws Exception {
         Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
-                List.of(new EvidenceInput(kind, data(file))), Progress.NONE);
+                List.of(new EvidenceInput(kind, file)), Progress.NONE);
         return a.findings();
     }
 
@@ -85,10 +90,9 @@ class EvidenceChecksTest {
                 + "Error calling API LsaCallAuthenticationPackage (GetTicket substatus): 0x51f\r\n\r\n"
                 + "klist failed with 0xc000005e/-1073741730: There are currently no logon servers available to service the"
                 + " logon request.\r\n");
-        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
-                List.of(new EvidenceInput("klist", out)), Progress.NONE);
-        assertEquals(List.of("kerberos.kdc-unreachable"), a.findings().stream().map(Finding::id).toList(), a.findings().toString());
-        assertTrue(a.findings().get(0).title().endsWith("for host/dca.contoso.com"), a.findings().get(0).title());
+        List<Finding> found = findings("klist", out);
+        assertEquals(List.of("kerberos.kdc-unreachable"), found.stream().map(Finding::id).toList(), found.toString());
+        assertTrue(found.get(0).title().endsWith("for host/dca.contoso.com"), found.get(0).title());
     }
 
     @ParameterizedTest
@@ -116,11 +120,10 @@ class EvidenceChecksTest {
         // MIT klist's one line when nobody ran kinit (the krb5 documentation, "klist")
         Path out = dir.resolve("klist.txt");
         Files.writeString(out, "klist: No credentials cache found (filename: /tmp/krb5cc_1000)\n");
-        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
-                List.of(new EvidenceInput("klist", out)), Progress.NONE);
-        assertEquals(List.of("kerberos.no-credentials"), a.findings().stream().map(Finding::id).toList(), a.findings().toString());
-        assertEquals("The client has no Kerberos tickets (no credentials cache)", a.findings().get(0).title());
-        assertTrue(a.findings().get(0).remediation().contains("kinit user@REALM"));
+        List<Finding> found = findings("klist", out);
+        assertEquals(List.of("kerberos.no-credentials"), found.stream().map(Finding::id).toList(), found.toString());
+        assertEquals("The client has no Kerberos tickets (no credentials cache)", found.get(0).title());
+        assertTrue(found.get(0).remediation().contains("kinit user@REALM"));
         // a cache that holds a TGT and a service ticket raises nothing of the kind
         assertTrue(findings("klist", "klist-mit.txt").stream().noneMatch(f -> f.id().equals("kerberos.no-credentials")));
     }

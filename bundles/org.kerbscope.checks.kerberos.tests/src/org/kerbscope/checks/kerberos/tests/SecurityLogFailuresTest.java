@@ -173,10 +173,9 @@ class SecurityLogFailuresTest {
         }
         Path file = dir.resolve("spray.xml");
         Files.writeString(file, log);
-        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
-                List.of(new EvidenceInput("eventlog", file)), Progress.NONE);
-        assertEquals(1, a.findings().size(), a.findings().toString());
-        Finding f = a.findings().get(0);
+        List<Finding> found = EvidenceChecksTest.findings("eventlog", file);
+        assertEquals(1, found.size(), found.toString());
+        Finding f = found.get(0);
         assertEquals("kerberos.preauth-failed", f.id());
         assertEquals("12 accounts could not log on: wrong password (0xC000006A) (12 events)", f.title());
         assertTrue(f.explanation().contains("CONTOSO\\user0 (1)") && f.explanation().contains("From 203.0.113.7 (12)"),
@@ -193,10 +192,9 @@ class SecurityLogFailuresTest {
                 + "<EventRecordID>70000</EventRecordID><Channel>Security</Channel><Computer>DCA.contoso.com</Computer></System>"
                 + "<EventData><Data Name='TargetUserName'></Data><Data Name='TargetDomainName'></Data><Data Name='ServiceName'>"
                 + "</Data><Data Name='IpAddress'>::ffff:192.168.2.101</Data><Data Name='Status'>0x7</Data></EventData></Event>\r\n");
-        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
-                List.of(new EvidenceInput("eventlog", file)), Progress.NONE);
-        assertEquals(1, a.findings().size(), a.findings().toString());
-        Finding f = a.findings().get(0);
+        List<Finding> found = EvidenceChecksTest.findings("eventlog", file);
+        assertEquals(1, found.size(), found.toString());
+        Finding f = found.get(0);
         assertEquals("The KDC does not know the service principal (not named in the event)", f.title());
         assertEquals(List.of("setspn -X", "klist purge"), f.remediation());
     }
@@ -211,9 +209,8 @@ class SecurityLogFailuresTest {
                 + "</Data><Data Name='Status'>0x00000007</Data></EventData></Event>\r\n"
                 + head + "4771</EventID><EventRecordID>2</EventRecordID><Computer>DCA</Computer></System><EventData><Data"
                 + " Name='TargetUserName'>mary</Data><Data Name='FailureCode'>0X18</Data></EventData></Event>\r\n");
-        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(null, null,
-                List.of(new EvidenceInput("eventlog", file)), Progress.NONE);
+        List<Finding> found = EvidenceChecksTest.findings("eventlog", file);
         assertEquals(Set.of("kerberos.spn-unknown", "kerberos.preauth-failed"),
-                Set.copyOf(a.findings().stream().map(Finding::id).toList()), a.findings().toString());
+                Set.copyOf(found.stream().map(Finding::id).toList()), found.toString());
     }
 }
