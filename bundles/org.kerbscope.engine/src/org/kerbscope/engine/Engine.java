@@ -45,10 +45,15 @@ public final class Engine implements TransportHandler {
     /** The attachment of a UDP conversation no dissector wants. */
     private static final Object IGNORED = new Object();
     private final Map<String, Boolean> failuresLogged = new HashMap<>();
-    /** Bound of the tables that share equal endpoints and texts (cleared when reached: sharing is an economy). */
-    private static final int MAX_SHARED = 200_000;
-    private final Map<Endpoint, Endpoint> endpoints = new HashMap<>();
-    private final Map<String, String> strings = new HashMap<>();
+    /**
+     * The tables that share equal endpoints and texts: direct-mapped (a slot per hash, the newest value wins it), so
+     * a look-up is one array read and one comparison, and a stream of values seen once (the ports of DNS clients,
+     * the names they ask for) costs no table growth. A value that recurs keeps its slot between two such values
+     * and is shared all the same; sharing is an economy, not a guarantee.
+     */
+    private static final int SHARED_SLOTS = 1 << 14;
+    private final Endpoint[] endpoints = new Endpoint[SHARED_SLOTS];
+    private final String[] strings = new String[SHARED_SLOTS];
     /** Frame for which a dissection tree is wanted (the workbench's details pane), or 0. */
     private long treeFrame;
     private FieldNode treeRoot;
@@ -156,28 +161,36 @@ public final class Engine implements TransportHandler {
     }
 
     /**
-     * One copy of each endpoint: a busy capture repeats a few thousand addresses in hundreds of thousands of
-     * events, and shared instances also compare at the cost of a reference test.
+     * A shared copy of an endpoint seen before: a busy capture repeats a few thousand addresses in hundreds of
+     * thousands of events.
      */
     public Endpoint endpoint(Endpoint e) {
         if (e == null) {
             return null;
         }
-        if (endpoints.size() >= MAX_SHARED) {
-            endpoints.clear();
+        int slot = slot(e.hashCode());
+        Endpoint c = endpoints[slot];
+        if (c != null && c.port() == e.port() && c.address().equals(e.address())) {
+            return c;
         }
-        Endpoint c = endpoints.putIfAbsent(e, e);
-        return c != null ? c : e;
+        endpoints[slot] = e;
+        return e;
     }
 
-    /** One copy of each short text value (host names, realms, status words); other values as they are. */
+    private static int slot(int hash) {
+        return (hash ^ hash >>> 14) & (SHARED_SLOTS - 1);
+    }
+
+    /** A shared copy of a short text value seen before (host names, realms, status words); other values as they are. */
     private Object canonical(Object v) {
         if (v instanceof String s && s.length() <= 256) {
-            if (strings.size() >= MAX_SHARED) {
-                strings.clear();
+            int slot = slot(s.hashCode());
+            String c = strings[slot];
+            if (c != null && c.equals(s)) {
+                return c;
             }
-            String c = strings.putIfAbsent(s, s);
-            return c != null ? c : s;
+            strings[slot] = s;
+            return s;
         }
         if (v instanceof java.util.ArrayList<?> list) {
             return compact(list);
