@@ -1,6 +1,7 @@
 package org.kerbscope.engine.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -36,5 +37,21 @@ class JsonTimeTest {
             long back = t - r.nextLong(0, 5_000_000_000L); // a held segment's earlier frame
             assertEquals(jdk(back), JsonReport.time(back));
         }
+    }
+
+    @Test
+    void theDateOfEverySecondOfTheYearsZeroToNineThousandNineHundredNinetyNine() {
+        long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        SplittableRandom r = new SplittableRandom(11);
+        // every day (at a random second of it), so every month length and leap rule of the Gregorian calendar
+        for (long day = first; day <= last; day += 86_400) {
+            long sec = day + r.nextInt(86_400);
+            assertEquals(Instant.ofEpochSecond(sec).toString(), JsonReport.dateAndTime(sec) + "Z", "second " + sec);
+        }
+        assertEquals("0000-01-01T00:00:00", JsonReport.dateAndTime(first));
+        assertEquals("9999-12-31T23:59:59", JsonReport.dateAndTime(last));
+        assertNull(JsonReport.dateAndTime(first - 1));
+        assertNull(JsonReport.dateAndTime(last + 1));
     }
 }
