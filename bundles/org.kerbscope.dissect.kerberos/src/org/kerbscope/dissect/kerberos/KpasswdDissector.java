@@ -17,6 +17,7 @@ import org.kerbscope.dissect.kerberos.internal.Der;
 import org.kerbscope.dissect.kerberos.internal.Der.Malformed;
 import org.kerbscope.dissect.kerberos.internal.Der.Tlv;
 import org.kerbscope.dissect.kerberos.internal.KeyRing;
+import org.kerbscope.dissect.kerberos.internal.ResyncingFramer;
 
 /**
  * The Kerberos password-change protocol on port 464 (kpasswd: RFC 3244, MS-KILE 3.1.5.13; the change-password form of
@@ -201,27 +202,24 @@ public final class KpasswdDissector implements Dissector {
      * kpasswd over TCP: a 4-byte record mark (as Kerberos's, RFC 4120 7.2.2), then a message whose own 2-byte length
      * repeats the record's, or a bare KRB-ERROR. After a capture gap it looks for the next such record.
      */
-    static final class Framer implements StreamFramer {
-        private boolean resync;
+    static final class Framer extends ResyncingFramer {
+        Framer() {
+            super(6);
+        }
 
         @Override
-        public long next(ByteBuffer b) {
-            if (resync) {
-                int n = b.limit();
-                for (int i = 0; i + 6 <= n; i++) {
-                    if (plausible(b, i) == 1) {
-                        resync = false;
-                        return i == 0 ? next(b) : StreamFramer.skip(i);
-                    }
-                }
-                return n > 6 ? StreamFramer.skip(n - 6) : NEED_MORE;
-            }
-            int p = plausible(b, 0);
+        protected long record(ByteBuffer b) {
+            int p = start(b, 0);
             return p < 0 ? REJECT : p == 0 ? NEED_MORE : StreamFramer.pdu(4 + (b.getInt(0) & 0xffffffffL));
         }
 
+        @Override
+        protected boolean plausible(ByteBuffer b, int i) {
+            return start(b, i) == 1;
+        }
+
         /** 1: a record starts at {@code i}; 0: too few bytes to tell; -1: not a kpasswd record. */
-        private static int plausible(ByteBuffer b, int i) {
+        private static int start(ByteBuffer b, int i) {
             if (b.limit() - i < 6) {
                 return 0;
             }
@@ -229,14 +227,8 @@ public final class KpasswdDissector implements Dissector {
             if (len < 6 || len >= 1 << 16) {
                 return -1;
             }
-            int first = b.get(i + 4) & 0xff;
-            boolean bareError = first == 0x7e;
+            boolean bareError = (b.get(i + 4) & 0xff) == 0x7e;
             return bareError || (b.getShort(i + 4) & 0xffff) == len ? 1 : -1;
-        }
-
-        @Override
-        public void gap() {
-            resync = true;
         }
     }
 }

@@ -9,21 +9,14 @@ import org.kerbscope.core.spi.StreamFramer;
  * reserved, then the message. Each PDU handed on includes its record mark. After a capture gap the framer
  * looks for the next plausible record (a length followed by a Kerberos application tag) before going on.
  */
-public final class RecordMarkFramer implements StreamFramer {
-    private boolean resync;
+public final class RecordMarkFramer extends ResyncingFramer {
+
+    public RecordMarkFramer() {
+        super(5);
+    }
 
     @Override
-    public long next(ByteBuffer b) {
-        if (resync) {
-            int n = b.limit();
-            for (int i = 0; i + 5 <= n; i++) {
-                if (plausible(b, i)) {
-                    resync = false;
-                    return i == 0 ? next(b) : StreamFramer.skip(i);
-                }
-            }
-            return n > 4 ? StreamFramer.skip(n - 4) : NEED_MORE;
-        }
+    protected long record(ByteBuffer b) {
         if (b.limit() < 4) {
             return NEED_MORE;
         }
@@ -38,11 +31,7 @@ public final class RecordMarkFramer implements StreamFramer {
     }
 
     @Override
-    public void gap() {
-        resync = true;
-    }
-
-    private static boolean plausible(ByteBuffer b, int i) {
+    protected boolean plausible(ByteBuffer b, int i) {
         long len = b.getInt(i) & 0xffffffffL;
         return len > 0 && len < (1 << 24) && isAppTag(b.get(i + 4) & 0xff);
     }
