@@ -23,7 +23,8 @@ import org.kerbscope.core.spi.FindingSink;
  * {@code dns.name-not-resolved}: a host-name lookup (A/AAAA) that failed (NXDOMAIN, or no address) and never
  * succeeded later, for a name the user's attempt needed — or, when the capture holds no attempt at all, for the
  * names the client looked up (the lookup is then all there is of the story). Suffix-search misses that a later
- * lookup resolved are not findings. Resolve-DnsName/nslookup output saying the name does not exist counts too.
+ * lookup resolved are not findings. Resolve-DnsName/nslookup output saying the name does not exist counts too, and
+ * so do lookups that no server answered at all (see {@link #unanswered}).
  */
 public final class NameNotResolvedCheck implements Check {
 
@@ -58,6 +59,7 @@ public final class NameNotResolvedCheck implements Check {
                 report(sink, name, e, -1, null, Severity.WARNING);
             }
         }
+        unanswered(a, sink);
         Set<String> done = new HashSet<>();
         for (EvidenceItem ev : a.evidence("dns")) {
             if (ev.string("error") != null && ev.string("name") != null && !failures.seen().contains(lower(ev.string("name")))
@@ -65,6 +67,89 @@ public final class NameNotResolvedCheck implements Check {
                 report(sink, lower(ev.string("name")), null, -1, ev, Severity.ERROR);
             }
         }
+    }
+
+    /**
+     * Host-name lookups no server answered, for names no attempt reached (a client that connected found the address
+     * elsewhere). A server that answered nothing at all in the capture makes one finding: it is down, is not a DNS
+     * server, or port 53 to it is blocked, and every lookup fails; an error when the capture holds no attempt (the
+     * lookups are all there is of the story), else a warning (the attempts got their addresses some other way). A
+     * server that answered other lookups makes one warning per name, and only when the capture holds no attempt, as
+     * for the failed lookups.
+     */
+    private static void unanswered(Analysis a, FindingSink sink) {
+        Set<String> reached = new HashSet<>();
+        for (AuthAttempt at : a.attempts()) {
+            if (at.host() != null) {
+                reached.add(at.host().toLowerCase(Locale.ROOT));
+            }
+        }
+        Map<String, List<Flows.UnansweredLookup>> bySilentServer = new java.util.LinkedHashMap<>();
+        for (Flows.UnansweredLookup u : Flows.unansweredLookups(a)) {
+            if ((u.type() != 1 && u.type() != 28) || reached.contains(u.name()) || u.name().startsWith("wpad")
+                    || u.name().startsWith("isatap")) {
+                continue;
+            }
+            if (!u.serversAnswerOthers()) {
+                bySilentServer.computeIfAbsent(String.join(", ", u.servers()), k -> new ArrayList<>()).add(u);
+                continue;
+            }
+            if (!a.attempts().isEmpty()) {
+                continue; // a name no attempt needed, as for the failed lookups above
+            }
+            FindingBuilder f = new FindingBuilder("dns.name-not-resolved").step(Step.NAME_RESOLUTION)
+                    .severity(Severity.WARNING)
+                    .frame(u.first().frame(), "DNS query for " + u.name() + " from " + u.first().src().address()
+                            + " to " + String.join(", ", u.servers()) + ": no response (" + u.queries() + " queries)");
+            sink.report(f.title("No answer for " + u.name() + " from the DNS server " + String.join(", ", u.servers()))
+                    .explanation("Step 1 failed: the client asked " + String.join(", ", u.servers()) + " for the address of "
+                            + u.name() + " " + times(u.queries()) + ", and no response came back, although the server"
+                            + " answered other lookups. A DNS server that forwards the query (to another domain's"
+                            + " servers, or to the Internet) and gets no reply in time stays silent like this. Without"
+                            + " an address the client cannot connect, and no ticket can be requested for a service on"
+                            + " the name.")
+                    .fix("Resolve-DnsName -Name " + u.name() + " -Server " + u.servers().get(0) + " -DnsOnly",
+                            "Get-DnsServerForwarder", "ipconfig /all", "ipconfig /flushdns")
+                    .build());
+        }
+        for (Map.Entry<String, List<Flows.UnansweredLookup>> en : bySilentServer.entrySet()) {
+            String server = en.getKey();
+            List<Flows.UnansweredLookup> lookups = en.getValue();
+            FindingBuilder f = new FindingBuilder("dns.name-not-resolved").step(Step.NAME_RESOLUTION)
+                    .severity(a.attempts().isEmpty() ? Severity.ERROR : Severity.WARNING);
+            Set<String> lookupNames = new java.util.LinkedHashSet<>();
+            Set<String> askers = new java.util.LinkedHashSet<>();
+            int queries = 0;
+            for (Flows.UnansweredLookup u : lookups) {
+                lookupNames.add(u.name());
+                askers.add(u.first().src().address());
+                queries += u.queries();
+                if (lookupNames.size() <= 10) {
+                    f.frame(u.first().frame(), "DNS query for " + u.name() + " from " + u.first().src().address()
+                            + ": no response (" + u.queries() + " queries)");
+                }
+            }
+            String first = lookups.get(0).servers().get(0);
+            sink.report(f.title("The DNS server " + server + " does not answer: " + String.join(", ",
+                            lookupNames.stream().limit(3).toList()) + (lookupNames.size() > 3 ? " and "
+                            + (lookupNames.size() - 3) + " more" : "") + " not resolved")
+                    .explanation((a.attempts().isEmpty() ? "Step 1 failed: " : "") + String.join(", ", askers) + " asked " + server + " " + times(queries)
+                            + " for " + lookupNames.size() + (lookupNames.size() == 1 ? " name" : " names")
+                            + " and no response came back, to these or to any other lookup in the capture. The server is"
+                            + " down, is not a DNS server, or something between blocks port 53 (UDP and TCP); or the"
+                            + " client's adapter points at the wrong server. Without an address the client cannot"
+                            + " connect, and no ticket can be requested. (A capture taken where the responses do not"
+                            + " pass, such as a one-way mirror port, looks the same: check it holds other replies.)")
+                    .fix("Resolve-DnsName -Name " + lookupNames.iterator().next() + " -Server " + first + " -DnsOnly",
+                            "Test-NetConnection -ComputerName " + first + " -Port 53", "Get-DnsClientServerAddress",
+                            "ipconfig /all",
+                            "Set-DnsClientServerAddress -InterfaceAlias <adapter> -ServerAddresses <domain DNS server>")
+                    .build());
+        }
+    }
+
+    private static String times(int n) {
+        return n == 1 ? "once" : n == 2 ? "twice" : n + " times";
     }
 
     private static Failures failures(Analysis a) {

@@ -118,6 +118,26 @@ final class DnsIndex {
     /** The same names and answers recur in thousands of responses (as one shared string each): folded once. */
     private final Map<String, String> lowered = new HashMap<>();
     private final Map<String, String> caseKeys = new HashMap<>();
+    /**
+     * The A, AAAA and SRV names queried that no response names (lower case), with their queries; names a response
+     * named are dropped once the pass is done.
+     */
+    private final Map<String, Queried> queried = new HashMap<>();
+    /** The addresses some DNS response came from. */
+    private final java.util.Set<String> answering = new java.util.HashSet<>();
+
+    /** The queries for one name: the first's position, how many, the servers asked. */
+    static final class Queried {
+        final int type;
+        final int first;
+        int count;
+        final List<String> servers = new ArrayList<>(1);
+
+        Queried(int type, int first) {
+            this.type = type;
+            this.first = first;
+        }
+    }
 
     static DnsIndex of(Analysis a) {
         return a.index("flows.dns", () -> new DnsIndex(a.events("dns")));
@@ -151,10 +171,40 @@ final class DnsIndex {
                         firstAddressLookups.add(e);
                     }
                 }
+                answering.add(e.src().address());
             } else if ("query".equals(kind)) {
                 clients.computeIfAbsent(e.src().address(), k -> new Client(this)).queryPositions.add(i);
+                int type = e.integer("type", 0);
+                String name = e.string("name");
+                if (name != null && (type == 1 || type == 28 || type == 33)) {
+                    String lower = lowered.computeIfAbsent(name, k -> k.toLowerCase(Locale.ROOT));
+                    if (!names.containsKey(lower)) {
+                        final int at = i;
+                        Queried q = queried.computeIfAbsent(lower, k -> new Queried(type, at));
+                        q.count++;
+                        String server = e.dst().address();
+                        if (q.servers.size() < 8 && !q.servers.contains(server)) {
+                            q.servers.add(server);
+                        }
+                    }
+                }
             }
         }
+        queried.keySet().removeIf(names::containsKey);
+    }
+
+    /** The A, AAAA and SRV names (lower case) queried that no response in the capture names. */
+    Map<String, Queried> unanswered() {
+        return queried;
+    }
+
+    /** Whether some DNS response came from this address. */
+    boolean answers(String address) {
+        return answering.contains(address);
+    }
+
+    Event at(int position) {
+        return dns.get(position);
     }
 
     /** Read-only once built: the folding maps hold every name and answer of the responses. */

@@ -242,6 +242,36 @@ public final class Flows {
         return out;
     }
 
+    /**
+     * Lookups nobody answered: a name (lower case) of type A, AAAA or SRV that was queried and that no DNS response in
+     * the capture names, with its first query, how many queries asked for it, the servers asked and whether any of
+     * them answered other queries. Only lookups the client repeated, or whose first query came at least two seconds
+     * before the capture ends (a Windows client retries after one), count: a capture stopped right after a query
+     * says nothing about its answer.
+     */
+    public record UnansweredLookup(String name, int type, Event first, int queries, List<String> servers,
+            boolean serversAnswerOthers) {
+    }
+
+    public static List<UnansweredLookup> unansweredLookups(Analysis a) {
+        return a.index("flows.unansweredLookups", () -> {
+            DnsIndex index = DnsIndex.of(a);
+            long end = a.capture() != null ? a.capture().endNanos() : Long.MAX_VALUE;
+            List<UnansweredLookup> out = new ArrayList<>();
+            for (Map.Entry<String, DnsIndex.Queried> en : new java.util.TreeMap<>(index.unanswered()).entrySet()) {
+                DnsIndex.Queried q = en.getValue();
+                Event first = index.at(q.first);
+                if (q.count < 2 && end - first.timeNanos() < 2_000_000_000L) {
+                    continue;
+                }
+                boolean others = q.servers.stream().anyMatch(index::answers);
+                out.add(new UnansweredLookup(en.getKey(), q.type, first, q.count, List.copyOf(q.servers), others));
+            }
+            out.sort(java.util.Comparator.comparingLong(u -> u.first().frame()));
+            return java.util.Collections.unmodifiableList(out);
+        });
+    }
+
     /** The domain a DC-locator SRV name (lower case) looks for, or null for any other name. */
     public static String dcLocatorDomain(String name) {
         int msdcs = name.indexOf("._msdcs.");
