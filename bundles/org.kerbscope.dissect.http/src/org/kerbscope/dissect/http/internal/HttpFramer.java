@@ -51,6 +51,7 @@ public final class HttpFramer implements StreamFramer {
 
     @Override
     public long next(ByteBuffer b) {
+        side.framedHead = null;
         int n = b.limit();
         if (conv.tunnel && (state == State.HEAD || state == State.RESYNC)) {
             state = State.TO_END;
@@ -82,6 +83,7 @@ public final class HttpFramer implements StreamFramer {
 
     @Override
     public void gap() {
+        side.framedHead = null;
         // the bytes after a gap start anywhere: find the next start line; a message cut here keeps its head
         if (state != State.REJECTED && state != State.TO_END) {
             state = State.RESYNC;
@@ -125,6 +127,8 @@ public final class HttpFramer implements StreamFramer {
             state = State.RESYNC;
             return StreamFramer.skip(end);
         }
+        side.framedHead = h;
+        side.framedEnd = end;
         return h.isRequest() ? request(h, b, end, n) : response(h, b, end, n);
     }
 
