@@ -29,7 +29,8 @@ class DcLocatorTest {
     private static final LabEndpoint DNS = new LabEndpoint("192.168.2.10", 53);
     private static final LabEndpoint CLIENT = new LabEndpoint("192.168.2.101", 53001);
 
-    private static byte[] name(String n) {
+    /** A domain name in DNS wire form (RFC 1035 3.1): its labels, each after its length, then the root. */
+    static byte[] name(String n) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (String label : n.split("\\.")) {
             b.write(label.length());

@@ -3,9 +3,7 @@ package org.kerbscope.checks.kerberos.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,18 +28,8 @@ class UnansweredDnsTest {
     private static final LabEndpoint OTHER_DNS = new LabEndpoint("10.0.0.1", 53);
     private static final LabEndpoint CLIENT = new LabEndpoint("192.168.2.101", 53001);
 
-    private static byte[] name(String n) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (String label : n.split("\\.")) {
-            b.write(label.length());
-            b.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
-        }
-        b.write(0);
-        return b.toByteArray();
-    }
-
     private static void query(Recorder r, LabEndpoint server, int id, String n, int type) {
-        byte[] q = name(n);
+        byte[] q = DcLocatorTest.name(n);
         ByteBuffer m = ByteBuffer.allocate(12 + q.length + 4);
         m.putShort((short) id).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0).putInt(0).put(q)
                 .putShort((short) type).putShort((short) 1);
@@ -50,7 +38,7 @@ class UnansweredDnsTest {
 
     /** The answer to a query for {@code n}: one A record, 192.168.2.104. */
     private static void answer(Recorder r, LabEndpoint server, int id, String n) {
-        byte[] q = name(n);
+        byte[] q = DcLocatorTest.name(n);
         ByteBuffer m = ByteBuffer.allocate(12 + q.length + 4 + 16);
         m.putShort((short) id).putShort((short) 0x8180).putShort((short) 1).putShort((short) 1).putInt(0).put(q)
                 .putShort((short) 1).putShort((short) 1).putShort((short) 0xc00c).putShort((short) 1).putShort((short) 1)
