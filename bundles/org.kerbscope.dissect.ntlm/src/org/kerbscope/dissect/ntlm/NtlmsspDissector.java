@@ -12,6 +12,7 @@ import java.util.Map;
 import org.kerbscope.core.model.FieldNode;
 import org.kerbscope.core.spi.DissectionContext;
 import org.kerbscope.core.spi.Dissector;
+import org.kerbscope.core.spi.IsoTime;
 import org.kerbscope.core.spi.Pdu;
 
 /**
@@ -352,55 +353,15 @@ public final class NtlmsspDissector implements Dissector {
         parent.add("ntlmssp.avpair", name + ": " + value, value, r.pdu.abs(p), 4 + l);
     }
 
-    /** Seconds from 0000-01-01T00:00:00Z and to 9999-12-31T23:59:59Z: the range written without a sign. */
-    private static final long FIRST_4_DIGIT_YEAR = -62_167_219_200L;
-    private static final long LAST_4_DIGIT_YEAR = 253_402_300_799L;
-
     /**
      * A FILETIME (100 ns since 1601) to the second, as {@code Instant.toString()} writes it
-     * ({@code 2024-05-01T09:30:00Z}). Written by hand for years 0000-9999 because java.time's formatter is
-     * large and slow for a value of every AUTHENTICATE; other years (a FILETIME with the top bit set reads as
-     * negative) still go through Instant, whose sign and width rules for them are not worth copying.
+     * ({@code 2024-05-01T09:30:00Z}), for a value of every AUTHENTICATE; other years than 0000-9999 (a FILETIME with
+     * the top bit set reads as negative) go through Instant.
      */
     static String filetime(long ft) {
         long seconds = Math.floorDiv(ft, 10_000_000L) - 11_644_473_600L;
-        if (seconds < FIRST_4_DIGIT_YEAR || seconds > LAST_4_DIGIT_YEAR) {
-            return Instant.ofEpochSecond(seconds).toString();
-        }
-        long days = Math.floorDiv(seconds, 86_400L);
-        int secOfDay = (int) (seconds - days * 86_400L);
-        // civil date from days since 1970-01-01 (proleptic Gregorian, as java.time): eras of 400 years
-        // starting on 0000-03-01, so that the leap day ends a year
-        long z = days + 719_468L;
-        long era = Math.floorDiv(z, 146_097L);
-        int doe = (int) (z - era * 146_097L);
-        int yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        int mp = (5 * doy + 2) / 153;
-        int day = doy - (153 * mp + 2) / 5 + 1;
-        int month = mp < 10 ? mp + 3 : mp - 9;
-        int year = (int) (yoe + era * 400) + (month <= 2 ? 1 : 0);
-        char[] c = new char[20];
-        digits(c, 0, year, 4);
-        c[4] = '-';
-        digits(c, 5, month, 2);
-        c[7] = '-';
-        digits(c, 8, day, 2);
-        c[10] = 'T';
-        digits(c, 11, secOfDay / 3600, 2);
-        c[13] = ':';
-        digits(c, 14, secOfDay / 60 % 60, 2);
-        c[16] = ':';
-        digits(c, 17, secOfDay % 60, 2);
-        c[19] = 'Z';
-        return new String(c);
-    }
-
-    private static void digits(char[] c, int at, int v, int width) {
-        for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + v % 10);
-            v /= 10;
-        }
+        String s = IsoTime.dateAndTime(seconds);
+        return s != null ? s + "Z" : Instant.ofEpochSecond(seconds).toString();
     }
 
     private static FieldNode add(FieldNode parent, Reader r, String name, String label, int off, int len) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.kerbscope.core.spi.IsoTime;
 import org.kerbscope.engine.report.JsonReport;
 
 /** Event times in the JSON document read exactly as {@link Instant#toString()} writes them. */
@@ -47,11 +48,11 @@ class JsonTimeTest {
         // every day (at a random second of it), so every month length and leap rule of the Gregorian calendar
         for (long day = first; day <= last; day += 86_400) {
             long sec = day + r.nextInt(86_400);
-            assertEquals(Instant.ofEpochSecond(sec).toString(), JsonReport.dateAndTime(sec) + "Z", "second " + sec);
+            assertEquals(Instant.ofEpochSecond(sec).toString(), IsoTime.dateAndTime(sec) + "Z", "second " + sec);
         }
-        assertEquals("0000-01-01T00:00:00", JsonReport.dateAndTime(first));
-        assertEquals("9999-12-31T23:59:59", JsonReport.dateAndTime(last));
-        assertNull(JsonReport.dateAndTime(first - 1));
-        assertNull(JsonReport.dateAndTime(last + 1));
+        assertEquals("0000-01-01T00:00:00", IsoTime.dateAndTime(first));
+        assertEquals("9999-12-31T23:59:59", IsoTime.dateAndTime(last));
+        assertNull(IsoTime.dateAndTime(first - 1));
+        assertNull(IsoTime.dateAndTime(last + 1));
     }
 }

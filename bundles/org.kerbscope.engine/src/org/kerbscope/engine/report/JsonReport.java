@@ -55,7 +55,7 @@ public final class JsonReport {
         int n = (int) Math.floorMod(nanos, 1_000_000_000L);
         Second s = lastSecond;
         if (s.epochSecond() != sec) {
-            String prefix = dateAndTime(sec);
+            String prefix = org.kerbscope.core.spi.IsoTime.dateAndTime(sec);
             if (prefix == null) {
                 // a year outside 0000–9999 (a damaged timestamp): as the JDK writes it
                 return Instant.ofEpochSecond(sec, n).toString();
@@ -83,49 +83,6 @@ public final class JsonReport {
             b.append('0');
         }
         return b.append(v).append('Z').toString();
-    }
-
-    /**
-     * {@code yyyy-MM-ddTHH:mm:ss} (UTC, proleptic Gregorian, as {@link Instant#toString()}) of a second since the
-     * epoch, or null outside the years 0000–9999. Arithmetic only: the JDK's formatter, called once per second of
-     * capture time, made the largest method the compiler builds while a document is written.
-     */
-    public static String dateAndTime(long epochSecond) {
-        long days = Math.floorDiv(epochSecond, 86_400L);
-        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
-        // days to civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"), eras of 400 years
-        long z = days + 719_468L;
-        long era = Math.floorDiv(z, 146_097L);
-        long dayOfEra = z - era * 146_097L;
-        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long mp = (5 * dayOfYear + 2) / 153;
-        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        if (year < 0 || year > 9999) {
-            return null;
-        }
-        char[] c = new char[19];
-        digits(c, 0, (int) year, 4);
-        c[4] = '-';
-        digits(c, 5, month, 2);
-        c[7] = '-';
-        digits(c, 8, day, 2);
-        c[10] = 'T';
-        digits(c, 11, secondOfDay / 3600, 2);
-        c[13] = ':';
-        digits(c, 14, secondOfDay / 60 % 60, 2);
-        c[16] = ':';
-        digits(c, 17, secondOfDay % 60, 2);
-        return new String(c);
-    }
-
-    private static void digits(char[] c, int at, int value, int width) {
-        for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + value % 10);
-            value /= 10;
-        }
     }
 
     /** The document as a tree (for tests and callers that edit it); {@link #write} streams the same document. */
