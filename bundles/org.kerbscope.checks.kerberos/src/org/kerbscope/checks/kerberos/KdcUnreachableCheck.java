@@ -15,19 +15,21 @@ import org.kerbscope.core.spi.Check;
 import org.kerbscope.core.spi.FindingSink;
 
 /**
- * {@code kerberos.kdc-unreachable}: requests to a KDC that never answered. A lone unanswered request at the very
- * end of a capture may just be cut off, so the request must be repeated or followed by other traffic.
+ * {@code kerberos.kdc-unreachable}: requests to a KDC that never answered, or TCP connections to its port 88 that it
+ * refused (RST: nothing listens). A lone unanswered request at the very end of a capture may just be cut off, so the
+ * request must be repeated or followed by other traffic; a refusal is an answer and counts alone.
  */
 public final class KdcUnreachableCheck implements Check {
 
-    private static boolean answered(Analysis a, TcpEvent syn) {
+    /** What the KDC sent back to a SYN: "SYN-ACK", "RST" (the port is closed), or null (nothing). */
+    private static String answer(Analysis a, TcpEvent syn) {
         for (TcpEvent t : Flows.tcp(a, syn.src().address(), syn.dst())) {
             if (t.frame() > syn.frame() && ("SYN-ACK".equals(t.kind()) || "RST".equals(t.kind())) && t.src().equals(syn.dst())
                     && t.dst().equals(syn.src())) {
-                return true;
+                return t.kind();
             }
         }
-        return false;
+        return null;
     }
 
     /** UDP requests to a KDC that got no reply, in frame order (found once per analysis). */
@@ -46,13 +48,22 @@ public final class KdcUnreachableCheck implements Check {
         });
     }
 
-    /** SYNs to port 88 answered by neither SYN/ACK nor RST, in frame order (found once per analysis). */
-    private static List<TcpEvent> unansweredSyns(Analysis a) {
-        return a.index("kerberos.unansweredSyns", () -> {
-            List<TcpEvent> out = new ArrayList<>();
+    /**
+     * SYNs to port 88 that got no SYN/ACK, in frame order (found once per analysis): answered by nothing, or refused
+     * with a RST, each with what came back.
+     */
+    private record FailedSyn(TcpEvent syn, String answer) {
+    }
+
+    private static List<FailedSyn> failedSyns(Analysis a) {
+        return a.index("kerberos.failedSyns", () -> {
+            List<FailedSyn> out = new ArrayList<>();
             for (TcpEvent syn : a.tcpEvents()) {
-                if ("SYN".equals(syn.kind()) && syn.dst().port() == 88 && !answered(a, syn)) {
-                    out.add(syn);
+                if ("SYN".equals(syn.kind()) && syn.dst().port() == 88) {
+                    String answer = answer(a, syn);
+                    if (!"SYN-ACK".equals(answer)) {
+                        out.add(new FailedSyn(syn, answer));
+                    }
                 }
             }
             return out;
@@ -64,30 +75,50 @@ public final class KdcUnreachableCheck implements Check {
         Map<String, FindingBuilder> byKdc = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         long lastFrame = a.capture() != null ? a.capture().frames() : Long.MAX_VALUE;
+        // whether all that failed with a KDC were refused connections (no silence)
+        Map<String, Boolean> refusedOnly = new LinkedHashMap<>();
         for (Event e : unanswered(a)) {
             String t = e.string("msgType");
             String kdc = e.dst().address();
             counts.merge(kdc, 1, Integer::sum);
+            refusedOnly.put(kdc, false);
             byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST)
                     .attempt(Flows.attemptOf(a, e.frame())))
                     .frame(e.frame(), t + " to " + e.dst() + " for " + e.string("sname") + ": no answer");
         }
-        for (TcpEvent syn : unansweredSyns(a)) {
+        for (FailedSyn f : failedSyns(a)) {
+            TcpEvent syn = f.syn();
             String kdc = syn.dst().address();
-            counts.merge(kdc, 1, Integer::sum);
+            boolean refused = "RST".equals(f.answer());
+            // a refusal is an answer: one is enough, where one silence at the end of a capture proves nothing
+            counts.merge(kdc, refused ? 2 : 1, Integer::sum);
+            refusedOnly.merge(kdc, refused, Boolean::logicalAnd);
             byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST))
-                    .frame(syn.frame(), "TCP SYN to " + syn.dst() + ": no SYN/ACK");
+                    .frame(syn.frame(), "TCP SYN to " + syn.dst() + (refused ? ": refused (RST)" : ": no SYN/ACK"));
         }
         for (Map.Entry<String, FindingBuilder> en : byKdc.entrySet()) {
             // a single request in a capture that ends right after it proves nothing
             if (counts.get(en.getKey()) < 2 && lastFrame - en.getValue().build().evidence().get(0).frame() < 3) {
                 continue;
             }
-            sink.report(en.getValue().title("The KDC " + en.getKey() + " did not answer")
-                    .explanation("The client sent Kerberos requests to " + en.getKey() + " on port 88 and no reply came back."
+            String kdc = en.getKey();
+            if (refusedOnly.getOrDefault(kdc, false)) {
+                sink.report(en.getValue().title("The KDC " + kdc + " refused Kerberos connections: TCP port 88 is closed")
+                        .explanation("The client opened TCP connections to " + kdc + " on port 88 and each was refused"
+                                + " (RST): nothing listens there, or a firewall rejects the connections. The Kerberos Key"
+                                + " Distribution Center service is stopped, or " + kdc + " is not a domain controller (a stale"
+                                + " DNS SRV record or a wrong address). Without a KDC"
+                                + " the client cannot get a ticket (steps 5–6), and Negotiate falls back to NTLM or fails.")
+                        .fix("sc.exe \\\\" + kdc + " query kdc", "Test-NetConnection -Port 88 " + kdc,
+                                "nltest /dsgetdc:<domain>", "nslookup -type=SRV _kerberos._tcp.<domain>")
+                        .build());
+                continue;
+            }
+            sink.report(en.getValue().title("The KDC " + kdc + " did not answer")
+                    .explanation("The client sent Kerberos requests to " + kdc + " on port 88 and no reply came back."
                             + " Without a KDC the client cannot get a ticket (steps 5–6), and Negotiate falls back to NTLM or"
                             + " fails. Check that the domain controller is up and that UDP and TCP 88 are open on the path.")
-                    .fix("Test-NetConnection -Port 88 " + en.getKey(), "nltest /dsgetdc:<domain>", "nslookup -type=SRV _kerberos._tcp.<domain>")
+                    .fix("Test-NetConnection -Port 88 " + kdc, "nltest /dsgetdc:<domain>", "nslookup -type=SRV _kerberos._tcp.<domain>")
                     .build());
         }
     }
