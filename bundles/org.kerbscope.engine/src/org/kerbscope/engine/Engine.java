@@ -170,7 +170,7 @@ public final class Engine implements TransportHandler {
         }
         int slot = slot(e.hashCode());
         Endpoint c = endpoints[slot];
-        if (c != null && c.port() == e.port() && c.address().equals(e.address())) {
+        if (e.equals(c)) {
             return c;
         }
         endpoints[slot] = e;

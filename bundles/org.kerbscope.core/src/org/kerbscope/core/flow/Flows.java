@@ -258,7 +258,7 @@ public final class Flows {
             DnsIndex index = DnsIndex.of(a);
             long end = a.capture() != null ? a.capture().endNanos() : Long.MAX_VALUE;
             List<UnansweredLookup> out = new ArrayList<>();
-            for (Map.Entry<String, DnsIndex.Queried> en : new java.util.TreeMap<>(index.unanswered()).entrySet()) {
+            for (Map.Entry<String, DnsIndex.Queried> en : index.unanswered().entrySet()) {
                 DnsIndex.Queried q = en.getValue();
                 Event first = index.at(q.first);
                 if (q.count < 2 && end - first.timeNanos() < 2_000_000_000L) {

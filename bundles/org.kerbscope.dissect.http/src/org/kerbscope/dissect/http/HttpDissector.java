@@ -89,10 +89,8 @@ public final class HttpDissector implements Dissector {
         boolean completion = false;
         boolean oversized = false;
         HttpHead framed = null;
-        int framedEnd = -1;
         if (side != null) {
             framed = side.takeFramedHead(pdu.length());
-            framedEnd = side.framedEnd();
             for (String note : side.takeNotes()) {
                 ctx.diagnostic(ID, note);
             }
@@ -108,7 +106,7 @@ public final class HttpDissector implements Dissector {
                         + " bytes, received before this frame; the message ends here)", null, 0, pending.length);
                 t.setSource("HTTP header block");
             }
-            read(Pdu.detached(ByteBuffer.wrap(pending), "HTTP header block"), ctx, t, false, null, -1);
+            read(Pdu.detached(ByteBuffer.wrap(pending), "HTTP header block"), ctx, t, false, null);
         }
         if (completion) {
             if (tree != null) {
@@ -118,8 +116,7 @@ public final class HttpDissector implements Dissector {
             return;
         }
         // the framer's parse holds for this PDU only when it framed it as a message that starts here
-        boolean own = pending == null && framed != null;
-        read(pdu, ctx, tree, oversized, own ? framed : null, own ? framedEnd : -1);
+        read(pdu, ctx, tree, oversized, pending == null ? framed : null);
     }
 
     /*
@@ -128,14 +125,11 @@ public final class HttpDissector implements Dissector {
      * on the 1 GiB benchmark, compiled three or four times as new branches were taken). The tree, which the command
      * line never builds, and the authentication headers, which few messages carry, are methods of their own.
      */
-    /**
-     * @param framed the framer's parse of this PDU's head (it ends at {@code framedEnd}), or null to parse it here
-     */
-    private void read(Pdu pdu, DissectionContext ctx, FieldNode tree, boolean oversized, HttpHead framed,
-            int framedEnd) {
+    /** @param framed the framer's parse of this PDU's whole head, or null to parse it here */
+    private void read(Pdu pdu, DissectionContext ctx, FieldNode tree, boolean oversized, HttpHead framed) {
         ByteBuffer b = pdu.data();
         int n = pdu.length();
-        int end = framed != null ? framedEnd : HttpHead.headerEnd(b, 0, n);
+        int end = framed != null ? framed.length() : HttpHead.headerEnd(b, 0, n);
         HttpHead h = framed != null ? framed : HttpHead.parse(b, end < 0 ? n : end);
         if (h == null) {
             ctx.diagnostic(ID, "these " + n + " bytes do not start an HTTP/1.x message");

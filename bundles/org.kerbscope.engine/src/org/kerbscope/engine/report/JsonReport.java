@@ -55,12 +55,8 @@ public final class JsonReport {
         int n = (int) Math.floorMod(nanos, 1_000_000_000L);
         Second s = lastSecond;
         if (s.epochSecond() != sec) {
-            String prefix = org.kerbscope.core.spi.IsoTime.dateAndTime(sec);
-            if (prefix == null) {
-                // a year outside 0000–9999 (a damaged timestamp): as the JDK writes it
-                return Instant.ofEpochSecond(sec, n).toString();
-            }
-            s = new Second(sec, prefix);
+            // nanoseconds in a long reach the years 1677-2262 only: always four digits, never null
+            s = new Second(sec, org.kerbscope.core.spi.IsoTime.dateAndTime(sec));
             lastSecond = s;
         }
         if (n == 0) {

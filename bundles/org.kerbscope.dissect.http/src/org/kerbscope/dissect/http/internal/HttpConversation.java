@@ -34,22 +34,16 @@ public final class HttpConversation {
         boolean oversized;
         final List<String> notes = new ArrayList<>(1);
         /**
-         * The head the framer parsed for the PDU it framed last (a PDU starts with it), and where the head ends:
-         * the dissector reads it instead of parsing the same bytes again. Cleared whenever the framer is asked again.
+         * The head the framer parsed for the PDU it framed last (a PDU starts with it): the dissector reads it instead
+         * of parsing the same bytes again. Cleared whenever the framer is asked again.
          */
         HttpHead framedHead;
-        int framedEnd;
 
-        /** The framer's parse of the head this PDU of {@code length} bytes starts with, or null (parse it). */
+        /** The framer's parse of the whole head this PDU of {@code length} bytes starts with, or null (parse it). */
         public HttpHead takeFramedHead(int length) {
             HttpHead h = framedHead;
             framedHead = null;
-            return h != null && framedEnd <= length ? h : null;
-        }
-
-        /** Where the head {@link #takeFramedHead} gave ends. */
-        public int framedEnd() {
-            return framedEnd;
+            return h != null && h.length() > 0 && h.length() <= length ? h : null;
         }
 
         public byte[] takePendingHead() {

@@ -128,7 +128,6 @@ public final class HttpFramer implements StreamFramer {
             return StreamFramer.skip(end);
         }
         side.framedHead = h;
-        side.framedEnd = end;
         return h.isRequest() ? request(h, b, end, n) : response(h, b, end, n);
     }
 
