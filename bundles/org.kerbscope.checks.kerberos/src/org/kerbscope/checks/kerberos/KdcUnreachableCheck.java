@@ -70,40 +70,51 @@ public final class KdcUnreachableCheck implements Check {
         });
     }
 
+    /** What failed with one KDC: the finding's evidence so far, the requests nothing answered, the refused SYNs. */
+    private static final class Failures {
+        final FindingBuilder finding = new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST);
+        long firstFrame = -1;
+        int silences;
+        int refusals;
+
+        void add(long frame, String what, boolean refused) {
+            if (firstFrame < 0) {
+                firstFrame = frame;
+            }
+            finding.frame(frame, what);
+            if (refused) {
+                refusals++;
+            } else {
+                silences++;
+            }
+        }
+    }
+
     @Override
     public void run(Analysis a, FindingSink sink) {
-        Map<String, FindingBuilder> byKdc = new LinkedHashMap<>();
-        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, Failures> byKdc = new LinkedHashMap<>();
         long lastFrame = a.capture() != null ? a.capture().frames() : Long.MAX_VALUE;
-        // whether all that failed with a KDC were refused connections (no silence)
-        Map<String, Boolean> refusedOnly = new LinkedHashMap<>();
         for (Event e : unanswered(a)) {
-            String t = e.string("msgType");
-            String kdc = e.dst().address();
-            counts.merge(kdc, 1, Integer::sum);
-            refusedOnly.put(kdc, false);
-            byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST)
-                    .attempt(Flows.attemptOf(a, e.frame())))
-                    .frame(e.frame(), t + " to " + e.dst() + " for " + e.string("sname") + ": no answer");
+            Failures f = byKdc.computeIfAbsent(e.dst().address(), k -> new Failures());
+            if (f.firstFrame < 0) {
+                f.finding.attempt(Flows.attemptOf(a, e.frame()));
+            }
+            f.add(e.frame(), e.string("msgType") + " to " + e.dst() + " for " + e.string("sname") + ": no answer", false);
         }
-        for (FailedSyn f : failedSyns(a)) {
-            TcpEvent syn = f.syn();
-            String kdc = syn.dst().address();
-            boolean refused = "RST".equals(f.answer());
-            // a refusal is an answer: one is enough, where one silence at the end of a capture proves nothing
-            counts.merge(kdc, refused ? 2 : 1, Integer::sum);
-            refusedOnly.merge(kdc, refused, Boolean::logicalAnd);
-            byKdc.computeIfAbsent(kdc, k -> new FindingBuilder("kerberos.kdc-unreachable").step(Step.TICKET_REQUEST))
-                    .frame(syn.frame(), "TCP SYN to " + syn.dst() + (refused ? ": refused (RST)" : ": no SYN/ACK"));
+        for (FailedSyn s : failedSyns(a)) {
+            boolean refused = "RST".equals(s.answer());
+            byKdc.computeIfAbsent(s.syn().dst().address(), k -> new Failures()).add(s.syn().frame(),
+                    "TCP SYN to " + s.syn().dst() + (refused ? ": refused (RST)" : ": no SYN/ACK"), refused);
         }
-        for (Map.Entry<String, FindingBuilder> en : byKdc.entrySet()) {
-            // a single request in a capture that ends right after it proves nothing
-            if (counts.get(en.getKey()) < 2 && lastFrame - en.getValue().build().evidence().get(0).frame() < 3) {
+        for (Map.Entry<String, Failures> en : byKdc.entrySet()) {
+            String kdc = en.getKey();
+            Failures f = en.getValue();
+            // one silence in a capture that ends right after it proves nothing; a refusal is an answer
+            if (f.refusals == 0 && f.silences < 2 && lastFrame - f.firstFrame < 3) {
                 continue;
             }
-            String kdc = en.getKey();
-            if (refusedOnly.getOrDefault(kdc, false)) {
-                sink.report(en.getValue().title("The KDC " + kdc + " refused Kerberos connections: TCP port 88 is closed")
+            if (f.silences == 0) {
+                sink.report(f.finding.title("The KDC " + kdc + " refused Kerberos connections: TCP port 88 is closed")
                         .explanation("The client opened TCP connections to " + kdc + " on port 88 and each was refused"
                                 + " (RST): nothing listens there, or a firewall rejects the connections. The Kerberos Key"
                                 + " Distribution Center service is stopped, or " + kdc + " is not a domain controller (a stale"
@@ -114,7 +125,7 @@ public final class KdcUnreachableCheck implements Check {
                         .build());
                 continue;
             }
-            sink.report(en.getValue().title("The KDC " + kdc + " did not answer")
+            sink.report(f.finding.title("The KDC " + kdc + " did not answer")
                     .explanation("The client sent Kerberos requests to " + kdc + " on port 88 and no reply came back."
                             + " Without a KDC the client cannot get a ticket (steps 5–6), and Negotiate falls back to NTLM or"
                             + " fails. Check that the domain controller is up and that UDP and TCP 88 are open on the path.")

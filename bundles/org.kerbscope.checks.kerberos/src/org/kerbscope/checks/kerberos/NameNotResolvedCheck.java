@@ -40,13 +40,11 @@ public final class NameNotResolvedCheck implements Check {
         Failures failures = a.index("dns.nameNotResolved", () -> failures(a));
         Set<String> hosts = new HashSet<>();
         Map<String, Integer> attemptByHost = new HashMap<>();
-        if (!failures.failed().isEmpty()) {
-            for (AuthAttempt at : a.attempts()) {
-                if (at.host() != null) {
-                    hosts.add(at.host().toLowerCase(Locale.ROOT));
-                    // the last attempt for the name, compared as equalsIgnoreCase does
-                    attemptByHost.put(Flows.caseKey(at.host()), at.index());
-                }
+        for (AuthAttempt at : a.attempts()) {
+            if (at.host() != null) {
+                hosts.add(at.host().toLowerCase(Locale.ROOT));
+                // the last attempt for the name, compared as equalsIgnoreCase does
+                attemptByHost.put(Flows.caseKey(at.host()), at.index());
             }
         }
         for (Event e : failures.failed()) {
@@ -59,7 +57,7 @@ public final class NameNotResolvedCheck implements Check {
                 report(sink, name, e, -1, null, Severity.WARNING);
             }
         }
-        unanswered(a, sink);
+        unanswered(a, hosts, sink);
         Set<String> done = new HashSet<>();
         for (EvidenceItem ev : a.evidence("dns")) {
             if (ev.string("error") != null && ev.string("name") != null && !failures.seen().contains(lower(ev.string("name")))
@@ -77,17 +75,10 @@ public final class NameNotResolvedCheck implements Check {
      * server that answered other lookups makes one warning per name, and only when the capture holds no attempt, as
      * for the failed lookups.
      */
-    private static void unanswered(Analysis a, FindingSink sink) {
-        Set<String> reached = new HashSet<>();
-        for (AuthAttempt at : a.attempts()) {
-            if (at.host() != null) {
-                reached.add(at.host().toLowerCase(Locale.ROOT));
-            }
-        }
+    private static void unanswered(Analysis a, Set<String> reached, FindingSink sink) {
         Map<String, List<Flows.UnansweredLookup>> bySilentServer = new java.util.LinkedHashMap<>();
         for (Flows.UnansweredLookup u : Flows.unansweredLookups(a)) {
-            if ((u.type() != 1 && u.type() != 28) || reached.contains(u.name()) || u.name().startsWith("wpad")
-                    || u.name().startsWith("isatap")) {
+            if ((u.type() != 1 && u.type() != 28) || reached.contains(u.name()) || autoDiscovery(u.name())) {
                 continue;
             }
             if (!u.serversAnswerOthers()) {
@@ -148,6 +139,11 @@ public final class NameNotResolvedCheck implements Check {
         }
     }
 
+    /** Names Windows looks up to discover a proxy or a tunnel, which most networks never define. */
+    private static boolean autoDiscovery(String lowerName) {
+        return lowerName.startsWith("wpad") || lowerName.startsWith("isatap");
+    }
+
     private static String times(int n) {
         return n == 1 ? "once" : n == 2 ? "twice" : n + " times";
     }
@@ -159,7 +155,7 @@ public final class NameNotResolvedCheck implements Check {
         for (Event e : Flows.firstAddressLookups(a)) {
             String name = lower(e.string("name"));
             Flows.DnsName facts = Flows.dnsName(a, name);
-            if (facts.resolved() || name.isEmpty() || name.startsWith("wpad") || name.startsWith("isatap")) {
+            if (facts.resolved() || name.isEmpty() || autoDiscovery(name)) {
                 continue;
             }
             seen.add(name);
