@@ -90,7 +90,7 @@ public final class Phases {
                     }
                 };
                 var w = System.getenv("BENCH_WRITE").equals("compact") ? org.kerbscope.engine.report.JsonReport.mapper().writer()
-                        : org.kerbscope.engine.report.JsonReport.mapper().writerWithDefaultPrettyPrinter();
+                        : org.kerbscope.engine.report.JsonReport.prettyWriter();
                 try (var g = w.createGenerator(counting)) {
                     org.kerbscope.engine.report.JsonReport.write(a, g);
                 }

@@ -273,7 +273,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             switch (format) {
                 case "json" -> {
                     // streamed: the document of a large capture is far bigger than its analysis
-                    try (JsonGenerator g = JsonReport.mapper().writerWithDefaultPrettyPrinter().createGenerator(out)) {
+                    try (JsonGenerator g = JsonReport.prettyWriter().createGenerator(out)) {
                         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                         if (results.size() == 1) {
                             JsonReport.write(results.get(0), g, diagnosed.get(0)::join);

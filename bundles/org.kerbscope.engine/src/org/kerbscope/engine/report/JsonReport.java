@@ -39,6 +39,11 @@ public final class JsonReport {
         return MAPPER;
     }
 
+    /** The writer of the pretty-printed document ({@code --format json}): Jackson's default layout. */
+    public static com.fasterxml.jackson.databind.ObjectWriter prettyWriter() {
+        return MAPPER.writer(new JsonPrettyPrinter());
+    }
+
     /** The text of the last second formatted, shared by the events of that second (most of a capture's). */
     private record Second(long epochSecond, String prefix) {
     }
@@ -51,6 +56,20 @@ public final class JsonReport {
      * of events would otherwise spend a good part of the document's writing time in the JDK's formatter.
      */
     public static String time(long nanos) {
+        char[] text = new char[TIME_CHARS];
+        return new String(text, 0, time(nanos, text));
+    }
+
+    /** The longest time {@link #time(long, char[])} writes: {@code 2262-04-11T23:47:16.854775807Z}. */
+    static final int TIME_CHARS = 30;
+
+    /**
+     * {@link #time(long)} into {@code out} (at least {@link #TIME_CHARS} long), for the document's hundreds of
+     * thousands of event times, which need no string of their own.
+     *
+     * @return the number of characters written
+     */
+    static int time(long nanos, char[] out) {
         long sec = Math.floorDiv(nanos, 1_000_000_000L);
         int n = (int) Math.floorMod(nanos, 1_000_000_000L);
         Second s = lastSecond;
@@ -59,26 +78,68 @@ public final class JsonReport {
             s = new Second(sec, org.kerbscope.core.spi.IsoTime.dateAndTime(sec));
             lastSecond = s;
         }
-        if (n == 0) {
-            return s.prefix() + "Z";
+        String prefix = s.prefix();
+        int len = prefix.length();
+        prefix.getChars(0, len, out, 0);
+        if (n != 0) {
+            int digits, value;
+            if (n % 1_000_000 == 0) {
+                digits = 3;
+                value = n / 1_000_000;
+            } else if (n % 1000 == 0) {
+                digits = 6;
+                value = n / 1000;
+            } else {
+                digits = 9;
+                value = n;
+            }
+            out[len] = '.';
+            for (int i = len + digits; i > len; i--) { // the digits from the last, zero-padded on the left
+                out[i] = (char) ('0' + value % 10);
+                value /= 10;
+            }
+            len += digits + 1;
         }
-        StringBuilder b = new StringBuilder(31).append(s.prefix()).append('.');
-        int digits, value;
-        if (n % 1_000_000 == 0) {
-            digits = 3;
-            value = n / 1_000_000;
-        } else if (n % 1000 == 0) {
-            digits = 6;
-            value = n / 1000;
-        } else {
-            digits = 9;
-            value = n;
+        out[len++] = 'Z';
+        return len;
+    }
+
+    /**
+     * An endpoint as {@link org.kerbscope.core.model.Endpoint#toString()} writes it, into {@code out}.
+     *
+     * @return the number of characters written, or -1 when {@code out} is too short
+     */
+    static int endpoint(org.kerbscope.core.model.Endpoint e, char[] out) {
+        String address = e.address();
+        int a = address.length();
+        boolean v6 = address.indexOf(':') >= 0;
+        int len = a + (v6 ? 2 : 0) + 1 + 10 + 1; // brackets, colon, an int's digits and sign
+        if (len > out.length) {
+            return -1;
         }
-        String v = Integer.toString(value);
-        for (int i = v.length(); i < digits; i++) {
-            b.append('0');
+        int i = 0;
+        if (v6) {
+            out[i++] = '[';
         }
-        return b.append(v).append('Z').toString();
+        address.getChars(0, a, out, i);
+        i += a;
+        if (v6) {
+            out[i++] = ']';
+        }
+        out[i++] = ':';
+        int port = e.port();
+        if (port < 0) { // never from a dissector; written as Integer.toString does all the same
+            String p = Integer.toString(port);
+            p.getChars(0, p.length(), out, i);
+            return i + p.length();
+        }
+        int digits = port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : port < 100000 ? 5
+                : Integer.toString(port).length();
+        for (int j = i + digits - 1; j >= i; j--) {
+            out[j] = (char) ('0' + port % 10);
+            port /= 10;
+        }
+        return i + digits;
     }
 
     /** The document as a tree (for tests and callers that edit it); {@link #write} streams the same document. */
@@ -255,8 +316,9 @@ public final class JsonReport {
     private static void events(JsonGenerator g, String name, List<Event> events) throws IOException {
         g.writeArrayFieldStart(name);
         Map<String, SerializedString> names = new IdentityHashMap<>();
+        char[] text = new char[64];
         for (Event e : events) {
-            event(g, e, names);
+            event(g, e, names, text);
         }
         g.writeEndArray();
     }
@@ -264,19 +326,20 @@ public final class JsonReport {
     /**
      * One event. A method of its own, so that the JIT compiles it once: inside the loop over hundreds of thousands
      * of events, it was compiled twice (on-stack replacement of the loop, then the whole method), the largest
-     * compilations of a run.
+     * compilations of a run. Times and endpoints are written from {@code text}, without a string each.
      */
-    private static void event(JsonGenerator g, Event e, Map<String, SerializedString> names) throws IOException {
+    private static void event(JsonGenerator g, Event e, Map<String, SerializedString> names, char[] text)
+            throws IOException {
         g.writeStartObject();
         g.writeFieldName(FRAME);
         g.writeNumber(e.frame());
         g.writeFieldName(TIME);
-        g.writeString(time(e.timeNanos()));
+        g.writeString(text, 0, time(e.timeNanos(), text));
         if (e.src() != null) {
             g.writeFieldName(SRC);
-            g.writeString(e.src().toString());
+            endpoint(g, e.src(), text);
             g.writeFieldName(DST);
-            g.writeString(e.dst().toString());
+            endpoint(g, e.dst(), text);
         }
         for (int i = 0, n = e.fieldCount(); i < n; i++) {
             String k = e.fieldName(i);
@@ -291,6 +354,16 @@ public final class JsonReport {
             value(g, e.fieldValue(i));
         }
         g.writeEndObject();
+    }
+
+    private static void endpoint(JsonGenerator g, org.kerbscope.core.model.Endpoint e, char[] text)
+            throws IOException {
+        int len = endpoint(e, text);
+        if (len < 0) {
+            g.writeString(e.toString());
+        } else {
+            g.writeString(text, 0, len);
+        }
     }
 
     private static void put(JsonGenerator g, String k, String v) throws IOException {
