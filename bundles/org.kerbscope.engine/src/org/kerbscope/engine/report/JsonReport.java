@@ -194,57 +194,12 @@ public final class JsonReport {
         diagnosed.run();
         g.writeArrayFieldStart("attempts");
         for (AuthAttempt at : a.attempts()) {
-            g.writeStartObject();
-            g.writeStringField("client", at.client());
-            g.writeStringField("server", at.server().toString());
-            g.writeStringField("service", at.service());
-            put(g, "host", at.host());
-            put(g, "spn", at.spn());
-            put(g, "user", at.user());
-            g.writeStringField("outcome", at.outcome().id());
-            g.writeArrayFieldStart("steps");
-            for (StepResult s : at.steps()) {
-                g.writeStartObject();
-                g.writeStringField("step", s.step().id());
-                g.writeStringField("status", s.status().id());
-                g.writeArrayFieldStart("frames");
-                for (long f : s.frames()) {
-                    g.writeNumber(f);
-                }
-                g.writeEndArray();
-                put(g, "note", s.note());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+            attempt(g, at);
         }
         g.writeEndArray();
         g.writeArrayFieldStart("findings");
         for (Finding f : a.findings()) {
-            g.writeStartObject();
-            g.writeStringField("id", f.id());
-            g.writeStringField("severity", f.severity().id());
-            put(g, "step", f.step() != null ? f.step().id() : null);
-            g.writeNumberField("attempt", f.attempt());
-            g.writeStringField("title", f.title());
-            g.writeStringField("explanation", f.explanation());
-            g.writeArrayFieldStart("evidence");
-            for (Finding.Evidence e : f.evidence()) {
-                g.writeStartObject();
-                if (e.frame() > 0) {
-                    g.writeNumberField("frame", e.frame());
-                }
-                put(g, "file", e.file());
-                g.writeStringField("what", e.what());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("remediation");
-            for (String r : f.remediation()) {
-                g.writeString(r);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+            finding(g, f);
         }
         g.writeEndArray();
         g.writeObjectFieldStart("evidence");
@@ -301,6 +256,61 @@ public final class JsonReport {
             g.writeStringField("protocol", d.protocol());
             g.writeStringField("message", d.message());
             g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** One attempt (a method of its own, compiled after a few hundred attempts instead of interpreted). */
+    private static void attempt(JsonGenerator g, AuthAttempt at) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("client", at.client());
+        g.writeStringField("server", at.server().toString());
+        g.writeStringField("service", at.service());
+        put(g, "host", at.host());
+        put(g, "spn", at.spn());
+        put(g, "user", at.user());
+        g.writeStringField("outcome", at.outcome().id());
+        g.writeArrayFieldStart("steps");
+        for (StepResult s : at.steps()) {
+            g.writeStartObject();
+            g.writeStringField("step", s.step().id());
+            g.writeStringField("status", s.status().id());
+            g.writeArrayFieldStart("frames");
+            for (long f : s.frames()) {
+                g.writeNumber(f);
+            }
+            g.writeEndArray();
+            put(g, "note", s.note());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** One finding (a method of its own, as {@link #attempt}). */
+    private static void finding(JsonGenerator g, Finding f) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", f.id());
+        g.writeStringField("severity", f.severity().id());
+        put(g, "step", f.step() != null ? f.step().id() : null);
+        g.writeNumberField("attempt", f.attempt());
+        g.writeStringField("title", f.title());
+        g.writeStringField("explanation", f.explanation());
+        g.writeArrayFieldStart("evidence");
+        for (Finding.Evidence e : f.evidence()) {
+            g.writeStartObject();
+            if (e.frame() > 0) {
+                g.writeNumberField("frame", e.frame());
+            }
+            put(g, "file", e.file());
+            g.writeStringField("what", e.what());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("remediation");
+        for (String r : f.remediation()) {
+            g.writeString(r);
         }
         g.writeEndArray();
         g.writeEndObject();
