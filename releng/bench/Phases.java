@@ -89,9 +89,8 @@ public final class Phases {
                         n += len;
                     }
                 };
-                var w = System.getenv("BENCH_WRITE").equals("compact") ? org.kerbscope.engine.report.JsonReport.mapper().writer()
-                        : org.kerbscope.engine.report.JsonReport.prettyWriter();
-                try (var g = w.createGenerator(counting)) {
+                boolean pretty = !System.getenv("BENCH_WRITE").equals("compact");
+                try (var g = org.kerbscope.engine.report.JsonReport.generator(counting, pretty)) {
                     org.kerbscope.engine.report.JsonReport.write(a, g);
                 }
                 System.out.printf("write    %8.2f s  (CPU %.2f s) %.0f MiB of JSON%n", (System.nanoTime() - w0) / 1e9,

@@ -273,7 +273,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             switch (format) {
                 case "json" -> {
                     // streamed: the document of a large capture is far bigger than its analysis
-                    try (JsonGenerator g = JsonReport.prettyWriter().createGenerator(out)) {
+                    try (JsonGenerator g = JsonReport.generator(out, true)) {
                         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                         if (results.size() == 1) {
                             JsonReport.write(results.get(0), g, diagnosed.get(0)::join);
@@ -289,7 +289,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 }
                 case "jsonl" -> {
                     for (int i = 0; i < results.size(); i++) {
-                        try (JsonGenerator g = JsonReport.mapper().createGenerator((java.io.OutputStream) out)) {
+                        try (JsonGenerator g = JsonReport.generator(out, false)) {
                             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                             JsonReport.write(results.get(i), g, diagnosed.get(i)::join);
                         }

@@ -23,7 +23,6 @@ import org.kerbscope.engine.Progress;
 import org.kerbscope.engine.report.JsonReport;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectWriter;
 
 /**
  * The document {@code kerbscope analyze --format json} prints is laid out exactly as Jackson's default pretty printer
@@ -31,9 +30,23 @@ import com.fasterxml.jackson.databind.ObjectWriter;
  * endpoints without strings of their own), and its events read exactly as their fields say.
  */
 class JsonLayoutTest {
-    private static String write(Analysis a, ObjectWriter w) throws IOException {
+    /** The document as Jackson's object mapper and its default pretty printer lay it out. */
+    private static String expected(Analysis a) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = w.createGenerator(out)) {
+        try (JsonGenerator g = JsonReport.mapper().writerWithDefaultPrettyPrinter().createGenerator(out)) {
+            JsonReport.write(a, g);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The document as {@code kerbscope analyze --format json} writes it. */
+    private static String actual(Analysis a) throws IOException {
+        return written(a, true);
+    }
+
+    private static String written(Analysis a, boolean pretty) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JsonReport.generator(out, pretty)) {
             JsonReport.write(a, g);
         }
         return out.toString(StandardCharsets.UTF_8);
@@ -46,9 +59,13 @@ class JsonLayoutTest {
         Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults(), 1);
         for (Path p : samples) {
             Analysis a = analyzer.analyze(p, p.getFileName().toString(), List.of(), Progress.NONE);
-            String expected = write(a, JsonReport.mapper().writerWithDefaultPrettyPrinter());
+            String expected = expected(a);
             assertTrue(expected.contains("\"findings\" : [ {"), p + ": a document with findings");
-            assertEquals(expected, write(a, JsonReport.prettyWriter()), p.getFileName().toString());
+            assertEquals(expected, actual(a), p.getFileName().toString());
+            // --format jsonl: the same document on one line, as the object mapper writes it
+            String line = written(a, false);
+            assertEquals(JsonReport.mapper().writeValueAsString(JsonReport.mapper().readTree(expected)), line);
+            assertTrue(!line.contains("\n"), p.getFileName() + ": one line");
         }
     }
 
@@ -79,8 +96,8 @@ class JsonLayoutTest {
         a.add(new Event("dns", 9, times[5], null, null, Map.of()));
         a.add(new Event("dns", 10, times[6], new Endpoint("10.0.0.2", 53), new Endpoint("10.0.0.3", 5353), Map.of()));
 
-        String expected = write(a, JsonReport.mapper().writerWithDefaultPrettyPrinter());
-        String actual = write(a, JsonReport.prettyWriter());
+        String expected = expected(a);
+        String actual = actual(a);
         assertEquals(expected, actual);
         var doc = JsonReport.mapper().readTree(actual);
         for (int i = 0; i < pairs.length; i++) {
@@ -105,8 +122,8 @@ class JsonLayoutTest {
         }
         Analysis a = new Analysis();
         a.add(new Event("kerberos", 1, 0, null, null, Map.of("deep", v)));
-        String expected = write(a, JsonReport.mapper().writerWithDefaultPrettyPrinter());
+        String expected = expected(a);
         assertTrue(expected.contains("\n" + "  ".repeat(40) + "\"level"), "a deep document");
-        assertEquals(expected, write(a, JsonReport.prettyWriter()));
+        assertEquals(expected, actual(a));
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,18 +31,35 @@ import org.kerbscope.core.model.StepResult;
 public final class JsonReport {
     /** Arrays every document has, even empty; plug-ins' protocols are added when they produced events. */
     private static final List<String> BASE = List.of("kerberos", "http", "ntlm", "dns");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * The document's generators come from a factory of Jackson's streaming core: the object mapper (data binding) loads
+     * and sets up some 400 classes, which cost the command line a fifth of a second or more between the reading and
+     * the first event written, and is only needed for trees and values of uncommon types.
+     */
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** Made on first use (see {@link #FACTORY}). */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private JsonReport() {
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.MAPPER;
     }
 
-    /** The writer of the pretty-printed document ({@code --format json}): Jackson's default layout. */
-    public static com.fasterxml.jackson.databind.ObjectWriter prettyWriter() {
-        return MAPPER.writer(new JsonPrettyPrinter());
+    /**
+     * A generator of documents into {@code out}: pretty-printed as Jackson's default printer lays them out
+     * ({@code --format json}), or each on one line ({@code --format jsonl}). It closes {@code out} when closed.
+     */
+    public static JsonGenerator generator(java.io.OutputStream out, boolean pretty) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out);
+        if (pretty) {
+            g.setPrettyPrinter(new JsonPrettyPrinter());
+        }
+        return g;
     }
 
     /** The text of the last second formatted, shared by the events of that second (most of a capture's). */
@@ -144,9 +162,9 @@ public final class JsonReport {
 
     /** The document as a tree (for tests and callers that edit it); {@link #write} streams the same document. */
     public static ObjectNode toJson(Analysis a) {
-        try (TokenBuffer buffer = new TokenBuffer(MAPPER, false)) {
+        try (TokenBuffer buffer = new TokenBuffer(mapper(), false)) {
             write(a, buffer);
-            return (ObjectNode) MAPPER.readTree(buffer.asParser(MAPPER));
+            return (ObjectNode) mapper().readTree(buffer.asParser(mapper()));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a token buffer does no I/O
         }
@@ -408,12 +426,12 @@ public final class JsonReport {
             }
             g.writeEndObject();
         } else {
-            MAPPER.writeValue(g, v);
+            mapper().writeValue(g, v);
         }
     }
 
     /** Any event or evidence value (String, Number, Boolean, List, Map, or null) as JSON. */
     public static JsonNode value(Object v) {
-        return MAPPER.valueToTree(v);
+        return mapper().valueToTree(v);
     }
 }
