@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -572,7 +573,9 @@ public final class Analyzer {
     public void diagnose(Analysis a) {
         a.attempts().clear();
         a.findings().clear();
+        Map<String, Long> took = TIMING ? new LinkedHashMap<>() : null;
         for (ServiceContribution s : registries.services()) {
+            long t0 = TIMING ? System.nanoTime() : 0;
             ServiceProfile p = s.get();
             if (p == null) {
                 continue;
@@ -582,6 +585,9 @@ public final class Analyzer {
                 a.attempts().addAll(found);
             } catch (RuntimeException | LinkageError e) {
                 s.markBroken("the service profile failed", e);
+            }
+            if (TIMING) {
+                took.put(p.getClass().getSimpleName(), System.nanoTime() - t0);
             }
         }
         // a busy server's capture may hold more attempts than are worth checking: keep the first ones, say so
@@ -594,6 +600,7 @@ public final class Analyzer {
             if (check == null) {
                 continue;
             }
+            long t0 = TIMING ? System.nanoTime() : 0;
             try {
                 check.run(a, f -> {
                     Integer earlier = firstOf.get(f.id() + "|" + f.title());
@@ -607,9 +614,24 @@ public final class Analyzer {
             } catch (RuntimeException | LinkageError e) {
                 c.markBroken("the check failed while it ran", e);
             }
+            if (TIMING) {
+                took.merge(check.getClass().getSimpleName(), System.nanoTime() - t0, Long::sum);
+            }
         }
         a.findings().sort(Comparator.comparing(Finding::severity).thenComparingInt(Finding::attempt));
+        if (TIMING) {
+            StringBuilder b = new StringBuilder();
+            took.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                    .forEach(e -> b.append(' ').append(e.getKey()).append(String.format(" %.0f ms", e.getValue() / 1e6)));
+            System.err.println("kerbscope timing: diagnosis' slowest service profiles and checks:" + b);
+        }
     }
+
+    /**
+     * {@code -Dkerbscope.timing=true} (as for the command line's phases): the diagnosis prints which service profiles
+     * and checks took longest (an index the flow helpers share counts for the first one that asks for it).
+     */
+    private static final boolean TIMING = Boolean.getBoolean("kerbscope.timing");
 
     /** A finding proved by outside files alone (a Security log, klist), not by frames of the capture. */
     private static boolean fromFilesOnly(Finding f) {
