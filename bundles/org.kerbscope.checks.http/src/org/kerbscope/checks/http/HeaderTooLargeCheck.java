@@ -80,5 +80,15 @@ public final class HeaderTooLargeCheck implements Check {
 
     /** One TCP connection, client → server. */
     private record Connection(Endpoint client, Endpoint server) {
+        @Override
+        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
+            return o == this || o instanceof Connection k && java.util.Objects.equals(client, k.client)
+                    && java.util.Objects.equals(server, k.server);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(client) * 31 + java.util.Objects.hashCode(server);
+        }
     }
 }

@@ -311,6 +311,16 @@ public final class Flows {
 
     /** A client (address) talking to a server (address and port): the key of a connection's facts. */
     private record ClientServer(String client, Endpoint server) {
+        @Override
+        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
+            return o == this || o instanceof ClientServer k && java.util.Objects.equals(client, k.client)
+                    && java.util.Objects.equals(server, k.server);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(client) * 31 + java.util.Objects.hashCode(server);
+        }
     }
 
     /** Compares SPNs as Windows does: case-insensitive, realm and port ignored. */

@@ -17,10 +17,30 @@ import org.kerbscope.core.model.Event;
 final class KerberosIndex {
     /** Hosts (addresses) a message went from and to. */
     record HostPair(String from, String to) {
+        @Override
+        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
+            return o == this || o instanceof HostPair k && java.util.Objects.equals(from, k.from)
+                    && java.util.Objects.equals(to, k.to);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(from) * 31 + java.util.Objects.hashCode(to);
+        }
     }
 
     /** A client (address) and a service principal as {@link Flows#sameSpn} compares it. */
     record ClientSpn(String client, String spn) {
+        @Override
+        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
+            return o == this || o instanceof ClientSpn k && java.util.Objects.equals(client, k.client)
+                    && java.util.Objects.equals(spn, k.spn);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(client) * 31 + java.util.Objects.hashCode(spn);
+        }
     }
 
     /** By the address that sent or received each message. */
