@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.kerbscope.core.flow.FindingBuilder;
 import org.kerbscope.core.model.Analysis;
-import org.kerbscope.core.model.Endpoint;
 import org.kerbscope.core.model.Event;
 import org.kerbscope.core.model.Step;
 import org.kerbscope.core.spi.Check;
@@ -76,19 +75,5 @@ public final class HeaderTooLargeCheck implements Check {
 
     /** A large request and the 400 that answered it. */
     private record Refused(Event request, Event response) {
-    }
-
-    /** One TCP connection, client → server. */
-    private record Connection(Endpoint client, Endpoint server) {
-        @Override
-        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
-            return o == this || o instanceof Connection k && java.util.Objects.equals(client, k.client)
-                    && java.util.Objects.equals(server, k.server);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(client) * 31 + java.util.Objects.hashCode(server);
-        }
     }
 }

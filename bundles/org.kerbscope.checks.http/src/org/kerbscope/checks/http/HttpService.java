@@ -141,20 +141,6 @@ public final class HttpService implements ServiceProfile {
         return out;
     }
 
-    /** One TCP connection, client → server. */
-    private record Connection(Endpoint client, Endpoint server) {
-        @Override
-        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
-            return o == this || o instanceof Connection k && java.util.Objects.equals(client, k.client)
-                    && java.util.Objects.equals(server, k.server);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(client) * 31 + java.util.Objects.hashCode(server);
-        }
-    }
-
     /** What one attempt is: a client (address) asking a server (address and port) for a site (Host, lower case). */
     private record Site(String client, Endpoint server, String host) {
         @Override
