@@ -296,31 +296,17 @@ public final class Flows {
 
     /** TCP control facts between the two endpoints (either direction) in frame order. */
     public static List<TcpEvent> tcp(Analysis a, String client, Endpoint server) {
-        Map<ClientServer, List<TcpEvent>> byPair = a.index("flows.tcpByPair", () -> {
-            Map<ClientServer, List<TcpEvent>> m = new HashMap<>();
+        Map<PairKey, List<TcpEvent>> byPair = a.index("flows.tcpByPair", () -> {
+            Map<PairKey, List<TcpEvent>> m = new HashMap<>();
             for (TcpEvent t : a.tcpEvents()) {
                 // filed under both directions' (client address, server endpoint) so either side finds it: every fact
                 // under a key runs from that client to that server or back
-                m.computeIfAbsent(new ClientServer(t.src().address(), t.dst()), k -> new ArrayList<>()).add(t);
-                m.computeIfAbsent(new ClientServer(t.dst().address(), t.src()), k -> new ArrayList<>()).add(t);
+                m.computeIfAbsent(new PairKey(t.src().address(), t.dst()), k -> new ArrayList<>()).add(t);
+                m.computeIfAbsent(new PairKey(t.dst().address(), t.src()), k -> new ArrayList<>()).add(t);
             }
             return m;
         });
-        return java.util.Collections.unmodifiableList(byPair.getOrDefault(new ClientServer(client, server), List.of()));
-    }
-
-    /** A client (address) talking to a server (address and port): the key of a connection's facts. */
-    private record ClientServer(String client, Endpoint server) {
-        @Override
-        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
-            return o == this || o instanceof ClientServer k && java.util.Objects.equals(client, k.client)
-                    && java.util.Objects.equals(server, k.server);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(client) * 31 + java.util.Objects.hashCode(server);
-        }
+        return java.util.Collections.unmodifiableList(byPair.getOrDefault(new PairKey(client, server), List.of()));
     }
 
     /** Compares SPNs as Windows does: case-insensitive, realm and port ignored. */
@@ -407,8 +393,8 @@ public final class Flows {
 
     /** Kerberos messages sent from one host (address) to another, in frame order. */
     public static List<Event> kerberosBetween(Analysis a, String from, String to) {
-        Map<KerberosIndex.HostPair, List<Event>> byPair = KerberosIndex.of(a).byHostPair;
-        return java.util.Collections.unmodifiableList(byPair.getOrDefault(new KerberosIndex.HostPair(from, to), List.of()));
+        Map<PairKey, List<Event>> byPair = KerberosIndex.of(a).byHostPair;
+        return java.util.Collections.unmodifiableList(byPair.getOrDefault(new PairKey(from, to), List.of()));
     }
 
     /**
@@ -449,7 +435,7 @@ public final class Flows {
             if (spn == null) {
                 continue;
             }
-            Event e = lastOfClass(kerberos.ticketRequestsBySpn.getOrDefault(new KerberosIndex.ClientSpn(client, strip(spn)),
+            Event e = lastOfClass(kerberos.ticketRequestsBySpn.getOrDefault(new PairKey(client, strip(spn)),
                     List.of()), prefix, lastFrame);
             // two requests in one frame: the later message is the last request
             if (e != null && (best == null || e.frame() > best.frame()
@@ -611,14 +597,14 @@ public final class Flows {
      */
     public static List<AuthAttempt> unansweredConnects(Analysis a, List<AuthAttempt> known, int firstIndex, String service,
             String spnClass, java.util.function.IntPredicate servicePort) {
-        java.util.Set<ClientServer> pairs = new java.util.HashSet<>();
+        java.util.Set<PairKey> pairs = new java.util.HashSet<>();
         for (AuthAttempt at : known) {
-            pairs.add(new ClientServer(at.client(), at.server()));
+            pairs.add(new PairKey(at.client(), at.server()));
         }
         List<AuthAttempt> out = new ArrayList<>();
         for (TcpEvent syn : a.tcpEvents()) {
             if (!"SYN".equals(syn.kind()) || !servicePort.test(syn.dst().port())
-                    || !pairs.add(new ClientServer(syn.src().address(), syn.dst())) || answered(a, syn)) {
+                    || !pairs.add(new PairKey(syn.src().address(), syn.dst())) || answered(a, syn)) {
                 continue;
             }
             AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), service);

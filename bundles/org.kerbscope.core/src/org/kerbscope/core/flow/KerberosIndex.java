@@ -15,40 +15,12 @@ import org.kerbscope.core.model.Event;
  * capture holds millions, which the array may keep in a file.
  */
 final class KerberosIndex {
-    /** Hosts (addresses) a message went from and to. */
-    record HostPair(String from, String to) {
-        @Override
-        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
-            return o == this || o instanceof HostPair k && java.util.Objects.equals(from, k.from)
-                    && java.util.Objects.equals(to, k.to);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(from) * 31 + java.util.Objects.hashCode(to);
-        }
-    }
-
-    /** A client (address) and a service principal as {@link Flows#sameSpn} compares it. */
-    record ClientSpn(String client, String spn) {
-        @Override
-        public boolean equals(Object o) { // as the record's, without method handles (see Endpoint)
-            return o == this || o instanceof ClientSpn k && java.util.Objects.equals(client, k.client)
-                    && java.util.Objects.equals(spn, k.spn);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(client) * 31 + java.util.Objects.hashCode(spn);
-        }
-    }
-
     /** By the address that sent or received each message. */
     final Map<String, List<Event>> byHost = new HashMap<>();
     /** By the endpoint (address and port) that sent or received each message. */
     final Map<Endpoint, List<Event>> byEndpoint = new HashMap<>();
     /** By the (sender, receiver) addresses. */
-    final Map<HostPair, List<Event>> byHostPair = new HashMap<>();
+    final Map<PairKey, List<Event>> byHostPair = new HashMap<>();
     /** Every KRB-ERROR. */
     final List<Event> errors;
     /** KRB-ERRORs by error code. */
@@ -58,7 +30,7 @@ final class KerberosIndex {
     /** TGS-REQs naming a service, by the client's address. */
     final Map<String, List<Event>> ticketRequestsByClient = new HashMap<>();
     /** TGS-REQs by (client address, service principal as {@link Flows#sameSpn} compares it). */
-    final Map<ClientSpn, List<Event>> ticketRequestsBySpn = new HashMap<>();
+    final Map<PairKey, List<Event>> ticketRequestsBySpn = new HashMap<>();
 
     static KerberosIndex of(Analysis a) {
         return a.index("flows.kerberos", () -> new KerberosIndex(a.events("kerberos")));
@@ -82,7 +54,7 @@ final class KerberosIndex {
             if (!e.dst().equals(e.src())) {
                 add(byEndpoint, e.dst(), kerberos, i);
             }
-            add(byHostPair, new HostPair(src, dst), kerberos, i);
+            add(byHostPair, new PairKey(src, dst), kerberos, i);
             String type = e.string("msgType");
             if ("KRB-ERROR".equals(type)) {
                 ((EventPositions) errors).add(i);
@@ -92,7 +64,7 @@ final class KerberosIndex {
             String sname = e.string("sname");
             if (sname != null && "TGS-REQ".equals(type)) {
                 add(ticketRequestsByClient, src, kerberos, i);
-                add(ticketRequestsBySpn, new ClientSpn(src, Flows.strip(sname)), kerberos, i);
+                add(ticketRequestsBySpn, new PairKey(src, Flows.strip(sname)), kerberos, i);
             }
         }
     }
