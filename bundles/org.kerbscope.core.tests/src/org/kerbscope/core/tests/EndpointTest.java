@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.kerbscope.core.model.Endpoint;
 
 /**
- * {@link Endpoint}'s equals and hashCode are written out (a record's run through method handles, slow until C2 compiles
+ * {@link Endpoint}'s text is {@code address:port} ({@code [address]:port} for IPv6), as a string or into a buffer. Its
+ * equals and hashCode are written out (a record's run through method handles, slow until C2 compiles
  * them): they must be the record's own, value for value, so that every map keyed by endpoints keeps its order.
  */
 class EndpointTest {
@@ -23,7 +24,7 @@ class EndpointTest {
     }
 
     @Test
-    void hashesAndEqualityAreTheGeneratedRecordsOnes() {
+    void textHashesAndEqualityAreTheGeneratedRecordsOnes() {
         SplittableRandom r = new SplittableRandom(3);
         List<Endpoint> all = new ArrayList<>();
         String[] addresses = {null, "", "10.0.0.1", "192.168.2.10", "2001:db8::1", "fe80::1%eth0", "::", "?"};
@@ -54,6 +55,22 @@ class EndpointTest {
         assertNotEquals(new Endpoint(null, 88), new Endpoint("10.0.0.1", 88));
         assertNotEquals(new Endpoint("10.0.0.1", 88), (Object) new Generated("10.0.0.1", 88));
         assertEquals(new Endpoint(null, 88), new Endpoint(null, 88));
+
+        // the text: an IPv6 address in brackets, as URLs and Wireshark write it; written into a buffer as toString
+        for (Endpoint e : all) {
+            if (e.address() == null) {
+                continue;
+            }
+            String expected = e.address().indexOf(':') >= 0 ? "[" + e.address() + "]:" + e.port()
+                    : e.address() + ":" + e.port();
+            assertEquals(expected, e.toString());
+            char[] exact = new char[e.address().length() + 14];
+            assertEquals(expected, new String(exact, 0, e.text(exact)));
+            assertEquals(-1, e.text(new char[e.address().length() + 13]), "a buffer too short is refused: " + expected);
+        }
+        assertEquals("[2001:db8::1]:88", new Endpoint("2001:db8::1", 88).toString());
+        assertEquals("10.0.0.1:-2147483648", new Endpoint("10.0.0.1", Integer.MIN_VALUE).toString());
+        assertEquals(":2147483647", new Endpoint("", Integer.MAX_VALUE).toString());
 
         // a hash map's iteration order follows the hashes: the same keys, the same order as with generated ones
         Map<Endpoint, Integer> mine = new HashMap<>();

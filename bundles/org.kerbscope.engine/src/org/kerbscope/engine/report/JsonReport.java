@@ -122,44 +122,6 @@ public final class JsonReport {
         return len;
     }
 
-    /**
-     * An endpoint as {@link org.kerbscope.core.model.Endpoint#toString()} writes it, into {@code out}.
-     *
-     * @return the number of characters written, or -1 when {@code out} is too short
-     */
-    static int endpoint(org.kerbscope.core.model.Endpoint e, char[] out) {
-        String address = e.address();
-        int a = address.length();
-        boolean v6 = address.indexOf(':') >= 0;
-        int len = a + (v6 ? 2 : 0) + 1 + 10 + 1; // brackets, colon, an int's digits and sign
-        if (len > out.length) {
-            return -1;
-        }
-        int i = 0;
-        if (v6) {
-            out[i++] = '[';
-        }
-        address.getChars(0, a, out, i);
-        i += a;
-        if (v6) {
-            out[i++] = ']';
-        }
-        out[i++] = ':';
-        int port = e.port();
-        if (port < 0) { // never from a dissector; written as Integer.toString does all the same
-            String p = Integer.toString(port);
-            p.getChars(0, p.length(), out, i);
-            return i + p.length();
-        }
-        int digits = port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : port < 100000 ? 5
-                : Integer.toString(port).length();
-        for (int j = i + digits - 1; j >= i; j--) {
-            out[j] = (char) ('0' + port % 10);
-            port /= 10;
-        }
-        return i + digits;
-    }
-
     /** The document as a tree (for tests and callers that edit it); {@link #write} streams the same document. */
     public static ObjectNode toJson(Analysis a) {
         try (TokenBuffer buffer = new TokenBuffer(mapper(), false)) {
@@ -386,7 +348,7 @@ public final class JsonReport {
 
     private static void endpoint(JsonGenerator g, org.kerbscope.core.model.Endpoint e, char[] text)
             throws IOException {
-        int len = endpoint(e, text);
+        int len = e.text(text);
         if (len < 0) {
             g.writeString(e.toString());
         } else {
