@@ -52,9 +52,11 @@ public final class Phases {
             // the reading again, compiled: what the reading costs once the JIT is done with it
             for (int i = 0; i < Integer.parseInt(System.getenv("BENCH_WARM")); i++) {
                 long wp0 = os.getProcessCpuTime(), wt0 = System.nanoTime();
+                java.util.Map<String, Long> wb = threadTicks();
                 analyzer.read(file, file.toString(), List.of(), Progress.NONE);
                 System.out.printf("read again   %.2f s  (CPU of all threads %.2f s)%n", (System.nanoTime() - wt0) / 1e9,
                         (os.getProcessCpuTime() - wp0) / 1e9);
+                System.out.println(byGroup("  by thread group:", wb, threadTicks()));
             }
         }
         // the first diagnosis builds the indexes and runs while the JIT compiles the checks: as in a real run
@@ -107,6 +109,12 @@ public final class Phases {
         System.out.printf("read     %8.2f s  %8.0f MiB/s  %10.0f frames/s  (CPU of all threads %.2f s: %.0f MiB/s per core)%n", read,
                 size / 1048576.0 / read, a.capture().frames() / read, cread, size / 1048576.0 / cread);
         System.out.printf("diagnose %8.2f s  (CPU %.2f s; warm: run a second time)%n", diag, cdiag);
+        // and once more with the event indexes built again (the warm run above reuses them)
+        a.clearIndexes();
+        long c3 = mx.getCurrentThreadCpuTime(), w3 = System.nanoTime();
+        analyzer.diagnose(a);
+        System.out.printf("diagnose %8.2f s  (CPU %.2f s; warm, the indexes built again)%n", (System.nanoTime() - w3) / 1e9,
+                (mx.getCurrentThreadCpuTime() - c3) / 1e9);
         // who used the CPU while reading: the reading threads, the JIT compilers, the collector; threads that ended
         // before the count (the reading threads of a parallel read) are only in the process' total
         String who = byGroup("CPU while reading by thread group:", before, after);

@@ -243,6 +243,10 @@ public final class Engine implements TransportHandler {
     public void datagram(Frame frame, UdpFlow flow, boolean fromFirst, ByteBuffer payload, int payloadOffset) {
         current = frame;
         Object pin = flow.attachment;
+        if (pin == IGNORED) {
+            return;
+        }
+        payload = onHeap(payload);
         if (pin == null) {
             // The conversation's first datagram: its sender is the client, its ports pick the dissector.
             FlowKey key = flow.first();
@@ -267,6 +271,21 @@ public final class Engine implements TransportHandler {
         Endpoint src = fromFirst ? conv.client() : conv.server();
         Endpoint dst = fromFirst ? conv.server() : conv.client();
         dissectTop(p.dissector(), pdu(payload, payloadOffset), frame, src, dst, "udp", conv);
+    }
+
+    /**
+     * The bytes a dissector or framer is given, as a heap buffer: a frame's payload is a view of the file mapping (a
+     * direct buffer), reassembled and decoded bytes are heap buffers, and parsers that met both classes were compiled
+     * for one, trapped on the other and compiled again (up to six times each for the HTTP head parser, the largest
+     * compilations of a run). The copy is of the conversations some dissector reads, never of those it passes over.
+     */
+    static ByteBuffer onHeap(ByteBuffer b) {
+        if (b.hasArray()) {
+            return b;
+        }
+        byte[] a = new byte[b.remaining()];
+        b.get(b.position(), a);
+        return ByteBuffer.wrap(a);
     }
 
     private static Pdu pdu(ByteBuffer payload, int offset) {
@@ -426,6 +445,10 @@ public final class Engine implements TransportHandler {
     @Override
     public void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int dataOffset) {
         current = frame;
+        if (connection.attachment instanceof TcpState s && s.ignored) {
+            return;
+        }
+        data = onHeap(data);
         TcpState st;
         if (connection.attachment instanceof TcpState s) {
             st = s;

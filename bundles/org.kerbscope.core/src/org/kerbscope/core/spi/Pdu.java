@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
  * The bytes one dissector is asked to read: a UDP payload, a PDU framed out of a TCP stream, or a token a
  * parent dissector found (a GSS blob inside an HTTP header, a ticket inside a TGS-REQ).
  *
- * @param data   the PDU, from index 0 to {@code data.limit()}; read with absolute gets, never modify
+ * @param data   the PDU, from index 0 to {@code data.limit()}; read with absolute gets, never modify. The engine
+ *               hands dissectors heap buffers only (a frame's bytes copied out of the file mapping), so that a
+ *               parser meets one buffer class and the JIT compiles it once
  * @param base   where data[0] lies in the frame, so that {@code base + i} is a frame offset for the hex view;
  *               -1 when the bytes are not the frame's (reassembled from several segments, or decoded from
  *               base64): then tree ranges are relative to {@link #source()}
