@@ -176,6 +176,9 @@ public final class Analyzer {
                 Analysis part = n == 1 ? a : new Analysis();
                 // each thread its share of the heap; the disk is shared
                 part.setEventBudget(new org.kerbscope.core.model.EventList.Budget(eventHeap / n, null, eventDisk));
+                if (n == 1) {
+                    org.kerbscope.core.flow.Flows.indexWhileReading(part); // shares' positions change in the merge
+                }
                 DissectorTables tables = new DissectorTables(registries.dissectors(), options.decodeAs());
                 Engine engine = new Engine(tables, options, part);
                 engine.servicePorts(servicePorts);
@@ -223,6 +226,7 @@ public final class Analyzer {
             } else {
                 // bytes released from held TCP segments carry their own (earlier) frame: each list in frame order
                 a.events().replaceAll((protocol, list) -> org.kerbscope.core.model.EventList.sortedByFrame(List.of(list)));
+                a.finishIndexers();
             }
             netDiagnostics.addAll(unlisted.summaries());
             spillFailure(a).ifPresent(reason -> netDiagnostics.add(new Diagnostic(0, "events", "messages past "

@@ -139,58 +139,92 @@ final class DnsIndex {
         }
     }
 
+    static final String KEY = "flows.dns";
+
     static DnsIndex of(Analysis a) {
-        return a.index("flows.dns", () -> new DnsIndex(a.events("dns")));
+        return a.index(KEY, () -> {
+            List<Event> dns = a.events("dns");
+            DnsIndex x = new DnsIndex(dns);
+            int i = 0;
+            for (Event e : dns) {
+                x.add(e, i++);
+            }
+            return x.finish();
+        });
+    }
+
+    /** The same index, built as the reading adds each DNS message ({@link Analysis#indexAsAdded}). */
+    static Analysis.Indexer indexer() {
+        return new Analysis.Indexer() {
+            private DnsIndex x;
+
+            @Override
+            public void add(List<Event> list, Event e, int position) {
+                if (x == null) {
+                    x = new DnsIndex(list);
+                }
+                x.add(e, position);
+            }
+
+            @Override
+            public Object finish() {
+                return x.finish();
+            }
+        };
     }
 
     private DnsIndex(List<Event> dns) {
         this.dns = dns;
         this.none = new Client(this);
-        int i = -1;
-        for (Event e : dns) {
-            i++;
-            String kind = e.string("kind");
-            if ("response".equals(kind)) {
-                clients.computeIfAbsent(e.dst().address(), k -> new Client(this)).responsePositions.add(i);
-                String name = e.string("name");
-                String lower = name != null ? lowered.computeIfAbsent(name, k -> k.toLowerCase(Locale.ROOT)) : null;
-                boolean withAddress = false;
-                for (Object answer : e.list("answers")) {
-                    String v = String.valueOf(answer);
-                    withAddress |= Flows.isAddressAnswer(v);
-                    caseKeys.computeIfAbsent(v, Flows::caseKey);
-                }
-                if (lower != null) {
-                    Name n = names.computeIfAbsent(lower, k -> new Name(dns));
-                    n.positions.add(i);
-                    n.answeredWithAddress |= withAddress;
-                    n.resolved |= withAddress && e.integer("rcode", 0) == 0;
-                    int type = e.integer("type", 0);
-                    if (n.firstAddressLookup == null && (type == 1 || type == 28)) {
-                        n.firstAddressLookup = e;
-                        firstAddressLookups.add(e);
-                    }
-                }
-                answering.add(e.src().address());
-            } else if ("query".equals(kind)) {
-                clients.computeIfAbsent(e.src().address(), k -> new Client(this)).queryPositions.add(i);
+    }
+
+    /** Files the message at position {@code i} of the DNS array (positions ascending). */
+    private void add(Event e, int i) {
+        String kind = e.string("kind");
+        if ("response".equals(kind)) {
+            clients.computeIfAbsent(e.dst().address(), k -> new Client(this)).responsePositions.add(i);
+            String name = e.string("name");
+            String lower = name != null ? lowered.computeIfAbsent(name, k -> k.toLowerCase(Locale.ROOT)) : null;
+            boolean withAddress = false;
+            for (Object answer : e.list("answers")) {
+                String v = String.valueOf(answer);
+                withAddress |= Flows.isAddressAnswer(v);
+                caseKeys.computeIfAbsent(v, Flows::caseKey);
+            }
+            if (lower != null) {
+                Name n = names.computeIfAbsent(lower, k -> new Name(dns));
+                n.positions.add(i);
+                n.answeredWithAddress |= withAddress;
+                n.resolved |= withAddress && e.integer("rcode", 0) == 0;
                 int type = e.integer("type", 0);
-                String name = e.string("name");
-                if (name != null && (type == 1 || type == 28 || type == 33)) {
-                    String lower = lowered.computeIfAbsent(name, k -> k.toLowerCase(Locale.ROOT));
-                    if (!names.containsKey(lower)) {
-                        final int at = i;
-                        Queried q = queried.computeIfAbsent(lower, k -> new Queried(type, at));
-                        q.count++;
-                        String server = e.dst().address();
-                        if (q.servers.size() < 8 && !q.servers.contains(server)) {
-                            q.servers.add(server);
-                        }
+                if (n.firstAddressLookup == null && (type == 1 || type == 28)) {
+                    n.firstAddressLookup = e;
+                    firstAddressLookups.add(e);
+                }
+            }
+            answering.add(e.src().address());
+        } else if ("query".equals(kind)) {
+            clients.computeIfAbsent(e.src().address(), k -> new Client(this)).queryPositions.add(i);
+            int type = e.integer("type", 0);
+            String name = e.string("name");
+            if (name != null && (type == 1 || type == 28 || type == 33)) {
+                String lower = lowered.computeIfAbsent(name, k -> k.toLowerCase(Locale.ROOT));
+                if (!names.containsKey(lower)) {
+                    final int at = i;
+                    Queried q = queried.computeIfAbsent(lower, k -> new Queried(type, at));
+                    q.count++;
+                    String server = e.dst().address();
+                    if (q.servers.size() < 8 && !q.servers.contains(server)) {
+                        q.servers.add(server);
                     }
                 }
             }
         }
+    }
+
+    private DnsIndex finish() {
         queried.keySet().removeIf(names::containsKey);
+        return this;
     }
 
     /** The A, AAAA and SRV names (lower case) queried that no response in the capture names. */

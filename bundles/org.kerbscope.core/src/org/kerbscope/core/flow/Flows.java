@@ -25,6 +25,18 @@ public final class Flows {
     private Flows() {
     }
 
+    /**
+     * Has the reading of a capture into {@code a} file its DNS and Kerberos messages for the flow helpers as it adds
+     * them (see {@link Analysis#indexAsAdded}): the diagnosis then starts with those indexes built, instead of
+     * building them in a pass over the messages (the largest part of the first service profile's time on a large
+     * capture, reading back the messages kept in temporary files). One reading thread; {@link
+     * Analysis#finishIndexers} after it.
+     */
+    public static void indexWhileReading(Analysis a) {
+        a.indexAsAdded("dns", DnsIndex.KEY, DnsIndex.indexer());
+        a.indexAsAdded("kerberos", KerberosIndex.KEY, KerberosIndex.indexer());
+    }
+
     /** Is this text an IPv4 or IPv6 literal (as a Host header or URL may hold)? */
     public static boolean isIpLiteral(String host) {
         if (host == null) {

@@ -32,8 +32,38 @@ final class KerberosIndex {
     /** TGS-REQs by (client address, service principal as {@link Flows#sameSpn} compares it). */
     final Map<PairKey, List<Event>> ticketRequestsBySpn = new HashMap<>();
 
+    static final String KEY = "flows.kerberos";
+
     static KerberosIndex of(Analysis a) {
-        return a.index("flows.kerberos", () -> new KerberosIndex(a.events("kerberos")));
+        return a.index(KEY, () -> {
+            List<Event> kerberos = a.events("kerberos");
+            KerberosIndex x = new KerberosIndex(kerberos);
+            int i = 0;
+            for (Event e : kerberos) {
+                x.add(e, i++);
+            }
+            return x;
+        });
+    }
+
+    /** The same index, built as the reading adds each Kerberos message ({@link Analysis#indexAsAdded}). */
+    static Analysis.Indexer indexer() {
+        return new Analysis.Indexer() {
+            private KerberosIndex x;
+
+            @Override
+            public void add(List<Event> list, Event e, int position) {
+                if (x == null) {
+                    x = new KerberosIndex(list);
+                }
+                x.add(e, position);
+            }
+
+            @Override
+            public Object finish() {
+                return x;
+            }
+        };
     }
 
     private final List<Event> kerberos;
@@ -41,31 +71,31 @@ final class KerberosIndex {
     private KerberosIndex(List<Event> kerberos) {
         this.kerberos = kerberos;
         errors = new EventPositions(kerberos);
-        int i = -1;
-        for (Event e : kerberos) {
-            i++;
-            String src = e.src().address();
-            String dst = e.dst().address();
-            add(byHost, src, kerberos, i);
-            if (!dst.equals(src)) {
-                add(byHost, dst, kerberos, i);
-            }
-            add(byEndpoint, e.src(), kerberos, i);
-            if (!e.dst().equals(e.src())) {
-                add(byEndpoint, e.dst(), kerberos, i);
-            }
-            add(byHostPair, new PairKey(src, dst), kerberos, i);
-            String type = e.string("msgType");
-            if ("KRB-ERROR".equals(type)) {
-                ((EventPositions) errors).add(i);
-                add(errorsTo, dst, kerberos, i);
-                add(errorsByCode, e.integer("errorCode", -1), kerberos, i);
-            }
-            String sname = e.string("sname");
-            if (sname != null && "TGS-REQ".equals(type)) {
-                add(ticketRequestsByClient, src, kerberos, i);
-                add(ticketRequestsBySpn, new PairKey(src, Flows.strip(sname)), kerberos, i);
-            }
+    }
+
+    /** Files the message at position {@code i} of the Kerberos array (positions ascending). */
+    private void add(Event e, int i) {
+        String src = e.src().address();
+        String dst = e.dst().address();
+        add(byHost, src, kerberos, i);
+        if (!dst.equals(src)) {
+            add(byHost, dst, kerberos, i);
+        }
+        add(byEndpoint, e.src(), kerberos, i);
+        if (!e.dst().equals(e.src())) {
+            add(byEndpoint, e.dst(), kerberos, i);
+        }
+        add(byHostPair, new PairKey(src, dst), kerberos, i);
+        String type = e.string("msgType");
+        if ("KRB-ERROR".equals(type)) {
+            ((EventPositions) errors).add(i);
+            add(errorsTo, dst, kerberos, i);
+            add(errorsByCode, e.integer("errorCode", -1), kerberos, i);
+        }
+        String sname = e.string("sname");
+        if (sname != null && "TGS-REQ".equals(type)) {
+            add(ticketRequestsByClient, src, kerberos, i);
+            add(ticketRequestsBySpn, new PairKey(src, Flows.strip(sname)), kerberos, i);
         }
     }
 

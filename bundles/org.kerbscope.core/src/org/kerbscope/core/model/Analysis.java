@@ -21,6 +21,10 @@ public final class Analysis {
     private final List<TcpEvent> tcpEvents = new ArrayList<>();
     private final Map<String, Object> indexes = new java.util.concurrent.ConcurrentHashMap<>();
     private int indexedAttempts = -1;
+    /** Indexes built as events are added, by protocol (null: none), their keys, and the lists they saw. */
+    private Map<String, Indexer[]> indexers;
+    private final Map<Indexer, String> indexerKeys = new java.util.IdentityHashMap<>();
+    private final Map<String, List<Event>> indexed = new java.util.HashMap<>();
     private ConversationSpans spans;
     private EventList.Budget eventBudget;
     /** Frames that repeated an IP packet captured just before, and that packet's frame: pairs, by frame. */
@@ -38,7 +42,70 @@ public final class Analysis {
     }
 
     public void add(Event e) {
-        events.computeIfAbsent(e.protocol(), k -> new EventList(eventBudget)).add(e);
+        List<Event> list = events.computeIfAbsent(e.protocol(), k -> new EventList(eventBudget));
+        if (indexers == null) {
+            list.add(e);
+            return;
+        }
+        int position = list.size();
+        list.add(e);
+        Indexer[] building = indexers.get(e.protocol());
+        if (building != null) {
+            indexed.putIfAbsent(e.protocol(), list);
+            for (Indexer i : building) {
+                i.add(list, e, position);
+            }
+        }
+    }
+
+    /**
+     * Builds one {@link #index} from each event as it is added, on the thread that reads the capture, instead of in a
+     * pass over the events when the diagnosis first asks for it: that pass runs before the JIT has compiled it, and
+     * after a large capture reads back every message that went to a temporary file.
+     */
+    public interface Indexer {
+        /** One more event, at {@code position} of {@code list} (this analysis' list of the indexer's protocol). */
+        void add(List<Event> list, Event e, int position);
+
+        /** The index, every event added (at least one). */
+        Object finish();
+    }
+
+    /**
+     * Has {@code indexer} see every event of {@code protocol} added from now on; {@link #finishIndexers} makes what it
+     * built the index {@code key}. For one reading thread filling this analysis (not for shares merged afterwards).
+     */
+    public void indexAsAdded(String protocol, String key, Indexer indexer) {
+        if (indexers == null) {
+            indexers = new java.util.HashMap<>();
+        }
+        Indexer[] old = indexers.getOrDefault(protocol, new Indexer[0]);
+        Indexer[] more = java.util.Arrays.copyOf(old, old.length + 1);
+        more[old.length] = indexer;
+        indexers.put(protocol, more);
+        indexerKeys.put(indexer, key);
+    }
+
+    /**
+     * After the reading, the events in frame order: each indexer's result becomes its index where its protocol's list
+     * is still the one it saw and kept the order of arrival (so the positions it holds are the list's); otherwise it
+     * is dropped, and the index is built from the list when first asked for.
+     */
+    public void finishIndexers() {
+        if (indexers == null) {
+            return;
+        }
+        indexers.forEach((protocol, building) -> {
+            List<Event> list = indexed.get(protocol);
+            if (list != null && events.get(protocol) == list && list instanceof EventList l && l.inArrivalOrder()) {
+                for (Indexer i : building) {
+                    indexes.put(indexerKeys.get(i), i.finish());
+                }
+            }
+        });
+        indexers = null;
+        indexed.clear();
+        indexerKeys.clear();
     }
 
     /**

@@ -159,6 +159,9 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
     /** The first failure of the lists this one was merged from, or of this one's files before they were closed. */
     private String inheritedFailure;
     private long lastFrame = Long.MIN_VALUE;
+    /** The greatest frame added so far, and whether no event came with an earlier frame than one before it. */
+    private long greatestFrame = Long.MIN_VALUE;
+    private boolean arrivalOrder = true;
     /** Whether reads may begin: always for a list that never spilled, after {@link #sortedByFrame} for one that did. */
     private boolean readable = true;
     private long size;
@@ -179,6 +182,12 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
 
     @Override
     public boolean add(Event e) {
+        long f = e.frame();
+        if (f < greatestFrame) {
+            arrivalOrder = false;
+        } else {
+            greatestFrame = f;
+        }
         long s = size++; // its arrival: events of one frame keep it
         if (store == null) {
             long n = budget == null ? 0 : estimate(e);
@@ -212,6 +221,15 @@ public final class EventList extends AbstractList<Event> implements RandomAccess
         held.clear();
         held.trimToSize();
         return true;
+    }
+
+    /**
+     * Whether no event was added with an earlier frame than one added before it: then the list in frame order
+     * ({@link #sortedByFrame} of this list alone, which returns it) keeps the order of arrival, and positions taken
+     * while adding are its positions.
+     */
+    public boolean inArrivalOrder() {
+        return arrivalOrder;
     }
 
     /**
