@@ -142,35 +142,12 @@ final class DnsIndex {
     static final String KEY = "flows.dns";
 
     static DnsIndex of(Analysis a) {
-        return a.index(KEY, () -> {
-            List<Event> dns = a.events("dns");
-            DnsIndex x = new DnsIndex(dns);
-            int i = 0;
-            for (Event e : dns) {
-                x.add(e, i++);
-            }
-            return x.finish();
-        });
+        return a.index(KEY, () -> IndexAsRead.all(a.events("dns"), DnsIndex::new, DnsIndex::add, DnsIndex::finish));
     }
 
     /** The same index, built as the reading adds each DNS message ({@link Analysis#indexAsAdded}). */
     static Analysis.Indexer indexer() {
-        return new Analysis.Indexer() {
-            private DnsIndex x;
-
-            @Override
-            public void add(List<Event> list, Event e, int position) {
-                if (x == null) {
-                    x = new DnsIndex(list);
-                }
-                x.add(e, position);
-            }
-
-            @Override
-            public Object finish() {
-                return x.finish();
-            }
-        };
+        return new IndexAsRead<>(DnsIndex::new, DnsIndex::add, DnsIndex::finish);
     }
 
     private DnsIndex(List<Event> dns) {

@@ -35,35 +35,13 @@ final class KerberosIndex {
     static final String KEY = "flows.kerberos";
 
     static KerberosIndex of(Analysis a) {
-        return a.index(KEY, () -> {
-            List<Event> kerberos = a.events("kerberos");
-            KerberosIndex x = new KerberosIndex(kerberos);
-            int i = 0;
-            for (Event e : kerberos) {
-                x.add(e, i++);
-            }
-            return x;
-        });
+        return a.index(KEY,
+                () -> IndexAsRead.all(a.events("kerberos"), KerberosIndex::new, KerberosIndex::add, x -> x));
     }
 
     /** The same index, built as the reading adds each Kerberos message ({@link Analysis#indexAsAdded}). */
     static Analysis.Indexer indexer() {
-        return new Analysis.Indexer() {
-            private KerberosIndex x;
-
-            @Override
-            public void add(List<Event> list, Event e, int position) {
-                if (x == null) {
-                    x = new KerberosIndex(list);
-                }
-                x.add(e, position);
-            }
-
-            @Override
-            public Object finish() {
-                return x;
-            }
-        };
+        return new IndexAsRead<>(KerberosIndex::new, KerberosIndex::add, x -> x);
     }
 
     private final List<Event> kerberos;
