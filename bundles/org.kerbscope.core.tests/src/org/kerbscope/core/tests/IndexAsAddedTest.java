@@ -90,6 +90,16 @@ class IndexAsAddedTest {
     }
 
     @Test
+    void anIndexerThatMissedTheFirstEventsIsDropped() {
+        Analysis a = new Analysis();
+        a.add(event("kerberos", 1)); // before the indexer
+        a.indexAsAdded("kerberos", "test.kerberos", new Positions());
+        a.add(event("kerberos", 2));
+        endOfReading(a);
+        assertEquals(List.of("built afterwards"), a.index("test.kerberos", () -> List.of("built afterwards")));
+    }
+
+    @Test
     void noEventOfItsProtocolLeavesNoIndex() {
         Analysis a = new Analysis();
         a.indexAsAdded("kerberos", "test.kerberos", new Positions());

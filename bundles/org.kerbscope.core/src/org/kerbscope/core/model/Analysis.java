@@ -51,7 +51,9 @@ public final class Analysis {
         list.add(e);
         Indexer[] building = indexers.get(e.protocol());
         if (building != null) {
-            indexed.putIfAbsent(e.protocol(), list);
+            if (position == 0) {
+                indexed.put(e.protocol(), list); // an indexer that saw every event of the list
+            }
             for (Indexer i : building) {
                 i.add(list, e, position);
             }
@@ -73,7 +75,8 @@ public final class Analysis {
 
     /**
      * Has {@code indexer} see every event of {@code protocol} added from now on; {@link #finishIndexers} makes what it
-     * built the index {@code key}. For one reading thread filling this analysis (not for shares merged afterwards).
+     * built the index {@code key} (if it saw the list's first event). For one reading thread filling this analysis
+     * (not for shares merged afterwards).
      */
     public void indexAsAdded(String protocol, String key, Indexer indexer) {
         if (indexers == null) {
