@@ -445,8 +445,8 @@ public final class Engine implements TransportHandler {
     @Override
     public void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int dataOffset) {
         current = frame;
-        if (connection.attachment instanceof TcpState s && s.ignored) {
-            return;
+        if (connection.attachment instanceof TcpState s && (s.ignored || (fromClient ? s.c2s : s.s2c).rejected)) {
+            return; // before the copy: nothing reads these bytes
         }
         data = onHeap(data);
         TcpState st;
