@@ -21,10 +21,8 @@ public final class Analysis {
     private final List<TcpEvent> tcpEvents = new ArrayList<>();
     private final Map<String, Object> indexes = new java.util.concurrent.ConcurrentHashMap<>();
     private int indexedAttempts = -1;
-    /** Indexes built as events are added, by protocol (null: none), their keys, and the lists they saw. */
-    private Map<String, Indexer[]> indexers;
-    private final Map<Indexer, String> indexerKeys = new java.util.IdentityHashMap<>();
-    private final Map<String, List<Event>> indexed = new java.util.HashMap<>();
+    /** Indexes built as events are added, by protocol; null when none is. */
+    private Map<String, List<Building>> indexers;
     private ConversationSpans spans;
     private EventList.Budget eventBudget;
     /** Frames that repeated an IP packet captured just before, and that packet's frame: pairs, by frame. */
@@ -49,14 +47,26 @@ public final class Analysis {
         }
         int position = list.size();
         list.add(e);
-        Indexer[] building = indexers.get(e.protocol());
+        List<Building> building = indexers.get(e.protocol());
         if (building != null) {
-            if (position == 0) {
-                indexed.put(e.protocol(), list); // an indexer that saw every event of the list
+            for (Building b : building) {
+                if (position == 0) {
+                    b.list = list; // it sees every event of the list
+                }
+                b.indexer.add(list, e, position);
             }
-            for (Indexer i : building) {
-                i.add(list, e, position);
-            }
+        }
+    }
+
+    /** One index being built: its key, its indexer, and the list whose first event it saw. */
+    private static final class Building {
+        final String key;
+        final Indexer indexer;
+        List<Event> list;
+
+        Building(String key, Indexer indexer) {
+            this.key = key;
+            this.indexer = indexer;
         }
     }
 
@@ -82,11 +92,7 @@ public final class Analysis {
         if (indexers == null) {
             indexers = new java.util.HashMap<>();
         }
-        Indexer[] old = indexers.getOrDefault(protocol, new Indexer[0]);
-        Indexer[] more = java.util.Arrays.copyOf(old, old.length + 1);
-        more[old.length] = indexer;
-        indexers.put(protocol, more);
-        indexerKeys.put(indexer, key);
+        indexers.computeIfAbsent(protocol, k -> new ArrayList<>(2)).add(new Building(key, indexer));
     }
 
     /**
@@ -99,16 +105,14 @@ public final class Analysis {
             return;
         }
         indexers.forEach((protocol, building) -> {
-            List<Event> list = indexed.get(protocol);
-            if (list != null && events.get(protocol) == list && list instanceof EventList l && l.inArrivalOrder()) {
-                for (Indexer i : building) {
-                    indexes.put(indexerKeys.get(i), i.finish());
+            for (Building b : building) {
+                if (b.list != null && events.get(protocol) == b.list && b.list instanceof EventList l
+                        && l.inArrivalOrder()) {
+                    indexes.put(b.key, b.indexer.finish());
                 }
             }
         });
         indexers = null;
-        indexed.clear();
-        indexerKeys.clear();
     }
 
     /**
