@@ -17,25 +17,30 @@ public final class Phases {
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         long size = java.nio.file.Files.size(file);
-        Registries registries = Registries.platform();
         String mode = args.length > 1 ? args[1] : "";
-        if (mode.equals("--read-only") || mode.equals("--bare")) {
-            // --read-only: the dissectors alone, no service profile, no check (the part that grows with the file);
-            // --bare: no dissector at all (the capture reader, the network layers and TCP reassembly alone)
-            var xml = new org.kerbscope.core.registry.PluginXmlContributionSource(Path.of(System.getProperty("kerbscope.bundles")));
-            boolean dissectors = mode.equals("--read-only");
-            registries = Registries.of(new org.kerbscope.core.registry.ContributionSource() {
-                @Override
-                public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
-                    return dissectors && point.equals(Registries.DISSECTORS) ? xml.elements(point) : List.of();
+        // --read-only: the dissectors alone, no service profile, no check (the part that grows with the file);
+        // --bare: no dissector at all (the capture reader, the network layers and TCP reassembly alone).
+        // The plug-ins the product does not hold (installed from the p2 repository: CIFS, LDAP) are left out, as
+        // in releng/bench/run, unless BENCH_PLUGINS=1.
+        var xml = new org.kerbscope.core.registry.PluginXmlContributionSource(Path.of(System.getProperty("kerbscope.bundles")));
+        boolean dissectors = !mode.equals("--bare");
+        boolean checks = mode.isEmpty();
+        boolean plugins = "1".equals(System.getenv("BENCH_PLUGINS"));
+        java.util.Set<String> pluginBundles = java.util.Set.of("org.kerbscope.cifs", "org.kerbscope.ldap");
+        Registries registries = Registries.of(new org.kerbscope.core.registry.ContributionSource() {
+            @Override
+            public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
+                if (!checks && !(dissectors && point.equals(Registries.DISSECTORS))) {
+                    return List.of();
                 }
+                return xml.elements(point).stream().filter(e -> plugins || !pluginBundles.contains(e.contributor())).toList();
+            }
 
-                @Override
-                public void onChange(String point, Runnable listener) {
-                    // the bundle folders do not change during a benchmark
-                }
-            });
-        }
+            @Override
+            public void onChange(String point, Runnable listener) {
+                // the bundle folders do not change during a benchmark
+            }
+        });
         Analyzer analyzer = new Analyzer(registries, AnalysisOptions.defaults());
         // CPU time too: on a shared machine the wall time also counts the other processes' turns
         var mx = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -43,19 +48,22 @@ public final class Phases {
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         java.util.Map<String, Long> before = threadTicks();
         long p0 = os.getProcessCpuTime();
+        long a0 = allocated(mx);
         long t0 = System.nanoTime();
         Analysis a = analyzer.read(file, file.toString(), List.of(), Progress.NONE);
         long t1 = System.nanoTime();
         long p1 = os.getProcessCpuTime();
+        long a1 = allocated(mx);
         java.util.Map<String, Long> after = threadTicks();
         if (System.getenv("BENCH_WARM") != null) {
             // the reading again, compiled: what the reading costs once the JIT is done with it
             for (int i = 0; i < Integer.parseInt(System.getenv("BENCH_WARM")); i++) {
-                long wp0 = os.getProcessCpuTime(), wt0 = System.nanoTime();
+                long wp0 = os.getProcessCpuTime(), wt0 = System.nanoTime(), wa0 = allocated(mx);
                 java.util.Map<String, Long> wb = threadTicks();
                 analyzer.read(file, file.toString(), List.of(), Progress.NONE);
-                System.out.printf("read again   %.2f s  (CPU of all threads %.2f s)%n", (System.nanoTime() - wt0) / 1e9,
-                        (os.getProcessCpuTime() - wp0) / 1e9);
+                System.out.printf("read again   %.2f s  (CPU of all threads %.2f s; %d MiB allocated)%n",
+                        (System.nanoTime() - wt0) / 1e9, (os.getProcessCpuTime() - wp0) / 1e9,
+                        (allocated(mx) - wa0) >> 20);
                 System.out.println(byGroup("  by thread group:", wb, threadTicks()));
             }
         }
@@ -120,6 +128,7 @@ public final class Phases {
         String who = byGroup("CPU while reading by thread group:", before, after);
         long listed = after.entrySet().stream().mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
         System.out.println(who + String.format(" threads that ended %.2f s", Math.max(0, cread - listed / 100.0)));
+        System.out.printf("allocated while reading: %d MiB (all threads)%n", (a1 - a0) >> 20);
         System.out.printf("load average: %s%n", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("total    %8.2f s  %8.0f MiB/s (reading and the first diagnosis; JVM start-up excluded)%n", total,
                 size / 1048576.0 / total);
@@ -151,6 +160,11 @@ public final class Phases {
     }
 
     /** CPU time of each thread of this process in clock ticks (1/100 s), by "name#tid", from /proc (Linux only). */
+    /** Heap bytes allocated by every thread so far (ended threads included): the same for the same work. */
+    private static long allocated(java.lang.management.ThreadMXBean mx) {
+        return ((com.sun.management.ThreadMXBean) mx).getTotalThreadAllocatedBytes();
+    }
+
     private static java.util.Map<String, Long> threadTicks() {
         java.util.Map<String, Long> m = new java.util.HashMap<>();
         try (var dirs = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
