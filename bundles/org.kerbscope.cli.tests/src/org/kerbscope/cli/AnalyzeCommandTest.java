@@ -151,7 +151,17 @@ class AnalyzeCommandTest {
         assertTrue(r.err().contains("notes.pcap") && r.err().contains("not a capture"), r.err());
         Run missing = run("analyze", dir.resolve("gone.pcapng").toString());
         assertEquals(2, missing.status());
-        assertTrue(missing.err().contains("cannot read"), missing.err());
+        assertEquals("kerbscope analyze: cannot read " + dir.resolve("gone.pcapng") + ": no such file", missing.err().strip());
+        Path dangling = Files.createSymbolicLink(dir.resolve("moved.pcapng"), dir.resolve("elsewhere.pcapng"));
+        Run link = run("analyze", dangling.toString());
+        assertEquals(2, link.status());
+        assertTrue(link.err().contains(dangling + ": a link to a file that does not exist"), link.err());
+        Run klist = run("analyze", "--klist", dir.resolve("klist.txt").toString());
+        assertEquals(2, klist.status());
+        assertTrue(klist.err().contains("cannot read " + dir.resolve("klist.txt") + ": no such file"), klist.err());
+        Run keytab = run("analyze", "--keytab", dir.resolve("http.keytab").toString(), notACapture.toString());
+        assertEquals(2, keytab.status());
+        assertTrue(keytab.err().contains("cannot read keytab " + dir.resolve("http.keytab") + ": no such file"), keytab.err());
         Run folder = run("analyze", dir.toString());
         assertEquals(2, folder.status());
         assertTrue(folder.err().contains(dir + " is a folder: give the capture files in it"), folder.err());

@@ -117,7 +117,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         for (Path k : keytabs) {
             if (!Files.isReadable(k)) {
-                err.println("kerbscope analyze: cannot read keytab " + k);
+                err.println("kerbscope analyze: cannot read keytab " + k + ": " + whyUnreadable(k));
                 return 2;
             }
         }
@@ -141,7 +141,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         add(evidence, null, anyEvidence);
         for (EvidenceInput e : evidence) {
             if (!Files.isReadable(e.file())) {
-                err.println("kerbscope analyze: cannot read " + e.file());
+                err.println("kerbscope analyze: cannot read " + e.file() + ": " + whyUnreadable(e.file()));
                 return 2;
             }
         }
@@ -156,7 +156,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return 2;
             }
             if (!c.equals("-") && !Files.isReadable(Path.of(c))) {
-                err.println("kerbscope analyze: cannot read " + c);
+                err.println("kerbscope analyze: cannot read " + c + ": " + whyUnreadable(Path.of(c)));
                 return 2;
             }
         }
@@ -356,5 +356,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 System.err.print("\r" + name + ": " + frames + " frames…");
             }
         }
+    }
+
+    /** Why a file named on the command line cannot be read, in the terms of the shell's own messages. */
+    static String whyUnreadable(Path p) {
+        if (!Files.exists(p)) {
+            return Files.isSymbolicLink(p) ? "a link to a file that does not exist" : "no such file";
+        }
+        return Files.isDirectory(p) ? "a folder, not a file" : "permission denied";
     }
 }
