@@ -159,6 +159,12 @@ class AnalyzeCommandTest {
         Run klist = run("analyze", "--klist", dir.resolve("klist.txt").toString());
         assertEquals(2, klist.status());
         assertTrue(klist.err().contains("cannot read " + dir.resolve("klist.txt") + ": no such file"), klist.err());
+        Run klistFolder = run("analyze", "--klist", dir.toString());
+        assertEquals(2, klistFolder.status());
+        assertTrue(klistFolder.err().contains("cannot read " + dir + ": a folder, not a file"), klistFolder.err());
+        Run keytabFolder = run("analyze", "--keytab", dir.toString(), notACapture.toString());
+        assertEquals(2, keytabFolder.status());
+        assertTrue(keytabFolder.err().contains("cannot read keytab " + dir + ": a folder, not a file"), keytabFolder.err());
         Run keytab = run("analyze", "--keytab", dir.resolve("http.keytab").toString(), notACapture.toString());
         assertEquals(2, keytab.status());
         assertTrue(keytab.err().contains("cannot read keytab " + dir.resolve("http.keytab") + ": no such file"), keytab.err());

@@ -116,7 +116,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         for (Path k : keytabs) {
-            if (!Files.isReadable(k)) {
+            if (!Files.isReadable(k) || Files.isDirectory(k)) {
                 err.println("kerbscope analyze: cannot read keytab " + k + ": " + whyUnreadable(k));
                 return 2;
             }
@@ -140,7 +140,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         add(evidence, "auditpol", auditpol);
         add(evidence, null, anyEvidence);
         for (EvidenceInput e : evidence) {
-            if (!Files.isReadable(e.file())) {
+            if (!Files.isReadable(e.file()) || Files.isDirectory(e.file())) {
                 err.println("kerbscope analyze: cannot read " + e.file() + ": " + whyUnreadable(e.file()));
                 return 2;
             }
