@@ -172,4 +172,20 @@ class AnalyzeCommandTest {
         assertEquals(2, folder.status());
         assertTrue(folder.err().contains(dir + " is a folder: give the capture files in it"), folder.err());
     }
+
+    @Test
+    void aDecodeAsRuleTheDissectorsCannotApplyExitsWithTwoAndSaysWhy() throws IOException {
+        Path capture = Files.writeString(dir.resolve("any.pcap"), "the rule is checked before any capture is read\n");
+        Run typo = run("analyze", "--decode-as", "tcp.port=8080:htp", capture.toString());
+        assertEquals(2, typo.status());
+        assertTrue(typo.err().startsWith("kerbscope analyze: --decode-as 'tcp.port=8080:htp': no dissector 'htp' is installed ("),
+                typo.err());
+        Run port = run("analyze", "--decode-as", "udp.port=99999:kerberos", capture.toString());
+        assertEquals(2, port.status());
+        assertEquals("kerbscope analyze: --decode-as 'udp.port=99999:kerberos': a port is a number from 0 to 65535, not '99999'",
+                port.err().strip());
+        Run shape = run("analyze", "--decode-as", "kerberos", capture.toString());
+        assertEquals(2, shape.status());
+        assertTrue(shape.err().contains("'kerberos' is not TABLE=KEY:PROTOCOL"), shape.err());
+    }
 }

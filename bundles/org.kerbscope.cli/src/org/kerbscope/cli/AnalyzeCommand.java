@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,6 +22,7 @@ import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.core.spi.Limits;
 import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.DecodeAsRules;
 import org.kerbscope.engine.EvidenceInput;
 import org.kerbscope.engine.Progress;
 import org.kerbscope.engine.report.HtmlReport;
@@ -97,14 +97,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
             err.println("kerbscope analyze: --threads must be 1 or more (or 0 to choose by size and cores)");
             return 2;
         }
-        Map<String, String> rules = new LinkedHashMap<>();
-        for (String r : decodeAs) {
-            int c = r.lastIndexOf(':');
-            if (c < 0 || !r.substring(0, c).contains("=")) {
-                err.println("kerbscope analyze: --decode-as wants TABLE=KEY:PROTOCOL, e.g. udp.port=60088:kerberos, not '" + r + "'");
-                return 2;
-            }
-            rules.put(r.substring(0, c), r.substring(c + 1));
+        Map<String, String> rules;
+        try {
+            rules = DecodeAsRules.parse(decodeAs, Registries.platform().dissectors());
+        } catch (IllegalArgumentException e) {
+            err.println("kerbscope analyze: --decode-as " + e.getMessage());
+            return 2;
         }
         Limits chosen = Limits.defaults();
         for (String l : limits) {

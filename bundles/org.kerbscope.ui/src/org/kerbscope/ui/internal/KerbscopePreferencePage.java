@@ -13,7 +13,9 @@ import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.IWorkbenchPreferencePage;
+import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.DecodeAsRules;
 
 /** Kerbscope preferences: keytab paths (never their contents), decode-as rules, skew tolerance, redaction. */
 public final class KerbscopePreferencePage extends PreferencePage implements IWorkbenchPreferencePage {
@@ -54,6 +56,7 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
         StringBuilder rules = new StringBuilder();
         o.decodeAs().forEach((k, v) -> rules.append(k).append(':').append(v).append('\n'));
         decodeAs.setText(rules.toString().trim());
+        decodeAs.addListener(SWT.Modify, e -> checkDecodeAs());
         new Label(c, SWT.NONE).setText("Clock-skew tolerance (seconds):");
         skew = new Spinner(c, SWT.BORDER);
         skew.setValues(o.skewSeconds(), 1, 86400, 0, 30, 300);
@@ -62,6 +65,20 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
         redact.setSelection(o.redact());
         redact.setLayoutData(new GridData(SWT.LEFT, SWT.CENTER, false, false, 2, 1));
         return c;
+    }
+
+    /** A rule the installed dissectors cannot apply keeps the page from being applied, and says why. */
+    private void checkDecodeAs() {
+        String problem = null;
+        var dissectors = Registries.platform().dissectors();
+        for (String line : Preferences.decodeAsLines(decodeAs.getText())) {
+            problem = DecodeAsRules.problem(line, dissectors);
+            if (problem != null) {
+                break;
+            }
+        }
+        setErrorMessage(problem == null ? null : "Decode as: " + problem);
+        setValid(problem == null);
     }
 
     private static GridData gd(int h) {

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.core.runtime.preferences.InstanceScope;
+import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.DecodeAsRules;
 import org.osgi.service.prefs.BackingStoreException;
 
 /**
@@ -36,15 +38,22 @@ public final class Preferences {
                 keytabs.add(Path.of(s.trim()));
             }
         }
+        // rules the installed dissectors cannot apply (the page says so when they are typed; a plug-in may have been
+        // uninstalled since) are passed over
+        var dissectors = Registries.platform().dissectors();
         Map<String, String> rules = new LinkedHashMap<>();
-        for (String s : n.get(DECODE_AS, "").split("\n")) {
-            int c = s.lastIndexOf(':');
-            if (c > 0 && s.substring(0, c).contains("=")) {
-                rules.put(s.substring(0, c).trim(), s.substring(c + 1).trim());
+        for (String s : decodeAsLines(n.get(DECODE_AS, ""))) {
+            if (DecodeAsRules.problem(s, dissectors) == null) {
+                rules.putAll(DecodeAsRules.parse(List.of(s), dissectors));
             }
         }
         AnalysisOptions d = AnalysisOptions.defaults();
         return new AnalysisOptions(keytabs, rules, n.getInt(SKEW, 300), n.getBoolean(REDACT, true), d.maxPduBytes());
+    }
+
+    /** The non-blank lines of the decode-as text, one rule each. */
+    static List<String> decodeAsLines(String text) {
+        return text.lines().filter(l -> !l.isBlank()).map(String::strip).toList();
     }
 
     static void save(String keytabs, String decodeAs, int skew, boolean redact) {

@@ -1,0 +1,73 @@
+package org.kerbscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kerbscope.ui.tests.WorkbenchTest.ui;
+
+import java.util.List;
+
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.kerbscope.ui.internal.KerbscopePreferencePage;
+
+/** Window > Preferences > Kerbscope: a decode-as rule the installed dissectors cannot apply is said, not stored. */
+class PreferencePageTest {
+
+    @Test
+    void aDecodeAsRuleWithATypoKeepsThePageFromBeingApplied() throws Exception {
+        WorkbenchTest.waitForWorkbench();
+        List<Object> seen = ui(() -> {
+            Shell shell = new Shell(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
+            try {
+                KerbscopePreferencePage page = new KerbscopePreferencePage();
+                page.init(PlatformUI.getWorkbench());
+                page.createControl(shell);
+                Text rules = decodeAsField((Composite) page.getControl());
+                boolean validAtFirst = page.isValid();
+                rules.setText("udp.port=60088:kerberos\ntcp.port=8081:htp");
+                boolean validWithTypo = page.isValid();
+                String typo = page.getErrorMessage();
+                rules.setText("udp.port=60088:kerberos\n\ntcp.port=8081:http\n");
+                return List.of(validAtFirst, validWithTypo, String.valueOf(typo), page.isValid(),
+                        String.valueOf(page.getErrorMessage()));
+            } finally {
+                shell.dispose();
+            }
+        });
+        assertEquals(true, seen.get(0), "the stored rules are valid");
+        assertFalse((Boolean) seen.get(1), "a rule naming no installed dissector");
+        assertTrue(((String) seen.get(2)).startsWith("Decode as: 'tcp.port=8081:htp': no dissector 'htp' is installed ("),
+                (String) seen.get(2));
+        assertTrue((Boolean) seen.get(3), "fixed, and a blank line between the rules is no rule");
+        assertEquals("null", seen.get(4));
+    }
+
+    /** The multi-line field after the label that starts with "Decode as". */
+    private static Text decodeAsField(Composite page) {
+        Control[] all = allControls(page).toArray(Control[]::new);
+        for (int i = 0; i + 1 < all.length; i++) {
+            if (all[i] instanceof Label l && l.getText().startsWith("Decode as") && all[i + 1] instanceof Text t) {
+                return t;
+            }
+        }
+        throw new AssertionError("no decode-as field on the page");
+    }
+
+    private static List<Control> allControls(Composite c) {
+        List<Control> out = new java.util.ArrayList<>();
+        for (Control k : c.getChildren()) {
+            out.add(k);
+            if (k instanceof Composite cc) {
+                out.addAll(allControls(cc));
+            }
+        }
+        return out;
+    }
+}
