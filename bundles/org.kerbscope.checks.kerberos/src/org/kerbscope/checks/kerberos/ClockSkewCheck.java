@@ -63,7 +63,7 @@ public final class ClockSkewCheck implements Check {
                 f.frame(e.frame(), "KRB-ERROR " + code + " " + e.string("errorName") + " from " + e.src().address()
                         + (e.string("stime") != null ? " (its clock: " + e.string("stime") + ")" : ""));
                 if (f.attemptIndex() < 0) {
-                    f.attempt(Flows.attemptOf(a, e.frame()));
+                    f.attempt(Flows.attemptOfExchange(a, e));
                 }
                 where = fromKdc ? "the domain controller " + e.src().address() : "the server " + e.src().address();
                 if (fromKdc) {
@@ -79,7 +79,7 @@ public final class ClockSkewCheck implements Check {
                         f.step(Step.TICKET_REQUEST);
                         where = where != null ? where : "the client " + e.src().address();
                         if (f.attemptIndex() < 0) {
-                            f.attempt(Flows.attemptOf(a, e.frame()));
+                            f.attempt(Flows.attemptOfExchange(a, e));
                         }
                     }
                 } catch (RuntimeException ignored) {

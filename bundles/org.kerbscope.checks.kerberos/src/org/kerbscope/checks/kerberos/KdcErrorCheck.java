@@ -47,7 +47,7 @@ abstract class KdcErrorCheck implements Check {
             List<Event> errors = g.errors();
             Event e = errors.get(0);
             Event req = g.request();
-            FindingBuilder f = new FindingBuilder(id()).attempt(Flows.attemptOf(a, e.frame()));
+            FindingBuilder f = new FindingBuilder(id()).attempt(attemptOf(a, errors, req));
             // describe() adds no evidence, so the frames below still come first
             describe(a, e, req, f);
             if (!reported.add(f.attemptIndex() + "|" + f.title())) {
@@ -63,6 +63,21 @@ abstract class KdcErrorCheck implements Check {
             }
             sink.report(f.build());
         }
+    }
+
+    /**
+     * The attempt whose ticket step one of the errors failed (or that cites the request the first error answers:
+     * {@link Flows#attemptOfExchange}), or -1. Not only the first error's: a Windows client asks again for a ticket the KDC refused (with other options,
+     * or over TCP), and the attempt's ticket step shows the last exchange, so the first error is often cited by none.
+     */
+    private static int attemptOf(Analysis a, List<Event> errors, Event req) {
+        for (Event e : errors) {
+            int i = Flows.attemptOf(a, e.frame());
+            if (i >= 0) {
+                return i;
+            }
+        }
+        return Flows.attemptOfExchange(a, errors.get(0));
     }
 
     /** One group per (code, service principal, client, user), in the order of each group's first error. */

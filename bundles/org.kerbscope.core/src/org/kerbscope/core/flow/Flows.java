@@ -519,6 +519,25 @@ public final class Flows {
     }
 
     /**
+     * The attempt a Kerberos message concerns: the one whose steps cite it, else the one citing its exchange's other
+     * half (the reply to a request, the request an answer or error answers), or -1. An attempt's steps cite one
+     * exchange where a client asks again (a Windows client repeats a TGS-REQ the KDC refused, with other options or
+     * over TCP), and the step that failed on a TGT cites the error, not the AS-REQ with the client's timestamp.
+     */
+    public static int attemptOfExchange(Analysis a, Event kerberos) {
+        int i = attemptOf(a, kerberos.frame());
+        if (i >= 0) {
+            return i;
+        }
+        String t = kerberos.string("msgType");
+        Event other = "AS-REQ".equals(t) || "TGS-REQ".equals(t) ? replyTo(a, kerberos)
+                : "AS-REP".equals(t) || "TGS-REP".equals(t) || "KRB-ERROR".equals(t)
+                        ? requestBefore(a, kerberos.src().address(), kerberos.dst().address(), kerberos.frame(), false)
+                        : null;
+        return other != null ? attemptOf(a, other.frame()) : -1;
+    }
+
+    /**
      * Steps 1 and 2 of any service's attempt: the client's DNS lookup that led to the server's address (with the
      * CNAME chain), and the TCP handshake before the service's first message at {@code firstServiceFrame}. Adds
      * the two step results to the attempt; sets its host from the lookup when it has none.

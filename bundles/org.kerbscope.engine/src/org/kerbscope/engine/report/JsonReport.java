@@ -274,7 +274,11 @@ public final class JsonReport {
         g.writeStringField("id", f.id());
         g.writeStringField("severity", f.severity().id());
         put(g, "step", f.step() != null ? f.step().id() : null);
-        g.writeNumberField("attempt", f.attempt());
+        if (f.attempt() >= 0) {
+            g.writeNumberField("attempt", f.attempt());
+        } else {
+            g.writeNullField("attempt"); // the contract's null for a field that does not apply (the model's -1)
+        }
         g.writeStringField("title", f.title());
         g.writeStringField("explanation", f.explanation());
         g.writeArrayFieldStart("evidence");

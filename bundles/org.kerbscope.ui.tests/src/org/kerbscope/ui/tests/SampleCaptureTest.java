@@ -121,11 +121,12 @@ class SampleCaptureTest {
                 .orElseThrow(() -> new AssertionError("kerberos.spn-unknown not listed: " + shown));
 
         FlowView flow = view(Views.FLOW, FlowView.class);
-        int attempt = spn.attempt() >= 0 ? spn.attempt() : 0;
+        assertEquals(0, spn.attempt(), "the finding names the attempt whose ticket step it failed");
         ui(() -> {
-            flow.selectAttempt(attempt);
+            flow.selectAttempt(spn.attempt());
             return null;
         });
+        assertEquals("Outcome: failed — " + spn.title(), ui(flow::outcomeText));
         List<FlowDiagram.Arrow> arrows = ui(flow::arrows);
         assertTrue(arrows.stream().anyMatch(x -> x.step() == Step.TICKET && x.status() == StepStatus.FAILED),
                 "the ticket arrow is failed (red): " + arrows);

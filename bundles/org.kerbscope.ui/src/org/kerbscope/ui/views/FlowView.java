@@ -72,6 +72,11 @@ public final class FlowView extends AnalysisViewPart {
     }
 
     /** For tests: chooses attempt {@code i} as a user would in the selector. */
+    /** The line above the diagram: the attempt's outcome and the title of the error finding tied to it. */
+    public String outcomeText() {
+        return outcome.getText();
+    }
+
     public void selectAttempt(int i) {
         attempts.select(i);
         redraw();

@@ -58,6 +58,13 @@ class LabScenariosTest {
             ids.add(f.id());
         }
         assertTrue(ids.containsAll(scenario.findings()), scenario.id() + ": findings " + ids + " should include " + scenario.findings());
+        // an error names the attempt it broke (the flow view shows its title beside that attempt's outcome), also
+        // where the client asked again for the ticket the KDC refused and the attempt cites the second exchange
+        for (Finding f : a.findings()) {
+            if (f.severity().id().equals("error")) {
+                assertEquals(at.index(), f.attempt(), scenario.id() + ": " + f.id() + " tied to the attempt; steps " + at.steps());
+            }
+        }
         if (scenario.findings().isEmpty()) {
             assertTrue(a.findings().stream().noneMatch(f -> f.severity().id().equals("error")), scenario.id() + ": no error " + ids);
         }
