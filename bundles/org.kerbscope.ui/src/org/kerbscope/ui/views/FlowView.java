@@ -44,10 +44,14 @@ public final class FlowView extends AnalysisViewPart {
         Composite c = new Composite(parent, SWT.NONE);
         c.setLayout(new GridLayout(2, false));
         attempts = new Combo(c, SWT.READ_ONLY);
-        attempts.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        attempts.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 2, 1));
         attempts.addListener(SWT.Selection, e -> redraw());
+        // a line of its own under the attempt: the outcome and the finding's title are longer than what is left
+        // beside the attempt; the view's width decides, not the text's (the whole text is the tooltip)
         outcome = new Label(c, SWT.NONE);
-        outcome.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        GridData line = new GridData(SWT.FILL, SWT.CENTER, true, false, 2, 1);
+        line.widthHint = 1;
+        outcome.setLayoutData(line);
         canvas = new Canvas(c, SWT.DOUBLE_BUFFERED | SWT.V_SCROLL);
         canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 2, 1));
         canvas.setBackground(canvas.getDisplay().getSystemColor(SWT.COLOR_WHITE));
@@ -95,8 +99,10 @@ public final class FlowView extends AnalysisViewPart {
                 }
             }
             outcome.setText("Outcome: " + at.outcome().id() + finding);
+            outcome.setToolTipText(outcome.getText());
         } else {
             outcome.setText(analysis == null ? "" : "No authentication attempt in this capture.");
+            outcome.setToolTipText(null);
         }
         outcome.getParent().layout();
         userScrolled = false;
