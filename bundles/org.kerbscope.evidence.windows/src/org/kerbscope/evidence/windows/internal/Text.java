@@ -83,25 +83,64 @@ public final class Text {
         }
     }
 
-    /** Lines without their terminators (CR LF, LF or CR); line i of the list is line i+1 of the file. */
+    /**
+     * The longest run of blanks (spaces, tabs, vertical tabs, form feeds) a line keeps. The tools' outputs align
+     * columns with far fewer, and the importers split on runs of blanks rather than count columns; while a pattern
+     * that lets a blank run be tried at every position of a longer one (a lazy group before {@code \s+} or
+     * {@code \s*$}) would take time in the square of its length: a 20,000-blank line took 16 s.
+     */
+    public static final int MAX_BLANK_RUN = 64;
+
+    /**
+     * Lines without their terminators (CR LF, LF or CR); line i of the list is line i+1 of the file. A run of blanks
+     * longer than {@link #MAX_BLANK_RUN} keeps its first {@link #MAX_BLANK_RUN}.
+     */
     public static List<String> lines(String text) {
         List<String> out = new ArrayList<>();
         int start = 0;
         int n = text.length();
+        int run = 0;
+        boolean longRun = false;
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             if (c == '\n' || c == '\r') {
-                out.add(text.substring(start, i));
+                out.add(line(text, start, i, longRun));
                 if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
                     i++;
                 }
                 start = i + 1;
+                run = 0;
+                longRun = false;
+            } else if (isBlank(c)) {
+                longRun |= ++run > MAX_BLANK_RUN;
+            } else {
+                run = 0;
             }
         }
         if (start < n) {
-            out.add(text.substring(start));
+            out.add(line(text, start, n, longRun));
         }
         return out;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\u000B' || c == '\f';
+    }
+
+    private static String line(String text, int start, int end, boolean longRun) {
+        if (!longRun) {
+            return text.substring(start, end);
+        }
+        StringBuilder b = new StringBuilder(end - start);
+        int run = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            run = isBlank(c) ? run + 1 : 0;
+            if (run <= MAX_BLANK_RUN) {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** A shell prompt with the command typed after it (cmd, PowerShell, a Unix shell). */
