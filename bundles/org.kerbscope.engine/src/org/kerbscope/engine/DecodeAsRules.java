@@ -29,33 +29,38 @@ public final class DecodeAsRules {
             if (p != null) {
                 throw new IllegalArgumentException(p);
             }
-            String r = rule.strip();
-            int c = r.lastIndexOf(':');
-            String[] tk = r.substring(0, c).split("=", 2);
-            String table = tk[0].strip();
-            String key = tk[1].strip();
-            if (table.endsWith(".port")) {
-                key = Integer.toString(Integer.parseInt(key)); // the tables key ports without leading zeros
-            }
-            parsed.put(table + "=" + key, r.substring(c + 1).strip());
+            Rule r = Rule.of(rule);
+            // the tables key ports without leading zeros
+            String key = r.table().endsWith(".port") ? Integer.toString(Integer.parseInt(r.key())) : r.key();
+            parsed.put(r.table() + "=" + key, r.protocol());
         }
         return parsed;
+    }
+
+    /** A rule's three parts, stripped; null when the text does not have the shape TABLE=KEY:PROTOCOL. */
+    private record Rule(String table, String key, String protocol) {
+        static Rule of(String rule) {
+            String r = rule == null ? "" : rule.strip();
+            int c = r.lastIndexOf(':');
+            int eq = r.indexOf('=');
+            if (c < 0 || eq < 0 || eq > c) {
+                return null;
+            }
+            Rule parts = new Rule(r.substring(0, eq).strip(), r.substring(eq + 1, c).strip(), r.substring(c + 1).strip());
+            return parts.table().isEmpty() || parts.key().isEmpty() || parts.protocol().isEmpty() ? null : parts;
+        }
     }
 
     /** What is wrong with one rule, in words that start with the rule quoted; null when it can be applied. */
     public static String problem(String rule, List<DissectorContribution> dissectors) {
         String r = rule == null ? "" : rule.strip();
-        int c = r.lastIndexOf(':');
-        int eq = r.indexOf('=');
-        if (c < 0 || eq < 0 || eq > c) {
-            return notARule(r);
+        Rule parts = Rule.of(r);
+        if (parts == null) {
+            return "'" + r + "' is not TABLE=KEY:PROTOCOL (e.g. udp.port=60088:kerberos)";
         }
-        String table = r.substring(0, eq).strip();
-        String key = r.substring(eq + 1, c).strip();
-        String protocol = r.substring(c + 1).strip();
-        if (table.isEmpty() || key.isEmpty() || protocol.isEmpty()) {
-            return notARule(r);
-        }
+        String table = parts.table();
+        String key = parts.key();
+        String protocol = parts.protocol();
         TreeSet<String> ids = new TreeSet<>();
         TreeSet<String> tables = new TreeSet<>();
         for (DissectorContribution d : dissectors) {
@@ -74,10 +79,6 @@ public final class DecodeAsRules {
             return "'" + r + "': a port is a number from 0 to 65535, not '" + key + "'";
         }
         return null;
-    }
-
-    private static String notARule(String r) {
-        return "'" + r + "' is not TABLE=KEY:PROTOCOL (e.g. udp.port=60088:kerberos)";
     }
 
     private static boolean isPort(String s) {

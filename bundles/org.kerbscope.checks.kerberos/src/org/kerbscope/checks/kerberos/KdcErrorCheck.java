@@ -47,7 +47,7 @@ abstract class KdcErrorCheck implements Check {
             List<Event> errors = g.errors();
             Event e = errors.get(0);
             Event req = g.request();
-            FindingBuilder f = new FindingBuilder(id()).attempt(attemptOf(a, errors, req));
+            FindingBuilder f = new FindingBuilder(id()).attempt(attemptOf(a, errors));
             // describe() adds no evidence, so the frames below still come first
             describe(a, e, req, f);
             if (!reported.add(f.attemptIndex() + "|" + f.title())) {
@@ -66,11 +66,12 @@ abstract class KdcErrorCheck implements Check {
     }
 
     /**
-     * The attempt whose ticket step one of the errors failed (or that cites the request the first error answers:
-     * {@link Flows#attemptOfExchange}), or -1. Not only the first error's: a Windows client asks again for a ticket the KDC refused (with other options,
-     * or over TCP), and the attempt's ticket step shows the last exchange, so the first error is often cited by none.
+     * The attempt whose ticket step one of the errors failed, else the one that cites the request the first error
+     * answers ({@link Flows#attemptOfExchange}), or -1. Not only the first error's: a Windows client asks again for a
+     * ticket the KDC refused (with other options, or over TCP), and the attempt's ticket step shows the last
+     * exchange, so the first error is often cited by none.
      */
-    private static int attemptOf(Analysis a, List<Event> errors, Event req) {
+    private static int attemptOf(Analysis a, List<Event> errors) {
         for (Event e : errors) {
             int i = Flows.attemptOf(a, e.frame());
             if (i >= 0) {
