@@ -114,8 +114,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         for (Path k : keytabs) {
-            if (!Files.isReadable(k) || Files.isDirectory(k)) {
-                err.println("kerbscope analyze: cannot read keytab " + k + ": " + whyUnreadable(k));
+            String why = cannotRead(k);
+            if (why != null) {
+                err.println("kerbscope analyze: cannot read keytab " + k + ": " + why);
                 return 2;
             }
         }
@@ -138,8 +139,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         add(evidence, "auditpol", auditpol);
         add(evidence, null, anyEvidence);
         for (EvidenceInput e : evidence) {
-            if (!Files.isReadable(e.file()) || Files.isDirectory(e.file())) {
-                err.println("kerbscope analyze: cannot read " + e.file() + ": " + whyUnreadable(e.file()));
+            String why = cannotRead(e.file());
+            if (why != null) {
+                err.println("kerbscope analyze: cannot read " + e.file() + ": " + why);
                 return 2;
             }
         }
@@ -153,8 +155,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         + "/*.pcapng); each is analysed and reported apart");
                 return 2;
             }
-            if (!c.equals("-") && !Files.isReadable(Path.of(c))) {
-                err.println("kerbscope analyze: cannot read " + c + ": " + whyUnreadable(Path.of(c)));
+            String why = c.equals("-") ? null : cannotRead(Path.of(c));
+            if (why != null) {
+                err.println("kerbscope analyze: cannot read " + c + ": " + why);
                 return 2;
             }
         }
@@ -356,11 +359,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    /** Why a file named on the command line cannot be read, in the terms of the shell's own messages. */
-    static String whyUnreadable(Path p) {
+    /**
+     * Why a file named on the command line cannot be read, in the terms of the shell's own messages; null when it
+     * can.
+     */
+    static String cannotRead(Path p) {
         if (!Files.exists(p)) {
             return Files.isSymbolicLink(p) ? "a link to a file that does not exist" : "no such file";
         }
-        return Files.isDirectory(p) ? "a folder, not a file" : "permission denied";
+        if (Files.isDirectory(p)) {
+            return "a folder, not a file";
+        }
+        return Files.isReadable(p) ? null : "permission denied";
     }
 }
