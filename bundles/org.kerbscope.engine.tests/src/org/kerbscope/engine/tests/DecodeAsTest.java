@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ class DecodeAsTest {
     void aNameServerOnAPortOfItsOwnIsReadOnlyWithARule() throws IOException {
         Path sample = UnionTest.sample("spn-unknown.pcapng");
         Path moved = dir.resolve("dns-on-5300.pcap");
-        Files.write(moved, withUdpPortMoved(sample, 53, 5300));
+        withUdpPortMoved(sample, 53, 5300).write(moved);
 
         JsonNode plain = document(sample, Map.of());
         JsonNode without = document(moved, Map.of());
@@ -111,11 +108,8 @@ class DecodeAsTest {
     }
 
     /** The sample's Ethernet frames as a libpcap file, UDP port {@code from} (either end) changed to {@code to}. */
-    private static byte[] withUdpPortMoved(Path sample, int from, int to) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144).putInt(1);
-        out.writeBytes(h.array());
+    private static TestCapture withUdpPortMoved(Path sample, int from, int to) throws IOException {
+        TestCapture out = new TestCapture();
         try (CaptureFile f = CaptureFile.open(sample); CaptureReader r = f.reader()) {
             for (Frame fr = r.next(); fr != null; fr = r.next()) {
                 byte[] p = new byte[fr.capturedLength()];
@@ -130,13 +124,9 @@ class DecodeAsTest {
                     }
                     b.putShort(udp + 6, (short) 0); // no checksum (RFC 768): the old one no longer holds
                 }
-                ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-                rec.putInt((int) (fr.timeNanos() / 1_000_000_000L)).putInt((int) (fr.timeNanos() % 1_000_000_000L / 1000))
-                        .putInt(p.length).putInt(p.length);
-                out.writeBytes(rec.array());
-                out.writeBytes(p);
+                out.ethernet(p);
             }
         }
-        return out.toByteArray();
+        return out;
     }
 }

@@ -28,6 +28,12 @@ final class TestCapture {
         return frames;
     }
 
+    /** One Ethernet frame as given (a millisecond after the one before, as every frame here). */
+    TestCapture ethernet(byte[] frame) {
+        frame(frame);
+        return this;
+    }
+
     private void frame(byte[] p) {
         ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
         r.putInt(1_700_000_000 + frames / 1000).putInt((frames % 1000) * 1000).putInt(p.length).putInt(p.length);
