@@ -20,20 +20,21 @@ public final class Phases {
         String mode = args.length > 1 ? args[1] : "";
         // --read-only: the dissectors alone, no service profile, no check (the part that grows with the file);
         // --bare: no dissector at all (the capture reader, the network layers and TCP reassembly alone).
-        // The plug-ins the product does not hold (installed from the p2 repository: CIFS, LDAP) are left out, as
-        // in releng/bench/run, unless BENCH_PLUGINS=1.
-        var xml = new org.kerbscope.core.registry.PluginXmlContributionSource(Path.of(System.getProperty("kerbscope.bundles")));
+        // Only the bundles the product holds contribute, as in releng/bench/run: the plug-ins installed from the p2
+        // repository (CIFS, LDAP) are left out unless BENCH_PLUGINS=1.
+        Path bundles = Path.of(System.getProperty("kerbscope.bundles"));
+        var xml = new org.kerbscope.core.registry.PluginXmlContributionSource(bundles);
         boolean dissectors = !mode.equals("--bare");
         boolean checks = mode.isEmpty();
         boolean plugins = "1".equals(System.getenv("BENCH_PLUGINS"));
-        java.util.Set<String> pluginBundles = java.util.Set.of("org.kerbscope.cifs", "org.kerbscope.ldap");
+        java.util.Set<String> product = productBundles(bundles.getParent());
         Registries registries = Registries.of(new org.kerbscope.core.registry.ContributionSource() {
             @Override
             public List<org.kerbscope.core.registry.ContributionElement> elements(String point) {
                 if (!checks && !(dissectors && point.equals(Registries.DISSECTORS))) {
                     return List.of();
                 }
-                return xml.elements(point).stream().filter(e -> plugins || !pluginBundles.contains(e.contributor())).toList();
+                return xml.elements(point).stream().filter(e -> plugins || product.contains(e.contributor())).toList();
             }
 
             @Override
@@ -160,7 +161,22 @@ public final class Phases {
     }
 
     /** CPU time of each thread of this process in clock ticks (1/100 s), by "name#tid", from /proc (Linux only). */
-    /** Heap bytes allocated by every thread so far (ended threads included): the same for the same work. */
+    /** The bundles of the features product/kerbscope.product installs (their feature.xml files' plug-ins). */
+    private static java.util.Set<String> productBundles(Path repo) throws java.io.IOException {
+        java.util.regex.Pattern feature = java.util.regex.Pattern.compile("<feature\\s+id=\"([^\"]+)\"");
+        java.util.regex.Pattern plugin = java.util.regex.Pattern.compile("<plugin\\s+id=\"([^\"]+)\"");
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        var features = feature.matcher(java.nio.file.Files.readString(repo.resolve("product/kerbscope.product")));
+        while (features.find()) {
+            var p = plugin.matcher(java.nio.file.Files.readString(repo.resolve("features/" + features.group(1) + "/feature.xml")));
+            while (p.find()) {
+                ids.add(p.group(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Heap bytes allocated by every thread so far (ended threads included). */
     private static long allocated(java.lang.management.ThreadMXBean mx) {
         return ((com.sun.management.ThreadMXBean) mx).getTotalThreadAllocatedBytes();
     }

@@ -23,11 +23,27 @@ public final class DecodeAsRules {
      * @throws IllegalArgumentException with {@link #problem}'s words for the first rule that cannot be applied
      */
     public static Map<String, String> parse(List<String> rules, List<DissectorContribution> dissectors) {
+        return collect(rules, dissectors, true);
+    }
+
+    /**
+     * The rules that can be applied, as {@link #parse}; the others are passed over (stored rules, where a plug-in
+     * may have been uninstalled since they were typed).
+     */
+    public static Map<String, String> applicable(List<String> rules, List<DissectorContribution> dissectors) {
+        return collect(rules, dissectors, false);
+    }
+
+    private static Map<String, String> collect(List<String> rules, List<DissectorContribution> dissectors,
+            boolean strict) {
         Map<String, String> parsed = new LinkedHashMap<>();
         for (String rule : rules) {
             String p = problem(rule, dissectors);
             if (p != null) {
-                throw new IllegalArgumentException(p);
+                if (strict) {
+                    throw new IllegalArgumentException(p);
+                }
+                continue;
             }
             Rule r = Rule.of(rule);
             // the tables key ports without leading zeros

@@ -69,6 +69,9 @@ class DecodeAsTest {
         // a later rule for the same port wins
         assertEquals(Map.of("tcp.port=8081", "kerberos"),
                 DecodeAsRules.parse(List.of("tcp.port=8081:http", "tcp.port=8081:kerberos"), DISSECTORS));
+        // stored rules: those a plug-in no longer installed cannot apply are passed over, the others kept
+        assertEquals(Map.of("udp.port=60088", "kerberos"),
+                DecodeAsRules.applicable(List.of("tcp.port=445:smb3", "udp.port=60088:kerberos", "garbage"), DISSECTORS));
         assertNull(DecodeAsRules.problem("udp.port=0:dns", DISSECTORS));
         assertNull(DecodeAsRules.problem("udp.port=65535:dns", DISSECTORS));
     }

@@ -2,7 +2,6 @@ package org.kerbscope.ui.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,13 +39,8 @@ public final class Preferences {
         }
         // rules the installed dissectors cannot apply (the page says so when they are typed; a plug-in may have been
         // uninstalled since) are passed over
-        var dissectors = Registries.platform().dissectors();
-        Map<String, String> rules = new LinkedHashMap<>();
-        for (String s : decodeAsLines(n.get(DECODE_AS, ""))) {
-            if (DecodeAsRules.problem(s, dissectors) == null) {
-                rules.putAll(DecodeAsRules.parse(List.of(s), dissectors));
-            }
-        }
+        Map<String, String> rules = DecodeAsRules.applicable(decodeAsLines(n.get(DECODE_AS, "")),
+                Registries.platform().dissectors());
         AnalysisOptions d = AnalysisOptions.defaults();
         return new AnalysisOptions(keytabs, rules, n.getInt(SKEW, 300), n.getBoolean(REDACT, true), d.maxPduBytes());
     }
