@@ -22,6 +22,11 @@ abstract class KdcErrorCheck implements Check {
     /** The error codes the check is about: it reads only these errors. */
     abstract int[] codes();
 
+    /** The errors the check reads: those with one of its {@link #codes}, in frame order. */
+    List<Event> errors(Analysis a) {
+        return Flows.kdcErrors(a, codes());
+    }
+
     /** Whether an error of one of {@link #codes} is the check's: by default every one (else the e-text decides). */
     boolean matches(Analysis a, Event error) {
         return true;
@@ -54,7 +59,8 @@ abstract class KdcErrorCheck implements Check {
                 continue;
             }
             if (req != null) {
-                f.frame(req.frame(), req.string("msgType") + " for " + req.string("sname")
+                f.frame(req.frame(), req.string("msgType") + (req.string("sname") != null ? " for " + req.string("sname")
+                        : " without a service name")
                         + (req.string("cname") != null ? " by " + req.string("cname") : ""));
             }
             for (Event other : errors.subList(0, Math.min(errors.size(), 50))) {
@@ -84,7 +90,7 @@ abstract class KdcErrorCheck implements Check {
     /** One group per (code, service principal, client, user), in the order of each group's first error. */
     private List<Group> groups(Analysis a) {
         java.util.Map<String, List<Event>> byKey = new java.util.LinkedHashMap<>();
-        for (Event e : Flows.kdcErrors(a, codes())) {
+        for (Event e : errors(a)) {
             if (matches(a, e)) {
                 String key = e.integer("errorCode", -1) + "|" + lower(e.string("sname")) + "|" + e.dst().address()
                         + "|" + lower(e.string("cname"));

@@ -398,6 +398,13 @@ public final class Flows {
         return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errors(codes));
     }
 
+    /**
+     * The KRB-ERRORs whose code is none of these, in frame order: the errors no check of their own explains.
+     */
+    public static List<Event> kdcErrorsExcept(Analysis a, int... codes) {
+        return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errorsExcept(codes));
+    }
+
     /** The KRB-ERRORs one host (address) received, in frame order. */
     public static List<Event> kdcErrorsTo(Analysis a, String host) {
         return java.util.Collections.unmodifiableList(KerberosIndex.of(a).errorsTo.getOrDefault(host, List.of()));

@@ -92,6 +92,17 @@ final class KerberosIndex {
         return EventPositions.merged(kerberos, lists);
     }
 
+    /** The KRB-ERRORs whose code is none of {@code codes}, in frame order. */
+    List<Event> errorsExcept(int... codes) {
+        List<EventPositions> lists = new java.util.ArrayList<>();
+        for (Map.Entry<Integer, List<Event>> e : errorsByCode.entrySet()) {
+            if (java.util.Arrays.stream(codes).noneMatch(c -> c == e.getKey())) {
+                lists.add((EventPositions) e.getValue());
+            }
+        }
+        return EventPositions.merged(kerberos, lists);
+    }
+
     /** Files the message at {@code position} under {@code key} (its position only: see {@link EventPositions}). */
     private static <K> void add(Map<K, List<Event>> map, K key, List<Event> kerberos, int position) {
         ((EventPositions) map.computeIfAbsent(key, k -> new EventPositions(kerberos))).add(position);

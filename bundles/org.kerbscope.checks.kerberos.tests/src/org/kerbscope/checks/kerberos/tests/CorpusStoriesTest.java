@@ -74,6 +74,25 @@ class CorpusStoriesTest {
         assertTrue(spn.title().contains("invalid_service_principal/test.vladg.net"), spn.title());
         assertTrue(spn.remediation().contains("setspn -Q invalid_service_principal/test.vladg.net"), spn.remediation().toString());
         assertTrue(spn.evidence().stream().anyMatch(e -> e.frame() > 0 && e.what().startsWith("KRB-ERROR 7")));
+        // KDC_ERR_NAME_EXP, which no check of its own reads, is named too (frames 123 and 125)
+        Finding expired = a.findings().stream().filter(f -> f.id().equals("kerberos.kdc-error")).findFirst().orElseThrow();
+        assertEquals("The account expired_client_principal has expired", expired.title());
+        assertEquals(Severity.ERROR, expired.severity());
+        assertEquals(List.of(123L, 125L), expired.evidence().stream().filter(e -> e.what().startsWith("KRB-ERROR"))
+                .map(Finding.Evidence::frame).toList());
+        assertTrue(expired.explanation().contains("CLIENT EXPIRED"), expired.explanation());
+    }
+
+    @Test
+    void aGenericKdcErrorIsNamed() throws Exception {
+        Analysis a = analyze("zeek/krb/optional-service-name.pcap", List.of());
+        Finding f = a.findings().stream().filter(x -> x.id().equals("kerberos.kdc-error")).findFirst().orElseThrow();
+        assertEquals("The KDC 192.168.229.251 refused the request with a generic error", f.title());
+        // the AS-REQ of this capture leaves out its optional service name
+        assertEquals(List.of("AS-REQ without a service name", "KRB-ERROR 60 KRB_ERR_GENERIC"),
+                f.evidence().stream().map(Finding.Evidence::what).toList());
+        assertTrue(f.explanation().contains("neither e-text nor extended data"), f.explanation());
+        assertTrue(f.remediation().get(0).startsWith("Get-WinEvent -ComputerName 192.168.229.251 -LogName System"), f.remediation().toString());
     }
 
     @Test
