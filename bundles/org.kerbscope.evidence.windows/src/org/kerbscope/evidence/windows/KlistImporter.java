@@ -39,6 +39,10 @@ public final class KlistImporter implements EvidenceImporter {
     private static final Pattern KLIST_CMD = Pattern.compile("(?i)\\bklist(?:\\.exe)?\\s+get\\s+(\\S+)");
     private static final Pattern MIT_TICKET = Pattern.compile("^\\s*(" + LocalTimes.PATTERN + ")\\s+("
             + LocalTimes.PATTERN + "|>>>Expired<<<)\\s+(\\S+)\\s*$");
+    private static final Pattern CACHED_COUNT = Pattern.compile("\\((\\d+)\\)");
+    private static final Pattern RETRIEVED = Pattern.compile("^(\\S+) has been retrieved successfully");
+    private static final Pattern KEY_TYPE = Pattern.compile("KeyType\\s+(0x[0-9a-fA-F]+)\\s*-\\s*(\\S+)");
+    private static final Pattern FLAGS_HEX = Pattern.compile("0x([0-9a-fA-F]{1,8})");
     private static final String[] FLAG_BITS = {"reserved", "forwardable", "forwarded", "proxiable", "proxy",
         "may_postdate", "postdated", "invalid", "renewable", "initial", "pre_authent", "hw_authent",
         "transited_policy_checked", "ok_as_delegate", "reserved14", "name_canonicalize"};
@@ -238,7 +242,7 @@ public final class KlistImporter implements EvidenceImporter {
                     tgt = false;
                 }
                 case "Cached Tickets" -> {
-                    Matcher n = Pattern.compile("\\((\\d+)\\)").matcher(value);
+                    Matcher n = CACHED_COUNT.matcher(value);
                     if (n.find()) {
                         announced = Integer.parseInt(n.group(1));
                         announcedLine = no;
@@ -254,7 +258,7 @@ public final class KlistImporter implements EvidenceImporter {
                     // klist purge: nothing cached afterwards, nothing to keep
                 }
                 case "A ticket to" -> {
-                    Matcher t = Pattern.compile("^(\\S+) has been retrieved successfully").matcher(value);
+                    Matcher t = RETRIEVED.matcher(value);
                     if (t.find()) {
                         retrieved = t.group(1);
                     } else {
@@ -298,7 +302,7 @@ public final class KlistImporter implements EvidenceImporter {
                 }
                 case "Session Key" -> {
                     // "KeyType 0x12 - AES-256-CTS-HMAC-SHA1-96": the type only; the key bytes are never kept
-                    Matcher k = Pattern.compile("KeyType\\s+(0x[0-9a-fA-F]+)\\s*-\\s*(\\S+)").matcher(value);
+                    Matcher k = KEY_TYPE.matcher(value);
                     if (k.find()) {
                         ticket().put("sessionKeyType", k.group(2));
                         putNumber("sessionKeyNumber", (int) Codes.parse(k.group(1)));
@@ -332,7 +336,7 @@ public final class KlistImporter implements EvidenceImporter {
         }
 
         private void flags(String value, int no) {
-            Matcher h = Pattern.compile("0x([0-9a-fA-F]{1,8})").matcher(value);
+            Matcher h = FLAGS_HEX.matcher(value);
             if (!h.find()) {
                 c.diagnostic(no, "\"Ticket Flags\" without a hexadecimal value: \"" + shorten(value) + "\"");
                 return;
