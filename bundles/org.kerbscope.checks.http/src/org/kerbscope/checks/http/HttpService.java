@@ -35,6 +35,8 @@ public final class HttpService implements ServiceProfile {
         for (List<Event> events : a.index("http.sites", () -> sites(a))) {
             out.add(build(a, events, firstIndex + out.size()));
         }
+        // HTTPS: the hellos name the site, and the ticket the client asked for it is all of the exchange in clear
+        out.addAll(tlsAttempts(a, firstIndex + out.size()));
         // connections to the service's port that were never answered: the connect step failed before it spoke
         out.addAll(Flows.unansweredConnects(a, out, firstIndex + out.size(), "http", SPN_CLASS, HttpService::webPort));
         // a client whose name lookup failed and that then connected nowhere: step 1 is where it broke
@@ -349,6 +351,52 @@ public final class HttpService implements ServiceProfile {
             at.setOutcome(Outcome.INCOMPLETE);
         }
         return at;
+    }
+
+    /**
+     * One attempt per client → HTTPS site (server address and port, and the server name its ClientHellos asked for)
+     * whose client then asked the KDC for the site's ticket: the 401, the Authorization header and the answer are
+     * encrypted, so those steps are not seen, while name resolution, the connection and the ticket exchange are. A
+     * site the client asked no ticket for (a cached one, NTLM, no authentication at all) cannot be told apart from
+     * any other HTTPS connection and makes none.
+     */
+    private static List<AuthAttempt> tlsAttempts(Analysis a, int index) {
+        Map<Site, List<Event>> sites = new LinkedHashMap<>();
+        for (Event e : a.events("tls")) {
+            if ("clientHello".equals(e.string("kind")) && e.string("sni") != null && !e.string("sni").isEmpty()) {
+                sites.computeIfAbsent(new Site(e.src().address(), e.dst(), e.string("sni").toLowerCase(Locale.ROOT)),
+                        k -> new ArrayList<>()).add(e);
+            }
+        }
+        List<AuthAttempt> out = new ArrayList<>();
+        for (Map.Entry<Site, List<Event>> site : sites.entrySet()) {
+            Event hello = site.getValue().get(0);
+            String client = site.getKey().client();
+            AuthAttempt at = new AuthAttempt(index + out.size(), client, site.getKey().server(), "http");
+            at.setHost(site.getKey().host());
+            String spnHost = canonicalHost(a, at);
+            Event tgsReq = Flows.ticketRequest(a, client, SPN_CLASS, Long.MAX_VALUE, SPN_CLASS + "/" + spnHost,
+                    SPN_CLASS + "/" + at.host());
+            if (tgsReq == null || tgsReq.frame() < hello.frame()) {
+                continue;
+            }
+            Flows.nameAndConnect(a, at, hello.frame());
+            String tls = "HTTPS: " + (hello.string("version") != null ? hello.string("version") + " " : "")
+                    + "ClientHello for " + hello.string("sni");
+            at.steps().add(new StepResult(Step.ANONYMOUS_REQUEST, StepStatus.NOT_SEEN, List.of(hello.frame()),
+                    tls + "; the request is encrypted"));
+            at.steps().add(new StepResult(Step.CHALLENGE, StepStatus.NOT_SEEN, List.of(),
+                    "encrypted (TLS): the 401 and its WWW-Authenticate cannot be read from the capture"));
+            at.setSpn(tgsReq.string("sname"));
+            Flows.ticketSteps(at, tgsReq, Flows.replyTo(a, tgsReq));
+            at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.NOT_SEEN, List.of(),
+                    "encrypted (TLS): the Authorization header cannot be read from the capture"));
+            at.steps().add(new StepResult(Step.AUTHORIZED, StepStatus.NOT_SEEN, List.of(),
+                    "encrypted (TLS): the answer cannot be read; the server's Security log (4624) shows the logon"));
+            at.setOutcome(at.failedStep() != null ? Outcome.FAILED : Outcome.INCOMPLETE);
+            out.add(at);
+        }
+        return out;
     }
 
     /** The client's first NTLM AUTHENTICATE at or after {@code frame}, or null. */

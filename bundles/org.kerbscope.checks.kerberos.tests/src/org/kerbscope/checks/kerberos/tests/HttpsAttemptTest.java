@@ -1,0 +1,196 @@
+package org.kerbscope.checks.kerberos.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+import org.apache.kerby.kerberos.kerb.KrbErrorCode;
+import org.apache.kerby.kerberos.kerb.type.KerberosTime;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptedData;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptionType;
+import org.apache.kerby.kerberos.kerb.type.base.KrbError;
+import org.apache.kerby.kerberos.kerb.type.base.NameType;
+import org.apache.kerby.kerberos.kerb.type.base.PrincipalName;
+import org.apache.kerby.kerberos.kerb.type.kdc.KdcOptions;
+import org.apache.kerby.kerberos.kerb.type.kdc.KdcReqBody;
+import org.apache.kerby.kerberos.kerb.type.kdc.TgsRep;
+import org.apache.kerby.kerberos.kerb.type.kdc.TgsReq;
+import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.model.Outcome;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.StepStatus;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.Progress;
+import org.kerbscope.lab.record.LabEndpoint;
+import org.kerbscope.lab.record.Recorder;
+
+/**
+ * An intranet site over HTTPS: the browser's 401, Authorization header and answer are encrypted, and what the capture
+ * shows is the connection, the TLS ClientHello naming the site (made by the JDK's TLS stack) and the ticket exchange
+ * for HTTP/site (encoded by Apache Kerby). The flow is still the site's, with its encrypted steps said to be so.
+ */
+class HttpsAttemptTest {
+    private static final String REALM = "CONTOSO.COM";
+    private static final LabEndpoint KDC = new LabEndpoint("192.168.2.10", 88);
+    private static final LabEndpoint WEB = new LabEndpoint("192.168.2.104", 443);
+    private static final LabEndpoint BROWSER = new LabEndpoint("192.168.2.101", 50443);
+    private static final LabEndpoint BROWSER_KRB = new LabEndpoint("192.168.2.101", 50088);
+
+    /** The first flight of a real TLS 1.3 client asking for {@code sni}. */
+    static byte[] clientHello(String sni) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, null, null);
+        SSLEngine e = ctx.createSSLEngine(sni, 443);
+        e.setUseClientMode(true);
+        SSLParameters p = e.getSSLParameters();
+        p.setServerNames(List.of(new SNIHostName(sni)));
+        e.setSSLParameters(p);
+        ByteBuffer net = ByteBuffer.allocate(e.getSession().getPacketBufferSize());
+        e.wrap(ByteBuffer.allocate(0), net);
+        net.flip();
+        return Arrays.copyOf(net.array(), net.limit());
+    }
+
+    /** Encrypted records as the server's part of the connection: application data (23) of random bytes. */
+    static byte[] encrypted(int n, long seed) {
+        byte[] body = new byte[n];
+        new Random(seed).nextBytes(body);
+        return ByteBuffer.allocate(5 + n).put(new byte[] {23, 3, 3, (byte) (n >> 8), (byte) n}).put(body).array();
+    }
+
+    static byte[] tgsReq(String spn) throws Exception {
+        KdcReqBody body = new KdcReqBody();
+        body.setKdcOptions(new KdcOptions());
+        body.setRealm(REALM);
+        body.setSname(new PrincipalName(spn, NameType.NT_SRV_INST));
+        body.setTill(new KerberosTime(System.currentTimeMillis() + 36_000_000L));
+        body.setNonce(7);
+        body.setEtypes(List.of(EncryptionType.AES256_CTS_HMAC_SHA1_96));
+        TgsReq req = new TgsReq();
+        req.setReqBody(body);
+        return req.encode();
+    }
+
+    static byte[] unknownSpn(String spn) throws Exception {
+        KrbError e = new KrbError();
+        e.setStime(KerberosTime.now());
+        e.setSusec(0);
+        e.setErrorCode(KrbErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN);
+        e.setRealm(REALM);
+        e.setSname(new PrincipalName(spn, NameType.NT_SRV_INST));
+        return e.encode();
+    }
+
+    static byte[] ticketFor(String spn) throws Exception {
+        Ticket t = new Ticket();
+        t.setRealm(REALM);
+        t.setSname(new PrincipalName(spn, NameType.NT_SRV_INST));
+        t.setEncryptedEncPart(cipher(17));
+        TgsRep rep = new TgsRep();
+        rep.setCrealm(REALM);
+        rep.setCname(new PrincipalName("john"));
+        rep.setTicket(t);
+        rep.setEncryptedEncPart(cipher(18));
+        return rep.encode();
+    }
+
+    private static EncryptedData cipher(long seed) {
+        EncryptedData d = new EncryptedData();
+        d.setEType(EncryptionType.AES256_CTS_HMAC_SHA1_96);
+        byte[] c = new byte[96];
+        new Random(seed).nextBytes(c);
+        d.setCipher(c);
+        return d;
+    }
+
+    /** The browser connects to the site, says hello, asks the KDC for HTTP/site, then the site answers encrypted. */
+    static void httpsVisit(Recorder r, String site, byte[] kdcAnswer) throws Exception {
+        Recorder.TcpFlow c = r.connect(BROWSER, WEB);
+        byte[] hello = clientHello(site);
+        c.data(true, hello, 0, hello.length);
+        byte[] server = encrypted(1200, 1);
+        c.data(false, server, 0, server.length);
+        if (kdcAnswer != null) {
+            byte[] req = tgsReq("HTTP/" + site);
+            r.udp(BROWSER_KRB, KDC, req, 0, req.length);
+            r.udp(KDC, BROWSER_KRB, kdcAnswer, 0, kdcAnswer.length);
+        }
+        byte[] more = encrypted(3000, 2);
+        c.data(true, more, 0, more.length);
+        c.data(false, more, 0, more.length);
+    }
+
+    private static Analysis analyze(Path capture) throws Exception {
+        return new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(capture, capture.toString(),
+                List.of(), Progress.NONE);
+    }
+
+    @Test
+    void anUnknownSpnOfAnHttpsSiteFailsItsTicketStep(@TempDir Path dir) throws Exception {
+        Path capture = dir.resolve("https-spn-unknown.pcapng");
+        try (Recorder r = new Recorder(capture, "an HTTPS site whose SPN is not registered")) {
+            httpsVisit(r, "web.contoso.com", unknownSpn("HTTP/web.contoso.com"));
+        }
+        Analysis a = analyze(capture);
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals("192.168.2.104:443", at.server().address() + ":" + at.server().port());
+        assertEquals("web.contoso.com", at.host());
+        assertEquals("HTTP/web.contoso.com", at.spn());
+        assertEquals(Outcome.FAILED, at.outcome());
+        assertEquals(Step.TICKET, at.failedStep().step());
+        assertEquals(StepStatus.OK, at.step(Step.CONNECT).status());
+        assertEquals(StepStatus.NOT_SEEN, at.step(Step.ANONYMOUS_REQUEST).status());
+        assertTrue(at.step(Step.ANONYMOUS_REQUEST).note().startsWith("HTTPS: TLS 1.3 ClientHello for web.contoso.com"),
+                at.step(Step.ANONYMOUS_REQUEST).note());
+        assertTrue(at.step(Step.AP_EXCHANGE).note().startsWith("encrypted (TLS)"), at.step(Step.AP_EXCHANGE).note());
+        Finding f = a.findings().stream().filter(x -> x.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow();
+        assertEquals(0, f.attempt());
+        // the hello is an event of its own, with the site it named
+        assertEquals("web.contoso.com", a.events("tls").get(0).string("sni"));
+    }
+
+    @Test
+    void anIssuedTicketLeavesTheEncryptedRestIncomplete(@TempDir Path dir) throws Exception {
+        Path capture = dir.resolve("https-ticket.pcapng");
+        try (Recorder r = new Recorder(capture, "an HTTPS site that gets its ticket")) {
+            httpsVisit(r, "web.contoso.com", ticketFor("HTTP/web.contoso.com"));
+        }
+        Analysis a = analyze(capture);
+        assertEquals(1, a.attempts().size());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.INCOMPLETE, at.outcome());
+        assertEquals(StepStatus.OK, at.step(Step.TICKET).status());
+        assertEquals(StepStatus.NOT_SEEN, at.step(Step.AUTHORIZED).status());
+        assertTrue(a.findings().stream().noneMatch(x -> x.severity() == org.kerbscope.core.model.Severity.ERROR),
+                a.findings().toString());
+    }
+
+    @Test
+    void anHttpsConnectionWithoutATicketRequestIsNoAttempt(@TempDir Path dir) throws Exception {
+        Path capture = dir.resolve("https-anonymous.pcapng");
+        try (Recorder r = new Recorder(capture, "an HTTPS site and no Kerberos")) {
+            httpsVisit(r, "www.example.com", null);
+        }
+        Analysis a = analyze(capture);
+        assertEquals(List.of(), a.attempts());
+        assertEquals(1, a.events("tls").size());
+    }
+}
