@@ -381,18 +381,18 @@ public final class HttpService implements ServiceProfile {
                 continue;
             }
             Flows.nameAndConnect(a, at, hello.frame());
-            String tls = "HTTPS: " + (hello.string("version") != null ? hello.string("version") + " " : "")
-                    + "ClientHello for " + hello.string("sni");
+            at.setServerRole("HTTPS server");
             at.steps().add(new StepResult(Step.ANONYMOUS_REQUEST, StepStatus.NOT_SEEN, List.of(hello.frame()),
-                    tls + "; the request is encrypted"));
+                    StepResult.ENCRYPTED + ": HTTPS, the request follows a " + (hello.string("version") != null
+                            ? hello.string("version") + " " : "") + "ClientHello for " + hello.string("sni")));
             at.steps().add(new StepResult(Step.CHALLENGE, StepStatus.NOT_SEEN, List.of(),
-                    "encrypted (TLS): the 401 and its WWW-Authenticate cannot be read from the capture"));
+                    StepResult.ENCRYPTED + ": the 401 and its WWW-Authenticate cannot be read from the capture"));
             at.setSpn(tgsReq.string("sname"));
             Flows.ticketSteps(at, tgsReq, Flows.replyTo(a, tgsReq));
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.NOT_SEEN, List.of(),
-                    "encrypted (TLS): the Authorization header cannot be read from the capture"));
+                    StepResult.ENCRYPTED + ": the Authorization header cannot be read from the capture"));
             at.steps().add(new StepResult(Step.AUTHORIZED, StepStatus.NOT_SEEN, List.of(),
-                    "encrypted (TLS): the answer cannot be read; the server's Security log (4624) shows the logon"));
+                    StepResult.ENCRYPTED + ": the answer cannot be read; the server's Security log (4624) shows the logon"));
             at.setOutcome(at.failedStep() != null ? Outcome.FAILED : Outcome.INCOMPLETE);
             out.add(at);
         }

@@ -47,17 +47,20 @@ public final class FlowDiagram {
                     out.add(new Arrow(SERVER, CLIENT, s.status() == StepStatus.FAILED ? "no SYN/ACK (" + s.note() + ")" : "SYN/ACK",
                             s.step(), s.status(), f1));
                 }
-                case ANONYMOUS_REQUEST -> out.add(new Arrow(CLIENT, SERVER, "anonymous request", s.step(), s.status(), f0));
+                case ANONYMOUS_REQUEST -> out.add(new Arrow(CLIENT, SERVER, s.encrypted() ? "TLS ClientHello, then encrypted"
+                        : "anonymous request", s.step(), s.status(), f0));
                 // "401 offering Negotiate, NTLM" (a proxy's 407); a failed one up to its reason
                 case CHALLENGE -> out.add(new Arrow(SERVER, CLIENT, s.status() == StepStatus.OK ? s.note()
                         : s.status() == StepStatus.FAILED && s.note().contains(":") ? s.note().substring(0, s.note().indexOf(':'))
-                        : "challenge (401 or a proxy's 407)", s.step(), s.status(), f0));
+                        : s.encrypted() ? "challenge (encrypted)" : "challenge (401 or a proxy's 407)", s.step(), s.status(), f0));
                 case TICKET_REQUEST -> out.add(new Arrow(CLIENT, KDC, "TGS-REQ " + spn, s.step(), s.status(), f0));
                 case TICKET -> out.add(new Arrow(KDC, CLIENT, s.status() == StepStatus.FAILED ? s.note() : "TGS-REP (service ticket)",
                         s.step(), s.status(), f0));
-                case AP_EXCHANGE -> out.add(new Arrow(CLIENT, SERVER, s.status() == StepStatus.FAILED ? s.note() : "AP-REQ (Negotiate)",
+                case AP_EXCHANGE -> out.add(new Arrow(CLIENT, SERVER, s.status() == StepStatus.FAILED ? s.note()
+                        : s.encrypted() ? "AP-REQ (Negotiate, encrypted)" : "AP-REQ (Negotiate)",
                         s.step(), s.status(), f0));
-                case AUTHORIZED -> out.add(new Arrow(SERVER, CLIENT, s.status() == StepStatus.NOT_SEEN ? "authorised?" : s.note(),
+                case AUTHORIZED -> out.add(new Arrow(SERVER, CLIENT, s.encrypted() ? "authorised? (encrypted)"
+                        : s.status() == StepStatus.NOT_SEEN ? "authorised?" : s.note(),
                         s.step(), s.status(), f0));
             }
         }

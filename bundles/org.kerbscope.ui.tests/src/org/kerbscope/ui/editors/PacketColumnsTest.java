@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.kerbscope.core.model.Endpoint;
 import org.kerbscope.core.model.Event;
 
-/** The packet list's Protocol and Info columns for the Kerberos messages of a password change (kpasswd), as Wireshark names them. */
+/** The packet list's Protocol and Info columns, as Wireshark names them: kpasswd's Kerberos messages, TLS hellos. */
 class PacketColumnsTest {
 
     private static Event kerberos(Map<String, Object> fields) {
@@ -42,5 +42,23 @@ class PacketColumnsTest {
         plain.put("cname", "john");
         assertEquals("KERBEROS", PacketPane.protocolColumn(kerberos(plain)));
         assertEquals("AS-REQ cname john", PacketPane.info(kerberos(plain)));
+    }
+
+    @Test
+    void tlsHellosAreNamedAsWiresharkDoes() {
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("kind", "clientHello");
+        hello.put("version", "TLS 1.3");
+        hello.put("sni", "web.contoso.com");
+        Event e = new Event("tls", 4, 0, new Endpoint("192.168.2.101", 50443), new Endpoint("192.168.2.104", 443), hello);
+        assertEquals("TLS", PacketPane.protocolColumn(e));
+        assertEquals("Client Hello (SNI=web.contoso.com)  TLS 1.3", PacketPane.info(e));
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("kind", "alert");
+        alert.put("level", "fatal");
+        alert.put("description", "unrecognized_name");
+        alert.put("code", 112);
+        assertEquals("Alert (Level: fatal, Description: unrecognized_name)",
+                PacketPane.info(new Event("tls", 5, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), alert)));
     }
 }

@@ -447,6 +447,19 @@ public final class PacketPane {
             case "dns" -> e.string("kind") + " " + e.string("name") + " type " + e.fields().get("type")
                     + ("response".equals(e.string("kind")) ? " rcode " + e.fields().get("rcode") + " " + e.list("answers") : "");
             case "ntlm" -> "NTLMSSP " + e.string("messageType") + (e.string("user") != null ? " " + e.string("domain") + "\\" + e.string("user") : "");
+            case "tls" -> tlsInfo(e);
+            default -> e.fields().toString();
+        };
+    }
+
+    /** As Wireshark's Info: "Client Hello (SNI=web.contoso.com)", "Server Hello", "Alert (Level: Fatal, …)". */
+    static String tlsInfo(Event e) {
+        return switch (String.valueOf(e.string("kind"))) {
+            case "clientHello" -> "Client Hello" + (e.string("sni") != null ? " (SNI=" + e.string("sni") + ")" : "")
+                    + (e.string("version") != null ? "  " + e.string("version") : "");
+            case "serverHello" -> (Boolean.TRUE.equals(e.get("helloRetry")) ? "Hello Retry Request" : "Server Hello")
+                    + (e.string("version") != null ? "  " + e.string("version") : "");
+            case "alert" -> "Alert (Level: " + e.string("level") + ", Description: " + e.string("description") + ")";
             default -> e.fields().toString();
         };
     }

@@ -158,9 +158,17 @@ class HttpsAttemptTest {
         assertEquals(Step.TICKET, at.failedStep().step());
         assertEquals(StepStatus.OK, at.step(Step.CONNECT).status());
         assertEquals(StepStatus.NOT_SEEN, at.step(Step.ANONYMOUS_REQUEST).status());
-        assertTrue(at.step(Step.ANONYMOUS_REQUEST).note().startsWith("HTTPS: TLS 1.3 ClientHello for web.contoso.com"),
+        assertEquals("encrypted (TLS): HTTPS, the request follows a TLS 1.3 ClientHello for web.contoso.com",
                 at.step(Step.ANONYMOUS_REQUEST).note());
-        assertTrue(at.step(Step.AP_EXCHANGE).note().startsWith("encrypted (TLS)"), at.step(Step.AP_EXCHANGE).note());
+        for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.AP_EXCHANGE, Step.AUTHORIZED)) {
+            assertTrue(at.step(s).encrypted(), s + " " + at.step(s));
+        }
+        assertEquals("HTTPS server", at.serverRole());
+        // the sequence diagram (flow view, HTML report) says which arrows TLS hid
+        assertEquals(List.of("TCP SYN :443", "SYN/ACK", "TLS ClientHello, then encrypted", "challenge (encrypted)",
+                "TGS-REQ HTTP/web.contoso.com", "KRB-ERROR 7 KDC_ERR_S_PRINCIPAL_UNKNOWN", "AP-REQ (Negotiate, encrypted)",
+                "authorised? (encrypted)"), org.kerbscope.engine.report.FlowDiagram.arrows(at).stream()
+                        .map(org.kerbscope.engine.report.FlowDiagram.Arrow::label).toList().subList(2, 10));
         Finding f = a.findings().stream().filter(x -> x.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow();
         assertEquals(0, f.attempt());
         // the hello is an event of its own, with the site it named
