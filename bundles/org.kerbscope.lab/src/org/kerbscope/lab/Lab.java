@@ -3,6 +3,7 @@ package org.kerbscope.lab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,6 +144,10 @@ public final class Lab implements AutoCloseable {
             if ((serverClock != null || clientClock != null) && !onPath("faketime")) {
                 return Optional.of("libfaketime's 'faketime' command is not installed (Debian/Ubuntu: apt-get install faketime)");
             }
+            if (siteUrl.regionMatches(true, 0, "https:", 0, 6) && !Files.isExecutable(keytool())) {
+                return Optional.of("an https site needs the JDK's keytool for its certificate, and " + keytool() + " is not there"
+                        + " (run the lab on a JDK, not a JRE)");
+            }
             return Optional.empty();
         }
     }
@@ -164,6 +169,8 @@ public final class Lab implements AutoCloseable {
     private final int kdcPort;
     private final int dnsPort;
     private final int socksPort;
+    /** For an https site: its certificate (PEM), which the browser trusts; else null. */
+    private final Path siteCertificate;
 
     private Lab(Setup setup, Path capture, String comment) throws IOException {
         this.setup = setup;
@@ -205,22 +212,34 @@ public final class Lab implements AutoCloseable {
             d = new LabDnsServer(zone());
             int kp = rel.listen(new LabEndpoint(DC_IP, 88), k.address(), true, true);
             int dp = rel.listen(new LabEndpoint(DC_IP, 53), d.address(), true, true);
+            URI site = URI.create(setup.siteUrl());
+            boolean https = "https".equalsIgnoreCase(site.getScheme());
+            Path certificate = null;
             if (setup.webServerListening()) {
+                List<String> tlsArgs = List.of();
+                if (https) {
+                    Path keystore = work.resolve("web.p12");
+                    certificate = work.resolve("web.pem");
+                    selfSigned(keystore, certificate, List.of(site.getHost(), WEB_HOST));
+                    tlsArgs = List.of("--tls-keystore", keystore.toString(), "--tls-password", KEYSTORE_PASSWORD);
+                }
                 Path conf = work.resolve("krb5-server.conf");
                 Files.writeString(conf, "[libdefaults]\n default_realm = " + REALM + "\n dns_lookup_kdc = false\n"
                         + " dns_canonicalize_hostname = false\n rdns = false\n"
                         + " permitted_enctypes = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96\n"
                         + "[realms]\n " + REALM + " = {\n  kdc = 127.0.0.1:" + k.address().getPort() + "\n }\n");
-                List<String> args = List.of("--auth", setup.serverAuth(), "--keytab", serverKeytab.toString(), "--principal", "*",
-                        "--host", WEB_HOST, "--domain", DOMAIN, "--user", USER, "--password", PASSWORD,
-                        "--proxy", String.valueOf(setup.httpProxy() != null));
+                List<String> args = new ArrayList<>(List.of("--auth", setup.serverAuth(), "--keytab", serverKeytab.toString(),
+                        "--principal", "*", "--host", WEB_HOST, "--domain", DOMAIN, "--user", USER, "--password", PASSWORD,
+                        "--proxy", String.valueOf(setup.httpProxy() != null)));
+                args.addAll(tlsArgs);
                 Map<String, String> props = Map.of("java.security.krb5.conf", conf.toString(),
                         "javax.security.auth.useSubjectCredsOnly", "true", "java.net.preferIPv4Stack", "true");
                 w = ChildJvm.start(ChildJvm.WEB_SERVER_MAIN, args, props, fakeTimeEnv(setup.serverClock()), fakeTime(setup.serverClock()),
                         null, work.resolve("web.err"));
                 String listening = w.awaitLine("LISTENING ", 60);
                 int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
-                int labPort = setup.httpProxy() != null ? Integer.parseInt(setup.httpProxy().replaceAll(".*:", "")) : 80;
+                int labPort = setup.httpProxy() != null ? Integer.parseInt(setup.httpProxy().replaceAll(".*:", ""))
+                        : site.getPort() > 0 ? site.getPort() : https ? 443 : 80;
                 rel.route(new LabEndpoint(WEB_IP, labPort), new InetSocketAddress("127.0.0.1", port));
             }
             int sp = rel.socksPort();
@@ -232,6 +251,7 @@ public final class Lab implements AutoCloseable {
             this.kdcPort = kp;
             this.dnsPort = dp;
             this.socksPort = sp;
+            this.siteCertificate = certificate;
         } catch (IOException | RuntimeException e) {
             quietly(w == null ? null : w::stop);
             quietly(rel == null ? null : rel::close);
@@ -265,6 +285,9 @@ public final class Lab implements AutoCloseable {
                 "--ntlm", setup.ntlmFallback() ? "fallback" : "never", "--spn", setup.spnFromCanonicalName() ? "canonical" : "url"));
         if (setup.httpProxy() != null) {
             args.addAll(List.of("--http-proxy", setup.httpProxy()));
+        }
+        if (siteCertificate != null) {
+            args.addAll(List.of("--tls-cert", siteCertificate.toString()));
         }
         Map<String, String> props = new HashMap<>();
         props.put("kerbscope.lab.dns", "127.0.0.1:" + dnsPort);
@@ -396,6 +419,34 @@ public final class Lab implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private static final String KEYSTORE_PASSWORD = "kerbscope-lab";
+
+    /**
+     * A key pair and a self-signed certificate for an https site, valid for {@code names}, made by the JDK's keytool
+     * (into {@code keystore}, PKCS#12) with the certificate also in {@code pem} for the browser to trust.
+     */
+    private static void selfSigned(Path keystore, Path pem, List<String> names) throws IOException, InterruptedException {
+        String keytool = keytool().toString();
+        String san = "SAN=" + String.join(",", names.stream().distinct().map(n -> "dns:" + n).toList());
+        run(List.of(keytool, "-genkeypair", "-alias", "web", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=" + names.get(0), "-ext", san, "-validity", "30", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", KEYSTORE_PASSWORD, "-keypass", KEYSTORE_PASSWORD));
+        run(List.of(keytool, "-exportcert", "-rfc", "-alias", "web", "-keystore", keystore.toString(), "-storepass",
+                KEYSTORE_PASSWORD, "-file", pem.toString()));
+    }
+
+    static Path keytool() {
+        return Path.of(System.getProperty("java.home"), "bin", "keytool");
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(command.get(1) + " failed: " + out.trim());
+        }
     }
 
     static String stem(Path file) {

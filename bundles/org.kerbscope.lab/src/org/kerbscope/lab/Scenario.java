@@ -106,6 +106,21 @@ public enum Scenario {
             Lab.Setup.standard().client("jane", Lab.PASSWORD).ntlmFallback(false), "unauthorized", Outcome.FAILED,
             Step.TICKET_REQUEST, List.of("kerberos.client-unknown", "http.no-kerberos-attempt"),
             "kerberos.error_code == 6"),
+    HTTPS_SUCCESS("https-success",
+            "John opens https://iisserver.contoso.com/: the working flow inside TLS. The capture shows the DNS lookup, the TCP"
+                    + " handshake to port 443, the ClientHello naming iisserver.contoso.com and the ticket exchange for"
+                    + " HTTP/iisserver.contoso.com; the 401, the Kerberos AP-REQ and the 200 travel encrypted, so the capture"
+                    + " alone can say no more than that the ticket was issued (the site's Security log shows the logon).",
+            Lab.Setup.standard().site("https://iisserver.contoso.com/"), "kerberos", Outcome.INCOMPLETE, null, List.of(),
+            "tls.handshake.extensions_server_name == \"iisserver.contoso.com\""),
+    HTTPS_SPN_UNKNOWN("https-spn-unknown",
+            "John opens https://intranet.contoso.com/, a second name of IISServer with no SPN registered: everything HTTP"
+                    + " says is encrypted, but the ticket request is not: the KDC answers the TGS-REQ for"
+                    + " HTTP/intranet.contoso.com with KRB-ERROR 7 KDC_ERR_S_PRINCIPAL_UNKNOWN; NTLM is not allowed on this"
+                    + " client, so the page stays at 401.",
+            Lab.Setup.standard().site("https://intranet.contoso.com/").ntlmFallback(false), "unauthorized", Outcome.FAILED,
+            Step.TICKET, List.of("kerberos.spn-unknown"),
+            "kerberos.error_code == 7 && kerberos.SNameString == \"intranet.contoso.com\""),
     PROXY_KERBEROS("proxy-kerberos",
             "John's browser opens http://www.fabrikam.com/ through the web proxy proxy.contoso.com:8080, which asks for "
                     + "credentials: 407 with Proxy-Authenticate: Negotiate and NTLM. HTTP/proxy.contoso.com is registered, so "

@@ -177,6 +177,15 @@ class ScenarioCapturesTest {
                 assertEquals(List.of("jane"), values(t, f -> err(f, "6"), "kerberos.CNameString"));
                 assertEquals(0, count(t, f -> has(f, "http.authorization")));
             }
+            case HTTPS_SUCCESS, HTTPS_SPN_UNKNOWN -> {
+                String host = s == Scenario.HTTPS_SUCCESS ? "iisserver.contoso.com" : "intranet.contoso.com";
+                assertTrue(count(t, f -> v(f, "tls.handshake.extensions_server_name").equals(host) && v(f, "tcp.dstport").equals("443")) >= 1,
+                        "the ClientHello to port 443 names the site");
+                assertEquals(0, count(t, f -> has(f, "http.request") || has(f, "http.response.code")), "HTTP travels encrypted");
+                assertTrue(values(t, f -> msg(f, "12"), "kerberos.SNameString").stream().anyMatch(l -> l.contains("HTTP," + host)),
+                        "the TGS-REQ for HTTP/" + host + " is in clear");
+                assertEquals(s == Scenario.HTTPS_SPN_UNKNOWN, count(t, f -> err(f, "7")) >= 1, "KRB-ERROR 7 only where the SPN is unknown");
+            }
             case PROXY_KERBEROS -> {
                 assertTrue(count(t, f -> v(f, "dns.qry.name").equals("proxy.contoso.com") && v(f, "dns.a").equals(Lab.WEB_IP)) >= 1);
                 assertTrue(values(t, f -> msg(f, "12"), "kerberos.SNameString").stream().anyMatch(l -> l.contains("HTTP,proxy.contoso.com")),
@@ -210,7 +219,8 @@ class ScenarioCapturesTest {
     private static final List<String> FIELDS = List.of("frame.time_epoch", "frame.protocols", "tcp.srcport", "tcp.dstport",
             "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.reset", "udp.srcport", "udp.dstport", "dns.qry.name", "dns.qry.type",
             "dns.flags.rcode", "dns.a", "dns.cname", "dns.soa.mname", "http.request", "http.response.code", "http.www_authenticate",
-            "http.authorization", "http.server", "http.response.line", "http.date", "http.host", "kerberos.msg_type",
+            "http.authorization", "http.server", "http.response.line", "http.date", "http.host", "tls.handshake.extensions_server_name",
+            "kerberos.msg_type",
             "kerberos.error_code", "kerberos.e_text", "kerberos.SNameString", "kerberos.CNameString", "kerberos.kvno",
             "ntlmssp.messagetype", "ntlmssp.auth.username", "http.request.uri", "http.proxy_authenticate",
             "http.proxy_authorization");

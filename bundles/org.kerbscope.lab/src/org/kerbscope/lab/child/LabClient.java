@@ -68,6 +68,8 @@ public final class LabClient {
     private final int challengeStatus;
     private Socket proxySocket;
     private InputStream proxyIn;
+    /** For an https site: TLS that trusts the lab site's own certificate ({@code --tls-cert FILE}, PEM), else null. */
+    private final javax.net.ssl.SSLSocketFactory tls;
 
     private LabClient(Map<String, String> args) {
         this.args = args;
@@ -77,6 +79,25 @@ public final class LabClient {
         this.httpProxyHost = hp == null ? null : hp.substring(0, hp.lastIndexOf(':'));
         this.httpProxyPort = hp == null ? 0 : Integer.parseInt(hp.substring(hp.lastIndexOf(':') + 1));
         this.challengeStatus = hp == null ? 401 : 407;
+        this.tls = args.get("tls-cert") == null ? null : trusting(args.get("tls-cert"));
+    }
+
+    /** TLS whose only trust anchor is the certificate in {@code pem}: the lab site's, made for this run. */
+    private static javax.net.ssl.SSLSocketFactory trusting(String pem) {
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(pem))) {
+            java.security.cert.Certificate cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            anchors.setCertificateEntry("lab-site", cert);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(anchors);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the lab site's certificate " + pem + " cannot be used: " + e, e);
+        }
     }
 
     public static void main(String[] argv) {
@@ -328,6 +349,9 @@ public final class LabClient {
             return viaProxy(url, authorization);
         }
         HttpURLConnection c = (HttpURLConnection) url.openConnection(proxy);
+        if (c instanceof javax.net.ssl.HttpsURLConnection https && tls != null) {
+            https.setSSLSocketFactory(tls);
+        }
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
         c.setConnectTimeout(5000);

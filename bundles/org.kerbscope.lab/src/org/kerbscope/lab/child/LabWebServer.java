@@ -42,7 +42,8 @@ import com.sun.net.httpserver.HttpServer;
  *
  * <p>Arguments: {@code --auth negotiate,ntlm|negotiate|ntlm --keytab FILE --principal SPN@REALM --host NAME
  * --domain CONTOSO --user john --password PW --proxy true|false} (true: it answers as a web proxy, 407 and
- * Proxy-Authenticate, and reads Proxy-Authorization). Prints {@code LISTENING port} once it accepts connections, then one
+ * Proxy-Authenticate, and reads Proxy-Authorization), and for an https site {@code --tls-keystore FILE.p12
+ * --tls-password PW}. Prints {@code LISTENING port} once it accepts connections, then one
  * {@code EVENT …} line per authentication decision. Reads only JDK classes.
  */
 public final class LabWebServer {
@@ -110,7 +111,17 @@ public final class LabWebServer {
             acceptorCreds = Subject.callAs(acceptor, () -> GSSManager.getInstance().createCredential(null,
                     GSSCredential.INDEFINITE_LIFETIME, new Oid[] {SPNEGO, KRB5}, GSSCredential.ACCEPT_ONLY));
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        HttpServer server;
+        if (args.get("tls-keystore") != null) {
+            // an https site: TLS with the certificate the lab made for this run
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(any, 16);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(
+                    tls(args.get("tls-keystore"), args.getOrDefault("tls-password", "").toCharArray())));
+            server = https;
+        } else {
+            server = HttpServer.create(any, 16);
+        }
         server.createContext("/", this::handle);
         server.start();
         log.println("LISTENING " + server.getAddress().getPort());
@@ -130,6 +141,19 @@ public final class LabWebServer {
         }, "parent-watch");
         orphan.setDaemon(true);
         orphan.start();
+    }
+
+    private static javax.net.ssl.SSLContext tls(String keystore, char[] password) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(keystore))) {
+            ks.load(in, password);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
     }
 
     private void handle(HttpExchange ex) throws IOException {
