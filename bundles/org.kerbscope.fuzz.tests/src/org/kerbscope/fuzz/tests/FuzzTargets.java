@@ -52,16 +52,16 @@ import org.kerbscope.net.NetworkDecoder;
 public final class FuzzTargets {
     /** The targets, named as the {@link KerbscopeFuzzTest} methods and their regression input folders. */
     public static final List<String> NAMES = List.of("pcap", "pcapng", "netmon", "snoop", "network", "kerberos",
-            "kpasswd", "spnego", "ntlmssp", "http", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
+            "kpasswd", "spnego", "ntlmssp", "http", "tls", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
             "displayFilter");
 
     /** The dissector id behind each dissector target. */
     static final Map<String, String> DISSECTORS = Map.of("kerberos", "kerberos", "kpasswd", "kpasswd", "spnego", "spnego",
-            "ntlmssp", "ntlmssp", "http", "http", "dns", "dns", "smb2", "smb2", "ldap", "ldap");
+            "ntlmssp", "ntlmssp", "http", "http", "tls", "tls", "dns", "dns", "smb2", "smb2", "ldap", "ldap");
 
     private static final Endpoint CLIENT = new Endpoint("192.168.2.101", 50000);
     private static final Map<String, Integer> PORTS = Map.of("kerberos", 88, "kpasswd", 464, "dns", 53, "http", 80,
-            "smb2", 445, "ldap", 389, "spnego", 80, "ntlmssp", 80);
+            "smb2", 445, "ldap", 389, "spnego", 80, "ntlmssp", 80, "tls", 443);
 
     private static volatile DissectorTables tables;
     private static volatile AnalysisOptions options;

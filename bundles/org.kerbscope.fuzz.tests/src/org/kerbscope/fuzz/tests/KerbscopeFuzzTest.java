@@ -92,6 +92,12 @@ class KerbscopeFuzzTest {
         assertDoesNotThrow(() -> FuzzTargets.run("ntlmssp", data), "ntlmssp: the input broke the contract (see Bounded)");
     }
 
+    /** The TLS dissector and framer (the clear hellos and alerts of HTTPS). */
+    @FuzzTest(maxDuration = MAX)
+    void tls(byte[] data) {
+        assertDoesNotThrow(() -> FuzzTargets.run("tls", data), "tls: the input broke the contract (see Bounded)");
+    }
+
     /** The HTTP dissector and framer. */
     @FuzzTest(maxDuration = MAX)
     void http(byte[] data) {

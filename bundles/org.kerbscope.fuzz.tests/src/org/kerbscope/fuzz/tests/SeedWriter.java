@@ -284,7 +284,7 @@ public final class SeedWriter {
         net.finish();
         for (var e : streams.entrySet()) {
             int port = Integer.parseInt(e.getKey().substring(0, e.getKey().indexOf('|')));
-            String id = port == 88 ? "kerberos" : port == 80 ? "http" : port == 53 ? "dns" : null;
+            String id = port == 88 ? "kerberos" : port == 80 ? "http" : port == 53 ? "dns" : port == 443 ? "tls" : null;
             if (id == null) {
                 continue;
             }
@@ -312,7 +312,8 @@ public final class SeedWriter {
             if (r > 0) {
                 out.add(java.util.Arrays.copyOfRange(stream, pos, pos + (int) r));
             }
-            pos += (int) Math.abs(r);
+            // a skip may be of "the rest of the stream" (TLS after its hellos): never past what there is
+            pos += (int) Math.min(Math.abs(r), stream.length - pos);
         }
         if (out.isEmpty()) {
             out.add(stream);
