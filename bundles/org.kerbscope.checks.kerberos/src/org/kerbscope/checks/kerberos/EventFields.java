@@ -79,7 +79,16 @@ final class EventFields {
      * code once per analysis (each Security-log check asks for one code).
      */
     static List<EvidenceItem> kerberosFailures(Analysis a, String status) {
-        Map<Long, List<EvidenceItem>> byCode = a.index("checks.kerberosFailuresByCode", () -> {
+        return kerberosFailuresByCode(a).getOrDefault(number(status), List.of());
+    }
+
+    /** The failure codes of the Kerberos events (4768, 4769, 4771) in the evidence, in increasing order. */
+    static List<Long> kerberosFailureCodes(Analysis a) {
+        return kerberosFailuresByCode(a).keySet().stream().sorted().toList();
+    }
+
+    private static Map<Long, List<EvidenceItem>> kerberosFailuresByCode(Analysis a) {
+        return a.index("checks.kerberosFailuresByCode", () -> {
             Map<Long, List<EvidenceItem>> m = new HashMap<>();
             for (EvidenceItem ev : events(a, 4768, 4769, 4771)) {
                 if (ev.fields().get("data") instanceof Map<?, ?> d) {
@@ -91,7 +100,6 @@ final class EventFields {
             }
             return m;
         });
-        return byCode.getOrDefault(number(status), List.of());
     }
 
     /**
