@@ -22,8 +22,15 @@ public final class TextReport {
             var c = a.capture();
             out.printf("%s (%s): %d frames%s%n", c.file(), c.format(), c.frames(), c.frames() > 0
                     ? ", " + JsonReport.time(c.startNanos()) + " – " + JsonReport.time(c.endNanos()) : "");
-            out.printf("  %d Kerberos, %d HTTP, %d NTLM, %d DNS messages%n", a.events("kerberos").size(),
-                    a.events("http").size(), a.events("ntlm").size(), a.events("dns").size());
+            // the plug-ins' and the TLS dissector's messages too, where the capture has some
+            StringBuilder more = new StringBuilder();
+            new java.util.TreeMap<>(a.events()).forEach((protocol, list) -> {
+                if (!list.isEmpty() && !java.util.Set.of("kerberos", "http", "ntlm", "dns").contains(protocol)) {
+                    more.append(", ").append(list.size()).append(' ').append(protocol.toUpperCase(java.util.Locale.ROOT));
+                }
+            });
+            out.printf("  %d Kerberos, %d HTTP, %d NTLM, %d DNS%s messages%n", a.events("kerberos").size(),
+                    a.events("http").size(), a.events("ntlm").size(), a.events("dns").size(), more);
         }
         for (EvidenceFile f : a.evidenceFiles()) {
             out.printf("%s (%s%s): %d records%n", f.file(), f.kind(), f.format() != null ? ", " + f.format() : "", f.records());

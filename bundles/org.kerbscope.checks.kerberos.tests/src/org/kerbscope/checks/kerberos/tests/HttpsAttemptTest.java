@@ -171,8 +171,12 @@ class HttpsAttemptTest {
                         .map(org.kerbscope.engine.report.FlowDiagram.Arrow::label).toList().subList(2, 10));
         Finding f = a.findings().stream().filter(x -> x.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow();
         assertEquals(0, f.attempt());
-        // the hello is an event of its own, with the site it named
+        // the hello is an event of its own, with the site it named, and the text report counts it
         assertEquals("web.contoso.com", a.events("tls").get(0).string("sni"));
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        org.kerbscope.engine.report.TextReport.print(a, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(text.toString(java.nio.charset.StandardCharsets.UTF_8).contains("  2 Kerberos, 0 HTTP, 0 NTLM, 0 DNS, 1 TLS messages"),
+                text.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
