@@ -171,6 +171,8 @@ class HttpsAttemptTest {
                         .map(org.kerbscope.engine.report.FlowDiagram.Arrow::label).toList().subList(2, 10));
         Finding f = a.findings().stream().filter(x -> x.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow();
         assertEquals(0, f.attempt());
+        // the failure is in clear: nothing to say about what TLS hides
+        assertTrue(a.findings().stream().noneMatch(x -> x.id().equals("http.tls-encrypted")), a.findings().toString());
         // the hello is an event of its own, with the site it named, and the text report counts it
         assertEquals("web.contoso.com", a.events("tls").get(0).string("sni"));
         java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
@@ -193,6 +195,12 @@ class HttpsAttemptTest {
         assertEquals(StepStatus.NOT_SEEN, at.step(Step.AUTHORIZED).status());
         assertTrue(a.findings().stream().noneMatch(x -> x.severity() == org.kerbscope.core.model.Severity.ERROR),
                 a.findings().toString());
+        // where the rest of the answer is: the site's Security log, or the browser's TLS keys
+        Finding enc = a.findings().stream().filter(x -> x.id().equals("http.tls-encrypted")).findFirst().orElseThrow();
+        assertEquals(org.kerbscope.core.model.Severity.INFO, enc.severity());
+        assertEquals(0, enc.attempt());
+        assertEquals("HTTPS to web.contoso.com: the ticket was issued, whether the site accepted it is encrypted", enc.title());
+        assertTrue(enc.remediation().get(0).startsWith("Get-WinEvent -ComputerName web.contoso.com"), enc.remediation().toString());
     }
 
     @Test
