@@ -11,6 +11,7 @@ import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.Endpoint;
 import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.EvidenceItem;
 import org.kerbscope.core.model.Outcome;
 import org.kerbscope.core.model.Step;
 import org.kerbscope.core.model.StepResult;
@@ -389,14 +390,79 @@ public final class HttpService implements ServiceProfile {
                     StepResult.ENCRYPTED + ": the 401 and its WWW-Authenticate cannot be read from the capture"));
             at.setSpn(tgsReq.string("sname"));
             Flows.ticketSteps(at, tgsReq, Flows.replyTo(a, tgsReq));
-            at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.NOT_SEEN, List.of(),
-                    StepResult.ENCRYPTED + ": the Authorization header cannot be read from the capture"));
-            at.steps().add(new StepResult(Step.AUTHORIZED, StepStatus.NOT_SEEN, List.of(),
-                    StepResult.ENCRYPTED + ": the answer cannot be read; the server's Security log (4624) shows the logon"));
-            at.setOutcome(at.failedStep() != null ? Outcome.FAILED : Outcome.INCOMPLETE);
+            EvidenceItem logon = at.failedStep() == null ? serverLogon(a, client) : null;
+            if (logon != null && ((Number) logon.fields().get("eventId")).intValue() == 4624) {
+                // the site's Security log says what TLS hid: it logged the user on with Kerberos
+                String what = "the site's Security log shows it: " + logonLine(logon);
+                at.steps().add(ok(Step.AP_EXCHANGE, List.of(), what));
+                at.steps().add(ok(Step.AUTHORIZED, List.of(), what));
+                at.setOutcome(Outcome.KERBEROS);
+            } else {
+                at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.NOT_SEEN, List.of(),
+                        StepResult.ENCRYPTED + ": the Authorization header cannot be read from the capture"));
+                at.steps().add(logon != null
+                        ? new StepResult(Step.AUTHORIZED, StepStatus.FAILED, List.of(), "the site's Security log: "
+                                + logonLine(logon))
+                        : new StepResult(Step.AUTHORIZED, StepStatus.NOT_SEEN, List.of(), StepResult.ENCRYPTED
+                                + ": the answer cannot be read; the server's Security log (4624) shows the logon"));
+                at.setOutcome(at.failedStep() != null ? Outcome.FAILED : Outcome.INCOMPLETE);
+            }
             out.add(at);
         }
         return out;
+    }
+
+    /**
+     * The first network logon (type 3) from {@code client} in the Security logs given as evidence, within five minutes
+     * of the capture: a 4624 by Kerberos, or a 4625. Null when there is none, or no log was given.
+     */
+    private static EvidenceItem serverLogon(Analysis a, String client) {
+        long from = a.capture() != null ? a.capture().startNanos() - 300_000_000_000L : Long.MIN_VALUE;
+        long to = a.capture() != null ? a.capture().endNanos() + 300_000_000_000L : Long.MAX_VALUE;
+        for (EvidenceItem ev : a.evidence("events")) {
+            if (!(ev.fields().get("eventId") instanceof Number id) || !(ev.fields().get("data") instanceof Map<?, ?> d)
+                    || id.intValue() != 4624 && id.intValue() != 4625 || !"3".equals(String.valueOf(d.get("LogonType")))
+                    || !client.equals(address(d.get("IpAddress")))) {
+                continue;
+            }
+            boolean kerberos = "Kerberos".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")).trim())
+                    || "Kerberos".equalsIgnoreCase(String.valueOf(d.get("LogonProcessName")).trim());
+            if (id.intValue() == 4624 && !kerberos) {
+                continue;
+            }
+            long t = nanos(ev.string("time"));
+            if (t == Long.MIN_VALUE || t >= from && t <= to) {
+                return ev;
+            }
+        }
+        return null;
+    }
+
+    /** "4624 record 51200 (IISServer.contoso.com): a Kerberos network logon of CONTOSO\John from 192.168.2.101". */
+    private static String logonLine(EvidenceItem ev) {
+        Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
+        int id = ((Number) ev.fields().get("eventId")).intValue();
+        String user = (d.get("TargetDomainName") != null ? d.get("TargetDomainName") + "\\" : "") + d.get("TargetUserName");
+        return id + " record " + ev.fields().get("recordId") + (ev.string("computer") != null ? " (" + ev.string("computer") + ")" : "")
+                + (id == 4624 ? ": a Kerberos network logon of " + user
+                        : ": the network logon of " + user + " failed with status " + d.get("Status")
+                                + (d.get("SubStatus") != null && !"0x0".equals(d.get("SubStatus")) ? " / " + d.get("SubStatus") : ""))
+                + " from " + address(d.get("IpAddress"));
+    }
+
+    /** An event's IpAddress as the capture writes it: "::ffff:192.168.2.101" is 192.168.2.101. */
+    private static String address(Object ip) {
+        String s = String.valueOf(ip).trim();
+        return s.regionMatches(true, 0, "::ffff:", 0, 7) && s.indexOf('.') > 0 ? s.substring(7) : s;
+    }
+
+    private static long nanos(String iso) {
+        try {
+            java.time.Instant i = java.time.Instant.parse(iso);
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     /** The client's first NTLM AUTHENTICATE at or after {@code frame}, or null. */

@@ -203,6 +203,55 @@ class HttpsAttemptTest {
         assertTrue(enc.remediation().get(0).startsWith("Get-WinEvent -ComputerName web.contoso.com"), enc.remediation().toString());
     }
 
+    /** A network logon (4624) or its failure (4625) on the web site, as its Security log holds it (wevtutil's XML). */
+    static String logon(int id, String packageName, String status) {
+        return "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider"
+                + " Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/><EventID>" + id
+                + "</EventID><Version>2</Version><Level>0</Level><Task>12544</Task><Opcode>0</Opcode>"
+                + "<Keywords>0x8020000000000000</Keywords><TimeCreated SystemTime='" + java.time.Instant.now() + "'/>"
+                + "<EventRecordID>51200</EventRecordID><Correlation/><Execution ProcessID='704' ThreadID='1220'/>"
+                + "<Channel>Security</Channel><Computer>IISServer.contoso.com</Computer><Security/></System><EventData>"
+                + "<Data Name='TargetUserName'>John</Data><Data Name='TargetDomainName'>CONTOSO</Data>"
+                + (status != null ? "<Data Name='Status'>" + status + "</Data><Data Name='SubStatus'>0x0</Data>" : "")
+                + "<Data Name='LogonType'>3</Data><Data Name='LogonProcessName'>" + packageName + "</Data>"
+                + "<Data Name='AuthenticationPackageName'>" + packageName + "</Data><Data Name='WorkstationName'>-</Data>"
+                + "<Data Name='IpAddress'>::ffff:192.168.2.101</Data><Data Name='IpPort'>50443</Data></EventData></Event>\n";
+    }
+
+    private static Analysis analyze(Path capture, Path events) throws Exception {
+        return new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(capture, capture.toString(),
+                List.of(new org.kerbscope.engine.EvidenceInput("eventlog", events)), Progress.NONE);
+    }
+
+    @Test
+    void theSitesSecurityLogSaysWhatTlsHid(@TempDir Path dir) throws Exception {
+        Path capture = dir.resolve("https-ticket.pcapng");
+        try (Recorder r = new Recorder(capture, "an HTTPS site that gets its ticket")) {
+            httpsVisit(r, "web.contoso.com", ticketFor("HTTP/web.contoso.com"));
+        }
+        // the site logged John on with Kerberos: the flow is complete
+        Path accepted = dir.resolve("iis-security.xml");
+        java.nio.file.Files.writeString(accepted, logon(4624, "Kerberos", null));
+        AuthAttempt at = analyze(capture, accepted).attempts().get(0);
+        assertEquals(Outcome.KERBEROS, at.outcome(), at.steps().toString());
+        assertEquals(StepStatus.OK, at.step(Step.AUTHORIZED).status());
+        assertEquals("the site's Security log shows it: 4624 record 51200 (IISServer.contoso.com): a Kerberos network logon"
+                + " of CONTOSO\\John from 192.168.2.101", at.step(Step.AUTHORIZED).note());
+
+        // an NTLM logon says nothing about Kerberos: the encrypted steps stay unseen
+        Path ntlm = dir.resolve("iis-ntlm.xml");
+        java.nio.file.Files.writeString(ntlm, logon(4624, "NTLM", null));
+        assertEquals(Outcome.INCOMPLETE, analyze(capture, ntlm).attempts().get(0).outcome());
+
+        // the site refused the logon
+        Path refused = dir.resolve("iis-refused.xml");
+        java.nio.file.Files.writeString(refused, logon(4625, "Kerberos", "0xc000015b"));
+        AuthAttempt no = analyze(capture, refused).attempts().get(0);
+        assertEquals(Outcome.FAILED, no.outcome());
+        assertEquals(Step.AUTHORIZED, no.failedStep().step());
+        assertTrue(no.failedStep().note().contains("failed with status 0xc000015b"), no.failedStep().note());
+    }
+
     @Test
     void anHttpsConnectionWithoutATicketRequestIsNoAttempt(@TempDir Path dir) throws Exception {
         Path capture = dir.resolve("https-anonymous.pcapng");
