@@ -379,6 +379,11 @@ public final class HttpService implements ServiceProfile {
             Event tgsReq = Flows.ticketRequest(a, client, SPN_CLASS, Long.MAX_VALUE, SPN_CLASS + "/" + spnHost,
                     SPN_CLASS + "/" + at.host());
             if (tgsReq == null || tgsReq.frame() < hello.frame()) {
+                // no ticket for the site: an attempt only when its TLS handshake failed (it never reached the 401)
+                Event alert = fatalAlert(a, site.getValue());
+                if (alert != null) {
+                    out.add(tlsFailed(a, at, hello, alert));
+                }
                 continue;
             }
             Flows.nameAndConnect(a, at, hello.frame());
@@ -410,6 +415,46 @@ public final class HttpService implements ServiceProfile {
             out.add(at);
         }
         return out;
+    }
+
+    /** The first fatal TLS alert, from either side, on a connection one of these ClientHellos opened; or null. */
+    private static Event fatalAlert(Analysis a, List<Event> hellos) {
+        java.util.Set<String> connections = new java.util.HashSet<>();
+        for (Event h : hellos) {
+            connections.add(h.src() + ">" + h.dst());
+        }
+        for (Event e : a.events("tls")) {
+            if ("alert".equals(e.string("kind")) && "fatal".equals(e.string("level"))
+                    && (connections.contains(e.src() + ">" + e.dst()) || connections.contains(e.dst() + ">" + e.src()))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** An HTTPS site whose TLS handshake failed: connected over TCP, then a fatal alert; nothing after it. */
+    private static AuthAttempt tlsFailed(Analysis a, AuthAttempt at, Event hello, Event alert) {
+        at.setServerRole("HTTPS server");
+        at.setSpn(SPN_CLASS + "/" + at.host());
+        Flows.nameAndConnect(a, at, hello.frame());
+        boolean fromServer = alert.src().address().equals(at.server().address());
+        String note = "the TCP handshake succeeded, then TLS failed: the " + (fromServer ? "server" : "client") + " sent the"
+                + " fatal alert " + alert.string("description") + " (" + alert.fields().get("code") + ")";
+        for (int i = 0; i < at.steps().size(); i++) {
+            StepResult connect = at.steps().get(i);
+            if (connect.step() == Step.CONNECT) {
+                List<Long> frames = new ArrayList<>(connect.frames());
+                frames.add(hello.frame());
+                frames.add(alert.frame());
+                at.steps().set(i, new StepResult(Step.CONNECT, StepStatus.FAILED, frames, note));
+            }
+        }
+        for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET, Step.AP_EXCHANGE,
+                Step.AUTHORIZED)) {
+            at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: the TLS handshake failed"));
+        }
+        at.setOutcome(Outcome.FAILED);
+        return at;
     }
 
     /**

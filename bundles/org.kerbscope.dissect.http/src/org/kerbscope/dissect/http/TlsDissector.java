@@ -18,7 +18,8 @@ import org.kerbscope.core.spi.StreamFramer;
 /**
  * The clear part of a TLS connection (RFC 8446, RFC 5246): the client's ClientHello and the server's ServerHello or
  * alert, which say which site an HTTPS connection was for (the server_name extension) while the HTTP messages and
- * their Negotiate tokens are encrypted. Everything after them is passed over without being buffered.
+ * their Negotiate tokens are encrypted, and the alerts sent in clear while shaking hands (why a handshake failed). The
+ * rest of the handshake is passed over, and from the first encrypted record on everything, without being buffered.
  * <p>
  * Event fields ({@code tls}): {@code kind} ({@code clientHello}, {@code serverHello}, {@code alert}); hellos
  * {@code version} (the negotiated one for a ServerHello: its supported_versions extension, else its legacy version)
@@ -36,7 +37,9 @@ public final class TlsDissector implements Dissector {
 
     /** What one direction has shown so far. */
     static final class Side {
-        /** Its hello (or an alert) was read: the rest is passed over. */
+        /** Its hello was read: later handshake records are passed over, alerts still read. */
+        boolean hello;
+        /** Encrypted application data began (or a fatal alert ended the handshake): the rest is passed over. */
         boolean done;
         /** Handshake bytes of a message that spans records. */
         final ByteArrayOutputStream handshake = new ByteArrayOutputStream();
@@ -83,8 +86,14 @@ public final class TlsDissector implements Dissector {
             if (len > MAX_RECORD) {
                 return StreamFramer.REJECT;
             }
-            // handshake and alert records are read; a ChangeCipherSpec or encrypted record before them is passed over
-            return type == 22 || type == 21 ? StreamFramer.pdu(5 + len) : StreamFramer.skip(5 + len);
+            if (type == 23) {
+                // application data: the handshake is over, everything from here on is encrypted
+                side.done = true;
+                return StreamFramer.skip(REST);
+            }
+            // the hello and the alerts of the handshake (a TLS 1.2 client refusing the certificate says so in clear)
+            // are read; other handshake messages, ChangeCipherSpec and heartbeats are passed over
+            return type == 21 || type == 22 && !side.hello ? StreamFramer.pdu(5 + len) : StreamFramer.skip(5 + len);
         };
     }
 
@@ -111,7 +120,7 @@ public final class TlsDissector implements Dissector {
             alert(pdu, ctx, rec, side, len);
             return;
         }
-        if (type != 22) {
+        if (type != 22 || side.hello) {
             return;
         }
         // the handshake message may continue a previous record's (a hello larger than one record)
@@ -120,7 +129,7 @@ public final class TlsDissector implements Dissector {
             if (side.handshake.size() + len > MAX_HELLO) {
                 ctx.diagnostic(ID, "a TLS handshake message larger than " + (MAX_HELLO >> 10) + " KiB: not read");
                 side.handshake.reset();
-                side.done = true;
+                side.hello = true;
                 return;
             }
             side.handshake.write(pdu.bytes(5, len), 0, len);
@@ -149,10 +158,10 @@ public final class TlsDissector implements Dissector {
                 + " (" + msgLen + " bytes)", msgType, hs.abs(0), 4 + body.length());
         try {
             if (msgType == 1) {
-                side.done = true;
+                side.hello = true;
                 clientHello(body, ctx, h);
             } else if (msgType == 2) {
-                side.done = true;
+                side.hello = true;
                 serverHello(body, ctx, h);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
@@ -168,7 +177,8 @@ public final class TlsDissector implements Dissector {
         }
         int level = pdu.u8(5);
         int code = pdu.u8(6);
-        side.done = true;
+        // a fatal alert ends the connection's TLS; a warning (close_notify before the handshake) reads on
+        side.done |= level == 2;
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("kind", "alert");
         ev.put("level", level == 2 ? "fatal" : level == 1 ? "warning" : "unknown (" + level + ")");

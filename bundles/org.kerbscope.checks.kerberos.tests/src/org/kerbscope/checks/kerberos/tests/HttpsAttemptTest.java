@@ -253,6 +253,32 @@ class HttpsAttemptTest {
     }
 
     @Test
+    void aTlsHandshakeTheServerRefusesIsTheConnectStepFailing(@TempDir Path dir) throws Exception {
+        Path capture = dir.resolve("https-tls-refused.pcapng");
+        try (Recorder r = new Recorder(capture, "the site shares no TLS version with the browser")) {
+            Recorder.TcpFlow c = r.connect(BROWSER, WEB);
+            byte[] hello = clientHello("web.contoso.com");
+            c.data(true, hello, 0, hello.length);
+            byte[] alert = {21, 3, 3, 0, 2, 2, 40};
+            c.data(false, alert, 0, alert.length);
+            c.fin(false);
+            c.fin(true);
+        }
+        Analysis a = analyze(capture);
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.FAILED, at.outcome());
+        assertEquals(Step.CONNECT, at.failedStep().step());
+        assertEquals("the TCP handshake succeeded, then TLS failed: the server sent the fatal alert handshake_failure (40)",
+                at.failedStep().note());
+        Finding f = a.findings().stream().filter(x -> x.id().equals("tls.handshake-failed")).findFirst().orElseThrow();
+        assertEquals(0, f.attempt());
+        assertEquals(org.kerbscope.core.model.Severity.ERROR, f.severity());
+        assertEquals("The TLS handshake with web.contoso.com failed: the server sent handshake_failure (40)", f.title());
+        assertTrue(f.remediation().contains("Get-TlsCipherSuite | Format-Table Name"), f.remediation().toString());
+    }
+
+    @Test
     void anHttpsConnectionWithoutATicketRequestIsNoAttempt(@TempDir Path dir) throws Exception {
         Path capture = dir.resolve("https-anonymous.pcapng");
         try (Recorder r = new Recorder(capture, "an HTTPS site and no Kerberos")) {

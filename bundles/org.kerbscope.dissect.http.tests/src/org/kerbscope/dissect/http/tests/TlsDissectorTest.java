@@ -250,6 +250,40 @@ class TlsDissectorTest {
     }
 
     @Test
+    void aTls12ClientRefusingTheCertificateSaysSoInClear() throws Exception {
+        Exchange x = handshake("TLSv1.2", "intranet.contoso.com", 0);
+        StreamDriverTls d = new StreamDriverTls();
+        byte[] hello = x.fromClient().get(0);
+        d.segment(true, hello, 0, hello.length, 1);
+        byte[] flight = x.fromServer().get(0); // ServerHello, Certificate, ServerKeyExchange, ServerHelloDone
+        d.segment(false, flight, 0, flight.length, 2);
+        byte[] alert = {21, 3, 3, 0, 2, 2, 46};
+        d.segment(true, alert, 0, alert.length, 3);
+        List<Map<String, Object>> ev = events(d);
+        assertEquals(List.of("clientHello", "serverHello", "alert"), ev.stream().map(e -> e.get("kind")).toList());
+        assertEquals("certificate_unknown", ev.get(2).get("description"));
+        assertEquals(3L, d.ctx.events.get(2).frame());
+    }
+
+    @Test
+    void afterTheFirstEncryptedRecordNothingIsReadAsAnAlert() throws Exception {
+        Exchange x = handshake("TLSv1.2", "intranet.contoso.com", 0);
+        StreamDriverTls d = new StreamDriverTls();
+        byte[] hello = x.fromClient().get(0);
+        d.segment(true, hello, 0, hello.length, 1);
+        byte[] data = {23, 3, 3, 0, 3, 1, 2, 3, 21, 3, 3, 0, 2, 2, 40};
+        d.segment(true, data, 0, data.length, 2);
+        // a warning before it is read, and does not end the handshake
+        StreamDriverTls w = new StreamDriverTls();
+        w.segment(true, hello, 0, hello.length, 1);
+        byte[] warning = {21, 3, 3, 0, 2, 1, 0, 21, 3, 3, 0, 2, 2, 40};
+        w.segment(false, warning, 0, warning.length, 2);
+        assertEquals(List.of("clientHello"), events(d).stream().map(e -> e.get("kind")).toList());
+        assertEquals(List.of("warning", "fatal"), events(w).stream().filter(e -> e.get("kind").equals("alert"))
+                .map(e -> e.get("level")).toList());
+    }
+
+    @Test
     void onlyAClientHelloOpensATlsConversation() throws Exception {
         byte[] hello = handshake("TLSv1.3", "web.contoso.com", 0).fromClient().get(0);
         TlsDissector t = new TlsDissector();
