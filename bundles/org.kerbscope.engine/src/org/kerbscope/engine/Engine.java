@@ -542,6 +542,9 @@ public final class Engine implements TransportHandler {
                 }
                 if (r < 0) {
                     dir.skip = -r;
+                    if (dir.skip >= StreamFramer.REST) {
+                        dir.release();
+                    }
                     continue;
                 }
                 if (r > options.maxPduBytes()) {
@@ -575,6 +578,9 @@ public final class Engine implements TransportHandler {
                 dir.consume((int) k);
                 dir.skip = -r - k;
                 if (dir.skip > 0) {
+                    if (-r >= StreamFramer.REST) {
+                        dir.release();
+                    }
                     return;
                 }
                 continue;
@@ -686,6 +692,12 @@ public final class Engine implements TransportHandler {
         void clear() {
             start = 0;
             buffered = 0;
+        }
+
+        /** Nothing more will be buffered in this direction: its buffer goes back. */
+        void release() {
+            clear();
+            buf = new byte[0];
         }
     }
 

@@ -23,6 +23,17 @@ public interface StreamFramer {
         return -n;
     }
 
+    /** A skip no stream reaches: see {@link #skipRest()}. */
+    long REST = 1L << 60;
+
+    /**
+     * Pass over the rest of this direction (TLS once encrypted): nothing of it is buffered or dissected again, and
+     * the engine gives back the buffer it kept for the direction.
+     */
+    static long skipRest() {
+        return -REST;
+    }
+
     /**
      * @param buffered the bytes from the current boundary on that have arrived (index 0 to limit); may be
      *                 fewer than a whole PDU

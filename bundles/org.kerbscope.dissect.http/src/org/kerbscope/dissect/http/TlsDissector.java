@@ -32,8 +32,6 @@ public final class TlsDissector implements Dissector {
     static final int MAX_RECORD = (1 << 14) + 2048;
     /** A hello larger than this (it would span many records) is not put together. */
     static final int MAX_HELLO = 1 << 16;
-    /** "The rest of the stream": a skip no connection reaches. */
-    private static final long REST = 1L << 60;
 
     /** What one direction has shown so far. */
     static final class Side {
@@ -41,8 +39,12 @@ public final class TlsDissector implements Dissector {
         boolean hello;
         /** Encrypted application data began (or a fatal alert ended the handshake): the rest is passed over. */
         boolean done;
-        /** Handshake bytes of a message that spans records. */
-        final ByteArrayOutputStream handshake = new ByteArrayOutputStream();
+        /** Handshake bytes of a hello that spans records; null when there are none (released once it is read). */
+        ByteArrayOutputStream handshake;
+
+        int pending() {
+            return handshake == null ? 0 : handshake.size();
+        }
     }
 
     static final class Conversation {
@@ -71,7 +73,7 @@ public final class TlsDissector implements Dissector {
         Side side = fromClient ? c.fromClient : c.fromServer;
         return buffered -> {
             if (side.done) {
-                return StreamFramer.skip(REST);
+                return StreamFramer.skipRest();
             }
             int n = buffered.limit();
             if (n >= 1 && (buffered.get(0) & 0xff) < 20 || n >= 1 && (buffered.get(0) & 0xff) > 24
@@ -89,7 +91,8 @@ public final class TlsDissector implements Dissector {
             if (type == 23) {
                 // application data: the handshake is over, everything from here on is encrypted
                 side.done = true;
-                return StreamFramer.skip(REST);
+                side.handshake = null;
+                return StreamFramer.skipRest();
             }
             // the hello and the alerts of the handshake (a TLS 1.2 client refusing the certificate says so in clear)
             // are read; other handshake messages, ChangeCipherSpec and heartbeats are passed over
@@ -125,12 +128,15 @@ public final class TlsDissector implements Dissector {
         }
         // the handshake message may continue a previous record's (a hello larger than one record)
         Pdu hs;
-        if (side.handshake.size() > 0 || len < 4 || 4 + u24(pdu, 6) > len) {
-            if (side.handshake.size() + len > MAX_HELLO) {
+        if (side.pending() > 0 || len < 4 || 4 + u24(pdu, 6) > len) {
+            if (side.pending() + len > MAX_HELLO) {
                 ctx.diagnostic(ID, "a TLS handshake message larger than " + (MAX_HELLO >> 10) + " KiB: not read");
-                side.handshake.reset();
+                side.handshake = null;
                 side.hello = true;
                 return;
+            }
+            if (side.handshake == null) {
+                side.handshake = new ByteArrayOutputStream(len + 64);
             }
             side.handshake.write(pdu.bytes(5, len), 0, len);
             byte[] sofar = side.handshake.toByteArray();
@@ -141,7 +147,7 @@ public final class TlsDissector implements Dissector {
                 }
                 return;
             }
-            side.handshake.reset();
+            side.handshake = null;
             hs = Pdu.detached(ByteBuffer.wrap(sofar), "Reassembled TLS handshake");
             if (rec != null) {
                 rec = rec.add("tls.handshake.reassembled", "Handshake message put together from several records ("
