@@ -138,8 +138,7 @@ class HttpsAttemptTest {
     }
 
     private static Analysis analyze(Path capture) throws Exception {
-        return new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(capture, capture.toString(),
-                List.of(), Progress.NONE);
+        return KdcErrorsTest.analyze(capture);
     }
 
     @Test

@@ -86,7 +86,8 @@ class KdcErrorsTest {
         return b.array();
     }
 
-    private static Analysis analyze(Path capture) throws Exception {
+    /** The analysis of a capture alone, as {@code kerbscope analyze} makes it. */
+    static Analysis analyze(Path capture) throws Exception {
         return new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(capture, capture.toString(),
                 List.of(), Progress.NONE);
     }
@@ -115,18 +116,28 @@ class KdcErrorsTest {
                 }
             }
         }
+        Map<Long, String> named = new HashMap<>();
+        errorFrames.forEach((frame, code) -> named.put(frame, code + " (" + code.getValue() + ")"));
+        namedOnce(named, citedBy);
+    }
+
+    /**
+     * Asserts that every refusal ({@code what} by where it is: a frame, a record) is cited by some finding, and by
+     * {@code kerberos.kdc-error} only where no other finding cites it.
+     */
+    static void namedOnce(Map<Long, String> what, Map<Long, Set<String>> citedBy) {
         List<String> unexplained = new ArrayList<>();
         List<String> twice = new ArrayList<>();
-        for (Map.Entry<Long, KrbErrorCode> e : errorFrames.entrySet()) {
+        for (Map.Entry<Long, String> e : what.entrySet()) {
             Set<String> ids = citedBy.getOrDefault(e.getKey(), Set.of());
             if (ids.isEmpty()) {
-                unexplained.add(e.getValue() + " (" + e.getValue().getValue() + ")");
+                unexplained.add(e.getValue());
             } else if (ids.contains("kerberos.kdc-error") && ids.size() > 1) {
                 twice.add(e.getValue() + " " + ids);
             }
         }
-        assertTrue(unexplained.isEmpty(), "KRB-ERRORs no finding cites: " + unexplained);
-        assertTrue(twice.isEmpty(), "KRB-ERRORs the fallback explains beside a check of their own: " + twice);
+        assertTrue(unexplained.isEmpty(), "refusals no finding cites: " + unexplained);
+        assertTrue(twice.isEmpty(), "refusals the fallback names beside a check of their own: " + twice);
     }
 
     @Test
