@@ -467,7 +467,7 @@ public final class HttpService implements ServiceProfile {
         for (EvidenceItem ev : a.evidence("events")) {
             if (!(ev.fields().get("eventId") instanceof Number id) || !(ev.fields().get("data") instanceof Map<?, ?> d)
                     || id.intValue() != 4624 && id.intValue() != 4625 || !"3".equals(String.valueOf(d.get("LogonType")))
-                    || !client.equals(address(d.get("IpAddress")))) {
+                    || !client.equals(HttpChecks.address(d.get("IpAddress")))) {
                 continue;
             }
             boolean kerberos = "Kerberos".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")).trim())
@@ -492,13 +492,7 @@ public final class HttpService implements ServiceProfile {
                 + (id == 4624 ? ": a Kerberos network logon of " + user
                         : ": the network logon of " + user + " failed with status " + d.get("Status")
                                 + (d.get("SubStatus") != null && !"0x0".equals(d.get("SubStatus")) ? " / " + d.get("SubStatus") : ""))
-                + " from " + address(d.get("IpAddress"));
-    }
-
-    /** An event's IpAddress as the capture writes it: "::ffff:192.168.2.101" is 192.168.2.101. */
-    private static String address(Object ip) {
-        String s = String.valueOf(ip).trim();
-        return s.regionMatches(true, 0, "::ffff:", 0, 7) && s.indexOf('.') > 0 ? s.substring(7) : s;
+                + " from " + HttpChecks.address(d.get("IpAddress"));
     }
 
     private static long nanos(String iso) {

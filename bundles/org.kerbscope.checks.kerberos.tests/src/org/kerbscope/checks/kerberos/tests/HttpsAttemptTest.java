@@ -277,6 +277,17 @@ class HttpsAttemptTest {
         assertTrue(f.remediation().contains("Get-TlsCipherSuite | Format-Table Name"), f.remediation().toString());
     }
 
+    /** The ntlm-fallback sample with the site's Security log: its NTLM logon (4624, IPv4-mapped address) confirms it. */
+    @Test
+    void theSitesNtlmLogonConfirmsAFallback(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("iis-ntlm.xml");
+        java.nio.file.Files.writeString(log, logon(4624, "NTLM", null));
+        Analysis a = analyze(LabScenariosTest.samples().resolve("ntlm-fallback.pcapng"), log);
+        Finding f = a.findings().stream().filter(x -> x.id().equals("http.ntlm-fallback")).findFirst().orElseThrow();
+        assertTrue(f.evidence().stream().anyMatch(e -> e.file() != null
+                && e.what().equals("event 4624 record 51200: logon with NTLM from 192.168.2.101")), f.evidence().toString());
+    }
+
     @Test
     void anHttpsConnectionWithoutATicketRequestIsNoAttempt(@TempDir Path dir) throws Exception {
         Path capture = dir.resolve("https-anonymous.pcapng");
