@@ -85,10 +85,4 @@ final class HttpChecks {
         String spn = at.spn() != null ? at.spn() : "HTTP/" + site(at);
         return List.of("setspn -Q " + spn, "klist get " + spn, "klist purge");
     }
-
-    /** An event's IpAddress as the capture writes it: "::ffff:192.168.2.101" (an IPv4-mapped form) is 192.168.2.101. */
-    static String address(Object ip) {
-        String s = String.valueOf(ip).trim();
-        return s.regionMatches(true, 0, "::ffff:", 0, 7) && s.indexOf('.') > 0 ? s.substring(7) : s;
-    }
 }

@@ -417,19 +417,30 @@ public final class HttpService implements ServiceProfile {
         return out;
     }
 
-    /** The first fatal TLS alert, from either side, on a connection one of these ClientHellos opened; or null. */
+    /**
+     * The first fatal TLS alert, from either side, on a connection one of these ClientHellos opened; or null. The
+     * alerts are filed by connection once per analysis: a web farm's capture has a hello for each of its many
+     * connections, and only a few alerts.
+     */
     private static Event fatalAlert(Analysis a, List<Event> hellos) {
-        java.util.Set<String> connections = new java.util.HashSet<>();
+        Map<String, Event> byConnection = a.index("http.tlsFatalAlerts", () -> {
+            Map<String, Event> m = new java.util.HashMap<>();
+            for (Event e : a.events("tls")) {
+                if ("alert".equals(e.string("kind")) && "fatal".equals(e.string("level"))) {
+                    m.putIfAbsent(e.src() + ">" + e.dst(), e);
+                    m.putIfAbsent(e.dst() + ">" + e.src(), e);
+                }
+            }
+            return m;
+        });
+        Event first = null;
         for (Event h : hellos) {
-            connections.add(h.src() + ">" + h.dst());
-        }
-        for (Event e : a.events("tls")) {
-            if ("alert".equals(e.string("kind")) && "fatal".equals(e.string("level"))
-                    && (connections.contains(e.src() + ">" + e.dst()) || connections.contains(e.dst() + ">" + e.src()))) {
-                return e;
+            Event e = byConnection.get(h.src() + ">" + h.dst());
+            if (e != null && (first == null || e.frame() < first.frame())) {
+                first = e;
             }
         }
-        return null;
+        return first;
     }
 
     /** An HTTPS site whose TLS handshake failed: connected over TCP, then a fatal alert; nothing after it. */
@@ -467,7 +478,7 @@ public final class HttpService implements ServiceProfile {
         for (EvidenceItem ev : a.evidence("events")) {
             if (!(ev.fields().get("eventId") instanceof Number id) || !(ev.fields().get("data") instanceof Map<?, ?> d)
                     || id.intValue() != 4624 && id.intValue() != 4625 || !"3".equals(String.valueOf(d.get("LogonType")))
-                    || !client.equals(HttpChecks.address(d.get("IpAddress")))) {
+                    || !client.equals(EvidenceItem.address(d.get("IpAddress")))) {
                 continue;
             }
             boolean kerberos = "Kerberos".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")).trim())
@@ -492,7 +503,7 @@ public final class HttpService implements ServiceProfile {
                 + (id == 4624 ? ": a Kerberos network logon of " + user
                         : ": the network logon of " + user + " failed with status " + d.get("Status")
                                 + (d.get("SubStatus") != null && !"0x0".equals(d.get("SubStatus")) ? " / " + d.get("SubStatus") : ""))
-                + " from " + HttpChecks.address(d.get("IpAddress"));
+                + " from " + EvidenceItem.address(d.get("IpAddress"));
     }
 
     private static long nanos(String iso) {

@@ -45,7 +45,7 @@ public final class NtlmFallbackCheck implements Check {
             }
             for (EvidenceItem ev : logons) {
                 if (ev.fields().get("data") instanceof Map<?, ?> d && "NTLM".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")))
-                        && at.client().equals(HttpChecks.address(d.get("IpAddress")))) {
+                        && at.client().equals(EvidenceItem.address(d.get("IpAddress")))) {
                     f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId")
                             + ": logon with NTLM from " + at.client());
                 }

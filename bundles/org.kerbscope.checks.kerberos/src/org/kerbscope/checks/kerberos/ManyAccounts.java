@@ -89,12 +89,12 @@ final class ManyAccounts {
         if (!(ev.fields().get("data") instanceof Map<?, ?> d)) {
             return null;
         }
-        String ip = EventFields.named(d.get("IpAddress"));
+        String ip = EvidenceItem.address(d.get("IpAddress"));
         if (ip == null) {
             String ws = EventFields.named(d.get("Workstation"));
             return ws == null ? null : "workstation " + ws;
         }
-        return ip.startsWith("::ffff:") ? ip.substring(7) : ip;
+        return ip;
     }
 
     /** Cites the records as "event 4768 record N at T: …", the line each check writes. */

@@ -18,4 +18,16 @@ public record EvidenceItem(String section, String file, Map<String, Object> fiel
         Object v = fields.get(field);
         return v == null ? null : v.toString();
     }
+
+    /**
+     * A Windows event's address (IpAddress) as a capture writes it: the IPv4-mapped form "::ffff:192.168.2.101" is
+     * 192.168.2.101; null where Windows wrote nothing ("-", empty).
+     */
+    public static String address(Object ip) {
+        String s = ip == null ? "" : ip.toString().trim();
+        if (s.isEmpty() || "-".equals(s)) {
+            return null;
+        }
+        return s.regionMatches(true, 0, "::ffff:", 0, 7) && s.indexOf('.') > 0 ? s.substring(7) : s;
+    }
 }

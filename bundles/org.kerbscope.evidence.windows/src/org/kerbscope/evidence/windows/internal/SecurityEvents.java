@@ -222,9 +222,9 @@ public final class SecurityEvents {
     }
 
     private static String from(Map<String, String> d) {
-        String ip = d.get("IpAddress");
-        if (present(ip)) {
-            return " from " + (ip.startsWith("::ffff:") ? ip.substring(7) : ip);
+        String ip = org.kerbscope.core.model.EvidenceItem.address(d.get("IpAddress"));
+        if (ip != null) {
+            return " from " + ip;
         }
         String ws = d.get("WorkstationName");
         return present(ws) ? " from workstation " + ws : "";
