@@ -141,12 +141,17 @@ class HttpsAttemptTest {
         return KdcErrorsTest.analyze(capture);
     }
 
+    /** A capture of one {@link #httpsVisit} to {@code site}, with {@code comment} as its story. */
+    static Path visit(Path capture, String comment, String site, byte[] kdcAnswer) throws Exception {
+        try (Recorder r = new Recorder(capture, comment)) {
+            httpsVisit(r, site, kdcAnswer);
+        }
+        return capture;
+    }
+
     @Test
     void anUnknownSpnOfAnHttpsSiteFailsItsTicketStep(@TempDir Path dir) throws Exception {
-        Path capture = dir.resolve("https-spn-unknown.pcapng");
-        try (Recorder r = new Recorder(capture, "an HTTPS site whose SPN is not registered")) {
-            httpsVisit(r, "web.contoso.com", unknownSpn("HTTP/web.contoso.com"));
-        }
+        Path capture = visit(dir.resolve("https-spn-unknown.pcapng"), "an HTTPS site whose SPN is not registered", "web.contoso.com", unknownSpn("HTTP/web.contoso.com"));
         Analysis a = analyze(capture);
         assertEquals(1, a.attempts().size(), a.attempts().toString());
         AuthAttempt at = a.attempts().get(0);
@@ -182,10 +187,7 @@ class HttpsAttemptTest {
 
     @Test
     void anIssuedTicketLeavesTheEncryptedRestIncomplete(@TempDir Path dir) throws Exception {
-        Path capture = dir.resolve("https-ticket.pcapng");
-        try (Recorder r = new Recorder(capture, "an HTTPS site that gets its ticket")) {
-            httpsVisit(r, "web.contoso.com", ticketFor("HTTP/web.contoso.com"));
-        }
+        Path capture = visit(dir.resolve("https-ticket.pcapng"), "an HTTPS site that gets its ticket", "web.contoso.com", ticketFor("HTTP/web.contoso.com"));
         Analysis a = analyze(capture);
         assertEquals(1, a.attempts().size());
         AuthAttempt at = a.attempts().get(0);
@@ -224,10 +226,7 @@ class HttpsAttemptTest {
 
     @Test
     void theSitesSecurityLogSaysWhatTlsHid(@TempDir Path dir) throws Exception {
-        Path capture = dir.resolve("https-ticket.pcapng");
-        try (Recorder r = new Recorder(capture, "an HTTPS site that gets its ticket")) {
-            httpsVisit(r, "web.contoso.com", ticketFor("HTTP/web.contoso.com"));
-        }
+        Path capture = visit(dir.resolve("https-ticket.pcapng"), "an HTTPS site that gets its ticket", "web.contoso.com", ticketFor("HTTP/web.contoso.com"));
         // the site logged John on with Kerberos: the flow is complete
         Path accepted = dir.resolve("iis-security.xml");
         java.nio.file.Files.writeString(accepted, logon(4624, "Kerberos", null));
@@ -290,10 +289,7 @@ class HttpsAttemptTest {
 
     @Test
     void anHttpsConnectionWithoutATicketRequestIsNoAttempt(@TempDir Path dir) throws Exception {
-        Path capture = dir.resolve("https-anonymous.pcapng");
-        try (Recorder r = new Recorder(capture, "an HTTPS site and no Kerberos")) {
-            httpsVisit(r, "www.example.com", null);
-        }
+        Path capture = visit(dir.resolve("https-anonymous.pcapng"), "an HTTPS site and no Kerberos", "www.example.com", null);
         Analysis a = analyze(capture);
         assertEquals(List.of(), a.attempts());
         assertEquals(1, a.events("tls").size());
