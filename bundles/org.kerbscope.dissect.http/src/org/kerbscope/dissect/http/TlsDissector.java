@@ -76,14 +76,14 @@ public final class TlsDissector implements Dissector {
                 return StreamFramer.skipRest();
             }
             int n = buffered.limit();
-            if (n >= 1 && (buffered.get(0) & 0xff) < 20 || n >= 1 && (buffered.get(0) & 0xff) > 24
-                    || n >= 2 && buffered.get(1) != 3) {
+            int type = n >= 1 ? buffered.get(0) & 0xff : 20;
+            // a record's type is 20 to 24 and its major version 3: anything else is not (or no longer) TLS
+            if (type < 20 || type > 24 || n >= 2 && buffered.get(1) != 3) {
                 return StreamFramer.REJECT;
             }
             if (n < 5) {
                 return StreamFramer.NEED_MORE;
             }
-            int type = buffered.get(0) & 0xff;
             int len = ((buffered.get(3) & 0xff) << 8) | (buffered.get(4) & 0xff);
             if (len > MAX_RECORD) {
                 return StreamFramer.REJECT;
