@@ -395,13 +395,24 @@ public final class HttpService implements ServiceProfile {
                     StepResult.ENCRYPTED + ": the 401 and its WWW-Authenticate cannot be read from the capture"));
             at.setSpn(tgsReq.string("sname"));
             Flows.ticketSteps(at, tgsReq, Flows.replyTo(a, tgsReq));
-            EvidenceItem logon = at.failedStep() == null ? serverLogon(a, client) : null;
+            EvidenceItem logon = at.failedStep() == null ? serverLogon(a, client, true) : null;
+            // an NTLM logon of the client on the site: the browser fell back (the ticket refused by the KDC, or
+            // issued and then not accepted by the site), as the clear 401 exchange would have shown
+            EvidenceItem ntlm = logon == null ? serverLogon(a, client, false) : null;
             if (logon != null && ((Number) logon.fields().get("eventId")).intValue() == 4624) {
                 // the site's Security log says what TLS hid: it logged the user on with Kerberos
                 String what = "the site's Security log shows it: " + logonLine(logon);
                 at.steps().add(ok(Step.AP_EXCHANGE, List.of(), what));
                 at.steps().add(ok(Step.AUTHORIZED, List.of(), what));
                 at.setOutcome(Outcome.KERBEROS);
+            } else if (ntlm != null) {
+                at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(), "the client answered with NTLM"
+                        + " instead of Kerberos: the site's Security log shows " + logonLine(ntlm)));
+                at.steps().add(ok(Step.AUTHORIZED, List.of(), "the site's Security log shows it: " + logonLine(ntlm)));
+                if (ntlm.fields().get("data") instanceof Map<?, ?> d && d.get("TargetUserName") != null) {
+                    at.setUser((d.get("TargetDomainName") != null ? d.get("TargetDomainName") + "\\" : "") + d.get("TargetUserName"));
+                }
+                at.setOutcome(Outcome.NTLM_FALLBACK);
             } else {
                 at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.NOT_SEEN, List.of(),
                         StepResult.ENCRYPTED + ": the Authorization header cannot be read from the capture"));
@@ -470,9 +481,10 @@ public final class HttpService implements ServiceProfile {
 
     /**
      * The first network logon (type 3) from {@code client} in the Security logs given as evidence, within five minutes
-     * of the capture: a 4624 by Kerberos, or a 4625. Null when there is none, or no log was given.
+     * of the capture: with {@code kerberos}, a 4624 by Kerberos or a 4625; without, a 4624 by NTLM. Null when there is
+     * none, or no log was given.
      */
-    private static EvidenceItem serverLogon(Analysis a, String client) {
+    private static EvidenceItem serverLogon(Analysis a, String client, boolean kerberos) {
         long from = a.capture() != null ? a.capture().startNanos() - 300_000_000_000L : Long.MIN_VALUE;
         long to = a.capture() != null ? a.capture().endNanos() + 300_000_000_000L : Long.MAX_VALUE;
         for (EvidenceItem ev : a.evidence("events")) {
@@ -481,9 +493,8 @@ public final class HttpService implements ServiceProfile {
                     || !client.equals(EvidenceItem.address(d.get("IpAddress")))) {
                 continue;
             }
-            boolean kerberos = "Kerberos".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")).trim())
-                    || "Kerberos".equalsIgnoreCase(String.valueOf(d.get("LogonProcessName")).trim());
-            if (id.intValue() == 4624 && !kerberos) {
+            String pkg = logonPackage(d);
+            if (kerberos ? id.intValue() == 4624 && !"Kerberos".equals(pkg) : id.intValue() != 4624 || !"NTLM".equals(pkg)) {
                 continue;
             }
             long t = nanos(ev.string("time"));
@@ -494,13 +505,30 @@ public final class HttpService implements ServiceProfile {
         return null;
     }
 
+    /**
+     * "Kerberos" or "NTLM" as a logon event names its package (AuthenticationPackageName; LogonProcessName Kerberos or
+     * NtLmSsp), or null. A Negotiate logon names the package Negotiate chose.
+     */
+    private static String logonPackage(Map<?, ?> d) {
+        String p = String.valueOf(d.get("AuthenticationPackageName")).trim();
+        String process = String.valueOf(d.get("LogonProcessName")).trim();
+        if ("Kerberos".equalsIgnoreCase(p) || "Kerberos".equalsIgnoreCase(process)) {
+            return "Kerberos";
+        }
+        if ("NTLM".equalsIgnoreCase(p) || "NtLmSsp".equalsIgnoreCase(process)) {
+            return "NTLM";
+        }
+        return null;
+    }
+
     /** "4624 record 51200 (IISServer.contoso.com): a Kerberos network logon of CONTOSO\John from 192.168.2.101". */
     private static String logonLine(EvidenceItem ev) {
         Map<?, ?> d = (Map<?, ?>) ev.fields().get("data");
         int id = ((Number) ev.fields().get("eventId")).intValue();
         String user = (d.get("TargetDomainName") != null ? d.get("TargetDomainName") + "\\" : "") + d.get("TargetUserName");
         return id + " record " + ev.fields().get("recordId") + (ev.string("computer") != null ? " (" + ev.string("computer") + ")" : "")
-                + (id == 4624 ? ": a Kerberos network logon of " + user
+                + (id == 4624 ? ": " + (logonPackage(d) != null ? "a" + (logonPackage(d).equals("NTLM") ? "n " : " ")
+                        + logonPackage(d) + " " : "a ") + "network logon of " + user
                         : ": the network logon of " + user + " failed with status " + d.get("Status")
                                 + (d.get("SubStatus") != null && !"0x0".equals(d.get("SubStatus")) ? " / " + d.get("SubStatus") : ""))
                 + " from " + EvidenceItem.address(d.get("IpAddress"));

@@ -236,10 +236,21 @@ class HttpsAttemptTest {
         assertEquals("the site's Security log shows it: 4624 record 51200 (IISServer.contoso.com): a Kerberos network logon"
                 + " of CONTOSO\\John from 192.168.2.101", at.step(Step.AUTHORIZED).note());
 
-        // an NTLM logon says nothing about Kerberos: the encrypted steps stay unseen
+        // the ticket was issued, yet the site logged John on with NTLM: the browser fell back, the site could not use it
         Path ntlm = dir.resolve("iis-ntlm.xml");
         java.nio.file.Files.writeString(ntlm, logon(4624, "NTLM", null));
-        assertEquals(Outcome.INCOMPLETE, analyze(capture, ntlm).attempts().get(0).outcome());
+        Analysis fellBack = analyze(capture, ntlm);
+        AuthAttempt nt = fellBack.attempts().get(0);
+        assertEquals(Outcome.NTLM_FALLBACK, nt.outcome(), nt.steps().toString());
+        assertEquals(Step.AP_EXCHANGE, nt.failedStep().step());
+        assertEquals("the client answered with NTLM instead of Kerberos: the site's Security log shows 4624 record 51200"
+                + " (IISServer.contoso.com): an NTLM network logon of CONTOSO\\John from 192.168.2.101", nt.failedStep().note());
+        assertEquals("CONTOSO\\John", nt.user());
+        Finding fb = fellBack.findings().stream().filter(x -> x.id().equals("http.ntlm-fallback")).findFirst().orElseThrow();
+        assertEquals(0, fb.attempt());
+        assertTrue(fb.explanation().contains("the KDC issued the ticket for HTTP/web.contoso.com"), fb.explanation());
+        assertTrue(fb.evidence().stream().anyMatch(e -> e.file() != null && e.what().contains("record 51200")), fb.evidence().toString());
+        assertTrue(fellBack.findings().stream().noneMatch(x -> x.id().equals("http.tls-encrypted")), fellBack.findings().toString());
 
         // the site refused the logon
         Path refused = dir.resolve("iis-refused.xml");
@@ -248,6 +259,30 @@ class HttpsAttemptTest {
         assertEquals(Outcome.FAILED, no.outcome());
         assertEquals(Step.AUTHORIZED, no.failedStep().step());
         assertTrue(no.failedStep().note().contains("failed with status 0xc000015b"), no.failedStep().note());
+    }
+
+    /** The usual fallback: the KDC does not know the site's SPN, and the site's log shows the NTLM logon that followed. */
+    @Test
+    void anUnknownSpnThenAnNtlmLogonIsAFallback(@TempDir Path dir) throws Exception {
+        Path capture = visit(dir.resolve("https-spn-unknown.pcapng"), "an HTTPS site whose SPN is not registered",
+                "web.contoso.com", unknownSpn("HTTP/web.contoso.com"));
+        Path ntlm = dir.resolve("iis-ntlm.xml");
+        java.nio.file.Files.writeString(ntlm, logon(4624, "NTLM", null));
+        Analysis a = analyze(capture, ntlm);
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.NTLM_FALLBACK, at.outcome(), at.steps().toString());
+        assertEquals(StepStatus.FAILED, at.step(Step.TICKET).status());
+        assertEquals(StepStatus.OK, at.step(Step.AUTHORIZED).status());
+        Finding fb = a.findings().stream().filter(x -> x.id().equals("http.ntlm-fallback")).findFirst().orElseThrow();
+        assertTrue(fb.explanation().contains("the KDC refused the ticket for HTTP/web.contoso.com (KDC_ERR_S_PRINCIPAL_UNKNOWN"),
+                fb.explanation());
+        assertEquals("setspn -Q HTTP/web.contoso.com", fb.remediation().get(0));
+        // the cause is named too, on the same attempt
+        assertEquals(0, a.findings().stream().filter(x -> x.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow().attempt());
+        // a Kerberos logon of the client (another service of the server, say) is no answer to this site's failure
+        Path kerberos = dir.resolve("iis-kerberos.xml");
+        java.nio.file.Files.writeString(kerberos, logon(4624, "Kerberos", null));
+        assertEquals(Outcome.FAILED, analyze(capture, kerberos).attempts().get(0).outcome());
     }
 
     @Test
