@@ -388,6 +388,7 @@ public final class HttpService implements ServiceProfile {
             }
             Flows.nameAndConnect(a, at, hello.frame());
             at.setServerRole("HTTPS server");
+            throughTunnel(a, at, hello);
             at.steps().add(new StepResult(Step.ANONYMOUS_REQUEST, StepStatus.NOT_SEEN, List.of(hello.frame()),
                     StepResult.ENCRYPTED + ": HTTPS, the request follows a " + (hello.string("version") != null
                             ? hello.string("version") + " " : "") + "ClientHello for " + hello.string("sni")));
@@ -459,6 +460,7 @@ public final class HttpService implements ServiceProfile {
         at.setServerRole("HTTPS server");
         at.setSpn(SPN_CLASS + "/" + at.host());
         Flows.nameAndConnect(a, at, hello.frame());
+        throughTunnel(a, at, hello);
         boolean fromServer = alert.src().address().equals(at.server().address());
         String note = "the TCP handshake succeeded, then TLS failed: the " + (fromServer ? "server" : "client") + " sent the"
                 + " fatal alert " + alert.string("description") + " (" + alert.fields().get("code") + ")";
@@ -477,6 +479,53 @@ public final class HttpService implements ServiceProfile {
         }
         at.setOutcome(Outcome.FAILED);
         return at;
+    }
+
+    /**
+     * A hello sent through a web proxy's tunnel (RFC 9110 9.3.6: CONNECT site:443, a 2xx, then the site's TLS on the
+     * same connection): the connection is the proxy's, and so is the name the client resolved; the proxy resolves the
+     * site. The connect step says which tunnel, and the lane is the proxy's.
+     */
+    private static void throughTunnel(Analysis a, AuthAttempt at, Event hello) {
+        Map<String, Event[]> tunnels = a.index("http.connectTunnels", () -> {
+            Map<String, Event[]> m = new java.util.HashMap<>();
+            Map<String, Event> asked = new java.util.HashMap<>();
+            for (Event e : a.events("http")) {
+                if ("request".equals(e.string("kind")) && "CONNECT".equals(e.string("method"))) {
+                    asked.put(e.src() + ">" + e.dst(), e);
+                } else if ("response".equals(e.string("kind")) && e.integer("status", 0) / 100 == 2) {
+                    Event req = asked.remove(e.dst() + ">" + e.src());
+                    if (req != null) {
+                        m.put(e.dst() + ">" + e.src(), new Event[] {req, e});
+                    }
+                }
+            }
+            return m;
+        });
+        Event[] tunnel = tunnels.get(hello.src() + ">" + hello.dst());
+        if (tunnel == null || tunnel[1].frame() > hello.frame()) {
+            return;
+        }
+        at.setServerRole("Proxy (HTTPS tunnel)");
+        for (int i = 0; i < at.steps().size(); i++) {
+            StepResult s = at.steps().get(i);
+            if (s.step() == Step.NAME_RESOLUTION && s.status() != StepStatus.OK) {
+                at.steps().set(i, new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_APPLICABLE, s.frames(),
+                        "through the proxy " + at.server() + ": the proxy resolves " + at.host()));
+            } else if (s.step() == Step.NAME_RESOLUTION) {
+                at.steps().set(i, new StepResult(Step.NAME_RESOLUTION, StepStatus.OK, s.frames(), "the proxy's name: "
+                        + s.note() + " (the proxy resolves " + at.host() + ")"));
+            } else if (s.step() == Step.CONNECT && s.status() != StepStatus.FAILED) {
+                List<Long> frames = new ArrayList<>(s.frames());
+                frames.add(tunnel[0].frame());
+                frames.add(tunnel[1].frame());
+                at.steps().set(i, new StepResult(Step.CONNECT, s.status() == StepStatus.NOT_SEEN ? StepStatus.OK : s.status(),
+                        frames, (s.status() == StepStatus.OK ? s.note() + ", then " : "")
+                        + "CONNECT " + tunnel[0].string("uri") + " answered " + tunnel[1].integer("status", 0)
+                        + (tunnel[1].string("reason") != null ? " " + tunnel[1].string("reason") : "")
+                        + ": a tunnel through the proxy"));
+            }
+        }
     }
 
     /**

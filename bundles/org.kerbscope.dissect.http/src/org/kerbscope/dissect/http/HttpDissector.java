@@ -68,9 +68,12 @@ public final class HttpDissector implements Dissector {
         return false;
     }
 
+    /** Reads the TLS a proxy's CONNECT tunnel carries (RFC 9110 9.3.6): its hello names the site. */
+    private static final TlsDissector TUNNEL = new TlsDissector();
+
     @Override
     public StreamFramer newFramer(ConversationState conversation, boolean fromClient) {
-        return new HttpFramer(state(conversation), fromClient);
+        return new HttpFramer(state(conversation), fromClient, () -> TUNNEL.newFramer(conversation, fromClient));
     }
 
     private static HttpConversation state(ConversationState c) {
@@ -84,6 +87,10 @@ public final class HttpDissector implements Dissector {
         if (cs != null) {
             boolean fromClient = cs.client() == null || cs.client().equals(ctx.src());
             side = state(cs).side(fromClient);
+            if (side.tunnelled()) {
+                TUNNEL.dissect(pdu, ctx);
+                return;
+            }
         }
         byte[] pending = null;
         boolean completion = false;

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Event;
 import org.kerbscope.core.model.Finding;
 import org.kerbscope.core.model.Outcome;
 import org.kerbscope.core.model.Step;
@@ -320,6 +321,82 @@ class HttpsAttemptTest {
         Finding f = a.findings().stream().filter(x -> x.id().equals("http.ntlm-fallback")).findFirst().orElseThrow();
         assertTrue(f.evidence().stream().anyMatch(e -> e.file() != null
                 && e.what().equals("event 4624 record 51200: logon with NTLM from 192.168.2.101")), f.evidence().toString());
+    }
+
+    /**
+     * A browser behind a web proxy: CONNECT web.contoso.com:443, the proxy's 200, then the site's TLS through the tunnel
+     * on the same connection. The hello inside the tunnel names the site; the ticket exchange is the site's.
+     */
+    @Test
+    void anHttpsSiteThroughAProxyTunnelIsTheSitesAttempt(@TempDir Path dir) throws Exception {
+        LabEndpoint proxy = new LabEndpoint("192.168.2.20", 8080);
+        Path capture = dir.resolve("https-via-proxy.pcapng");
+        try (Recorder r = new Recorder(capture, "an HTTPS site through a web proxy; the SPN is not registered")) {
+            Recorder.TcpFlow c = r.connect(BROWSER, proxy);
+            byte[] connect = ("CONNECT web.contoso.com:443 HTTP/1.1\r\nHost: web.contoso.com:443\r\n"
+                    + "User-Agent: Mozilla/5.0\r\nProxy-Connection: keep-alive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.data(true, connect, 0, connect.length);
+            byte[] established = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.data(false, established, 0, established.length);
+            byte[] hello = clientHello("web.contoso.com");
+            c.data(true, hello, 0, hello.length);
+            byte[] server = encrypted(1200, 1);
+            c.data(false, server, 0, server.length);
+            byte[] req = tgsReq("HTTP/web.contoso.com");
+            r.udp(BROWSER_KRB, KDC, req, 0, req.length);
+            byte[] refused = unknownSpn("HTTP/web.contoso.com");
+            r.udp(KDC, BROWSER_KRB, refused, 0, refused.length);
+            byte[] more = encrypted(3000, 2);
+            c.data(true, more, 0, more.length);
+            c.data(false, more, 0, more.length);
+        }
+        Analysis a = analyze(capture);
+        // the tunnel's hello is read as TLS, not passed over with the tunnel
+        Event hello = a.events("tls").get(0);
+        assertEquals("web.contoso.com", hello.string("sni"));
+        assertEquals("192.168.2.20", hello.dst().address());
+        assertEquals(2, a.events("http").size(), a.events("http").toString());
+        assertTrue(a.diagnostics().isEmpty(), a.diagnostics().toString());
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals("web.contoso.com", at.host());
+        assertEquals("HTTP/web.contoso.com", at.spn());
+        assertEquals("Proxy (HTTPS tunnel)", at.serverRole());
+        assertEquals(Outcome.FAILED, at.outcome());
+        assertEquals(Step.TICKET, at.failedStep().step());
+        assertEquals(StepStatus.NOT_APPLICABLE, at.step(Step.NAME_RESOLUTION).status());
+        assertEquals("through the proxy 192.168.2.20:8080: the proxy resolves web.contoso.com", at.step(Step.NAME_RESOLUTION).note());
+        assertEquals(StepStatus.OK, at.step(Step.CONNECT).status());
+        assertTrue(at.step(Step.CONNECT).note().endsWith(", then CONNECT web.contoso.com:443 answered 200 Connection established:"
+                + " a tunnel through the proxy"), at.step(Step.CONNECT).note());
+        assertEquals(4, at.step(Step.CONNECT).frames().size());
+        assertTrue(at.step(Step.ANONYMOUS_REQUEST).encrypted());
+        assertEquals(0, a.findings().stream().filter(x -> x.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow().attempt());
+    }
+
+    /** What a tunnel carries that is not TLS (a WebSocket after 101, a raw tunnel) is passed over without a word. */
+    @Test
+    void aTunnelThatCarriesNoTlsIsPassedOver(@TempDir Path dir) throws Exception {
+        Path capture = dir.resolve("tunnel-raw.pcapng");
+        try (Recorder r = new Recorder(capture, "a CONNECT tunnel to an SSH server")) {
+            Recorder.TcpFlow c = r.connect(BROWSER, new LabEndpoint("192.168.2.20", 8080));
+            byte[] connect = "CONNECT git.contoso.com:22 HTTP/1.1\r\nHost: git.contoso.com:22\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.data(true, connect, 0, connect.length);
+            byte[] established = "HTTP/1.1 200 OK\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.data(false, established, 0, established.length);
+            byte[] ssh = "SSH-2.0-OpenSSH_9.6\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.data(false, ssh, 0, ssh.length);
+            c.data(true, ssh, 0, ssh.length);
+            // bytes that look like a TLS handshake record later on: the direction was given up, they are passed over
+            byte[] later = clientHello("web.contoso.com");
+            c.data(true, later, 0, later.length);
+        }
+        Analysis a = analyze(capture);
+        assertEquals(List.of(), a.events("tls"));
+        assertEquals(2, a.events("http").size());
+        assertTrue(a.diagnostics().isEmpty(), a.diagnostics().toString());
+        assertEquals(List.of(), a.attempts());
     }
 
     @Test

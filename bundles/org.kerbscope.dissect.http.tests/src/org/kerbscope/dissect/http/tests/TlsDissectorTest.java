@@ -294,6 +294,36 @@ class TlsDissectorTest {
         assertFalse(t.accepts(Pdu.detached(ByteBuffer.wrap(serverHello), "t"), "tcp"));
     }
 
+    /**
+     * Through a web proxy: the browser's CONNECT, the proxy's 200, then a real TLS 1.3 handshake and 100 kB of data in
+     * the tunnel, all on one connection read by the HTTP dissector. The tunnel's hellos are read as TLS (the site's name
+     * is in them); its encrypted data is passed over, never buffered.
+     */
+    @Test
+    void aProxyTunnelsTlsIsReadThroughTheHttpDissector() throws Exception {
+        Exchange x = handshake("TLSv1.3", "web.contoso.com", 100_000);
+        org.kerbscope.testing.StreamDriver d = new org.kerbscope.testing.StreamDriver(new org.kerbscope.dissect.http.HttpDissector(),
+                "http", CLIENT, new Endpoint("192.0.2.8", 8080), new RecordingContext());
+        byte[] connect = "CONNECT web.contoso.com:443 HTTP/1.1\r\nHost: web.contoso.com:443\r\n\r\n".getBytes();
+        d.segment(true, connect, 0, connect.length, 1);
+        byte[] ok = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes();
+        d.segment(false, ok, 0, ok.length, 2);
+        int ci = 0;
+        int si = 0;
+        long frame = 3;
+        for (boolean fromClient : x.order()) {
+            byte[] b = fromClient ? x.fromClient().get(ci++) : x.fromServer().get(si++);
+            for (int off = 0; off < b.length; off += 536) {
+                d.segment(fromClient, b, off, Math.min(536, b.length - off), frame++);
+            }
+        }
+        List<String> kinds = d.ctx.events.stream().map(e -> e.protocol() + ":" + e.fields().get("kind")).toList();
+        assertEquals(List.of("http:request", "http:response", "tls:clientHello", "tls:serverHello"), kinds);
+        assertEquals("web.contoso.com", d.ctx.events.get(2).fields().get("sni"));
+        assertTrue(d.ctx.diagnostics.isEmpty(), d.ctx.diagnostics.toString());
+        assertTrue(d.maxBuffered <= 2 * 536 + 5, "buffered " + d.maxBuffered);
+    }
+
     /** Bytes are hostile: every byte of a real ClientHello set to 0xff, 0x00 or 0x80 in turn, and every length cut. */
     @Test
     void aDamagedHelloIsMalformedNeverAnException() throws Exception {

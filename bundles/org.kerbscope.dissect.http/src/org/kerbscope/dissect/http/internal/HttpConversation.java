@@ -38,6 +38,13 @@ public final class HttpConversation {
          * of parsing the same bytes again. Cleared whenever the framer is asked again.
          */
         HttpHead framedHead;
+        /** The PDU the framer framed last is a tunnel's (TLS through CONNECT), for the tunnel's dissector. */
+        boolean tunnelled;
+
+        /** Whether the PDU the framer framed last is a tunnel's. */
+        public boolean tunnelled() {
+            return tunnelled;
+        }
 
         /** The framer's parse of the whole head this PDU of {@code length} bytes starts with, or null (parse it). */
         public HttpHead takeFramedHead(int length) {

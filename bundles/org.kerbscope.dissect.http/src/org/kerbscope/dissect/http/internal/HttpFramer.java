@@ -31,7 +31,7 @@ public final class HttpFramer implements StreamFramer {
     private static final long FOREVER = Long.MAX_VALUE / 4;
 
     private enum State {
-        HEAD, BODY_TAIL, EXPECT_BODY, CHUNK_SIZE, CHUNK_CRLF, RESYNC, TO_END, REJECTED
+        HEAD, BODY_TAIL, EXPECT_BODY, CHUNK_SIZE, CHUNK_CRLF, RESYNC, TO_END, TUNNEL, REJECTED
     }
 
     private final HttpConversation conv;
@@ -43,18 +43,31 @@ public final class HttpFramer implements StreamFramer {
     private int expectRequest;
     private long resyncBytes;
     private boolean seenMessage;
+    /** Frames what a tunnel carries (TLS through a proxy's CONNECT), made when the tunnel opens; null before. */
+    private final java.util.function.Supplier<StreamFramer> tunnelFramers;
+    private StreamFramer tunnel;
 
     public HttpFramer(HttpConversation conv, boolean fromClient) {
+        this(conv, fromClient, null);
+    }
+
+    /**
+     * @param tunnelFramers the framer of the protocol a tunnel (a 2xx to CONNECT, a 101) may carry, or null to pass
+     *                      over every tunnel
+     */
+    public HttpFramer(HttpConversation conv, boolean fromClient, java.util.function.Supplier<StreamFramer> tunnelFramers) {
         this.conv = conv;
         this.side = conv.side(fromClient);
+        this.tunnelFramers = tunnelFramers;
     }
 
     @Override
     public long next(ByteBuffer b) {
         side.framedHead = null;
+        side.tunnelled = false;
         int n = b.limit();
         if (conv.tunnel && (state == State.HEAD || state == State.RESYNC)) {
-            state = State.TO_END;
+            state = State.TUNNEL;
         }
         switch (state) {
             case HEAD:
@@ -76,13 +89,39 @@ public final class HttpFramer implements StreamFramer {
                 return resync(b, n);
             case TO_END:
                 return StreamFramer.skip(FOREVER);
+            case TUNNEL:
+                return tunnel(b);
             default:
                 return REJECT;
         }
     }
 
+    /**
+     * The bytes of a tunnel: the tunnel framer's PDUs are marked for the dissector to hand over; bytes it rejects (not
+     * TLS: a WebSocket, a plain TCP tunnel) and everything after them are passed over.
+     */
+    private long tunnel(ByteBuffer b) {
+        if (tunnel == null && tunnelFramers != null) {
+            tunnel = tunnelFramers.get();
+        }
+        long r = tunnel == null ? StreamFramer.REJECT : tunnel.next(b);
+        if (r == StreamFramer.REJECT) {
+            tunnel = null;
+            state = State.TO_END;
+            return StreamFramer.skip(FOREVER);
+        }
+        side.tunnelled = r > 0;
+        return r;
+    }
+
     @Override
     public void gap() {
+        if (state == State.TUNNEL) {
+            // a tunnel's records cannot be found again after lost bytes
+            tunnel = null;
+            state = State.TO_END;
+            return;
+        }
         side.framedHead = null;
         // the bytes after a gap start anywhere: find the next start line; a message cut here keeps its head
         if (state != State.REJECTED && state != State.TO_END) {
@@ -152,7 +191,7 @@ public final class HttpFramer implements StreamFramer {
         if (status >= 100 && status < 200) {
             if (status == 101) {
                 conv.tunnel = true;
-                state = State.TO_END;
+                state = State.TUNNEL;
             }
             return StreamFramer.pdu(end);
         }
@@ -162,7 +201,7 @@ public final class HttpFramer implements StreamFramer {
         }
         if ("CONNECT".equals(method) && status / 100 == 2) {
             conv.tunnel = true;
-            state = State.TO_END;
+            state = State.TUNNEL;
             return StreamFramer.pdu(end);
         }
         Body body = body(h, false);
