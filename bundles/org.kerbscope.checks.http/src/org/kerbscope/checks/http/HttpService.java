@@ -396,10 +396,10 @@ public final class HttpService implements ServiceProfile {
                     StepResult.ENCRYPTED + ": the 401 and its WWW-Authenticate cannot be read from the capture"));
             at.setSpn(tgsReq.string("sname"));
             Flows.ticketSteps(at, tgsReq, Flows.replyTo(a, tgsReq));
-            EvidenceItem logon = at.failedStep() == null ? serverLogon(a, client, true) : null;
+            EvidenceItem logon = at.failedStep() == null ? serverLogon(a, at, true) : null;
             // an NTLM logon of the client on the site: the browser fell back (the ticket refused by the KDC, or
             // issued and then not accepted by the site), as the clear 401 exchange would have shown
-            EvidenceItem ntlm = logon == null ? serverLogon(a, client, false) : null;
+            EvidenceItem ntlm = logon == null ? serverLogon(a, at, false) : null;
             if (logon != null && ((Number) logon.fields().get("eventId")).intValue() == 4624) {
                 // the site's Security log says what TLS hid: it logged the user on with Kerberos
                 String what = "the site's Security log shows it: " + logonLine(logon);
@@ -529,17 +529,26 @@ public final class HttpService implements ServiceProfile {
     }
 
     /**
-     * The first network logon (type 3) from {@code client} in the Security logs given as evidence, within five minutes
-     * of the capture: with {@code kerberos}, a 4624 by Kerberos or a 4625; without, a 4624 by NTLM. Null when there is
-     * none, or no log was given.
+     * The first network logon (type 3) from the attempt's client in the Security logs given as evidence, within five
+     * minutes of the capture: with {@code kerberos}, a 4624 by Kerberos or a 4625; without, a 4624 by NTLM. With the
+     * logs of several servers, one written by the site's own computer (its name, or the canonical name the client
+     * resolved it to) comes first. Null when there is none, or no log was given.
      */
-    private static EvidenceItem serverLogon(Analysis a, String client, boolean kerberos) {
+    private static EvidenceItem serverLogon(Analysis a, AuthAttempt at, boolean kerberos) {
         long from = a.capture() != null ? a.capture().startNanos() - 300_000_000_000L : Long.MIN_VALUE;
         long to = a.capture() != null ? a.capture().endNanos() + 300_000_000_000L : Long.MAX_VALUE;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String n : new String[] {at.host(), canonicalHost(a, at)}) {
+            if (n != null && !Flows.isIpLiteral(n)) {
+                names.add(n.toLowerCase(Locale.ROOT));
+                names.add(n.toLowerCase(Locale.ROOT).split("\\.", 2)[0]);
+            }
+        }
+        EvidenceItem first = null;
         for (EvidenceItem ev : a.evidence("events")) {
             if (!(ev.fields().get("eventId") instanceof Number id) || !(ev.fields().get("data") instanceof Map<?, ?> d)
                     || id.intValue() != 4624 && id.intValue() != 4625 || !"3".equals(String.valueOf(d.get("LogonType")))
-                    || !client.equals(EvidenceItem.address(d.get("IpAddress")))) {
+                    || !at.client().equals(EvidenceItem.address(d.get("IpAddress")))) {
                 continue;
             }
             String pkg = logonPackage(d);
@@ -547,11 +556,18 @@ public final class HttpService implements ServiceProfile {
                 continue;
             }
             long t = nanos(ev.string("time"));
-            if (t == Long.MIN_VALUE || t >= from && t <= to) {
+            if (t != Long.MIN_VALUE && (t < from || t > to)) {
+                continue;
+            }
+            String computer = ev.string("computer") == null ? "" : ev.string("computer").toLowerCase(Locale.ROOT);
+            if (names.contains(computer) || names.contains(computer.split("\\.", 2)[0])) {
                 return ev;
             }
+            if (first == null) {
+                first = ev;
+            }
         }
-        return null;
+        return first;
     }
 
     /**

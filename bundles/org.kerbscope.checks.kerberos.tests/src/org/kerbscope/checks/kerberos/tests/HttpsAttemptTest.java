@@ -207,12 +207,17 @@ class HttpsAttemptTest {
 
     /** A network logon (4624) or its failure (4625) on the web site, as its Security log holds it (wevtutil's XML). */
     static String logon(int id, String packageName, String status) {
+        return logon(id, packageName, status, "IISServer.contoso.com");
+    }
+
+    /** As {@link #logon(int, String, String)}, written by {@code computer}. */
+    static String logon(int id, String packageName, String status, String computer) {
         return "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider"
                 + " Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/><EventID>" + id
                 + "</EventID><Version>2</Version><Level>0</Level><Task>12544</Task><Opcode>0</Opcode>"
                 + "<Keywords>0x8020000000000000</Keywords><TimeCreated SystemTime='" + java.time.Instant.now() + "'/>"
                 + "<EventRecordID>51200</EventRecordID><Correlation/><Execution ProcessID='704' ThreadID='1220'/>"
-                + "<Channel>Security</Channel><Computer>IISServer.contoso.com</Computer><Security/></System><EventData>"
+                + "<Channel>Security</Channel><Computer>" + computer + "</Computer><Security/></System><EventData>"
                 + "<Data Name='TargetUserName'>John</Data><Data Name='TargetDomainName'>CONTOSO</Data>"
                 + (status != null ? "<Data Name='Status'>" + status + "</Data><Data Name='SubStatus'>0x0</Data>" : "")
                 + "<Data Name='LogonType'>3</Data><Data Name='LogonProcessName'>" + packageName + "</Data>"
@@ -260,6 +265,20 @@ class HttpsAttemptTest {
         assertEquals(Outcome.FAILED, no.outcome());
         assertEquals(Step.AUTHORIZED, no.failedStep().step());
         assertTrue(no.failedStep().note().contains("failed with status 0xc000015b"), no.failedStep().note());
+    }
+
+    /** With the Security logs of two servers, the one the site's own computer wrote answers for the site. */
+    @Test
+    void theSitesOwnLogAnswersWhenSeveralServersLogsAreGiven(@TempDir Path dir) throws Exception {
+        Path capture = visit(dir.resolve("https-ticket.pcapng"), "an HTTPS site that gets its ticket", "web.contoso.com",
+                ticketFor("HTTP/web.contoso.com"));
+        Path logs = dir.resolve("two-servers.xml");
+        // the file server logged John on with Kerberos (a share he opened); the site refused him
+        java.nio.file.Files.writeString(logs, logon(4624, "Kerberos", null, "FILESRV.contoso.com")
+                + logon(4625, "Kerberos", "0xc000015b", "WEB.contoso.com"));
+        AuthAttempt at = analyze(capture, logs).attempts().get(0);
+        assertEquals(Outcome.FAILED, at.outcome(), at.steps().toString());
+        assertTrue(at.failedStep().note().contains("(WEB.contoso.com)"), at.failedStep().note());
     }
 
     /** The usual fallback: the KDC does not know the site's SPN, and the site's log shows the NTLM logon that followed. */
