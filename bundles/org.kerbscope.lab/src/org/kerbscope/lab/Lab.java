@@ -230,7 +230,9 @@ public final class Lab implements AutoCloseable {
                         + "[realms]\n " + REALM + " = {\n  kdc = 127.0.0.1:" + k.address().getPort() + "\n }\n");
                 List<String> args = new ArrayList<>(List.of("--auth", setup.serverAuth(), "--keytab", serverKeytab.toString(),
                         "--principal", "*", "--host", WEB_HOST, "--domain", DOMAIN, "--user", USER, "--password", PASSWORD,
-                        "--proxy", String.valueOf(setup.httpProxy() != null)));
+                        "--proxy", String.valueOf(setup.httpProxy() != null && !https),
+                        // an https site behind the proxy: the proxy only tunnels, the site asks for credentials
+                        "--tunnel", String.valueOf(setup.httpProxy() != null && https)));
                 args.addAll(tlsArgs);
                 Map<String, String> props = Map.of("java.security.krb5.conf", conf.toString(),
                         "javax.security.auth.useSubjectCredsOnly", "true", "java.net.preferIPv4Stack", "true");

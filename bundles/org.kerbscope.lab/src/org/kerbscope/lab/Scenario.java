@@ -136,7 +136,16 @@ public enum Scenario {
                     + "Proxy-Authorization; the proxy lets John through.",
             Lab.Setup.standard().site("http://www.fabrikam.com/").httpProxy("proxy.contoso.com:8080"), "ntlm-fallback",
             Outcome.NTLM_FALLBACK, Step.TICKET, List.of("kerberos.spn-unknown", "http.ntlm-fallback"),
-            "http.response.code == 407");
+            "http.response.code == 407"),
+    HTTPS_VIA_PROXY("https-via-proxy",
+            "John's browser opens https://iisserver.contoso.com/ through the web proxy proxy.contoso.com:8080: it resolves"
+                    + " the proxy, sends CONNECT iisserver.contoso.com:443, and once the proxy answers 200 Connection"
+                    + " established it speaks TLS with the site inside the tunnel. The ClientHello in the tunnel names the"
+                    + " site, the ticket exchange for HTTP/iisserver.contoso.com is in clear, and the 401, the Kerberos"
+                    + " AP-REQ and the 200 travel encrypted.",
+            Lab.Setup.standard().site("https://iisserver.contoso.com/").httpProxy("proxy.contoso.com:8080"), "kerberos",
+            Outcome.INCOMPLETE, null, List.of(),
+            "tcp.port == 8080 && tls.handshake.extensions_server_name == \"iisserver.contoso.com\"");
 
     private final String id;
     private final String story;

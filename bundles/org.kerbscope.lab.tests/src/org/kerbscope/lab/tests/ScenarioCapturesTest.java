@@ -212,6 +212,22 @@ class ScenarioCapturesTest {
                 assertTrue(count(t, f -> v(f, "ntlmssp.messagetype").equals("0x00000003") && v(f, "ntlmssp.auth.username").equals("john")) >= 1);
                 assertTrue(count(t, f -> v(f, "http.response.code").equals("200")) >= 1);
             }
+            case HTTPS_VIA_PROXY -> {
+                assertTrue(count(t, f -> v(f, "dns.qry.name").equals("proxy.contoso.com") && v(f, "dns.a").equals(Lab.WEB_IP)) >= 1,
+                        "the browser resolves its proxy");
+                assertEquals(0, count(t, f -> v(f, "dns.qry.name").equals("iisserver.contoso.com")), "the proxy resolves the site");
+                assertEquals(List.of("iisserver.contoso.com:443"), values(t, f -> v(f, "tcp.dstport").equals("8080")
+                        && has(f, "http.request.uri"), "http.request.uri"), "one CONNECT to the proxy's port");
+                assertEquals(1, count(t, f -> v(f, "http.response.code").equals("200") && v(f, "tcp.srcport").equals("8080")),
+                        "the proxy opens the tunnel");
+                assertTrue(count(t, f -> v(f, "tls.handshake.extensions_server_name").equals("iisserver.contoso.com")
+                        && v(f, "tcp.dstport").equals("8080")) >= 1, "the ClientHello inside the tunnel names the site");
+                assertEquals(0, count(t, f -> has(f, "http.authorization") || has(f, "http.www_authenticate")
+                        || has(f, "http.proxy_authorization")), "the site's HTTP travels encrypted, the proxy asks for nothing");
+                assertTrue(values(t, f -> msg(f, "12"), "kerberos.SNameString").stream()
+                        .anyMatch(l -> l.contains("HTTP,iisserver.contoso.com")), "the TGS-REQ for the site, not the proxy");
+                assertEquals(0, count(t, f -> has(f, "kerberos.error_code") && !err(f, "25")));
+            }
             default -> throw new AssertionError("no Wireshark checks written for " + s.id());
         }
     }

@@ -68,6 +68,8 @@ public final class LabClient {
     private final int challengeStatus;
     private Socket proxySocket;
     private InputStream proxyIn;
+    /** An https site behind the web proxy: the browser opens a CONNECT tunnel and speaks TLS to the site inside it. */
+    private final boolean tunnel;
     /** For an https site: TLS that trusts the lab site's own certificate ({@code --tls-cert FILE}, PEM), else null. */
     private final javax.net.ssl.SSLSocketFactory tls;
 
@@ -78,7 +80,8 @@ public final class LabClient {
         String hp = args.get("http-proxy");
         this.httpProxyHost = hp == null ? null : hp.substring(0, hp.lastIndexOf(':'));
         this.httpProxyPort = hp == null ? 0 : Integer.parseInt(hp.substring(hp.lastIndexOf(':') + 1));
-        this.challengeStatus = hp == null ? 401 : 407;
+        this.tunnel = hp != null && args.getOrDefault("url", "").regionMatches(true, 0, "https:", 0, 6);
+        this.challengeStatus = hp == null || tunnel ? 401 : 407;
         this.tls = args.get("tls-cert") == null ? null : trusting(args.get("tls-cert"));
     }
 
@@ -119,6 +122,9 @@ public final class LabClient {
         // the name the client resolves and asks a ticket for: the site's, or its proxy's
         String host = httpProxyHost != null ? httpProxyHost : url.getHost();
         boolean ipLiteral = host.matches("[0-9.]+") || host.contains(":");
+        // whom it authenticates to: the proxy, or through a tunnel the site itself
+        String authHost = tunnel ? url.getHost() : host;
+        boolean authIp = authHost.matches("[0-9.]+") || authHost.contains(":");
         if (!ipLiteral) {
             try {
                 InetAddress a = InetAddress.getByName(host);
@@ -146,13 +152,13 @@ public final class LabClient {
         boolean negotiate = r.offers().stream().anyMatch(s -> s.equalsIgnoreCase("Negotiate"));
         boolean ntlmOffered = r.offers().stream().anyMatch(s -> s.equalsIgnoreCase("NTLM"));
         boolean kerberosFailed = false;
-        if (negotiate && ipLiteral) {
+        if (negotiate && authIp) {
             step("the site is addressed by IP; like Windows, the client does not ask Kerberos for a ticket to an IP address");
         } else if (negotiate && subject == null) {
             step("no Kerberos ticket-granting ticket (the logon failed), so Negotiate cannot use Kerberos");
             kerberosFailed = true;
         } else if (negotiate) {
-            String spnHost = ("canonical".equals(args.get("spn")) ? LabResolverProvider.canonicalName(host) : host)
+            String spnHost = ("canonical".equals(args.get("spn")) ? LabResolverProvider.canonicalName(authHost) : authHost)
                     .toLowerCase(Locale.ROOT);
             step("asking the KDC for a ticket to HTTP/" + spnHost);
             GSSContext ctx;
@@ -176,7 +182,7 @@ public final class LabClient {
             }
             if (token != null) {
                 Response k = get(url, "Negotiate " + Base64.getEncoder().encodeToString(token));
-                step("GET with " + (httpProxyHost != null ? "Proxy-Authorization" : "Authorization")
+                step("GET with " + (httpProxyHost != null && !tunnel ? "Proxy-Authorization" : "Authorization")
                         + ": Negotiate (Kerberos AP-REQ) answered " + k.status);
                 if (k.status == challengeStatus) {
                     result("kerberos-rejected", "the server answered " + challengeStatus + " to the Kerberos ticket");
@@ -202,7 +208,7 @@ public final class LabClient {
         boolean mayNtlm = "fallback".equals(args.getOrDefault("ntlm", "never")) || (!negotiate && ntlmOffered);
         if ((negotiate || ntlmOffered) && mayNtlm) {
             String scheme = negotiate ? "Negotiate" : "NTLM";
-            int status = ntlm(url, scheme, host);
+            int status = ntlm(url, scheme, authHost);
             if (status == challengeStatus) {
                 result("ntlm-rejected", "the server answered " + challengeStatus + " to the NTLM AUTHENTICATE message");
             } else {
@@ -345,6 +351,9 @@ public final class LabClient {
     }
 
     private Response get(URL url, String authorization) throws IOException {
+        if (tunnel) {
+            return viaTunnel(url, authorization);
+        }
         if (httpProxyHost != null) {
             return viaProxy(url, authorization);
         }
@@ -380,12 +389,7 @@ public final class LabClient {
      */
     private Response viaProxy(URL url, String credentials) throws IOException {
         if (proxySocket == null || proxySocket.isClosed()) {
-            InetAddress a = InetAddress.getByName(httpProxyHost);
-            Socket s = new Socket(proxy);
-            s.connect(new InetSocketAddress(a, httpProxyPort), 5000);
-            s.setSoTimeout(15000);
-            proxySocket = s;
-            proxyIn = new java.io.BufferedInputStream(s.getInputStream());
+            connectProxy();
         }
         String request = "GET " + url + " HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\nUser-Agent: " + USER_AGENT
                 + "\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"
@@ -393,6 +397,56 @@ public final class LabClient {
                 + (credentials != null ? "Proxy-Authorization: " + credentials + "\r\n" : "") + "\r\n";
         proxySocket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         proxySocket.getOutputStream().flush();
+        return response("Proxy-Authenticate");
+    }
+
+    private void connectProxy() throws IOException {
+        InetAddress a = InetAddress.getByName(httpProxyHost);
+        Socket s = new Socket(proxy);
+        s.connect(new InetSocketAddress(a, httpProxyPort), 5000);
+        s.setSoTimeout(15000);
+        proxySocket = s;
+        proxyIn = new java.io.BufferedInputStream(s.getInputStream());
+    }
+
+    /**
+     * A GET to an https site through the web proxy, as a browser sends it: CONNECT host:port to the proxy (RFC 9110
+     * 9.3.6), and once the proxy answers 2xx, TLS with the site inside the tunnel and the request in origin form, its
+     * credentials in Authorization; the tunnel is kept for the next leg.
+     */
+    private Response viaTunnel(URL url, String credentials) throws IOException {
+        if (proxySocket == null || proxySocket.isClosed()) {
+            connectProxy();
+            String authority = url.getHost() + ":" + port(url);
+            String connect = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: " + USER_AGENT
+                    + "\r\nProxy-Connection: keep-alive\r\n\r\n";
+            proxySocket.getOutputStream().write(connect.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            proxySocket.getOutputStream().flush();
+            Response opened = response("Proxy-Authenticate");
+            if (opened.status / 100 != 2) {
+                return opened;
+            }
+            step("the proxy opened a tunnel to " + authority + " (CONNECT answered " + opened.status + ")");
+            if (tls == null) {
+                throw new IOException("no certificate of the site to trust (--tls-cert)");
+            }
+            javax.net.ssl.SSLSocket site = (javax.net.ssl.SSLSocket) tls.createSocket(proxySocket, url.getHost(), port(url), true);
+            site.startHandshake();
+            proxySocket = site;
+            proxyIn = new java.io.BufferedInputStream(site.getInputStream());
+        }
+        String request = "GET " + (url.getFile().isEmpty() ? "/" : url.getFile()) + " HTTP/1.1\r\nHost: " + url.getAuthority()
+                + "\r\nUser-Agent: " + USER_AGENT
+                + "\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"
+                + "\r\nAccept-Language: en-US,en;q=0.9\r\nConnection: keep-alive\r\n"
+                + (credentials != null ? "Authorization: " + credentials + "\r\n" : "") + "\r\n";
+        proxySocket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        proxySocket.getOutputStream().flush();
+        return response("WWW-Authenticate");
+    }
+
+    /** The response on the kept connection: status line, headers, and a Content-Length body (read and dropped). */
+    private Response response(String challengeHeader) throws IOException {
         String statusLine = line(proxyIn);
         String[] parts = statusLine.split(" ");
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -419,7 +473,7 @@ public final class LabClient {
         if (close) {
             proxySocket.close();
         }
-        return new Response(Integer.parseInt(parts[1]), headers, "Proxy-Authenticate");
+        return new Response(Integer.parseInt(parts[1]), headers, challengeHeader);
     }
 
     /** One header line (CRLF removed). */

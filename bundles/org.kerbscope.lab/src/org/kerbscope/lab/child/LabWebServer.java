@@ -43,7 +43,7 @@ import com.sun.net.httpserver.HttpServer;
  * <p>Arguments: {@code --auth negotiate,ntlm|negotiate|ntlm --keytab FILE --principal SPN@REALM --host NAME
  * --domain CONTOSO --user john --password PW --proxy true|false} (true: it answers as a web proxy, 407 and
  * Proxy-Authenticate, and reads Proxy-Authorization), and for an https site {@code --tls-keystore FILE.p12
- * --tls-password PW}. Prints {@code LISTENING port} once it accepts connections, then one
+ * --tls-password PW}, with {@code --tunnel true} behind a web proxy that tunnels to it (CONNECT). Prints {@code LISTENING port} once it accepts connections, then one
  * {@code EVENT …} line per authentication decision. Reads only JDK classes.
  */
 public final class LabWebServer {
@@ -124,7 +124,10 @@ public final class LabWebServer {
         }
         server.createContext("/", this::handle);
         server.start();
-        log.println("LISTENING " + server.getAddress().getPort());
+        // behind a web proxy: the browser reaches the https site through a CONNECT tunnel the proxy opens to it
+        int listening = Boolean.parseBoolean(args.getOrDefault("tunnel", "false"))
+                ? tunnelProxy(server.getAddress().getPort()) : server.getAddress().getPort();
+        log.println("LISTENING " + listening);
         log.flush();
         // The lab ends this process when the scenario is over. Should the lab's own JVM end first (a test killed, a
         // crash), standard input reaches its end: the server must not outlive it.
@@ -141,6 +144,78 @@ public final class LabWebServer {
         }, "parent-watch");
         orphan.setDaemon(true);
         orphan.start();
+    }
+
+    /**
+     * A web proxy in front of the site that only tunnels (RFC 9110 9.3.6): it reads a CONNECT request, answers
+     * {@code 200 Connection established} and relays the bytes both ways between the browser and the site's port, so the
+     * site's TLS and its 401 travel inside the tunnel. Anything but CONNECT gets 405.
+     *
+     * @return the port it listens on (loopback)
+     */
+    private int tunnelProxy(int sitePort) throws IOException {
+        java.net.ServerSocket ss = new java.net.ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            while (!ss.isClosed()) {
+                try {
+                    java.net.Socket browser = ss.accept();
+                    Thread t = new Thread(() -> tunnel(browser, sitePort), "tunnel");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "tunnel-accept");
+        accept.setDaemon(true);
+        accept.start();
+        return ss.getLocalPort();
+    }
+
+    private void tunnel(java.net.Socket browser, int sitePort) {
+        try (browser) {
+            InputStream in = browser.getInputStream();
+            OutputStream out = browser.getOutputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0 || head.length() > 8192) {
+                    return;
+                }
+                head.append((char) c);
+            }
+            String requestLine = head.substring(0, head.indexOf("\r\n"));
+            if (!requestLine.startsWith("CONNECT ")) {
+                out.write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                return;
+            }
+            log.println("EVENT tunnel " + requestLine.split(" ")[1]);
+            log.flush();
+            try (java.net.Socket site = new java.net.Socket(InetAddress.getLoopbackAddress(), sitePort)) {
+                out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread up = new Thread(() -> relay(in, site), "tunnel-up");
+                up.setDaemon(true);
+                up.start();
+                relay(site.getInputStream(), browser);
+                up.join(5000);
+            }
+        } catch (IOException e) {
+            // the browser or the site went away: the tunnel ends with it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Copies until the end of {@code from}, then ends the output of {@code to}. */
+    private static void relay(InputStream from, java.net.Socket to) {
+        try {
+            from.transferTo(to.getOutputStream());
+            to.shutdownOutput();
+        } catch (IOException e) {
+            // the other side closed first
+        }
     }
 
     private static javax.net.ssl.SSLContext tls(String keystore, char[] password) throws Exception {

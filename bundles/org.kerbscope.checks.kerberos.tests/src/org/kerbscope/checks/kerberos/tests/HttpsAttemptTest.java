@@ -393,6 +393,24 @@ class HttpsAttemptTest {
         assertEquals(0, a.findings().stream().filter(x -> x.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow().attempt());
     }
 
+    /** The lab's https-via-proxy sample: a real JDK browser's CONNECT, its TLS to the site in the tunnel, a real KDC. */
+    @Test
+    void theLabsProxyTunnelSampleIsTheSitesFlow() throws Exception {
+        Analysis a = analyze(LabScenariosTest.samples().resolve("https-via-proxy.pcapng"));
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals("iisserver.contoso.com", at.host());
+        assertEquals("HTTP/iisserver.contoso.com", at.spn());
+        assertEquals(8080, at.server().port());
+        assertEquals("Proxy (HTTPS tunnel)", at.serverRole());
+        assertEquals("the proxy's name: proxy.contoso.com → 192.168.2.104 (the proxy resolves iisserver.contoso.com)",
+                at.step(Step.NAME_RESOLUTION).note());
+        assertEquals(StepStatus.OK, at.step(Step.TICKET).status());
+        assertEquals(Outcome.INCOMPLETE, at.outcome());
+        assertEquals(List.of("clientHello", "serverHello"), a.events("tls").stream().map(e -> e.string("kind")).toList());
+        assertTrue(a.findings().stream().anyMatch(x -> x.id().equals("http.tls-encrypted")), a.findings().toString());
+    }
+
     /** What a tunnel carries that is not TLS (a WebSocket after 101, a raw tunnel) is passed over without a word. */
     @Test
     void aTunnelThatCarriesNoTlsIsPassedOver(@TempDir Path dir) throws Exception {
