@@ -168,6 +168,9 @@ class AnalyzeCommandTest {
         Run keytab = run("analyze", "--keytab", dir.resolve("http.keytab").toString(), notACapture.toString());
         assertEquals(2, keytab.status());
         assertTrue(keytab.err().contains("cannot read keytab " + dir.resolve("http.keytab") + ": no such file"), keytab.err());
+        Run keylog = run("analyze", "--tls-keylog", dir.resolve("sslkeys.log").toString(), notACapture.toString());
+        assertEquals(2, keylog.status());
+        assertTrue(keylog.err().contains("cannot read TLS key log " + dir.resolve("sslkeys.log") + ": no such file"), keylog.err());
         Run folder = run("analyze", dir.toString());
         assertEquals(2, folder.status());
         assertTrue(folder.err().contains(dir + " is a folder: give the capture files in it"), folder.err());

@@ -49,6 +49,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--keytab", description = "keytab for decrypting tickets (read in place, never copied)")
     List<Path> keytabs = new ArrayList<>();
 
+    @Option(names = "--tls-keylog", paramLabel = "FILE",
+            description = "TLS key log (SSLKEYLOGFILE, as Wireshark's tls.keylog_file) to read the HTTP inside HTTPS"
+                    + " connections; read in place, never copied; repeatable")
+    List<Path> tlsKeylogs = new ArrayList<>();
+
     @Option(names = "--klist", description = "klist output") List<Path> klist = new ArrayList<>();
     @Option(names = "--events", description = "Security event log (.evtx or exported XML)") List<Path> events = new ArrayList<>();
     @Option(names = "--dns", description = "Resolve-DnsName or nslookup output") List<Path> dns = new ArrayList<>();
@@ -120,6 +125,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        for (Path k : tlsKeylogs) {
+            String why = cannotRead(k);
+            if (why != null) {
+                err.println("kerbscope analyze: cannot read TLS key log " + k + ": " + why);
+                return 2;
+            }
+        }
         List<String> inputs = new ArrayList<>(captures);
         for (String s : samples) {
             Path p = Samples.find(s);
@@ -161,7 +173,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        AnalysisOptions options = AnalysisOptions.defaults().withKeytabs(keytabs).withDecodeAs(rules).withLimits(chosen);
+        AnalysisOptions options = AnalysisOptions.defaults().withKeytabs(keytabs).withDecodeAs(rules).withLimits(chosen)
+                .withTlsKeylogs(tlsKeylogs);
         // several captures at once are already one thread each: one reading thread per capture then
         int perCapture = threads > 0 ? threads : inputs.size() > 1 ? 1 : 0;
         Analyzer analyzer = new Analyzer(Registries.platform(), options, perCapture);

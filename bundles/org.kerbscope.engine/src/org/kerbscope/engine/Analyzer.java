@@ -289,10 +289,10 @@ public final class Analyzer {
      * thread only pays on machines with cores to spare: one thread below four cores, else one per core but one (at
      * most {@link #MAX_THREADS}), for captures large enough to gain from it. One when keytabs are given, because
      * keys learned from one conversation (a TGS-REP's session key) decrypt messages in another one, which may be
-     * another thread's.
+     * another thread's. One with TLS key logs too, which the reading loads once.
      */
     private int threadsFor(long fileSize) {
-        if (!options.keytabs().isEmpty()) {
+        if (!options.keytabs().isEmpty() || !options.tlsKeylogs().isEmpty()) {
             return 1;
         }
         if (threads > 0) {

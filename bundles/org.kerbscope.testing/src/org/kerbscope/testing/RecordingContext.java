@@ -39,6 +39,9 @@ public final class RecordingContext implements DissectionContext {
     public Endpoint dst;
     public FieldNode tree;
     public ConversationState conversation;
+    /** The user's options the dissector sees (keytabs, TLS key logs, …). */
+    public AnalysisOptions options = AnalysisOptions.defaults();
+    private final Map<Class<?>, Object> services = new HashMap<>();
 
     public static final class Conversation implements ConversationState {
         private final Endpoint client;
@@ -134,12 +137,13 @@ public final class RecordingContext implements DissectionContext {
 
     @Override
     public AnalysisOptions options() {
-        return AnalysisOptions.defaults();
+        return options;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T service(Class<T> type, Supplier<T> create) {
-        return create.get();
+        return (T) services.computeIfAbsent(type, k -> create.get());
     }
 
     /** The events of one protocol, as field maps. */

@@ -202,6 +202,9 @@ public final class HttpService implements ServiceProfile {
         boolean proxy = events.stream().anyMatch(HttpService::toProxy);
         if (proxy) {
             at.setServerRole("Proxy");
+        } else if ("decrypted".equals(first.string("tls"))) {
+            // HTTPS whose TLS the user's key log opened: the exchange is read as in clear
+            at.setServerRole("HTTPS server");
         }
         // the status that asks for credentials and refuses them: a proxy's is 407, with Proxy-Authenticate
         int authStatus = proxy ? 407 : 401;
@@ -362,9 +365,17 @@ public final class HttpService implements ServiceProfile {
      * any other HTTPS connection and makes none.
      */
     private static List<AuthAttempt> tlsAttempts(Analysis a, int index) {
+        // connections whose TLS a key log opened: their HTTP makes the site's attempt, as in clear
+        java.util.Set<String> decrypted = new java.util.HashSet<>();
+        for (Event e : a.events("http")) {
+            if ("decrypted".equals(e.string("tls"))) {
+                decrypted.add("request".equals(e.string("kind")) ? e.src() + ">" + e.dst() : e.dst() + ">" + e.src());
+            }
+        }
         Map<Site, List<Event>> sites = new LinkedHashMap<>();
         for (Event e : a.events("tls")) {
-            if ("clientHello".equals(e.string("kind")) && e.string("sni") != null && !e.string("sni").isEmpty()) {
+            if ("clientHello".equals(e.string("kind")) && e.string("sni") != null && !e.string("sni").isEmpty()
+                    && !decrypted.contains(e.src() + ">" + e.dst())) {
                 sites.computeIfAbsent(new Site(e.src().address(), e.dst(), e.string("sni").toLowerCase(Locale.ROOT)),
                         k -> new ArrayList<>()).add(e);
             }

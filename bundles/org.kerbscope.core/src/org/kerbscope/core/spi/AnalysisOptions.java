@@ -14,13 +14,22 @@ import java.util.Map;
  * @param maxPduBytes    largest PDU the engine buffers from a stream before it reports and skips it; the same value
  *                       as {@code limits().get(Limits.PDU_MAX_BYTES)}
  * @param limits         the named caps a user may raise ({@link Limits}); null means every default
+ * @param tlsKeylogs     TLS key logs (the NSS format browsers write with SSLKEYLOGFILE), read where the user keeps
+ *                       them, never copied: the HTTP inside the connections they hold the secrets of is read
  */
 public record AnalysisOptions(List<Path> keytabs, Map<String, String> decodeAs, int skewSeconds, boolean redact,
-        int maxPduBytes, Limits limits) {
+        int maxPduBytes, Limits limits, List<Path> tlsKeylogs) {
 
     /** Keeps {@code maxPduBytes} and the limit {@code pdu.max-bytes} one value: the explicit argument wins. */
     public AnalysisOptions {
         limits = (limits != null ? limits : Limits.defaults()).with(Limits.PDU_MAX_BYTES, maxPduBytes);
+        tlsKeylogs = tlsKeylogs == null ? List.of() : List.copyOf(tlsKeylogs);
+    }
+
+    /** The options without TLS key logs. */
+    public AnalysisOptions(List<Path> keytabs, Map<String, String> decodeAs, int skewSeconds, boolean redact,
+            int maxPduBytes, Limits limits) {
+        this(keytabs, decodeAs, skewSeconds, redact, maxPduBytes, limits, List.of());
     }
 
     /** The options as they were before named limits: every limit but {@code maxPduBytes} at its default. */
@@ -35,16 +44,21 @@ public record AnalysisOptions(List<Path> keytabs, Map<String, String> decodeAs, 
     }
 
     public AnalysisOptions withKeytabs(List<Path> k) {
-        return new AnalysisOptions(List.copyOf(k), decodeAs, skewSeconds, redact, maxPduBytes, limits);
+        return new AnalysisOptions(List.copyOf(k), decodeAs, skewSeconds, redact, maxPduBytes, limits, tlsKeylogs);
     }
 
     public AnalysisOptions withDecodeAs(Map<String, String> d) {
-        return new AnalysisOptions(keytabs, Map.copyOf(d), skewSeconds, redact, maxPduBytes, limits);
+        return new AnalysisOptions(keytabs, Map.copyOf(d), skewSeconds, redact, maxPduBytes, limits, tlsKeylogs);
+    }
+
+    /** These options with TLS key logs to open the connections whose secrets they hold. */
+    public AnalysisOptions withTlsKeylogs(List<Path> k) {
+        return new AnalysisOptions(keytabs, decodeAs, skewSeconds, redact, maxPduBytes, limits, k);
     }
 
     /** These options with other limits ({@code pdu.max-bytes} among them sets {@code maxPduBytes}). */
     public AnalysisOptions withLimits(Limits l) {
-        return new AnalysisOptions(keytabs, decodeAs, skewSeconds, redact, l.getInt(Limits.PDU_MAX_BYTES), l);
+        return new AnalysisOptions(keytabs, decodeAs, skewSeconds, redact, l.getInt(Limits.PDU_MAX_BYTES), l, tlsKeylogs);
     }
 
     /** These options with one named limit changed; throws IllegalArgumentException for an unknown name or value. */

@@ -14,6 +14,8 @@ import org.kerbscope.core.spi.DissectionContext;
 import org.kerbscope.core.spi.Dissector;
 import org.kerbscope.core.spi.Pdu;
 import org.kerbscope.core.spi.StreamFramer;
+import org.kerbscope.dissect.http.internal.TlsDecryption;
+import org.kerbscope.dissect.http.internal.TlsKeyLog;
 
 /**
  * The clear part of a TLS connection (RFC 8446, RFC 5246): the client's ClientHello and the server's ServerHello or
@@ -51,7 +53,19 @@ public final class TlsDissector implements Dissector {
         static final String KEY = "tls.conversation";
         final Side fromClient = new Side();
         final Side fromServer = new Side();
+        /** The connection's secrets are in the user's TLS key log: every record is read, and opened. */
+        boolean readAll;
+        TlsKeyLog.Secrets secrets;
+        byte[] clientRandom;
+        TlsDecryption decryption;
+        TlsPlaintext clientPlain;
+        TlsPlaintext serverPlain;
+        /** The decrypted connection is HTTP/2: not read. */
+        boolean http2;
     }
+
+    /** Opens the records of connections whose secrets the user logged; the HTTP they carry is read as in clear. */
+    private static final HttpDissector HTTP = new HttpDissector();
 
     private static Conversation state(ConversationState c) {
         return c.attribute(Conversation.KEY, Conversation::new);
@@ -88,6 +102,10 @@ public final class TlsDissector implements Dissector {
             if (len > MAX_RECORD) {
                 return StreamFramer.REJECT;
             }
+            if (c.readAll) {
+                // the connection's secrets are logged: every record is read (and opened) until the end
+                return StreamFramer.pdu(5 + len);
+            }
             if (type == 23) {
                 // application data: the handshake is over, everything from here on is encrypted
                 side.done = true;
@@ -119,6 +137,16 @@ public final class TlsDissector implements Dissector {
         }
         FieldNode rec = tree == null ? null : tree.add("tls.record", "TLS record: " + contentType(type) + ", "
                 + version(pdu.u8(1) << 8 | pdu.u8(2)) + ", " + len + " bytes", type, pdu.abs(0), 5 + len);
+        Conversation conv = cs == null ? null : state(cs);
+        TlsDecryption dec = conv == null ? null : conv.decryption;
+        if (dec != null && type == 20) {
+            dec.changeCipherSpec(fromClient);
+            return;
+        }
+        if (dec != null && dec.isProtected(fromClient, type)) {
+            decrypted(conv, dec, pdu, ctx, rec, side, fromClient, len);
+            return;
+        }
         if (type == 21) {
             alert(pdu, ctx, rec, side, len);
             return;
@@ -165,10 +193,10 @@ public final class TlsDissector implements Dissector {
         try {
             if (msgType == 1) {
                 side.hello = true;
-                clientHello(body, ctx, h);
+                clientHello(body, ctx, h, conv);
             } else if (msgType == 2) {
                 side.hello = true;
-                serverHello(body, ctx, h);
+                serverHello(body, ctx, h, conv);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             malformed(ctx, h, body, "a " + handshakeType(msgType) + " cut short or with a length past its end", 0,
@@ -181,8 +209,56 @@ public final class TlsDissector implements Dissector {
             // after the handshake an alert is encrypted: its length is not 2 and it cannot be read
             return;
         }
-        int level = pdu.u8(5);
-        int code = pdu.u8(6);
+        alert(pdu.u8(5), pdu.u8(6), ctx, rec, side, pdu.abs(5));
+    }
+
+    /**
+     * A record of a connection whose secrets are logged: opened, and its content read as if it had been in clear (the
+     * HTTP of application data, an alert). A record that does not open ends the reading of its direction.
+     */
+    private static void decrypted(Conversation conv, TlsDecryption dec, Pdu pdu, DissectionContext ctx, FieldNode rec,
+            Side side, boolean fromClient, int len) {
+        TlsDecryption.Plain p = dec.open(fromClient, pdu.bytes(0, 5 + len));
+        if (p == null) {
+            side.done = true;
+            String why = "a TLS record from the " + (fromClient ? "client" : "server") + " does not decrypt with the"
+                    + " secrets of the key log: the rest of this direction is not read";
+            ctx.diagnostic(ID, why);
+            if (rec != null) {
+                rec.malformed(why, pdu.abs(5), len);
+            }
+            return;
+        }
+        FieldNode node = null;
+        if (rec != null) {
+            node = rec.add("tls.decrypted", "Decrypted " + contentType(p.type()) + " (" + p.data().length + " bytes)",
+                    p.type(), pdu.abs(5), len);
+            node.setSource(TlsPlaintext.SOURCE);
+        }
+        if (p.type() == 23 && !conv.http2) {
+            if (fromClient && conv.clientPlain == null && TlsPlaintext.http2Preface(p.data())) {
+                // HTTP/2 (ALPN h2): its binary frames and compressed headers are not read, in either direction
+                conv.http2 = true;
+                ctx.diagnostic(ID, "the decrypted connection speaks HTTP/2 (the client's connection preface): its frames"
+                        + " are not read");
+                return;
+            }
+            TlsPlaintext stream = fromClient ? conv.clientPlain : conv.serverPlain;
+            if (stream == null) {
+                stream = new TlsPlaintext(HTTP, ctx.conversation(), fromClient);
+                if (fromClient) {
+                    conv.clientPlain = stream;
+                } else {
+                    conv.serverPlain = stream;
+                }
+            }
+            stream.feed(p.data(), ctx, node);
+        } else if (p.type() == 21 && p.data().length == 2) {
+            alert(p.data()[0] & 0xff, p.data()[1] & 0xff, ctx, node, side, 0);
+        }
+    }
+
+    private static void alert(int level, int code, DissectionContext ctx, FieldNode rec, Side side, int at) {
         // a fatal alert ends the connection's TLS; a warning (close_notify before the handshake) reads on
         side.done |= level == 2;
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -191,18 +267,27 @@ public final class TlsDissector implements Dissector {
         ev.put("description", alertName(code));
         ev.put("code", code);
         if (rec != null) {
-            rec.add("tls.alert_message.level", "Level: " + ev.get("level"), level, pdu.abs(5), 1);
-            rec.add("tls.alert_message.desc", "Description: " + ev.get("description") + " (" + code + ")", code,
-                    pdu.abs(6), 1);
+            rec.add("tls.alert_message.level", "Level: " + ev.get("level"), level, at, 1);
+            rec.add("tls.alert_message.desc", "Description: " + ev.get("description") + " (" + code + ")", code, at + 1, 1);
         }
         ctx.emit(ID, ev);
     }
 
     /** RFC 8446 4.1.2: legacy_version, random, legacy_session_id, cipher_suites, compression methods, extensions. */
-    private static void clientHello(Pdu b, DissectionContext ctx, FieldNode h) {
+    private static void clientHello(Pdu b, DissectionContext ctx, FieldNode h, Conversation conv) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("kind", "clientHello");
         int legacy = u16(b, 0);
+        if (conv != null && ctx.options() != null && !ctx.options().tlsKeylogs().isEmpty()) {
+            // the user's key log may hold this connection's secrets, filed under the hello's random
+            byte[] random = b.bytes(2, 32);
+            TlsKeyLog.Secrets secrets = keyLog(ctx).secrets(random);
+            if (secrets != null) {
+                conv.secrets = secrets;
+                conv.clientRandom = random;
+                conv.readAll = true;
+            }
+        }
         int p = 2 + 32;
         p += 1 + b.u8(p);                 // session id
         p += 2 + u16(b, p);               // cipher suites
@@ -262,7 +347,7 @@ public final class TlsDissector implements Dissector {
     }
 
     /** RFC 8446 4.1.3: legacy_version, random, legacy_session_id_echo, cipher_suite, compression, extensions. */
-    private static void serverHello(Pdu b, DissectionContext ctx, FieldNode h) {
+    private static void serverHello(Pdu b, DissectionContext ctx, FieldNode h, Conversation conv) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("kind", "serverHello");
         int legacy = u16(b, 0);
@@ -295,11 +380,33 @@ public final class TlsDissector implements Dissector {
         if (retry) {
             ev.put("helloRetry", true);
         }
+        if (conv != null && conv.secrets != null && conv.decryption == null) {
+            int negotiated = version.equals("TLS 1.3") ? 0x0304 : legacy;
+            try {
+                conv.decryption = TlsDecryption.of(negotiated, suite, conv.clientRandom, b.bytes(2, 32), conv.secrets);
+                ev.put("decrypted", true);
+            } catch (IllegalArgumentException e) {
+                conv.readAll = false;
+                ctx.diagnostic(ID, "the TLS connection's secrets are in the key log, but it is not decrypted: " + e.getMessage());
+            }
+            conv.secrets = null;
+        }
         if (h != null) {
             h.add("tls.handshake.version", "Version: " + version, legacy, b.abs(0), 2);
             h.add("tls.handshake.ciphersuite", String.format("Cipher suite: 0x%04x", suite), suite, b.abs(p - 3), 2);
         }
         ctx.emit(ID, ev);
+    }
+
+    /** The user's TLS key logs, read once per analysis; what could not be read is said once. */
+    private static TlsKeyLog keyLog(DissectionContext ctx) {
+        return ctx.service(TlsKeyLog.class, () -> {
+            TlsKeyLog k = TlsKeyLog.load(ctx.options().tlsKeylogs());
+            for (String p : k.problems()) {
+                ctx.diagnostic(ID, p);
+            }
+            return k;
+        });
     }
 
     /** The SHA-256 of "HelloRetryRequest" a ServerHello carries as its random when it is one (RFC 8446 4.1.3). */

@@ -49,15 +49,52 @@ class PreferencePageTest {
         assertEquals("null", seen.get(4));
     }
 
+    /** The browser's TLS key log is kept as a path, and the next analysis reads the HTTPS it opens. */
+    @Test
+    void aTlsKeyLogIsKeptAsAPath() throws Exception {
+        WorkbenchTest.waitForWorkbench();
+        String keylog = "/home/support/case-1234/sslkeys.log";
+        List<Object> seen = ui(() -> {
+            Shell shell = new Shell(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
+            try {
+                KerbscopePreferencePage page = new KerbscopePreferencePage();
+                page.init(PlatformUI.getWorkbench());
+                page.createControl(shell);
+                Text logs = field((Composite) page.getControl(), "TLS key logs");
+                String before = logs.getText();
+                logs.setText(keylog + "\n\n");
+                page.performOk();
+                List<java.nio.file.Path> kept = org.kerbscope.ui.internal.Preferences.options().tlsKeylogs();
+                logs.setText(before);
+                page.performOk();
+                return List.of(before, kept, org.kerbscope.ui.internal.Preferences.options().tlsKeylogs());
+            } finally {
+                shell.dispose();
+            }
+        });
+        assertEquals("", seen.get(0));
+        assertEquals(List.of(java.nio.file.Path.of(keylog)), seen.get(1));
+        assertEquals(List.of(), seen.get(2));
+    }
+
     /** The multi-line field after the label that starts with "Decode as". */
     private static Text decodeAsField(Composite page) {
+        return field(page, "Decode as");
+    }
+
+    /** The multi-line field after the label that starts with {@code label} (and its Add button, if any). */
+    private static Text field(Composite page, String label) {
         Control[] all = allControls(page).toArray(Control[]::new);
         for (int i = 0; i + 1 < all.length; i++) {
-            if (all[i] instanceof Label l && l.getText().startsWith("Decode as") && all[i + 1] instanceof Text t) {
-                return t;
+            if (all[i] instanceof Label l && l.getText().startsWith(label)) {
+                for (int j = i + 1; j < all.length && j <= i + 2; j++) {
+                    if (all[j] instanceof Text t) {
+                        return t;
+                    }
+                }
             }
         }
-        throw new AssertionError("no decode-as field on the page");
+        throw new AssertionError("no field " + label + " on the page");
     }
 
     private static List<Control> allControls(Composite c) {

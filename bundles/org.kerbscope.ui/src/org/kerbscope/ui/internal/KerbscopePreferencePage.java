@@ -17,16 +17,20 @@ import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.engine.DecodeAsRules;
 
-/** Kerbscope preferences: keytab paths (never their contents), decode-as rules, skew tolerance, redaction. */
+/**
+ * Kerbscope preferences: keytab and TLS key log paths (never their contents), decode-as rules, skew tolerance,
+ * redaction.
+ */
 public final class KerbscopePreferencePage extends PreferencePage implements IWorkbenchPreferencePage {
     private Text keytabs;
+    private Text tlsKeylogs;
     private Text decodeAs;
     private Spinner skew;
     private Button redact;
 
     @Override
     public void init(IWorkbench workbench) {
-        setDescription("Keytabs are read where they are; Kerbscope stores only their paths.");
+        setDescription("Keytabs and TLS key logs are read where they are; Kerbscope stores only their paths.");
     }
 
     @Override
@@ -40,14 +44,14 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
         keytabs = new Text(c, SWT.MULTI | SWT.BORDER | SWT.V_SCROLL);
         keytabs.setLayoutData(gd(80));
         keytabs.setText(String.join("\n", o.keytabs().stream().map(Object::toString).toList()));
-        add.addListener(SWT.Selection, e -> {
-            FileDialog d = new FileDialog(getShell(), SWT.OPEN);
-            d.setFilterExtensions(new String[] {"*.keytab", "*.*"});
-            String f = d.open();
-            if (f != null) {
-                keytabs.append((keytabs.getText().isEmpty() ? "" : "\n") + f);
-            }
-        });
+        adds(add, keytabs, "*.keytab");
+        new Label(c, SWT.NONE).setText("TLS key logs (the browser's SSLKEYLOGFILE; one path per line):");
+        Button addLog = new Button(c, SWT.PUSH);
+        addLog.setText("Add...");
+        tlsKeylogs = new Text(c, SWT.MULTI | SWT.BORDER | SWT.V_SCROLL);
+        tlsKeylogs.setLayoutData(gd(40));
+        tlsKeylogs.setText(String.join("\n", o.tlsKeylogs().stream().map(Object::toString).toList()));
+        adds(addLog, tlsKeylogs, "*.log");
         Label l = new Label(c, SWT.NONE);
         l.setText("Decode as (e.g. udp.port=60088:kerberos, one per line):");
         l.setLayoutData(new GridData(SWT.LEFT, SWT.CENTER, false, false, 2, 1));
@@ -65,6 +69,18 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
         redact.setSelection(o.redact());
         redact.setLayoutData(new GridData(SWT.LEFT, SWT.CENTER, false, false, 2, 1));
         return c;
+    }
+
+    /** The button adds a file the user picks to the list of paths. */
+    private void adds(Button add, Text paths, String extension) {
+        add.addListener(SWT.Selection, e -> {
+            FileDialog d = new FileDialog(getShell(), SWT.OPEN);
+            d.setFilterExtensions(new String[] {extension, "*.*"});
+            String f = d.open();
+            if (f != null) {
+                paths.append((paths.getText().isEmpty() ? "" : "\n") + f);
+            }
+        });
     }
 
     /** A rule the installed dissectors cannot apply keeps the page from being applied, and says why. */
@@ -89,7 +105,8 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
 
     @Override
     public boolean performOk() {
-        Preferences.save(keytabs.getText(), decodeAs.getText(), skew.getSelection(), redact.getSelection());
+        Preferences.save(keytabs.getText(), tlsKeylogs.getText(), decodeAs.getText(), skew.getSelection(),
+                redact.getSelection());
         if (!AnalysisService.get().sessions().isEmpty()) {
             AnalysisService.get().run();
         }

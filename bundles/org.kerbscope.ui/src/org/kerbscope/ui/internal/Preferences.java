@@ -12,12 +12,13 @@ import org.kerbscope.engine.DecodeAsRules;
 import org.osgi.service.prefs.BackingStoreException;
 
 /**
- * The user's choices, kept in the instance preferences of the UI bundle: keytab paths (only paths — the keys
- * stay in the user's files), decode-as rules, clock-skew tolerance, redaction.
+ * The user's choices, kept in the instance preferences of the UI bundle: keytab and TLS key log paths (only paths —
+ * the keys stay in the user's files), decode-as rules, clock-skew tolerance, redaction.
  */
 public final class Preferences {
     static final String NODE = "org.kerbscope.ui";
     static final String KEYTABS = "keytabs";
+    static final String TLS_KEYLOGS = "tlsKeylogs";
     static final String DECODE_AS = "decodeAs";
     static final String SKEW = "skewSeconds";
     static final String REDACT = "redact";
@@ -31,18 +32,25 @@ public final class Preferences {
 
     public static AnalysisOptions options() {
         var n = node();
-        List<Path> keytabs = new ArrayList<>();
-        for (String s : n.get(KEYTABS, "").split("\n")) {
-            if (!s.isBlank()) {
-                keytabs.add(Path.of(s.trim()));
-            }
-        }
+        List<Path> keytabs = paths(n.get(KEYTABS, ""));
         // rules the installed dissectors cannot apply (the page says so when they are typed; a plug-in may have been
         // uninstalled since) are passed over
         Map<String, String> rules = DecodeAsRules.applicable(decodeAsLines(n.get(DECODE_AS, "")),
                 Registries.platform().dissectors());
         AnalysisOptions d = AnalysisOptions.defaults();
-        return new AnalysisOptions(keytabs, rules, n.getInt(SKEW, 300), n.getBoolean(REDACT, true), d.maxPduBytes());
+        return new AnalysisOptions(keytabs, rules, n.getInt(SKEW, 300), n.getBoolean(REDACT, true), d.maxPduBytes())
+                .withTlsKeylogs(paths(n.get(TLS_KEYLOGS, "")));
+    }
+
+    /** One path per non-blank line. */
+    static List<Path> paths(String lines) {
+        List<Path> out = new ArrayList<>();
+        for (String s : lines.split("\n")) {
+            if (!s.isBlank()) {
+                out.add(Path.of(s.trim()));
+            }
+        }
+        return out;
     }
 
     /** The non-blank lines of the decode-as text, one rule each. */
@@ -50,9 +58,10 @@ public final class Preferences {
         return text.lines().filter(l -> !l.isBlank()).map(String::strip).toList();
     }
 
-    static void save(String keytabs, String decodeAs, int skew, boolean redact) {
+    static void save(String keytabs, String tlsKeylogs, String decodeAs, int skew, boolean redact) {
         var n = node();
         n.put(KEYTABS, keytabs);
+        n.put(TLS_KEYLOGS, tlsKeylogs);
         n.put(DECODE_AS, decodeAs);
         n.putInt(SKEW, skew);
         n.putBoolean(REDACT, redact);

@@ -1,0 +1,208 @@
+package org.kerbscope.dissect.http;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.kerbscope.core.model.Endpoint;
+import org.kerbscope.core.model.FieldNode;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.core.spi.ConversationState;
+import org.kerbscope.core.spi.DissectionContext;
+import org.kerbscope.core.spi.Pdu;
+import org.kerbscope.core.spi.StreamFramer;
+import org.kerbscope.dissect.http.internal.HttpFramer;
+
+/**
+ * The decrypted application data of one direction of a TLS connection, read as the HTTP/1.x stream it carries: the
+ * plaintext of each record is put after the previous one's, cut by the HTTP framer as the engine cuts a TCP stream, and
+ * each message is read by the HTTP dissector (so its Negotiate tokens reach SPNEGO, Kerberos and NTLMSSP as in clear
+ * HTTP). The HTTP events say they were decrypted ({@code "tls": "decrypted"}).
+ */
+final class TlsPlaintext {
+    /** Bytes kept while a message is incomplete: the framer's own bound on a header block, and some. */
+    private static final int MAX_BUFFERED = HttpFramer.MAX_HEAD + (64 << 10);
+    static final String SOURCE = "Decrypted TLS";
+
+    private final StreamFramer framer;
+    private final HttpDissector http;
+    private byte[] buf = new byte[4096];
+    private int len;
+    /** Bytes still to pass over (a body the framer skips), past what is buffered. */
+    private long skip;
+    /** The length of the message the framer announced and whose end has not arrived yet, or -1. */
+    private long waiting = -1;
+    private boolean dead;
+
+    TlsPlaintext(HttpDissector http, ConversationState conversation, boolean fromClient) {
+        this.http = http;
+        this.framer = http.newFramer(conversation, fromClient);
+    }
+
+    /** The client's first bytes of an HTTP/2 connection (RFC 9113 3.4). */
+    static boolean http2Preface(byte[] data) {
+        return data.length >= 14 && new String(data, 0, 14, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .equals("PRI * HTTP/2.0");
+    }
+
+    /** Puts one record's plaintext after the stream's, and reads every message that is now complete. */
+    void feed(byte[] data, DissectionContext ctx, FieldNode node) {
+        if (dead || data.length == 0) {
+            return;
+        }
+        int off = 0;
+        if (skip > 0) {
+            int k = (int) Math.min(skip, data.length);
+            skip -= k;
+            off = k;
+        }
+        int n = data.length - off;
+        if (n == 0) {
+            return;
+        }
+        if (len + n > MAX_BUFFERED) {
+            ctx.diagnostic(HttpDissector.ID, "more than " + (MAX_BUFFERED >> 10) + " KiB of decrypted TLS data without a"
+                    + " complete HTTP message: the rest of this direction is not read");
+            dead = true;
+            buf = null;
+            return;
+        }
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(len + n, buf.length * 2));
+        }
+        System.arraycopy(data, off, buf, len, n);
+        len += n;
+        DissectionContext plain = new Context(ctx, node);
+        while (len > 0 && !dead) {
+            long r = waiting >= 0 ? waiting : framer.next(ByteBuffer.wrap(buf, 0, len).slice());
+            if (r == StreamFramer.NEED_MORE) {
+                return;
+            }
+            if (r == StreamFramer.REJECT) {
+                // not HTTP/1.x (HTTP/2 after ALPN h2, or another protocol): its bytes are not read
+                ctx.diagnostic(HttpDissector.ID, "the decrypted TLS data is not HTTP/1.x: not read");
+                dead = true;
+                buf = null;
+                return;
+            }
+            if (r > 0) {
+                if (r > len) {
+                    waiting = r;
+                    return;
+                }
+                waiting = -1;
+                byte[] pdu = Arrays.copyOf(buf, (int) r);
+                consume((int) r);
+                http.dissect(Pdu.detached(ByteBuffer.wrap(pdu), SOURCE), plain);
+            } else if (-r >= StreamFramer.REST) {
+                dead = true;
+                buf = null;
+            } else if (-r <= len) {
+                consume((int) -r);
+            } else {
+                skip = -r - len;
+                len = 0;
+            }
+        }
+    }
+
+    private void consume(int n) {
+        System.arraycopy(buf, n, buf, 0, len - n);
+        len -= n;
+    }
+
+    /** The TLS record's context, with the decrypted bytes' node as the tree and the HTTP events marked decrypted. */
+    private static final class Context implements DissectionContext {
+        private final DissectionContext outer;
+        private final FieldNode node;
+
+        Context(DissectionContext outer, FieldNode node) {
+            this.outer = outer;
+            this.node = node;
+            // the tokens the HTTP messages hand on are carried by HTTP, as in clear (Kerberos tells kdc-udp from http)
+            outer.setCarrier(HttpDissector.ID);
+        }
+
+        @Override
+        public long frame() {
+            return outer.frame();
+        }
+
+        @Override
+        public long timeNanos() {
+            return outer.timeNanos();
+        }
+
+        @Override
+        public Endpoint src() {
+            return outer.src();
+        }
+
+        @Override
+        public Endpoint dst() {
+            return outer.dst();
+        }
+
+        @Override
+        public String transport() {
+            return outer.transport();
+        }
+
+        @Override
+        public String carrier() {
+            return outer.carrier();
+        }
+
+        @Override
+        public void setCarrier(String carrier) {
+            outer.setCarrier(carrier);
+        }
+
+        @Override
+        public void emit(String protocol, Map<String, Object> fields) {
+            if (HttpDissector.ID.equals(protocol)) {
+                Map<String, Object> f = new LinkedHashMap<>(fields);
+                f.put("tls", "decrypted");
+                fields = f;
+            }
+            outer.emit(protocol, fields);
+        }
+
+        @Override
+        public void diagnostic(String protocol, String message) {
+            outer.diagnostic(protocol, message);
+        }
+
+        @Override
+        public FieldNode tree() {
+            return node;
+        }
+
+        @Override
+        public String call(String table, String key, Pdu pdu, FieldNode parent) {
+            return outer.call(table, key, pdu, parent);
+        }
+
+        @Override
+        public String callHeuristic(String table, Pdu pdu, FieldNode parent) {
+            return outer.callHeuristic(table, pdu, parent);
+        }
+
+        @Override
+        public ConversationState conversation() {
+            return outer.conversation();
+        }
+
+        @Override
+        public AnalysisOptions options() {
+            return outer.options();
+        }
+
+        @Override
+        public <T> T service(Class<T> type, Supplier<T> create) {
+            return outer.service(type, create);
+        }
+    }
+}
