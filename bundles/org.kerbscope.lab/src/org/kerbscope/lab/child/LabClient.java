@@ -391,12 +391,7 @@ public final class LabClient {
         if (proxySocket == null || proxySocket.isClosed()) {
             connectProxy();
         }
-        String request = "GET " + url + " HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\nUser-Agent: " + USER_AGENT
-                + "\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"
-                + "\r\nAccept-Language: en-US,en;q=0.9\r\nProxy-Connection: keep-alive\r\n"
-                + (credentials != null ? "Proxy-Authorization: " + credentials + "\r\n" : "") + "\r\n";
-        proxySocket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        proxySocket.getOutputStream().flush();
+        send(url.toString(), url.getAuthority(), "Proxy-Connection", "Proxy-Authorization", credentials);
         return response("Proxy-Authenticate");
     }
 
@@ -435,14 +430,22 @@ public final class LabClient {
             proxySocket = site;
             proxyIn = new java.io.BufferedInputStream(site.getInputStream());
         }
-        String request = "GET " + (url.getFile().isEmpty() ? "/" : url.getFile()) + " HTTP/1.1\r\nHost: " + url.getAuthority()
-                + "\r\nUser-Agent: " + USER_AGENT
+        send(url.getFile().isEmpty() ? "/" : url.getFile(), url.getAuthority(), "Connection", "Authorization", credentials);
+        return response("WWW-Authenticate");
+    }
+
+    /**
+     * A browser's GET of {@code target} on the kept connection, keep-alive in {@code keepAlive} (Connection, or a
+     * proxy's Proxy-Connection), credentials in {@code credentialHeader}.
+     */
+    private void send(String target, String host, String keepAlive, String credentialHeader, String credentials)
+            throws IOException {
+        String request = "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + USER_AGENT
                 + "\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"
-                + "\r\nAccept-Language: en-US,en;q=0.9\r\nConnection: keep-alive\r\n"
-                + (credentials != null ? "Authorization: " + credentials + "\r\n" : "") + "\r\n";
+                + "\r\nAccept-Language: en-US,en;q=0.9\r\n" + keepAlive + ": keep-alive\r\n"
+                + (credentials != null ? credentialHeader + ": " + credentials + "\r\n" : "") + "\r\n";
         proxySocket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         proxySocket.getOutputStream().flush();
-        return response("WWW-Authenticate");
     }
 
     /** The response on the kept connection: status line, headers, and a Content-Length body (read and dropped). */

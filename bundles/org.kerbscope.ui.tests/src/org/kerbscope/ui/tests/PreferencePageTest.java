@@ -23,23 +23,15 @@ class PreferencePageTest {
     @Test
     void aDecodeAsRuleWithATypoKeepsThePageFromBeingApplied() throws Exception {
         WorkbenchTest.waitForWorkbench();
-        List<Object> seen = ui(() -> {
-            Shell shell = new Shell(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
-            try {
-                KerbscopePreferencePage page = new KerbscopePreferencePage();
-                page.init(PlatformUI.getWorkbench());
-                page.createControl(shell);
-                Text rules = decodeAsField((Composite) page.getControl());
-                boolean validAtFirst = page.isValid();
-                rules.setText("udp.port=60088:kerberos\ntcp.port=8081:htp");
-                boolean validWithTypo = page.isValid();
-                String typo = page.getErrorMessage();
-                rules.setText("udp.port=60088:kerberos\n\ntcp.port=8081:http\n");
-                return List.of(validAtFirst, validWithTypo, String.valueOf(typo), page.isValid(),
-                        String.valueOf(page.getErrorMessage()));
-            } finally {
-                shell.dispose();
-            }
+        List<Object> seen = onPage(page -> {
+            Text rules = decodeAsField((Composite) page.getControl());
+            boolean validAtFirst = page.isValid();
+            rules.setText("udp.port=60088:kerberos\ntcp.port=8081:htp");
+            boolean validWithTypo = page.isValid();
+            String typo = page.getErrorMessage();
+            rules.setText("udp.port=60088:kerberos\n\ntcp.port=8081:http\n");
+            return List.of(validAtFirst, validWithTypo, String.valueOf(typo), page.isValid(),
+                    String.valueOf(page.getErrorMessage()));
         });
         assertEquals(true, seen.get(0), "the stored rules are valid");
         assertFalse((Boolean) seen.get(1), "a rule naming no installed dissector");
@@ -54,27 +46,34 @@ class PreferencePageTest {
     void aTlsKeyLogIsKeptAsAPath() throws Exception {
         WorkbenchTest.waitForWorkbench();
         String keylog = "/home/support/case-1234/sslkeys.log";
-        List<Object> seen = ui(() -> {
+        List<Object> seen = onPage(page -> {
+            Text logs = field((Composite) page.getControl(), "TLS key logs");
+            String before = logs.getText();
+            logs.setText(keylog + "\n\n");
+            page.performOk();
+            List<java.nio.file.Path> kept = org.kerbscope.ui.internal.Preferences.options().tlsKeylogs();
+            logs.setText(before);
+            page.performOk();
+            return List.of(before, kept, org.kerbscope.ui.internal.Preferences.options().tlsKeylogs());
+        });
+        assertEquals("", seen.get(0));
+        assertEquals(List.of(java.nio.file.Path.of(keylog)), seen.get(1));
+        assertEquals(List.of(), seen.get(2));
+    }
+
+    /** Opens the page in a shell of the workbench window, lets {@code use} work with it on the UI thread, closes it. */
+    private static List<Object> onPage(java.util.function.Function<KerbscopePreferencePage, List<Object>> use) {
+        return ui(() -> {
             Shell shell = new Shell(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
             try {
                 KerbscopePreferencePage page = new KerbscopePreferencePage();
                 page.init(PlatformUI.getWorkbench());
                 page.createControl(shell);
-                Text logs = field((Composite) page.getControl(), "TLS key logs");
-                String before = logs.getText();
-                logs.setText(keylog + "\n\n");
-                page.performOk();
-                List<java.nio.file.Path> kept = org.kerbscope.ui.internal.Preferences.options().tlsKeylogs();
-                logs.setText(before);
-                page.performOk();
-                return List.of(before, kept, org.kerbscope.ui.internal.Preferences.options().tlsKeylogs());
+                return use.apply(page);
             } finally {
                 shell.dispose();
             }
         });
-        assertEquals("", seen.get(0));
-        assertEquals(List.of(java.nio.file.Path.of(keylog)), seen.get(1));
-        assertEquals(List.of(), seen.get(2));
     }
 
     /** The multi-line field after the label that starts with "Decode as". */

@@ -38,20 +38,8 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
         AnalysisOptions o = Preferences.options();
         Composite c = new Composite(parent, SWT.NONE);
         c.setLayout(new GridLayout(2, false));
-        new Label(c, SWT.NONE).setText("Keytab files (one path per line):");
-        Button add = new Button(c, SWT.PUSH);
-        add.setText("Add...");
-        keytabs = new Text(c, SWT.MULTI | SWT.BORDER | SWT.V_SCROLL);
-        keytabs.setLayoutData(gd(80));
-        keytabs.setText(String.join("\n", o.keytabs().stream().map(Object::toString).toList()));
-        adds(add, keytabs, "*.keytab");
-        new Label(c, SWT.NONE).setText("TLS key logs (the browser's SSLKEYLOGFILE; one path per line):");
-        Button addLog = new Button(c, SWT.PUSH);
-        addLog.setText("Add...");
-        tlsKeylogs = new Text(c, SWT.MULTI | SWT.BORDER | SWT.V_SCROLL);
-        tlsKeylogs.setLayoutData(gd(40));
-        tlsKeylogs.setText(String.join("\n", o.tlsKeylogs().stream().map(Object::toString).toList()));
-        adds(addLog, tlsKeylogs, "*.log");
+        keytabs = paths(c, "Keytab files (one path per line):", 80, o.keytabs(), "*.keytab");
+        tlsKeylogs = paths(c, "TLS key logs (the browser's SSLKEYLOGFILE; one path per line):", 40, o.tlsKeylogs(), "*.log");
         Label l = new Label(c, SWT.NONE);
         l.setText("Decode as (e.g. udp.port=60088:kerberos, one per line):");
         l.setLayoutData(new GridData(SWT.LEFT, SWT.CENTER, false, false, 2, 1));
@@ -71,8 +59,14 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
         return c;
     }
 
-    /** The button adds a file the user picks to the list of paths. */
-    private void adds(Button add, Text paths, String extension) {
+    /** A labelled list of file paths, one per line, with an Add... button that appends the file the user picks. */
+    private Text paths(Composite c, String label, int height, java.util.List<java.nio.file.Path> current, String extension) {
+        new Label(c, SWT.NONE).setText(label);
+        Button add = new Button(c, SWT.PUSH);
+        add.setText("Add...");
+        Text paths = new Text(c, SWT.MULTI | SWT.BORDER | SWT.V_SCROLL);
+        paths.setLayoutData(gd(height));
+        paths.setText(String.join("\n", current.stream().map(Object::toString).toList()));
         add.addListener(SWT.Selection, e -> {
             FileDialog d = new FileDialog(getShell(), SWT.OPEN);
             d.setFilterExtensions(new String[] {extension, "*.*"});
@@ -81,6 +75,7 @@ public final class KerbscopePreferencePage extends PreferencePage implements IWo
                 paths.append((paths.getText().isEmpty() ? "" : "\n") + f);
             }
         });
+        return paths;
     }
 
     /** A rule the installed dissectors cannot apply keeps the page from being applied, and says why. */

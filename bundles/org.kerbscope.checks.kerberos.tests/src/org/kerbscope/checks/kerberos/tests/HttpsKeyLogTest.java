@@ -39,13 +39,7 @@ class HttpsKeyLogTest {
     private static final LabEndpoint KDC = new LabEndpoint("192.168.2.10", 88);
 
     static Path fixtures() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog");
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-        }
-        throw new AssertionError("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog not found");
+        return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog");
     }
 
     /** The transcript's TLS connection to the site, with the TGS exchange for HTTP/iisserver.contoso.com where it was. */

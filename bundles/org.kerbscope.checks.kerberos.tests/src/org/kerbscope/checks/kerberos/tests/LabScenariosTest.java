@@ -28,13 +28,7 @@ import org.kerbscope.lab.Scenario;
 class LabScenariosTest {
 
     static Path samples() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path s = p.resolve("bundles/org.kerbscope.lab/samples");
-            if (Files.isDirectory(s)) {
-                return s;
-            }
-        }
-        throw new AssertionError("bundles/org.kerbscope.lab/samples not found");
+        return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.lab/samples");
     }
 
     @ParameterizedTest

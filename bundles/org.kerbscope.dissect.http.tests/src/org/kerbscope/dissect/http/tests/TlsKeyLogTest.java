@@ -33,15 +33,7 @@ class TlsKeyLogTest {
 
     /** The fixture folder ({@code resources/tls-keylog} of this bundle), from the bundle or the repository. */
     static Path fixtures() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            for (Path c : List.of(p.resolve("resources/tls-keylog"),
-                    p.resolve("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog"))) {
-                if (Files.isDirectory(c)) {
-                    return c;
-                }
-            }
-        }
-        throw new AssertionError("resources/tls-keylog not found");
+        return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog");
     }
 
     /** One write of the transcript: its direction and bytes; null bytes where the browser asked the KDC. */
