@@ -31,9 +31,24 @@ public final class Recorder implements Closeable {
     private final PcapngWriter writer;
     private final Map<String, Integer> ipIds = new HashMap<>();
     private long lastMicros;
+    /** Added to the clock: frames recorded as if it were another time (bytes recorded earlier, replayed). */
+    private final long shiftMicros;
 
     public Recorder(Path pcapng, String comment) throws IOException {
+        this(pcapng, comment, null);
+    }
+
+    /**
+     * @param startsAt the time of the first frame, or null for now: the clock of the capture is shifted so, as for bytes
+     *                 recorded at that time whose headers (an HTTP Date) carry it
+     */
+    public Recorder(Path pcapng, String comment, Instant startsAt) throws IOException {
         this.writer = new PcapngWriter(new BufferedOutputStream(Files.newOutputStream(pcapng)), comment, "Kerbscope lab");
+        this.shiftMicros = startsAt == null ? 0 : micros(startsAt) - micros(Instant.now());
+    }
+
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 
     /** Frames written so far. */
@@ -191,8 +206,7 @@ public final class Recorder implements Closeable {
         frame[ipStart + 10] = (byte) (sum >>> 8);
         frame[ipStart + 11] = (byte) sum;
         f.put(segment);
-        Instant now = Instant.now();
-        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        long micros = micros(Instant.now()) + shiftMicros;
         if (micros <= lastMicros) {
             micros = lastMicros + 1;
         }
