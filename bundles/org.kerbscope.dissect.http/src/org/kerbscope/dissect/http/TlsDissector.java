@@ -231,8 +231,9 @@ public final class TlsDissector implements Dissector {
         }
         FieldNode node = null;
         if (rec != null) {
+            // its range is in the decrypted bytes, a data source of its own (the frame holds only the cipher text)
             node = rec.add("tls.decrypted", "Decrypted " + contentType(p.type()) + " (" + p.data().length + " bytes)",
-                    p.type(), pdu.abs(5), len);
+                    p.type(), 0, p.data().length);
             node.setSource(TlsPlaintext.SOURCE);
         }
         if (p.type() == 23 && !conv.http2) {

@@ -94,6 +94,44 @@ class TlsKeyLogTest {
         assertTrue(d.maxBuffered <= (1 << 14) + 2048 + 5 + 536, "buffered " + d.maxBuffered);
     }
 
+    /** The frame details: under the record, its decrypted bytes as a data source of their own, the HTTP message in them. */
+    @Test
+    void theDecryptedHttpIsInTheFrameDetails() throws Exception {
+        RecordingContext ctx = new RecordingContext();
+        ctx.options = AnalysisOptions.defaults().withTlsKeylogs(List.of(fixtures().resolve("tls13.keylog")));
+        ctx.tree = new org.kerbscope.core.model.FieldNode("frame", "Frame", null, new org.kerbscope.core.model.ByteRange(0, 1 << 20));
+        StreamDriver d = new StreamDriver(new TlsDissector(), "tls", CLIENT, SERVER, ctx);
+        long frame = 1;
+        for (Write w : transcript("tls13")) {
+            if (w.bytes() != null) {
+                d.segment(w.fromClient(), w.bytes(), 0, w.bytes().length, frame++);
+            }
+        }
+        List<org.kerbscope.core.model.FieldNode> decrypted = new ArrayList<>();
+        collect(ctx.tree, "tls.decrypted", decrypted);
+        org.kerbscope.core.model.FieldNode get = decrypted.stream().filter(n -> {
+            List<org.kerbscope.core.model.FieldNode> m = new ArrayList<>();
+            collect(n, "http.request.method", m);
+            return !m.isEmpty();
+        }).findFirst().orElseThrow(() -> new AssertionError(decrypted));
+        assertEquals("Decrypted TLS", get.source());
+        assertEquals(0, get.range().offset());
+        assertTrue(get.label().startsWith("Decrypted Application Data ("), get.label());
+        List<org.kerbscope.core.model.FieldNode> methods = new ArrayList<>();
+        collect(get, "http.request.method", methods);
+        assertEquals("GET", methods.get(0).value());
+        assertEquals("Decrypted TLS", methods.get(0).source());
+    }
+
+    private static void collect(org.kerbscope.core.model.FieldNode n, String name, List<org.kerbscope.core.model.FieldNode> out) {
+        if (name.equals(n.name())) {
+            out.add(n);
+        }
+        for (org.kerbscope.core.model.FieldNode c : n.children()) {
+            collect(c, name, out);
+        }
+    }
+
     @Test
     void withoutItsSecretsTheConnectionStaysClosed() throws Exception {
         // another connection's key log: nothing for this one's random, so it reads as without a key log
