@@ -41,8 +41,9 @@ public final class TlsEncryptedCheck implements Check {
                             + " the connection and the ticket for " + (at.spn() != null ? at.spn() : "the site") + ". The"
                             + " site's Security log says whether the logon succeeded (4624 with Kerberos, or 4625 and its"
                             + " status; give it with --events), or record again with the browser logging its TLS keys"
-                            + " (SSLKEYLOGFILE, read by Chrome, Edge and Firefox) and open the capture with that key log in"
-                            + " Wireshark.")
+                            + " (SSLKEYLOGFILE, read by Chrome, Edge and Firefox) and give that key log with --tls-keylog"
+                            + " (in the workbench: Preferences > Kerbscope > TLS key logs): the whole exchange is then read"
+                            + " as in clear.")
                     .fix("Get-WinEvent -ComputerName " + server + " -FilterHashtable @{LogName='Security';Id=4624,4625}"
                             + " -MaxEvents 20", "setx SSLKEYLOGFILE \"%USERPROFILE%\\tls-keys.log\"");
             for (long frame : frames) {

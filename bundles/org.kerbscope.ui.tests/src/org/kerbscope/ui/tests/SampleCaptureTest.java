@@ -277,8 +277,48 @@ class SampleCaptureTest {
 
     @Test
     void theWizardWalksTheNtlmFallbackSampleToItsSummaryAndExportsTheReport(@TempDir Path dir) throws Exception {
-        WorkbenchTest.waitForWorkbench();
         Path capture = sample("ntlm-fallback");
+        Path report = dir.resolve("report.html");
+        java.util.List<String> summary = new java.util.ArrayList<>();
+        java.util.Map<String, String> pages = walkWizard(capture, w -> {
+            summary.add(ui(() -> w.summaryPage().shownText()));
+            assertTrue(ui(() -> w.summaryPage().export(report)));
+        });
+        String ticketVerdict = pages.get("TICKET");
+        assertNotNull(ticketVerdict);
+        assertTrue(ticketVerdict.contains("klist get"), ticketVerdict);
+        assertNotNull(editor(capture), "the wizard's capture is open in a capture editor");
+        assertTrue(ticketVerdict.contains("KRB-ERROR 7") || ticketVerdict.contains("spn-unknown"),
+                "the ticket page shows why: " + ticketVerdict);
+        assertTrue(summary.get(0).contains("ntlm-fallback"), summary.get(0));
+        assertTrue(summary.get(0).contains("http.ntlm-fallback"), summary.get(0));
+        String html = Files.readString(report);
+        assertTrue(html.contains("http.ntlm-fallback") && html.contains("<svg"), "the report has the finding and the flow");
+    }
+
+    /** HTTPS: the steps TLS hides are said to be encrypted, with what reads them (the key log, the site's log). */
+    @Test
+    void theWizardSaysWhatReadsTheEncryptedStepsOfAnHttpsSite() throws Exception {
+        java.util.Map<String, String> pages = walkWizard(sample("https-success"), w -> { });
+        String eventLog = pages.get("EVENT_LOG");
+        assertTrue(eventLog.startsWith("Verdict: encrypted (HTTPS). Add the browser's TLS key log (SSLKEYLOGFILE) in"
+                + " Preferences > Kerbscope > TLS key logs"), eventLog);
+        assertTrue(eventLog.contains("[not seen] 8."), eventLog);
+        // the ticket exchange is in clear: its page has nothing encrypted to say
+        assertTrue(!pages.get("TICKET").startsWith("Verdict: encrypted") && pages.get("TICKET").contains("[ok] 6."),
+                pages.get("TICKET"));
+    }
+
+    interface WizardCheck {
+        void accept(TroubleshootingWizard w) throws Exception;
+    }
+
+    /**
+     * Opens the troubleshooting wizard on {@code capture}, walks it from the inputs to the summary, lets {@code atSummary}
+     * look at the summary page, and closes it. Returns each guide page's verdict, shown text and commands by page name.
+     */
+    private static java.util.Map<String, String> walkWizard(Path capture, WizardCheck atSummary) throws Exception {
+        WorkbenchTest.waitForWorkbench();
         AtomicReference<WizardDialog> dialog = new AtomicReference<>();
         AtomicReference<TroubleshootingWizard> wizard = new AtomicReference<>();
         ui(() -> {
@@ -291,34 +331,23 @@ class SampleCaptureTest {
             dialog.set(d);
             return null;
         });
+        java.util.Map<String, String> pages = new java.util.LinkedHashMap<>();
         try {
             // Next: inputs → environment (the analysis runs), then the five guide pages, then the summary
-            String ticketVerdict = null;
             for (int page = 0; page < 7; page++) {
                 ui(() -> {
                     dialog.get().showPage(dialog.get().getCurrentPage().getNextPage());
                     return null;
                 });
                 Object current = ui(() -> dialog.get().getCurrentPage());
-                if (current instanceof GuidePage g && g.getName().equals("TICKET")) {
-                    ticketVerdict = ui(g::verdictText) + "\n" + ui(g::shownText);
-                    String commands = ui(g::commandsText);
-                    assertTrue(commands.contains("klist get"), commands);
+                if (current instanceof GuidePage g) {
+                    pages.put(g.getName(), ui(g::verdictText) + "\n" + ui(g::shownText) + "\n" + ui(g::commandsText));
                 }
             }
-            assertNotNull(ticketVerdict);
-            assertNotNull(editor(capture), "the wizard's capture is open in a capture editor");
-            assertTrue(ticketVerdict.contains("KRB-ERROR 7") || ticketVerdict.contains("spn-unknown"),
-                    "the ticket page shows why: " + ticketVerdict);
-            String summary = ui(() -> wizard.get().summaryPage().shownText());
-            assertTrue(summary.contains("ntlm-fallback"), summary);
-            assertTrue(summary.contains("http.ntlm-fallback"), summary);
-            Path report = dir.resolve("report.html");
-            assertTrue(ui(() -> wizard.get().summaryPage().export(report)));
-            String html = Files.readString(report);
-            assertTrue(html.contains("http.ntlm-fallback") && html.contains("<svg"), "the report has the finding and the flow");
+            atSummary.accept(wizard.get());
         } finally {
             ui(() -> dialog.get().close());
         }
+        return pages;
     }
 }

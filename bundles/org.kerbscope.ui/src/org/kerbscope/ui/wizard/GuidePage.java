@@ -112,6 +112,7 @@ public final class GuidePage extends WizardPage {
         String failed = null;
         boolean anyOk = false;
         boolean anySeen = false;
+        boolean encrypted = false;
         AuthAttempt at = a == null || a.attempts().isEmpty() ? null : a.attempts().get(0);
         if (a != null) {
             for (AuthAttempt x : a.attempts()) {
@@ -133,6 +134,7 @@ public final class GuidePage extends WizardPage {
                         .append(": ").append(r.note()).append(r.frames().isEmpty() ? "" : " (frames " + r.frames() + ")").append('\n');
                 anySeen |= r.status() == StepStatus.OK || r.status() == StepStatus.FAILED;
                 anyOk |= r.status() == StepStatus.OK;
+                encrypted |= r.encrypted();
                 if (r.status() == StepStatus.FAILED && failed == null) {
                     failed = s.number() + ". " + s.title() + ": " + r.note();
                 }
@@ -172,6 +174,10 @@ public final class GuidePage extends WizardPage {
             v = "Verdict: this is where it breaks — " + failed;
         } else if (findings.length() > 0) {
             v = "Verdict: see the findings below.";
+        } else if (encrypted && !anyOk && evidenceCount == 0) {
+            // HTTPS: the step is inside TLS; the browser's key log or the site's Security log answers it
+            v = "Verdict: encrypted (HTTPS). Add the browser's TLS key log (SSLKEYLOGFILE) in Preferences > Kerbscope >"
+                    + " TLS key logs to read it, or the site's Security log (4624/4625) as evidence.";
         } else if (anyOk || evidenceCount > 0) {
             v = "Verdict: nothing wrong here.";
         } else {
