@@ -202,6 +202,18 @@ class TlsKeyLogTest {
                 + " preface): its frames are not read"), d.ctx.diagnostics.toString());
     }
 
+    /** A line of megabytes (a binary file given by mistake, or hostile) is passed over; the secrets around it count. */
+    @Test
+    void aHugeLineInTheKeyLogIsPassedOver(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("sslkeys.log");
+        String real = Files.readString(fixtures().resolve("tls12-gcm.keylog"));
+        Files.writeString(log, "CLIENT_RANDOM " + "ab".repeat(5_000_000) + "\n" + real);
+        StreamDriver d = replay("tls12-gcm", log);
+        assertEquals(6, d.ctx.fields("http").size(), d.ctx.diagnostics.toString());
+        assertEquals(1, d.ctx.diagnostics.size(), d.ctx.diagnostics.toString());
+        assertTrue(d.ctx.diagnostics.get(0).contains("has 1 line that is not LABEL"), d.ctx.diagnostics.toString());
+    }
+
     @Test
     void aKeyLogThatIsNotOneIsSaidSo(@TempDir Path dir) throws Exception {
         Path notes = dir.resolve("notes.txt");

@@ -20,8 +20,10 @@ import java.util.Map;
  * stay in memory for the analysis only.
  */
 public final class TlsKeyLog {
-    /** A key log line is short; a file larger than this is not a key log. */
-    private static final long MAX_FILE = 256L << 20;
+    /** A browser's key log holds a few lines per connection; a file larger than this is not one. */
+    private static final long MAX_FILE = 64L << 20;
+    /** A key log line is a label and two hex strings: a longer line is not one, and is not kept in memory whole. */
+    private static final int MAX_LINE = 1024;
 
     /** What one connection's client random unlocks. Absent secrets are null. */
     public static final class Secrets {
@@ -49,15 +51,28 @@ public final class TlsKeyLog {
                 }
                 int bad = 0;
                 try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.ISO_8859_1)) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        if (!log.add(line.strip())) {
-                            bad++;
+                    StringBuilder line = new StringBuilder();
+                    boolean tooLong = false;
+                    for (int c = r.read(); ; c = r.read()) {
+                        if (c == '\n' || c < 0) {
+                            if (tooLong || !log.add(line.toString().strip())) {
+                                bad++;
+                            }
+                            line.setLength(0);
+                            tooLong = false;
+                            if (c < 0) {
+                                break;
+                            }
+                        } else if (line.length() < MAX_LINE) {
+                            line.append((char) c);
+                        } else {
+                            tooLong = true;
                         }
                     }
                 }
                 if (bad > 0) {
-                    log.problems.add("the TLS key log " + f + " has " + bad + " line" + (bad == 1 ? "" : "s")
-                            + " that are not LABEL <client random> <secret> in hex: passed over");
+                    log.problems.add("the TLS key log " + f + " has " + bad + (bad == 1 ? " line that is" : " lines that are")
+                            + " not LABEL <client random> <secret> in hex: passed over");
                 }
             } catch (IOException e) {
                 log.problems.add("the TLS key log " + f + " cannot be read: " + e.getMessage());
