@@ -359,6 +359,7 @@ public final class TlsDissector implements Dissector {
         p += 2 + 1;
         String version = version(legacy);
         List<String> alpn = null;
+        boolean encryptThenMac = false;
         if (p + 2 <= b.length()) {
             int end = checkedEnd(b, p + 2, u16(b, p));
             for (int q = p + 2; q + 4 <= end; ) {
@@ -369,6 +370,8 @@ public final class TlsDissector implements Dissector {
                     version = version(u16(b, q + 4));
                 } else if (type == 16 && len >= 2) {
                     alpn = protocols(b, q + 6, dEnd, h);
+                } else if (type == 22) {
+                    encryptThenMac = true; // RFC 7366: granted, so CBC records carry their MAC after the cipher text
                 }
                 q = dEnd;
             }
@@ -384,7 +387,8 @@ public final class TlsDissector implements Dissector {
         if (conv != null && conv.secrets != null && conv.decryption == null) {
             int negotiated = version.equals("TLS 1.3") ? 0x0304 : legacy;
             try {
-                conv.decryption = TlsDecryption.of(negotiated, suite, conv.clientRandom, b.bytes(2, 32), conv.secrets);
+                conv.decryption = TlsDecryption.of(negotiated, suite, encryptThenMac, conv.clientRandom, b.bytes(2, 32),
+                        conv.secrets);
                 ev.put("decrypted", true);
             } catch (IllegalArgumentException e) {
                 conv.readAll = false;

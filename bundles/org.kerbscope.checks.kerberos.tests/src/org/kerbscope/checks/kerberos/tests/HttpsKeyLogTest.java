@@ -72,7 +72,7 @@ class HttpsKeyLogTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tls13", "tls12-gcm", "tls12-chacha"})
+    @ValueSource(strings = {"tls13", "tls12-gcm", "tls12-chacha", "tls12-cbc-etm", "tls12-cbc"})
     void theKeyLogTurnsTheEncryptedStepsIntoTheGuidesFlow(String name, @TempDir Path dir) throws Exception {
         Path capture = capture(dir, name);
         Path keylog = fixtures().resolve(name + ".keylog");

@@ -71,7 +71,7 @@ class TlsKeyLogTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tls13", "tls12-gcm", "tls12-chacha"})
+    @ValueSource(strings = {"tls13", "tls12-gcm", "tls12-chacha", "tls12-cbc-etm", "tls12-cbc"})
     void theKeyLogOpensTheHttpsExchange(String name) throws Exception {
         StreamDriver d = replay(name, fixtures().resolve(name + ".keylog"));
         assertTrue(d.ctx.diagnostics.isEmpty(), d.ctx.diagnostics.toString());

@@ -13,16 +13,25 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Removes the record protection of one TLS connection whose secrets were logged ({@link TlsKeyLog}): TLS 1.3 (RFC 8446
- * 5.2, 7.1, 7.3: the handshake then the application traffic secrets of each side, and KeyUpdate) and the AEAD cipher
- * suites of TLS 1.2 (AES-GCM, RFC 5288 and 5289; ChaCha20-Poly1305, RFC 7905; keys from the master secret by the PRF of
- * RFC 5246 5 and 6.3). CBC suites are not read. Each record is opened with the JDK's ciphers; a record whose tag does not
- * verify is refused, never guessed at.
+ * 5.2, 7.1, 7.3: the handshake then the application traffic secrets of each side, and KeyUpdate) and TLS 1.2 with AES-GCM
+ * (RFC 5288, 5289), ChaCha20-Poly1305 (RFC 7905) or AES-CBC with HMAC (RFC 5246 6.2.3.2, MAC then encrypt; RFC 7366
+ * encrypt then MAC when both hellos asked for it), keys from the master secret by the PRF of RFC 5246 5 and 6.3. Each
+ * record is opened with the JDK's ciphers; a record whose tag or MAC does not verify is refused, never guessed at.
  */
 public final class TlsDecryption {
     /** A cipher suite this class reads: its AEAD, key and IV lengths, and its hash. */
-    record Suite(int id, boolean chacha, int keyLength, int ivLength, String hmac) {
+    record Suite(int id, boolean chacha, int keyLength, int ivLength, String hmac, String mac, int macLength) {
+        Suite(int id, boolean chacha, int keyLength, int ivLength, String hmac) {
+            this(id, chacha, keyLength, ivLength, hmac, null, 0);
+        }
+
         int hashLength() {
             return "HmacSHA384".equals(hmac) ? 48 : 32;
+        }
+
+        /** AES-CBC with an HMAC of its own ({@link #mac}), not an AEAD. */
+        boolean cbc() {
+            return mac != null;
         }
     }
 
@@ -40,6 +49,7 @@ public final class TlsDecryption {
         boolean application;
         byte[] key;
         byte[] iv;
+        byte[] macKey;
         long seq;
     }
 
@@ -48,11 +58,15 @@ public final class TlsDecryption {
     private final Direction client = new Direction();
     private final Direction server = new Direction();
     private final Cipher cipher;
+    /** CBC: the MAC covers the cipher text (RFC 7366), not the plaintext. */
+    private final boolean encryptThenMac;
 
-    private TlsDecryption(boolean tls13, Suite suite) throws GeneralSecurityException {
+    private TlsDecryption(boolean tls13, Suite suite, boolean encryptThenMac) throws GeneralSecurityException {
         this.tls13 = tls13;
         this.suite = suite;
-        this.cipher = Cipher.getInstance(suite.chacha() ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding");
+        this.encryptThenMac = encryptThenMac;
+        this.cipher = Cipher.getInstance(suite.chacha() ? "ChaCha20-Poly1305" : suite.cbc() ? "AES/CBC/NoPadding"
+                : "AES/GCM/NoPadding");
     }
 
     /**
@@ -60,14 +74,20 @@ public final class TlsDecryption {
      * cannot be decrypted (thrown as IllegalArgumentException's message).
      */
     public static TlsDecryption of(int version, int suiteId, byte[] clientRandom, byte[] serverRandom, TlsKeyLog.Secrets s) {
+        return of(version, suiteId, false, clientRandom, serverRandom, s);
+    }
+
+    /** @param encryptThenMac the ServerHello granted encrypt_then_mac (RFC 7366; it matters to CBC suites only) */
+    public static TlsDecryption of(int version, int suiteId, boolean encryptThenMac, byte[] clientRandom, byte[] serverRandom,
+            TlsKeyLog.Secrets s) {
         boolean tls13 = version == 0x0304;
         Suite suite = suite(suiteId, tls13);
         if (suite == null) {
-            throw new IllegalArgumentException(String.format("the cipher suite 0x%04x is not decrypted (only the AEAD suites:"
-                    + " AES-GCM and ChaCha20-Poly1305)", suiteId));
+            throw new IllegalArgumentException(String.format("the cipher suite 0x%04x is not decrypted (only AES-GCM,"
+                    + " ChaCha20-Poly1305 and AES-CBC with HMAC)", suiteId));
         }
         try {
-            TlsDecryption d = new TlsDecryption(tls13, suite);
+            TlsDecryption d = new TlsDecryption(tls13, suite, encryptThenMac && suite.cbc());
             if (tls13) {
                 if (s.clientApplication == null || s.serverApplication == null) {
                     throw new IllegalArgumentException("the key log has no CLIENT_TRAFFIC_SECRET_0 and SERVER_TRAFFIC_SECRET_0"
@@ -85,17 +105,21 @@ public final class TlsDecryption {
                     throw new IllegalArgumentException("only TLS 1.2 and 1.3 are decrypted, not " + String.format("0x%04x", version));
                 }
                 byte[] seed = concat(serverRandom, clientRandom);
+                int m = suite.macLength();
                 int k = suite.keyLength();
                 int iv = suite.ivLength();
-                byte[] block = prf(suite.hmac(), s.master, "key expansion", seed, 2 * k + 2 * iv);
-                d.client.key = Arrays.copyOfRange(block, 0, k);
-                d.server.key = Arrays.copyOfRange(block, k, 2 * k);
-                d.client.iv = Arrays.copyOfRange(block, 2 * k, 2 * k + iv);
-                d.server.iv = Arrays.copyOfRange(block, 2 * k + iv, 2 * k + 2 * iv);
+                // client and server MAC keys (CBC only), keys, then the fixed IVs (AEAD only)
+                byte[] block = prf(suite.hmac(), s.master, "key expansion", seed, 2 * m + 2 * k + 2 * iv);
+                d.client.macKey = Arrays.copyOfRange(block, 0, m);
+                d.server.macKey = Arrays.copyOfRange(block, m, 2 * m);
+                d.client.key = Arrays.copyOfRange(block, 2 * m, 2 * m + k);
+                d.server.key = Arrays.copyOfRange(block, 2 * m + k, 2 * m + 2 * k);
+                d.client.iv = Arrays.copyOfRange(block, 2 * m + 2 * k, 2 * m + 2 * k + iv);
+                d.server.iv = Arrays.copyOfRange(block, 2 * m + 2 * k + iv, 2 * m + 2 * k + 2 * iv);
             }
             return d;
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("this Java has no " + (suite.chacha() ? "ChaCha20-Poly1305" : "AES-GCM") + ": " + e);
+            throw new IllegalArgumentException("this Java cannot decrypt the suite's cipher: " + e);
         }
     }
 
@@ -112,6 +136,12 @@ public final class TlsDecryption {
             case 0x009C, 0x009E, 0x00A2, 0xC02B, 0xC02F -> new Suite(id, false, 16, 4, "HmacSHA256");
             case 0x009D, 0x009F, 0x00A3, 0xC02C, 0xC030 -> new Suite(id, false, 32, 4, "HmacSHA384");
             case 0xCCA8, 0xCCA9, 0xCCAA -> new Suite(id, true, 32, 12, "HmacSHA256");
+            // AES-CBC: _SHA suites MAC with HMAC-SHA1, _SHA256 with SHA-256, _SHA384 with SHA-384 (also their PRF)
+            case 0x002F, 0x0033, 0xC009, 0xC013 -> new Suite(id, false, 16, 0, "HmacSHA256", "HmacSHA1", 20);
+            case 0x0035, 0x0039, 0xC00A, 0xC014 -> new Suite(id, false, 32, 0, "HmacSHA256", "HmacSHA1", 20);
+            case 0x003C, 0x0067, 0xC023, 0xC027 -> new Suite(id, false, 16, 0, "HmacSHA256", "HmacSHA256", 32);
+            case 0x003D, 0x006B -> new Suite(id, false, 32, 0, "HmacSHA256", "HmacSHA256", 32);
+            case 0xC024, 0xC028 -> new Suite(id, false, 32, 0, "HmacSHA384", "HmacSHA384", 48);
             default -> null;
         };
     }
@@ -217,6 +247,9 @@ public final class TlsDecryption {
     }
 
     private Plain open12(Direction d, byte[] record) throws GeneralSecurityException {
+        if (suite.cbc()) {
+            return openCbc(d, record);
+        }
         int type = record[0] & 0xff;
         int len = record.length - 5;
         byte[] nonce;
@@ -250,6 +283,56 @@ public final class TlsDecryption {
         }
         d.seq++;
         return new Plain(type, out);
+    }
+
+    /**
+     * A CBC record of TLS 1.2: the explicit IV, the cipher text of content, MAC and padding (RFC 5246 6.2.3.2); with
+     * encrypt_then_mac the MAC follows the cipher text and covers it (RFC 7366 3).
+     */
+    private Plain openCbc(Direction d, byte[] record) throws GeneralSecurityException {
+        int type = record[0] & 0xff;
+        int body = record.length - 5;
+        int m = suite.macLength();
+        int cipherLength = encryptThenMac ? body - 16 - m : body - 16;
+        if (cipherLength < 16 || cipherLength % 16 != 0) {
+            return null;
+        }
+        Mac mac = Mac.getInstance(suite.mac());
+        mac.init(new SecretKeySpec(d.macKey, suite.mac()));
+        if (encryptThenMac) {
+            mac.update(macHeader(d.seq, record, 16 + cipherLength));
+            mac.update(record, 5, 16 + cipherLength);
+            if (!java.security.MessageDigest.isEqual(mac.doFinal(), Arrays.copyOfRange(record, 5 + 16 + cipherLength, record.length))) {
+                return null;
+            }
+        }
+        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(d.key, "AES"), new IvParameterSpec(record, 5, 16));
+        byte[] out = cipher.doFinal(record, 5 + 16, cipherLength);
+        int pad = out[out.length - 1] & 0xff;
+        int content = out.length - 1 - pad - (encryptThenMac ? 0 : m);
+        if (content < 0) {
+            return null;
+        }
+        for (int i = out.length - 1 - pad; i < out.length - 1; i++) {
+            if ((out[i] & 0xff) != pad) {
+                return null;
+            }
+        }
+        if (!encryptThenMac) {
+            mac.update(macHeader(d.seq, record, content));
+            mac.update(out, 0, content);
+            if (!java.security.MessageDigest.isEqual(mac.doFinal(), Arrays.copyOfRange(out, content, content + m))) {
+                return null;
+            }
+        }
+        d.seq++;
+        return new Plain(type, Arrays.copyOf(out, content));
+    }
+
+    /** What the record MAC covers before the bytes: seq_num, type, version, length (RFC 5246 6.2.3.1). */
+    private static byte[] macHeader(long seq, byte[] record, int length) {
+        return ByteBuffer.allocate(13).putLong(seq).put(record[0]).put(record[1]).put(record[2]).putShort((short) length)
+                .array();
     }
 
     private void init(byte[] key, byte[] nonce) throws GeneralSecurityException {
