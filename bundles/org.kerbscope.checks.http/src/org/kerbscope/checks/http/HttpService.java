@@ -38,6 +38,8 @@ public final class HttpService implements ServiceProfile {
         }
         // HTTPS: the hellos name the site, and the ticket the client asked for it is all of the exchange in clear
         out.addAll(tlsAttempts(a, firstIndex + out.size()));
+        // HTTPS through a proxy that would not open the tunnel: the connect step failed at the proxy
+        out.addAll(refusedTunnels(a, firstIndex + out.size()));
         // connections to the service's port that were never answered: the connect step failed before it spoke
         out.addAll(Flows.unansweredConnects(a, out, firstIndex + out.size(), "http", SPN_CLASS, HttpService::webPort));
         // a client whose name lookup failed and that then connected nowhere: step 1 is where it broke
@@ -518,15 +520,10 @@ public final class HttpService implements ServiceProfile {
             return;
         }
         at.setServerRole("Proxy (HTTPS tunnel)");
+        proxyResolves(at);
         for (int i = 0; i < at.steps().size(); i++) {
             StepResult s = at.steps().get(i);
-            if (s.step() == Step.NAME_RESOLUTION && s.status() != StepStatus.OK) {
-                at.steps().set(i, new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_APPLICABLE, s.frames(),
-                        "through the proxy " + at.server() + ": the proxy resolves " + at.host()));
-            } else if (s.step() == Step.NAME_RESOLUTION) {
-                at.steps().set(i, new StepResult(Step.NAME_RESOLUTION, StepStatus.OK, s.frames(), "the proxy's name: "
-                        + s.note() + " (the proxy resolves " + at.host() + ")"));
-            } else if (s.step() == Step.CONNECT && s.status() != StepStatus.FAILED) {
+            if (s.step() == Step.CONNECT && s.status() != StepStatus.FAILED) {
                 List<Long> frames = new ArrayList<>(s.frames());
                 frames.add(tunnel[0].frame());
                 frames.add(tunnel[1].frame());
@@ -537,6 +534,82 @@ public final class HttpService implements ServiceProfile {
                         + ": a tunnel through the proxy"));
             }
         }
+    }
+
+    /** Through a proxy the client resolves the proxy's name (if it did so in the capture), and the proxy the site's. */
+    private static void proxyResolves(AuthAttempt at) {
+        for (int i = 0; i < at.steps().size(); i++) {
+            StepResult s = at.steps().get(i);
+            if (s.step() == Step.NAME_RESOLUTION && s.status() != StepStatus.OK) {
+                at.steps().set(i, new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_APPLICABLE, s.frames(),
+                        "through the proxy " + at.server() + ": the proxy resolves " + at.host()));
+            } else if (s.step() == Step.NAME_RESOLUTION) {
+                at.steps().set(i, new StepResult(Step.NAME_RESOLUTION, StepStatus.OK, s.frames(), "the proxy's name: "
+                        + s.note() + " (the proxy resolves " + at.host() + ")"));
+            }
+        }
+    }
+
+    /**
+     * One attempt per client → site whose CONNECT (RFC 9110 9.3.6) the proxy refused, with a final status other than
+     * 2xx and 407 (which asks for the proxy's own credentials, an attempt of its own), and that the client never got a
+     * tunnel to afterwards: its connect step failed at the proxy, and nothing of the site's authentication happened.
+     */
+    private static List<AuthAttempt> refusedTunnels(Analysis a, int index) {
+        Map<String, Event> asked = new java.util.HashMap<>();
+        Map<String, Event[]> refused = new LinkedHashMap<>();
+        java.util.Set<String> opened = new java.util.HashSet<>();
+        for (Event e : a.events("http")) {
+            if ("request".equals(e.string("kind")) && "CONNECT".equals(e.string("method")) && e.string("uri") != null) {
+                asked.put(e.src() + ">" + e.dst(), e);
+            } else if ("response".equals(e.string("kind"))) {
+                Event req = asked.remove(e.dst() + ">" + e.src());
+                int status = e.integer("status", 0);
+                // a 407, or an answer to credentials, is the proxy's own authentication: its attempt judges it
+                if (req == null || status < 200 || status == 407 || req.fields().containsKey("authorization")) {
+                    continue;
+                }
+                String key = req.src().address() + ">" + req.string("uri").toLowerCase(Locale.ROOT);
+                if (status / 100 == 2) {
+                    opened.add(key);
+                    refused.remove(key);
+                } else if (!opened.contains(key)) {
+                    refused.putIfAbsent(key, new Event[] {req, e});
+                }
+            }
+        }
+        List<AuthAttempt> out = new ArrayList<>();
+        for (Event[] r : refused.values()) {
+            Event req = r[0];
+            Event answer = r[1];
+            AuthAttempt at = new AuthAttempt(index + out.size(), req.src().address(), req.dst(), "http");
+            at.setHost(Flows.hostOnly(req.string("uri")));
+            at.setSpn(SPN_CLASS + "/" + at.host());
+            at.setServerRole("Proxy (HTTPS tunnel)");
+            at.events().add(req);
+            at.events().add(answer);
+            Flows.nameAndConnect(a, at, req.frame());
+            proxyResolves(at);
+            int status = answer.integer("status", 0);
+            String note = "the proxy answered CONNECT " + req.string("uri") + " with " + status
+                    + (answer.string("reason") != null ? " " + answer.string("reason") : "") + ": it opened no tunnel to the site";
+            for (int i = 0; i < at.steps().size(); i++) {
+                StepResult connect = at.steps().get(i);
+                if (connect.step() == Step.CONNECT) {
+                    List<Long> frames = new ArrayList<>(connect.frames());
+                    frames.add(req.frame());
+                    frames.add(answer.frame());
+                    at.steps().set(i, new StepResult(Step.CONNECT, StepStatus.FAILED, frames, note));
+                }
+            }
+            for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET, Step.AP_EXCHANGE,
+                    Step.AUTHORIZED)) {
+                at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: the proxy opened no tunnel"));
+            }
+            at.setOutcome(Outcome.FAILED);
+            out.add(at);
+        }
+        return out;
     }
 
     /**

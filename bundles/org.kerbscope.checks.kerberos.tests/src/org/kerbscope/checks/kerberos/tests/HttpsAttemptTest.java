@@ -352,11 +352,7 @@ class HttpsAttemptTest {
         Path capture = dir.resolve("https-via-proxy.pcapng");
         try (Recorder r = new Recorder(capture, "an HTTPS site through a web proxy; the SPN is not registered")) {
             Recorder.TcpFlow c = r.connect(BROWSER, proxy);
-            byte[] connect = ("CONNECT web.contoso.com:443 HTTP/1.1\r\nHost: web.contoso.com:443\r\n"
-                    + "User-Agent: Mozilla/5.0\r\nProxy-Connection: keep-alive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            c.data(true, connect, 0, connect.length);
-            byte[] established = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            c.data(false, established, 0, established.length);
+            connect(c, "web.contoso.com:443", "HTTP/1.1 200 Connection established\r\n\r\n");
             byte[] hello = clientHello("web.contoso.com");
             c.data(true, hello, 0, hello.length);
             byte[] server = encrypted(1200, 1);
@@ -411,17 +407,52 @@ class HttpsAttemptTest {
         assertTrue(a.findings().stream().anyMatch(x -> x.id().equals("http.tls-encrypted")), a.findings().toString());
     }
 
+    /** A proxy that cannot reach the intranet site answers CONNECT with 502: the connect step failed at the proxy. */
+    @Test
+    void aTunnelTheProxyRefusesIsTheConnectStepFailing(@TempDir Path dir) throws Exception {
+        LabEndpoint proxy = new LabEndpoint("192.168.2.20", 8080);
+        Path capture = dir.resolve("https-proxy-502.pcapng");
+        try (Recorder r = new Recorder(capture, "the proxy cannot resolve the intranet site")) {
+            connect(r.connect(BROWSER, proxy), "web.contoso.com:443", "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+            // another site opens, after a first refusal: no failure is left for it
+            connect(r.connect(new LabEndpoint("192.168.2.101", 50444), proxy), "www.fabrikam.com:443",
+                    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+            connect(r.connect(new LabEndpoint("192.168.2.101", 50445), proxy), "www.fabrikam.com:443",
+                    "HTTP/1.1 200 Connection established\r\n\r\n");
+        }
+        Analysis a = analyze(capture);
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals("web.contoso.com", at.host());
+        assertEquals(Outcome.FAILED, at.outcome());
+        assertEquals(Step.CONNECT, at.failedStep().step());
+        assertEquals("the proxy answered CONNECT web.contoso.com:443 with 502 Bad Gateway: it opened no tunnel to the site",
+                at.failedStep().note());
+        assertEquals(StepStatus.NOT_APPLICABLE, at.step(Step.NAME_RESOLUTION).status());
+        Finding f = a.findings().stream().filter(x -> x.id().equals("http.proxy-tunnel-refused")).findFirst().orElseThrow();
+        assertEquals(0, f.attempt());
+        assertEquals(org.kerbscope.core.model.Severity.ERROR, f.severity());
+        assertEquals("The proxy 192.168.2.20 refused the tunnel to web.contoso.com (502)", f.title());
+        assertTrue(f.explanation().contains("could not resolve or reach the site"), f.explanation());
+        assertTrue(f.remediation().contains("Test-NetConnection web.contoso.com -Port 443   # on the proxy"), f.remediation().toString());
+    }
+
+    /** The browser's CONNECT for {@code authority} on {@code c}, and the proxy's {@code answer}. */
+    private static void connect(Recorder.TcpFlow c, String authority, String answer) {
+        byte[] req = ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        c.data(true, req, 0, req.length);
+        byte[] res = answer.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        c.data(false, res, 0, res.length);
+    }
+
     /** What a tunnel carries that is not TLS (a WebSocket after 101, a raw tunnel) is passed over without a word. */
     @Test
     void aTunnelThatCarriesNoTlsIsPassedOver(@TempDir Path dir) throws Exception {
         Path capture = dir.resolve("tunnel-raw.pcapng");
         try (Recorder r = new Recorder(capture, "a CONNECT tunnel to an SSH server")) {
             Recorder.TcpFlow c = r.connect(BROWSER, new LabEndpoint("192.168.2.20", 8080));
-            byte[] connect = "CONNECT git.contoso.com:22 HTTP/1.1\r\nHost: git.contoso.com:22\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            c.data(true, connect, 0, connect.length);
-            byte[] established = "HTTP/1.1 200 OK\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            c.data(false, established, 0, established.length);
+            connect(c, "git.contoso.com:22", "HTTP/1.1 200 OK\r\n\r\n");
             byte[] ssh = "SSH-2.0-OpenSSH_9.6\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             c.data(false, ssh, 0, ssh.length);
             c.data(true, ssh, 0, ssh.length);
