@@ -40,13 +40,7 @@ import org.kerbscope.ui.wizard.TroubleshootingWizard;
 class SampleCaptureTest {
 
     static Path sample(String name) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path s = p.resolve("bundles/org.kerbscope.lab/samples/" + name + ".pcapng");
-            if (Files.isRegularFile(s)) {
-                return s;
-            }
-        }
-        throw new AssertionError("the lab's sample " + name + " is missing from bundles/org.kerbscope.lab/samples");
+        return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.lab/samples/" + name + ".pcapng");
     }
 
     static Analysis openAndWait(Path capture) throws Exception {
@@ -309,6 +303,24 @@ class SampleCaptureTest {
                 pages.get("TICKET"));
     }
 
+    /** The browser's TLS key log given in the wizard: the encrypted steps are read, and the key log is kept for later. */
+    @Test
+    void aTlsKeyLogGivenInTheWizardOpensTheHttpsSteps() throws Exception {
+        Path fixtures = org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog");
+        Path keylog = fixtures.resolve("tls13.keylog");
+        var prefs = org.eclipse.core.runtime.preferences.InstanceScope.INSTANCE.getNode("org.kerbscope.ui");
+        try {
+            java.util.Map<String, String> pages = walkWizard(fixtures.resolve("https-tls13.pcapng"), keylog, w -> { });
+            String credentials = pages.get("DEFAULT_CREDENTIALS");
+            assertTrue(credentials.contains("[ok] 4. ") && credentials.contains("401 offering Negotiate, NTLM"), credentials);
+            assertTrue(credentials.contains("[ok] 8. ") && credentials.contains("HTTP 200 with mutual authentication"), credentials);
+            assertTrue(!pages.get("EVENT_LOG").startsWith("Verdict: encrypted"), pages.get("EVENT_LOG"));
+            assertEquals(List.of(keylog), org.kerbscope.ui.internal.Preferences.options().tlsKeylogs());
+        } finally {
+            prefs.remove("tlsKeylogs");
+        }
+    }
+
     interface WizardCheck {
         void accept(TroubleshootingWizard w) throws Exception;
     }
@@ -318,6 +330,12 @@ class SampleCaptureTest {
      * look at the summary page, and closes it. Returns each guide page's verdict, shown text and commands by page name.
      */
     private static java.util.Map<String, String> walkWizard(Path capture, WizardCheck atSummary) throws Exception {
+        return walkWizard(capture, null, atSummary);
+    }
+
+    /** As {@link #walkWizard(Path, WizardCheck)}, with the browser's TLS key log given on the inputs page. */
+    private static java.util.Map<String, String> walkWizard(Path capture, Path keylog, WizardCheck atSummary)
+            throws Exception {
         WorkbenchTest.waitForWorkbench();
         AtomicReference<WizardDialog> dialog = new AtomicReference<>();
         AtomicReference<TroubleshootingWizard> wizard = new AtomicReference<>();
@@ -327,6 +345,9 @@ class SampleCaptureTest {
             d.setBlockOnOpen(false);
             d.open();
             w.inputsPage().setCapture(capture.toString());
+            if (keylog != null) {
+                w.inputsPage().setTlsKeylog(keylog.toString());
+            }
             wizard.set(w);
             dialog.set(d);
             return null;

@@ -42,6 +42,23 @@ public final class Preferences {
                 .withTlsKeylogs(paths(n.get(TLS_KEYLOGS, "")));
     }
 
+    /**
+     * Adds a TLS key log to the ones in force (the troubleshooting wizard's input), unless it is there already: later
+     * analyses read it too, as when it is added in Preferences.
+     */
+    public static void addTlsKeylog(Path keylog) {
+        var n = node();
+        List<Path> logs = paths(n.get(TLS_KEYLOGS, ""));
+        if (!logs.contains(keylog)) {
+            n.put(TLS_KEYLOGS, (n.get(TLS_KEYLOGS, "").isBlank() ? "" : n.get(TLS_KEYLOGS, "").strip() + "\n") + keylog);
+            try {
+                n.flush();
+            } catch (BackingStoreException e) {
+                // kept in memory for this session; the next save tries again
+            }
+        }
+    }
+
     /** One path per non-blank line. */
     static List<Path> paths(String lines) {
         List<Path> out = new ArrayList<>();

@@ -22,6 +22,7 @@ import org.kerbscope.ui.internal.AnalysisService;
 /** Page 1: the capture (or a sample) and the outside evidence, as files. */
 public final class InputsPage extends WizardPage {
     private Text capture;
+    private Text tlsKeylog;
     private final Map<String, Text> evidence = new LinkedHashMap<>();
     private String analyzed = "";
 
@@ -53,6 +54,8 @@ public final class InputsPage extends WizardPage {
         evidence.put("eventlog", row(c, "Security event log, .evtx or XML (optional):", false));
         evidence.put("dns", row(c, "Resolve-DnsName output (optional):", false));
         evidence.put("port-test", row(c, "Test-NetConnection output (optional):", false));
+        // an HTTPS site: the browser's key log opens the encrypted steps (kept in Preferences for later analyses)
+        tlsKeylog = row(c, "TLS key log, the browser's SSLKEYLOGFILE (optional):", false);
         Label hint = new Label(c, SWT.WRAP);
         hint.setText("Before recording, the guide has you run on the client: ipconfig /flushdns and klist purge, then open the"
                 + " site. Missing pieces can be added on the later pages.");
@@ -86,8 +89,12 @@ public final class InputsPage extends WizardPage {
         if (!cap.isEmpty() && !Files.isRegularFile(Path.of(cap))) {
             problem = "No such capture file: " + cap;
         }
-        for (Map.Entry<String, Text> e : evidence.entrySet()) {
-            String v = e.getValue().getText().trim();
+        List<Text> files = new ArrayList<>(evidence.values());
+        if (tlsKeylog != null) {
+            files.add(tlsKeylog);
+        }
+        for (Text t : files) {
+            String v = t.getText().trim();
             if (!v.isEmpty() && !Files.isRegularFile(Path.of(v))) {
                 problem = "No such file: " + v;
             }
@@ -108,6 +115,11 @@ public final class InputsPage extends WizardPage {
         evidence.get(kind).setText(path);
     }
 
+    /** For tests and for the user: fills the TLS key log field. */
+    public void setTlsKeylog(String path) {
+        tlsKeylog.setText(path);
+    }
+
     @Override
     public boolean canFlipToNextPage() {
         // (the default asks getNextPage(), which must stay cheap: the analysis runs when the next page shows)
@@ -116,11 +128,14 @@ public final class InputsPage extends WizardPage {
 
     /** Runs the analysis when what was given changed since the last run (called as the next page shows). */
     void analyzeIfChanged() {
-        String key = capture.getText() + evidence.values().stream().map(Text::getText).toList();
+        String key = capture.getText() + evidence.values().stream().map(Text::getText).toList() + tlsKeylog.getText();
         if (!isPageComplete() || key.equals(analyzed)) {
             return;
         }
         analyzed = key;
+        if (!tlsKeylog.getText().isBlank()) {
+            org.kerbscope.ui.internal.Preferences.addTlsKeylog(Path.of(tlsKeylog.getText().trim()));
+        }
         List<EvidenceInput> ev = new ArrayList<>();
         evidence.forEach((kind, t) -> {
             if (!t.getText().isBlank()) {
