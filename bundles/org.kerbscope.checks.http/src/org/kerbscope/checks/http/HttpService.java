@@ -477,21 +477,30 @@ public final class HttpService implements ServiceProfile {
         boolean fromServer = alert.src().address().equals(at.server().address());
         String note = "the TCP handshake succeeded, then TLS failed: the " + (fromServer ? "server" : "client") + " sent the"
                 + " fatal alert " + alert.string("description") + " (" + alert.fields().get("code") + ")";
+        connectFailed(at, note, "never reached: the TLS handshake failed", hello, alert);
+        return at;
+    }
+
+    /**
+     * The attempt's connect step failed after its TCP handshake ({@code note}, citing {@code cited} too), and no later
+     * step was reached.
+     */
+    private static void connectFailed(AuthAttempt at, String note, String unreached, Event... cited) {
         for (int i = 0; i < at.steps().size(); i++) {
             StepResult connect = at.steps().get(i);
             if (connect.step() == Step.CONNECT) {
                 List<Long> frames = new ArrayList<>(connect.frames());
-                frames.add(hello.frame());
-                frames.add(alert.frame());
+                for (Event e : cited) {
+                    frames.add(e.frame());
+                }
                 at.steps().set(i, new StepResult(Step.CONNECT, StepStatus.FAILED, frames, note));
             }
         }
         for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET, Step.AP_EXCHANGE,
                 Step.AUTHORIZED)) {
-            at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: the TLS handshake failed"));
+            at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), unreached));
         }
         at.setOutcome(Outcome.FAILED);
-        return at;
     }
 
     /**
@@ -593,20 +602,7 @@ public final class HttpService implements ServiceProfile {
             int status = answer.integer("status", 0);
             String note = "the proxy answered CONNECT " + req.string("uri") + " with " + status
                     + (answer.string("reason") != null ? " " + answer.string("reason") : "") + ": it opened no tunnel to the site";
-            for (int i = 0; i < at.steps().size(); i++) {
-                StepResult connect = at.steps().get(i);
-                if (connect.step() == Step.CONNECT) {
-                    List<Long> frames = new ArrayList<>(connect.frames());
-                    frames.add(req.frame());
-                    frames.add(answer.frame());
-                    at.steps().set(i, new StepResult(Step.CONNECT, StepStatus.FAILED, frames, note));
-                }
-            }
-            for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET, Step.AP_EXCHANGE,
-                    Step.AUTHORIZED)) {
-                at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: the proxy opened no tunnel"));
-            }
-            at.setOutcome(Outcome.FAILED);
+            connectFailed(at, note, "never reached: the proxy opened no tunnel", req, answer);
             out.add(at);
         }
         return out;
