@@ -574,15 +574,15 @@ public final class HttpService implements ServiceProfile {
             } else if ("response".equals(e.string("kind"))) {
                 Event req = asked.remove(e.dst() + ">" + e.src());
                 int status = e.integer("status", 0);
-                // a 407, or an answer to credentials, is the proxy's own authentication: its attempt judges it
-                if (req == null || status < 200 || status == 407 || req.fields().containsKey("authorization")) {
+                if (req == null || status < 200) {
                     continue;
                 }
                 String key = req.src().address() + ">" + req.string("uri").toLowerCase(Locale.ROOT);
                 if (status / 100 == 2) {
                     opened.add(key);
                     refused.remove(key);
-                } else if (!opened.contains(key)) {
+                } else if (status != 407 && !req.fields().containsKey("authorization") && !opened.contains(key)) {
+                    // (a 407, or an answer to credentials, is the proxy's own authentication: its attempt judges it)
                     refused.putIfAbsent(key, new Event[] {req, e});
                 }
             }

@@ -419,18 +419,31 @@ class HttpsAttemptTest {
                     "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
             connect(r.connect(new LabEndpoint("192.168.2.101", 50445), proxy), "www.fabrikam.com:443",
                     "HTTP/1.1 200 Connection established\r\n\r\n");
+            // a third opens after the proxy asked for its own credentials: the proxy's authentication, no refusal
+            Recorder.TcpFlow c = r.connect(new LabEndpoint("192.168.2.101", 50446), proxy);
+            connect(c, "intranet.contoso.com:443", "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+            byte[] again = ("CONNECT intranet.contoso.com:443 HTTP/1.1\r\nHost: intranet.contoso.com:443\r\n"
+                    + "Proxy-Authorization: Basic am9objpwdw==\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.data(true, again, 0, again.length);
+            byte[] ok = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.data(false, ok, 0, ok.length);
         }
         Analysis a = analyze(capture);
-        assertEquals(1, a.attempts().size(), a.attempts().toString());
-        AuthAttempt at = a.attempts().get(0);
+        // one refused tunnel (the Basic logon to the proxy is an attempt of the proxy's own)
+        List<AuthAttempt> tunnels = a.attempts().stream().filter(x -> "Proxy (HTTPS tunnel)".equals(x.serverRole())).toList();
+        assertEquals(1, tunnels.size(), a.attempts().stream().map(x -> x.host() + " " + x.serverRole()).toList().toString());
+        assertEquals(List.of("Proxy"), a.attempts().stream().map(AuthAttempt::serverRole).filter(r -> !r.contains("tunnel")).toList());
+        AuthAttempt at = tunnels.get(0);
         assertEquals("web.contoso.com", at.host());
         assertEquals(Outcome.FAILED, at.outcome());
         assertEquals(Step.CONNECT, at.failedStep().step());
         assertEquals("the proxy answered CONNECT web.contoso.com:443 with 502 Bad Gateway: it opened no tunnel to the site",
                 at.failedStep().note());
         assertEquals(StepStatus.NOT_APPLICABLE, at.step(Step.NAME_RESOLUTION).status());
-        Finding f = a.findings().stream().filter(x -> x.id().equals("http.proxy-tunnel-refused")).findFirst().orElseThrow();
-        assertEquals(0, f.attempt());
+        List<Finding> refusals = a.findings().stream().filter(x -> x.id().equals("http.proxy-tunnel-refused")).toList();
+        assertEquals(1, refusals.size(), refusals.toString());
+        Finding f = refusals.get(0);
+        assertEquals(at.index(), f.attempt());
         assertEquals(org.kerbscope.core.model.Severity.ERROR, f.severity());
         assertEquals("The proxy 192.168.2.20 refused the tunnel to web.contoso.com (502)", f.title());
         assertTrue(f.explanation().contains("could not resolve or reach the site"), f.explanation());
