@@ -164,10 +164,13 @@ class TlsDissectorTest {
 
     /** Feeds the exchange to the dissector in segments of at most {@code mss} bytes, in the order written. */
     static StreamDriverTls replay(Exchange x, int mss) {
-        StreamDriverTls d = new StreamDriverTls();
+        return replay(x, mss, new StreamDriverTls(), 1);
+    }
+
+    /** As {@link #replay(Exchange, int)}, into driver {@code d}, numbering frames from {@code frame}. */
+    static <D extends org.kerbscope.testing.StreamDriver> D replay(Exchange x, int mss, D d, long frame) {
         int ci = 0;
         int si = 0;
-        long frame = 1;
         for (boolean fromClient : x.order()) {
             byte[] b = fromClient ? x.fromClient().get(ci++) : x.fromServer().get(si++);
             for (int off = 0; off < b.length; off += mss) {
@@ -308,15 +311,7 @@ class TlsDissectorTest {
         d.segment(true, connect, 0, connect.length, 1);
         byte[] ok = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes();
         d.segment(false, ok, 0, ok.length, 2);
-        int ci = 0;
-        int si = 0;
-        long frame = 3;
-        for (boolean fromClient : x.order()) {
-            byte[] b = fromClient ? x.fromClient().get(ci++) : x.fromServer().get(si++);
-            for (int off = 0; off < b.length; off += 536) {
-                d.segment(fromClient, b, off, Math.min(536, b.length - off), frame++);
-            }
-        }
+        replay(x, 536, d, 3);
         List<String> kinds = d.ctx.events.stream().map(e -> e.protocol() + ":" + e.fields().get("kind")).toList();
         assertEquals(List.of("http:request", "http:response", "tls:clientHello", "tls:serverHello"), kinds);
         assertEquals("web.contoso.com", d.ctx.events.get(2).fields().get("sni"));
