@@ -369,7 +369,7 @@ public final class HttpService implements ServiceProfile {
     private static List<AuthAttempt> tlsAttempts(Analysis a, int index) {
         // connections whose TLS a key log opened: their HTTP makes the site's attempt, as in clear
         java.util.Set<String> decrypted = new java.util.HashSet<>();
-        for (Event e : a.events("http")) {
+        for (Event e : a.events("tls").isEmpty() ? List.<Event>of() : a.events("http")) {
             if ("decrypted".equals(e.string("tls"))) {
                 decrypted.add("request".equals(e.string("kind")) ? e.src() + ">" + e.dst() : e.dst() + ">" + e.src());
             }
@@ -511,15 +511,9 @@ public final class HttpService implements ServiceProfile {
     private static void throughTunnel(Analysis a, AuthAttempt at, Event hello) {
         Map<String, Event[]> tunnels = a.index("http.connectTunnels", () -> {
             Map<String, Event[]> m = new java.util.HashMap<>();
-            Map<String, Event> asked = new java.util.HashMap<>();
-            for (Event e : a.events("http")) {
-                if ("request".equals(e.string("kind")) && "CONNECT".equals(e.string("method"))) {
-                    asked.put(e.src() + ">" + e.dst(), e);
-                } else if ("response".equals(e.string("kind")) && e.integer("status", 0) / 100 == 2) {
-                    Event req = asked.remove(e.dst() + ">" + e.src());
-                    if (req != null) {
-                        m.put(e.dst() + ">" + e.src(), new Event[] {req, e});
-                    }
+            for (Event[] c : connects(a)) {
+                if (c[1].integer("status", 0) / 100 == 2) {
+                    m.put(c[0].src() + ">" + c[0].dst(), c);
                 }
             }
             return m;
@@ -560,31 +554,45 @@ public final class HttpService implements ServiceProfile {
     }
 
     /**
+     * Every CONNECT request (RFC 9110 9.3.6) with the proxy's final answer on its connection, in the order of the
+     * answers: one pass over the HTTP messages per analysis.
+     */
+    private static List<Event[]> connects(Analysis a) {
+        return a.index("http.connects", () -> {
+            List<Event[]> out = new ArrayList<>();
+            Map<String, Event> asked = new java.util.HashMap<>();
+            for (Event e : a.events("http")) {
+                if ("request".equals(e.string("kind")) && "CONNECT".equals(e.string("method")) && e.string("uri") != null) {
+                    asked.put(e.src() + ">" + e.dst(), e);
+                } else if ("response".equals(e.string("kind")) && e.integer("status", 0) >= 200) {
+                    Event req = asked.remove(e.dst() + ">" + e.src());
+                    if (req != null) {
+                        out.add(new Event[] {req, e});
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
      * One attempt per client → site whose CONNECT (RFC 9110 9.3.6) the proxy refused, with a final status other than
      * 2xx and 407 (which asks for the proxy's own credentials, an attempt of its own), and that the client never got a
      * tunnel to afterwards: its connect step failed at the proxy, and nothing of the site's authentication happened.
      */
     private static List<AuthAttempt> refusedTunnels(Analysis a, int index) {
-        Map<String, Event> asked = new java.util.HashMap<>();
         Map<String, Event[]> refused = new LinkedHashMap<>();
         java.util.Set<String> opened = new java.util.HashSet<>();
-        for (Event e : a.events("http")) {
-            if ("request".equals(e.string("kind")) && "CONNECT".equals(e.string("method")) && e.string("uri") != null) {
-                asked.put(e.src() + ">" + e.dst(), e);
-            } else if ("response".equals(e.string("kind"))) {
-                Event req = asked.remove(e.dst() + ">" + e.src());
-                int status = e.integer("status", 0);
-                if (req == null || status < 200) {
-                    continue;
-                }
-                String key = req.src().address() + ">" + req.string("uri").toLowerCase(Locale.ROOT);
-                if (status / 100 == 2) {
-                    opened.add(key);
-                    refused.remove(key);
-                } else if (status != 407 && !req.fields().containsKey("authorization") && !opened.contains(key)) {
-                    // (a 407, or an answer to credentials, is the proxy's own authentication: its attempt judges it)
-                    refused.putIfAbsent(key, new Event[] {req, e});
-                }
+        for (Event[] c : connects(a)) {
+            Event req = c[0];
+            int status = c[1].integer("status", 0);
+            String key = req.src().address() + ">" + req.string("uri").toLowerCase(Locale.ROOT);
+            if (status / 100 == 2) {
+                opened.add(key);
+                refused.remove(key);
+            } else if (status != 407 && !req.fields().containsKey("authorization") && !opened.contains(key)) {
+                // (a 407, or an answer to credentials, is the proxy's own authentication: its attempt judges it)
+                refused.putIfAbsent(key, c);
             }
         }
         List<AuthAttempt> out = new ArrayList<>();
