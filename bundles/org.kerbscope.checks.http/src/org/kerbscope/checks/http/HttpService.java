@@ -367,17 +367,19 @@ public final class HttpService implements ServiceProfile {
      * any other HTTPS connection and makes none.
      */
     private static List<AuthAttempt> tlsAttempts(Analysis a, int index) {
-        // connections whose TLS a key log opened: their HTTP makes the site's attempt, as in clear
+        // clients and servers whose TLS a key log opened: their HTTP makes the site's attempt, as in clear; their other
+        // connections (one the key log does not hold, or HTTP/2 before the browser turns to HTTP/1.1) make none
         java.util.Set<String> decrypted = new java.util.HashSet<>();
         for (Event e : a.events("tls").isEmpty() ? List.<Event>of() : a.events("http")) {
             if ("decrypted".equals(e.string("tls"))) {
-                decrypted.add("request".equals(e.string("kind")) ? e.src() + ">" + e.dst() : e.dst() + ">" + e.src());
+                boolean request = "request".equals(e.string("kind"));
+                decrypted.add((request ? e.src() : e.dst()).address() + ">" + (request ? e.dst() : e.src()));
             }
         }
         Map<Site, List<Event>> sites = new LinkedHashMap<>();
         for (Event e : a.events("tls")) {
             if ("clientHello".equals(e.string("kind")) && e.string("sni") != null && !e.string("sni").isEmpty()
-                    && !decrypted.contains(e.src() + ">" + e.dst())) {
+                    && !decrypted.contains(e.src().address() + ">" + e.dst())) {
                 sites.computeIfAbsent(new Site(e.src().address(), e.dst(), e.string("sni").toLowerCase(Locale.ROOT)),
                         k -> new ArrayList<>()).add(e);
             }

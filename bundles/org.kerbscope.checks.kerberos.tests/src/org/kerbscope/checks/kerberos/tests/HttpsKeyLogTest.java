@@ -34,7 +34,6 @@ import org.kerbscope.lab.record.Recorder;
  */
 class HttpsKeyLogTest {
     private static final LabEndpoint WEB = new LabEndpoint("192.168.2.104", 443);
-    private static final LabEndpoint BROWSER = new LabEndpoint("192.168.2.101", 50443);
     private static final LabEndpoint BROWSER_KRB = new LabEndpoint("192.168.2.101", 50088);
     private static final LabEndpoint KDC = new LabEndpoint("192.168.2.10", 88);
 
@@ -42,28 +41,56 @@ class HttpsKeyLogTest {
         return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog");
     }
 
-    /** The transcript's TLS connection to the site, with the TGS exchange for HTTP/iisserver.contoso.com where it was. */
-    static Path capture(Path dir, String name) throws Exception {
+    /**
+     * The transcripts' TLS connections to the site, one after the other from the browser's ports 50443, 50444, …, with
+     * the TGS exchange for HTTP/iisserver.contoso.com where a transcript has it.
+     */
+    static Path capture(Path dir, String... names) throws Exception {
+        String name = String.join("+", names);
         Path capture = dir.resolve("https-" + name + ".pcapng");
         // at the time the sample's HTTP was recorded: its Date headers say 25 Nov 2026 14:59:08 GMT
         try (Recorder r = new Recorder(capture, "an HTTPS site whose browser logged its TLS secrets (" + name + ")",
                 java.time.Instant.parse("2026-11-25T14:59:07Z"))) {
-            Recorder.TcpFlow c = r.connect(BROWSER, WEB);
-            for (String line : Files.readAllLines(fixtures().resolve(name + ".transcript"))) {
-                if (line.equals("# kdc")) {
-                    byte[] req = HttpsAttemptTest.tgsReq("HTTP/iisserver.contoso.com");
-                    r.udp(BROWSER_KRB, KDC, req, 0, req.length);
-                    byte[] rep = HttpsAttemptTest.ticketFor("HTTP/iisserver.contoso.com");
-                    r.udp(KDC, BROWSER_KRB, rep, 0, rep.length);
-                } else if (line.startsWith("C ") || line.startsWith("S ")) {
-                    byte[] b = HexFormat.of().parseHex(line.substring(2));
-                    c.data(line.startsWith("C "), b, 0, b.length);
-                }
+            for (int i = 0; i < names.length; i++) {
+                replay(r, new LabEndpoint("192.168.2.101", 50443 + i), names[i]);
             }
-            c.fin(true);
-            c.fin(false);
         }
         return capture;
+    }
+
+    private static void replay(Recorder r, LabEndpoint browser, String name) throws Exception {
+        Recorder.TcpFlow c = r.connect(browser, WEB);
+        for (String line : Files.readAllLines(fixtures().resolve(name + ".transcript"))) {
+            if (line.equals("# kdc")) {
+                byte[] req = HttpsAttemptTest.tgsReq("HTTP/iisserver.contoso.com");
+                r.udp(BROWSER_KRB, KDC, req, 0, req.length);
+                byte[] rep = HttpsAttemptTest.ticketFor("HTTP/iisserver.contoso.com");
+                r.udp(KDC, BROWSER_KRB, rep, 0, rep.length);
+            } else if (line.startsWith("C ") || line.startsWith("S ")) {
+                byte[] b = HexFormat.of().parseHex(line.substring(2));
+                c.data(line.startsWith("C "), b, 0, b.length);
+            }
+        }
+        c.fin(true);
+        c.fin(false);
+    }
+
+    /**
+     * A browser that first spoke HTTP/2 to the site, then HTTP/1.1 on a second connection: the second is the site's
+     * attempt, and the first (whose HTTP/2 is not read) makes no attempt of its own.
+     */
+    @org.junit.jupiter.api.Test
+    void anHttp2ConnectionBeforeTheDecryptedOneMakesNoSecondAttempt(@TempDir Path dir) throws Exception {
+        Path capture = capture(dir, "tls13-h2", "tls13");
+        Analysis a = analyze(capture, List.of(fixtures().resolve("tls13-h2.keylog"), fixtures().resolve("tls13.keylog")));
+        assertEquals(1, a.attempts().size(), a.attempts().stream().map(x -> x.outcome() + " " + x.steps()).toList().toString());
+        assertEquals(Outcome.KERBEROS, a.attempts().get(0).outcome());
+        assertEquals(1, a.diagnostics().size(), a.diagnostics().toString());
+        assertTrue(a.diagnostics().get(0).toString().contains("HTTP/2"), a.diagnostics().toString());
+        // without the key logs both connections are the one HTTPS site, with its steps encrypted
+        List<AuthAttempt> closed = analyze(capture, List.of()).attempts();
+        assertEquals(1, closed.size());
+        assertEquals(Outcome.INCOMPLETE, closed.get(0).outcome());
     }
 
     private static Analysis analyze(Path capture, List<Path> keylogs) throws Exception {
