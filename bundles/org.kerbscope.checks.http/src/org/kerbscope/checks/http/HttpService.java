@@ -422,8 +422,9 @@ public final class HttpService implements ServiceProfile {
                 at.steps().add(ok(Step.AUTHORIZED, List.of(), what));
                 at.setOutcome(Outcome.KERBEROS);
             } else if (ntlm != null) {
+                // (short: the sequence diagram labels its arrow with it; the logon itself is step 8's note)
                 at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(), "the client answered with NTLM"
-                        + " instead of Kerberos: the site's Security log shows " + logonLine(ntlm)));
+                        + " instead of Kerberos (the site's Security log)"));
                 at.steps().add(ok(Step.AUTHORIZED, List.of(), "the site's Security log shows it: " + logonLine(ntlm)));
                 if (ntlm.fields().get("data") instanceof Map<?, ?> d && d.get("TargetUserName") != null) {
                     at.setUser((d.get("TargetDomainName") != null ? d.get("TargetDomainName") + "\\" : "") + d.get("TargetUserName"));
