@@ -402,6 +402,10 @@ class HttpsAttemptTest {
         assertEquals("Proxy (HTTPS tunnel)", at.serverRole());
         assertEquals("the proxy's name: proxy.contoso.com → 192.168.2.104 (the proxy resolves iisserver.contoso.com)",
                 at.step(Step.NAME_RESOLUTION).note());
+        // the sequence diagram's lookup is the proxy's name, its lane the proxy
+        assertEquals(List.of("DNS query proxy.contoso.com", "DNS answer", "TCP SYN :8080"), org.kerbscope.engine.report.FlowDiagram
+                .arrows(at).stream().map(org.kerbscope.engine.report.FlowDiagram.Arrow::label).toList().subList(0, 3));
+        assertEquals("Proxy (HTTPS tunnel)", org.kerbscope.engine.report.FlowDiagram.lanes(at)[3]);
         assertEquals(StepStatus.OK, at.step(Step.TICKET).status());
         assertEquals(Outcome.INCOMPLETE, at.outcome());
         assertEquals(List.of("clientHello", "serverHello"), a.events("tls").stream().map(e -> e.string("kind")).toList());
