@@ -576,6 +576,7 @@ public final class Flows {
                 f.add(lookup.query().frame());
             }
             f.add(lookup.response().frame());
+            at.setLookedUp(lookup.name());
             if (at.host() == null) {
                 at.setHost(lookup.name());
             }

@@ -17,6 +17,8 @@ public final class AuthAttempt {
     private String user;
     private Outcome outcome = Outcome.INCOMPLETE;
     private String serverRole = "Server";
+    /** The name the client asked DNS for before it connected (the site's, or its proxy's), when the capture shows it. */
+    private String lookedUp;
     private final List<Event> events = new ArrayList<>();
     private final List<StepResult> steps = new ArrayList<>();
 
@@ -43,6 +45,8 @@ public final class AuthAttempt {
     /** What the server is to the client, as the flow diagram names its lane: "Server", or "Proxy" for a web proxy. */
     public String serverRole() { return serverRole; }
     public void setServerRole(String role) { this.serverRole = role; }
+    public String lookedUp() { return lookedUp; }
+    public void setLookedUp(String name) { this.lookedUp = name; }
     public void setOutcome(Outcome outcome) { this.outcome = outcome; }
     /** Every event tied to this attempt, in frame order. */
     public List<Event> events() { return events; }

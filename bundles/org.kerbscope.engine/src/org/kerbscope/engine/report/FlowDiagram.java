@@ -39,7 +39,8 @@ public final class FlowDiagram {
             String spn = at.spn() != null ? at.spn() : "SPN";
             switch (s.step()) {
                 case NAME_RESOLUTION -> {
-                    out.add(new Arrow(CLIENT, DNS, "DNS query " + queried(at, s), s.step(), s.status(), f0));
+                    out.add(new Arrow(CLIENT, DNS, "DNS query " + (at.lookedUp() != null ? at.lookedUp()
+                            : at.host() != null ? at.host() : ""), s.step(), s.status(), f0));
                     out.add(new Arrow(DNS, CLIENT, s.status() == StepStatus.OK ? "DNS answer" : "DNS: " + s.note(), s.step(), s.status(), f1));
                 }
                 case CONNECT -> {
@@ -65,18 +66,6 @@ public final class FlowDiagram {
             }
         }
         return out;
-    }
-
-    /**
-     * The name the client looked up: the site's, or through a proxy's tunnel the proxy's (the step's note begins "the
-     * proxy's name: proxy.contoso.com → …").
-     */
-    private static String queried(AuthAttempt at, StepResult s) {
-        String proxy = "the proxy's name: ";
-        if (s.note() != null && s.note().startsWith(proxy) && s.note().indexOf(' ', proxy.length()) > 0) {
-            return s.note().substring(proxy.length(), s.note().indexOf(' ', proxy.length()));
-        }
-        return at.host() != null ? at.host() : "";
     }
 
     /** The diagram as a self-contained SVG (no external references). */
