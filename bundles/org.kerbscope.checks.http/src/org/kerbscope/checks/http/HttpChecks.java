@@ -7,6 +7,7 @@ import java.util.Map;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.Event;
+import org.kerbscope.core.model.EvidenceItem;
 
 /** What the HTTP checks ask of an attempt's events. */
 final class HttpChecks {
@@ -79,6 +80,27 @@ final class HttpChecks {
         String domain = host.contains(".") ? host.substring(host.indexOf('.') + 1) : host;
         return "Add the site to the Local intranet zone (Internet Options > Security > Local intranet > Sites), or by policy:"
                 + " Site to Zone Assignment List: *." + domain + " = 1";
+    }
+
+    /**
+     * The Windows events given as evidence whose IpAddress is {@code client} (logons and their failures), in the order
+     * of the logs: filed by address once per analysis, since a server's Security log holds many thousands of events
+     * and a capture many clients.
+     */
+    static List<EvidenceItem> eventsFrom(Analysis a, String client) {
+        Map<String, List<EvidenceItem>> byAddress = a.index("http.eventsByAddress", () -> {
+            Map<String, List<EvidenceItem>> m = new java.util.HashMap<>();
+            for (EvidenceItem ev : a.evidence("events")) {
+                if (ev.fields().get("data") instanceof Map<?, ?> d && d.get("IpAddress") != null) {
+                    String address = EvidenceItem.address(d.get("IpAddress"));
+                    if (address != null) {
+                        m.computeIfAbsent(address, k -> new java.util.ArrayList<>()).add(ev);
+                    }
+                }
+            }
+            return m;
+        });
+        return byAddress.getOrDefault(client, List.of());
     }
 
     static List<String> spnFixes(AuthAttempt at) {

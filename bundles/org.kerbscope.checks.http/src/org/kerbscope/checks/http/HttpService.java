@@ -33,7 +33,7 @@ public final class HttpService implements ServiceProfile {
     public List<AuthAttempt> attempts(Analysis a, int firstIndex) {
         List<AuthAttempt> out = new ArrayList<>();
         // which messages make which attempt depends on the messages alone: grouped once per analysis
-        for (List<Event> events : a.index("http.sites", () -> sites(a))) {
+        for (List<Event> events : scan(a).sites()) {
             out.add(build(a, events, firstIndex + out.size()));
         }
         // HTTPS: the hellos name the site, and the ticket the client asked for it is all of the exchange in clear
@@ -97,18 +97,47 @@ public final class HttpService implements ServiceProfile {
     }
 
     /**
-     * The HTTP messages of each client → site (server address, port and Host), in the order each was first seen, for
-     * the exchanges that involve authentication.
+     * What the HTTP messages say once per analysis, read in one pass (a web farm's capture holds millions of them, read
+     * back from a file past the heap): the sites' messages ({@link #sites}), every CONNECT with the proxy's final answer
+     * on its connection, in the order of the answers, and the clients and servers ({@code client>server}) whose TLS a
+     * key log opened.
      */
-    private static List<List<Event>> sites(Analysis a) {
-        // a site is one client's: only the clients with a message that involves authentication can have one that
-        // does, and a web farm's capture holds millions of anonymous messages (read back from a file, past the heap)
-        java.util.Set<String> authClients = new java.util.HashSet<>();
-        for (Event e : a.events("http")) {
-            if (involvesAuth(e)) {
-                authClients.add(("request".equals(e.string("kind")) ? e.src() : e.dst()).address());
+    private record Scan(List<List<Event>> sites, List<Event[]> connects, java.util.Set<String> decrypted) {
+    }
+
+    private static Scan scan(Analysis a) {
+        return a.index("http.scan", () -> {
+            java.util.Set<String> authClients = new java.util.HashSet<>();
+            List<Event[]> connects = new ArrayList<>();
+            Map<String, Event> asked = new java.util.HashMap<>();
+            java.util.Set<String> decrypted = new java.util.HashSet<>();
+            for (Event e : a.events("http")) {
+                boolean request = "request".equals(e.string("kind"));
+                if (involvesAuth(e)) {
+                    authClients.add((request ? e.src() : e.dst()).address());
+                }
+                if (request && "CONNECT".equals(e.string("method")) && e.string("uri") != null) {
+                    asked.put(e.src() + ">" + e.dst(), e);
+                } else if (!request && e.integer("status", 0) >= 200 && !asked.isEmpty()) {
+                    Event req = asked.remove(e.dst() + ">" + e.src());
+                    if (req != null) {
+                        connects.add(new Event[] {req, e});
+                    }
+                }
+                if ("decrypted".equals(e.string("tls"))) {
+                    decrypted.add((request ? e.src() : e.dst()).address() + ">" + (request ? e.dst() : e.src()));
+                }
             }
-        }
+            return new Scan(sites(a, authClients), connects, decrypted);
+        });
+    }
+
+    /**
+     * The HTTP messages of each client → site (server address, port and Host), in the order each was first seen, for
+     * the exchanges that involve authentication, of the clients {@code authClients} (a site is one client's: only the
+     * clients with a message that involves authentication can have one that does).
+     */
+    private static List<List<Event>> sites(Analysis a, java.util.Set<String> authClients) {
         Map<Site, List<Event>> groups = new LinkedHashMap<>();
         Map<Connection, Event> lastRequest = new java.util.HashMap<>();
         java.util.Set<Connection> viaProxy = new java.util.HashSet<>();
@@ -369,13 +398,7 @@ public final class HttpService implements ServiceProfile {
     private static List<AuthAttempt> tlsAttempts(Analysis a, int index) {
         // clients and servers whose TLS a key log opened: their HTTP makes the site's attempt, as in clear; their other
         // connections (one the key log does not hold, or HTTP/2 before the browser turns to HTTP/1.1) make none
-        java.util.Set<String> decrypted = new java.util.HashSet<>();
-        for (Event e : a.events("tls").isEmpty() ? List.<Event>of() : a.events("http")) {
-            if ("decrypted".equals(e.string("tls"))) {
-                boolean request = "request".equals(e.string("kind"));
-                decrypted.add((request ? e.src() : e.dst()).address() + ">" + (request ? e.dst() : e.src()));
-            }
-        }
+        java.util.Set<String> decrypted = scan(a).decrypted();
         Map<Site, List<Event>> sites = new LinkedHashMap<>();
         for (Event e : a.events("tls")) {
             if ("clientHello".equals(e.string("kind")) && e.string("sni") != null && !e.string("sni").isEmpty()
@@ -514,7 +537,7 @@ public final class HttpService implements ServiceProfile {
     private static void throughTunnel(Analysis a, AuthAttempt at, Event hello) {
         Map<String, Event[]> tunnels = a.index("http.connectTunnels", () -> {
             Map<String, Event[]> m = new java.util.HashMap<>();
-            for (Event[] c : connects(a)) {
+            for (Event[] c : scan(a).connects()) {
                 if (c[1].integer("status", 0) / 100 == 2) {
                     m.put(c[0].src() + ">" + c[0].dst(), c);
                 }
@@ -557,28 +580,6 @@ public final class HttpService implements ServiceProfile {
     }
 
     /**
-     * Every CONNECT request (RFC 9110 9.3.6) with the proxy's final answer on its connection, in the order of the
-     * answers: one pass over the HTTP messages per analysis.
-     */
-    private static List<Event[]> connects(Analysis a) {
-        return a.index("http.connects", () -> {
-            List<Event[]> out = new ArrayList<>();
-            Map<String, Event> asked = new java.util.HashMap<>();
-            for (Event e : a.events("http")) {
-                if ("request".equals(e.string("kind")) && "CONNECT".equals(e.string("method")) && e.string("uri") != null) {
-                    asked.put(e.src() + ">" + e.dst(), e);
-                } else if ("response".equals(e.string("kind")) && e.integer("status", 0) >= 200) {
-                    Event req = asked.remove(e.dst() + ">" + e.src());
-                    if (req != null) {
-                        out.add(new Event[] {req, e});
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    /**
      * One attempt per client → site whose CONNECT (RFC 9110 9.3.6) the proxy refused, with a final status other than
      * 2xx and 407 (which asks for the proxy's own credentials, an attempt of its own), and that the client never got a
      * tunnel to afterwards: its connect step failed at the proxy, and nothing of the site's authentication happened.
@@ -586,7 +587,7 @@ public final class HttpService implements ServiceProfile {
     private static List<AuthAttempt> refusedTunnels(Analysis a, int index) {
         Map<String, Event[]> refused = new LinkedHashMap<>();
         java.util.Set<String> opened = new java.util.HashSet<>();
-        for (Event[] c : connects(a)) {
+        for (Event[] c : scan(a).connects()) {
             Event req = c[0];
             int status = c[1].integer("status", 0);
             String key = req.src().address() + ">" + req.string("uri").toLowerCase(Locale.ROOT);
@@ -636,10 +637,9 @@ public final class HttpService implements ServiceProfile {
             }
         }
         EvidenceItem first = null;
-        for (EvidenceItem ev : a.evidence("events")) {
+        for (EvidenceItem ev : HttpChecks.eventsFrom(a, at.client())) {
             if (!(ev.fields().get("eventId") instanceof Number id) || !(ev.fields().get("data") instanceof Map<?, ?> d)
-                    || id.intValue() != 4624 && id.intValue() != 4625 || !"3".equals(String.valueOf(d.get("LogonType")))
-                    || !at.client().equals(EvidenceItem.address(d.get("IpAddress")))) {
+                    || id.intValue() != 4624 && id.intValue() != 4625 || !"3".equals(String.valueOf(d.get("LogonType")))) {
                 continue;
             }
             String pkg = logonPackage(d);

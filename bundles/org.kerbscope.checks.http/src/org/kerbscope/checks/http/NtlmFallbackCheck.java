@@ -25,12 +25,11 @@ public final class NtlmFallbackCheck implements Check {
 
     @Override
     public void run(Analysis a, FindingSink sink) {
-        List<EvidenceItem> logons = a.evidence("events");
         for (AuthAttempt at : a.attempts()) {
             HttpChecks.Exchange x = HttpChecks.exchange(a, at);
             if (at.outcome() == Outcome.NTLM_FALLBACK && at.step(Step.ANONYMOUS_REQUEST) != null
                     && at.step(Step.ANONYMOUS_REQUEST).encrypted()) {
-                sink.report(https(at, logons));
+                sink.report(https(at, HttpChecks.eventsFrom(a, at.client())));
                 continue;
             }
             Event challenge = x.challenge();
@@ -51,7 +50,7 @@ public final class NtlmFallbackCheck implements Check {
                     f.frame(k.frame(), "KRB-ERROR " + k.integer("errorCode", -1) + " " + k.string("errorName"));
                 }
             }
-            ntlmLogons(f, at, logons);
+            ntlmLogons(f, at, HttpChecks.eventsFrom(a, at.client()));
             if (why.isEmpty()) {
                 why.add(x.ticketRequest() ? "the ticket exchange did not succeed"
                         : "the client did not ask for a ticket (see http.no-kerberos-attempt)");
@@ -65,10 +64,11 @@ public final class NtlmFallbackCheck implements Check {
         }
     }
 
-    private static void ntlmLogons(FindingBuilder f, AuthAttempt at, List<EvidenceItem> logons) {
-        for (EvidenceItem ev : logons) {
-            if (ev.fields().get("data") instanceof Map<?, ?> d && "NTLM".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")))
-                    && at.client().equals(EvidenceItem.address(d.get("IpAddress")))) {
+    /** The NTLM logons among {@code events} (the client's, {@link HttpChecks#eventsFrom}) as the finding's evidence. */
+    private static void ntlmLogons(FindingBuilder f, AuthAttempt at, List<EvidenceItem> events) {
+        for (EvidenceItem ev : events) {
+            if (ev.fields().get("data") instanceof Map<?, ?> d
+                    && "NTLM".equalsIgnoreCase(String.valueOf(d.get("AuthenticationPackageName")))) {
                 f.file(ev.file(), "event " + ev.fields().get("eventId") + " record " + ev.fields().get("recordId")
                         + ": logon with NTLM from " + at.client());
             }
