@@ -118,18 +118,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        for (Path k : keytabs) {
-            String why = cannotRead(k);
-            if (why != null) {
-                err.println("kerbscope analyze: cannot read keytab " + k + ": " + why);
-                return 2;
-            }
-        }
-        for (Path k : tlsKeylogs) {
-            String why = cannotRead(k);
-            if (why != null) {
-                err.println("kerbscope analyze: cannot read TLS key log " + k + ": " + why);
-                return 2;
+        for (Map.Entry<String, List<Path>> secrets : List.of(Map.entry("keytab", keytabs),
+                Map.entry("TLS key log", tlsKeylogs))) {
+            for (Path k : secrets.getValue()) {
+                String why = cannotRead(k);
+                if (why != null) {
+                    err.println("kerbscope analyze: cannot read " + secrets.getKey() + " " + k + ": " + why);
+                    return 2;
+                }
             }
         }
         List<String> inputs = new ArrayList<>(captures);
