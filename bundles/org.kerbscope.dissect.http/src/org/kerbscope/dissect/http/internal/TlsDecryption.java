@@ -50,6 +50,8 @@ public final class TlsDecryption {
         byte[] key;
         byte[] iv;
         byte[] macKey;
+        /** CBC: the record MAC, keyed once. */
+        Mac mac;
         long seq;
     }
 
@@ -297,12 +299,16 @@ public final class TlsDecryption {
         if (cipherLength < 16 || cipherLength % 16 != 0) {
             return null;
         }
-        Mac mac = Mac.getInstance(suite.mac());
-        mac.init(new SecretKeySpec(d.macKey, suite.mac()));
+        if (d.mac == null) {
+            d.mac = Mac.getInstance(suite.mac());
+            d.mac.init(new SecretKeySpec(d.macKey, suite.mac()));
+        }
+        Mac mac = d.mac;
         if (encryptThenMac) {
             mac.update(macHeader(d.seq, record, 16 + cipherLength));
             mac.update(record, 5, 16 + cipherLength);
-            if (!java.security.MessageDigest.isEqual(mac.doFinal(), Arrays.copyOfRange(record, 5 + 16 + cipherLength, record.length))) {
+            byte[] tag = Arrays.copyOfRange(record, 5 + 16 + cipherLength, record.length);
+            if (!java.security.MessageDigest.isEqual(mac.doFinal(), tag)) {
                 return null;
             }
         }
