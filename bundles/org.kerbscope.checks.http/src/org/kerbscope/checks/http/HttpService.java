@@ -139,7 +139,8 @@ public final class HttpService implements ServiceProfile {
      */
     private static List<List<Event>> sites(Analysis a, java.util.Set<String> authClients) {
         Map<Site, List<Event>> groups = new LinkedHashMap<>();
-        Map<Connection, Event> lastRequest = new java.util.HashMap<>();
+        // a response answers the last request of its connection (HTTP/1.x), or of its stream (HTTP/2)
+        Map<Object, Event> lastRequest = new java.util.HashMap<>();
         java.util.Set<Connection> viaProxy = new java.util.HashSet<>();
         for (Event e : authClients.isEmpty() ? List.<Event>of() : a.events("http")) {
             boolean request = "request".equals(e.string("kind"));
@@ -150,11 +151,12 @@ public final class HttpService implements ServiceProfile {
             Endpoint server = request ? e.dst() : e.src();
             Connection conn = new Connection(client, server);
             String host;
+            Object exchange = e.fields().get("stream") instanceof Number n ? List.of(conn, n.longValue()) : conn;
             if (request) {
                 host = Flows.hostOnly(e.string("host"));
-                lastRequest.put(conn, e);
+                lastRequest.put(exchange, e);
             } else {
-                Event req = lastRequest.get(conn);
+                Event req = lastRequest.get(exchange);
                 host = req != null ? Flows.hostOnly(req.string("host")) : null;
             }
             if (toProxy(e)) {
@@ -257,7 +259,18 @@ public final class HttpService implements ServiceProfile {
 
         // 3 anonymous request, 4 challenge
         Event anon = null, challenge = null, apRequest = null, ntlmRequest = null, verdict = null;
+        // requests whose HTTP/2 stream the server reset with HTTP_1_1_REQUIRED: a Windows server's way of declining
+        // Windows authentication over HTTP/2, after which the client asks again over HTTP/1.1
+        Map<Event, Event> refused = http11Required(a, events);
+        Event refusedAp = null;
         for (Event e : events) {
+            if (refused.containsKey(e)) {
+                if (refusedAp == null && e.fields().get("authorization") instanceof Map<?, ?> auth
+                        && "kerberos".equals(auth.get("token"))) {
+                    refusedAp = e;
+                }
+                continue;
+            }
             boolean req = "request".equals(e.string("kind"));
             if (req && anon == null && challenge == null && !e.fields().containsKey("authorization")) {
                 anon = e;
@@ -277,7 +290,7 @@ public final class HttpService implements ServiceProfile {
         Event authReq = apRequest != null ? apRequest : ntlmRequest;
         if (authReq != null) {
             for (Event e : events) {
-                if (e.frame() > authReq.frame() && "response".equals(e.string("kind"))) {
+                if (e.frame() > authReq.frame() && "response".equals(e.string("kind")) && answers(e, authReq)) {
                     // an NTLM handshake answers the NEGOTIATE with a 401 CHALLENGE: the verdict is the last answer
                     verdict = e;
                     if (apRequest != null || e.integer("status", 0) != authStatus) {
@@ -352,7 +365,12 @@ public final class HttpService implements ServiceProfile {
                     "the " + (proxy ? "proxy" : "server") + " rejected the Kerberos AP-REQ (" + authStatus + " again)"));
         } else if (apRequest != null) {
             at.steps().add(ok(Step.AP_EXCHANGE, List.of(apRequest.frame()), (proxy ? "Proxy-Authorization" : "Authorization")
-                    + ": Negotiate with a Kerberos AP-REQ"));
+                    + ": Negotiate with a Kerberos AP-REQ" + (refusedAp != null && refusedAp.frame() < apRequest.frame()
+                            ? ", over HTTP/1.1 after the server refused it over HTTP/2 (HTTP_1_1_REQUIRED, frame "
+                                    + refused.get(refusedAp).frame() + ")" : "")));
+        } else if (refusedAp != null) {
+            at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED,
+                    List.of(refusedAp.frame(), refused.get(refusedAp).frame()), HTTP11_REQUIRED_NOTE));
         } else if (ntlmRequest != null) {
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED, List.of(ntlmRequest.frame()),
                     "the client answered with NTLM instead of Kerberos"));
@@ -386,6 +404,56 @@ public final class HttpService implements ServiceProfile {
             at.setOutcome(Outcome.INCOMPLETE);
         }
         return at;
+    }
+
+    /** The note of an AP exchange the server refused over HTTP/2 and the client did not take to HTTP/1.1. */
+    static final String HTTP11_REQUIRED_NOTE = "the server reset the request's HTTP/2 stream with HTTP_1_1_REQUIRED"
+            + " (Windows authentication is not offered over HTTP/2) and the client did not ask again over HTTP/1.1";
+
+    /**
+     * The site's requests whose HTTP/2 stream the server reset with {@code HTTP_1_1_REQUIRED} (RFC 9113 7), or whose
+     * connection it closed with that error before answering them, each with the frame that refused it.
+     */
+    private static Map<Event, Event> http11Required(Analysis a, List<Event> events) {
+        Map<Event, Event> out = new java.util.HashMap<>();
+        List<Event> refusals = new ArrayList<>();
+        for (Event e : a.events("http2")) {
+            if (e.integer("errorCode", -1) == 13) {
+                refusals.add(e);
+            }
+        }
+        if (refusals.isEmpty()) {
+            return out;
+        }
+        for (Event req : events) {
+            if (!"request".equals(req.string("kind")) || !(req.fields().get("stream") instanceof Number stream)) {
+                continue;
+            }
+            for (Event r : refusals) {
+                boolean sameConnection = r.src().equals(req.dst()) && r.dst().equals(req.src());
+                boolean rst = "rstStream".equals(r.string("kind")) && r.integer("stream", -1) == stream.intValue();
+                boolean goaway = "goaway".equals(r.string("kind")) && r.frame() >= req.frame()
+                        && events.stream().noneMatch(x -> "response".equals(x.string("kind")) && answers(x, req));
+                if (sameConnection && (rst || goaway)) {
+                    out.put(req, r);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a response may answer a request: not when both came on one connection's different HTTP/2 streams (an
+     * HTTP/2 connection answers its streams in any order).
+     */
+    private static boolean answers(Event response, Event request) {
+        if (!response.src().equals(request.dst()) || !response.dst().equals(request.src())) {
+            return true;
+        }
+        Object a = response.fields().get("stream");
+        Object b = request.fields().get("stream");
+        return !(a instanceof Number x) || !(b instanceof Number y) || x.longValue() == y.longValue();
     }
 
     /**

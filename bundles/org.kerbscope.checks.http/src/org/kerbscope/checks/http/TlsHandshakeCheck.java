@@ -23,7 +23,9 @@ public final class TlsHandshakeCheck implements Check {
     public void run(Analysis a, FindingSink sink) {
         Map<String, List<Event>> groups = new LinkedHashMap<>();
         for (Event e : a.events("tls")) {
-            if ("alert".equals(e.string("kind")) && "fatal".equals(e.string("level"))) {
+            // an alert after decrypted application data (read with the key log) ends a connection that worked
+            if ("alert".equals(e.string("kind")) && "fatal".equals(e.string("level"))
+                    && !Boolean.TRUE.equals(e.fields().get("afterApplicationData"))) {
                 groups.computeIfAbsent(e.src().address() + ">" + e.dst().address() + ">" + e.string("description"),
                         k -> new java.util.ArrayList<>()).add(e);
             }

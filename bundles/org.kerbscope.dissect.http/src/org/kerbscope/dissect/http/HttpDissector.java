@@ -113,7 +113,7 @@ public final class HttpDissector implements Dissector {
                         + " bytes, received before this frame; the message ends here)", null, 0, pending.length);
                 t.setSource("HTTP header block");
             }
-            read(Pdu.detached(ByteBuffer.wrap(pending), "HTTP header block"), ctx, t, false, null);
+            read(Pdu.detached(ByteBuffer.wrap(pending), "HTTP header block"), ctx, t, false, null, -1);
         }
         if (completion) {
             if (tree != null) {
@@ -123,7 +123,15 @@ public final class HttpDissector implements Dissector {
             return;
         }
         // the framer's parse holds for this PDU only when it framed it as a message that starts here
-        read(pdu, ctx, tree, oversized, pending == null ? framed : null);
+        read(pdu, ctx, tree, oversized, pending == null ? framed : null, -1);
+    }
+
+    /**
+     * An HTTP/2 message's decoded header list, rendered as text ({@code pdu}, a data source of its own) and taken
+     * apart in {@code head}: read as an HTTP/1.x head is, its event with the {@code stream} it came on.
+     */
+    void decoded(Pdu pdu, HttpHead head, DissectionContext ctx, FieldNode tree, int stream) {
+        read(pdu, ctx, tree, false, head, stream);
     }
 
     /*
@@ -132,8 +140,12 @@ public final class HttpDissector implements Dissector {
      * on the 1 GiB benchmark, compiled three or four times as new branches were taken). The tree, which the command
      * line never builds, and the authentication headers, which few messages carry, are methods of their own.
      */
-    /** @param framed the framer's parse of this PDU's whole head, or null to parse it here */
-    private void read(Pdu pdu, DissectionContext ctx, FieldNode tree, boolean oversized, HttpHead framed) {
+    /**
+     * @param framed the framer's parse of this PDU's whole head, or null to parse it here
+     * @param stream the HTTP/2 stream the message came on, or -1 (HTTP/1.x)
+     */
+    private void read(Pdu pdu, DissectionContext ctx, FieldNode tree, boolean oversized, HttpHead framed,
+            int stream) {
         ByteBuffer b = pdu.data();
         int n = pdu.length();
         int end = framed != null ? framed.length() : HttpHead.headerEnd(b, 0, n);
@@ -160,6 +172,9 @@ public final class HttpDissector implements Dissector {
         }
         otherHeaders(ctx, h, ev);
         ev.put("headerLength", headLen);
+        if (stream >= 0) {
+            ev.put("stream", stream);
+        }
         if (top != null) {
             otherHeadersTree(pdu, h, top);
         }
@@ -195,9 +210,10 @@ public final class HttpDissector implements Dissector {
             sl.add("http.request.version", "Request Version: " + h.version(), h.version(),
                     pdu.abs(h.method().length() + h.uri().length() + 2), h.version().length());
         } else {
-            sl.add("http.response.version", "Response Version: " + h.version(), h.version(), pdu.abs(0), 8);
-            sl.add("http.response.code", "Status Code: " + h.status(), h.status(), pdu.abs(9), 3);
-            sl.add("http.response.phrase", "Response Phrase: " + h.reason(), h.reason(), pdu.abs(13),
+            int v = h.version().length(); // HTTP/1.1 or HTTP/2
+            sl.add("http.response.version", "Response Version: " + h.version(), h.version(), pdu.abs(0), v);
+            sl.add("http.response.code", "Status Code: " + h.status(), h.status(), pdu.abs(v + 1), 3);
+            sl.add("http.response.phrase", "Response Phrase: " + h.reason(), h.reason(), pdu.abs(v + 5),
                     h.reason().length());
         }
         return top;

@@ -26,7 +26,8 @@ import org.kerbscope.dissect.http.internal.TlsKeyLog;
  * Event fields ({@code tls}): {@code kind} ({@code clientHello}, {@code serverHello}, {@code alert}); hellos
  * {@code version} (the negotiated one for a ServerHello: its supported_versions extension, else its legacy version)
  * and {@code alpn} (offered, or selected); the ClientHello {@code sni}; the ServerHello {@code cipherSuite} and
- * {@code helloRetry}; an alert {@code level}, {@code description}, {@code code}.
+ * {@code helloRetry}; an alert {@code level}, {@code description}, {@code code}, and {@code afterApplicationData} when decrypted
+ * application data went before it (with the key log: the end of a connection that worked, not of a handshake).
  */
 public final class TlsDissector implements Dissector {
     static final String ID = "tls";
@@ -58,9 +59,12 @@ public final class TlsDissector implements Dissector {
         TlsKeyLog.Secrets secrets;
         byte[] clientRandom;
         TlsDecryption decryption;
-        TlsPlaintext clientPlain;
-        TlsPlaintext serverPlain;
-        /** The decrypted connection is HTTP/2: not read. */
+        PlaintextReader clientPlain;
+        PlaintextReader serverPlain;
+        /** Decrypted application data went either way: an alert after it ends the connection, not the handshake. */
+        boolean applicationData;
+        /** The server chose HTTP/2 (ALPN h2), or the client's first data was the HTTP/2 connection preface. */
+
         boolean http2;
     }
 
@@ -209,7 +213,7 @@ public final class TlsDissector implements Dissector {
             // after the handshake an alert is encrypted: its length is not 2 and it cannot be read
             return;
         }
-        alert(pdu.u8(5), pdu.u8(6), ctx, rec, side, pdu.abs(5));
+        alert(pdu.u8(5), pdu.u8(6), ctx, rec, side, pdu.abs(5), false);
     }
 
     /**
@@ -236,17 +240,15 @@ public final class TlsDissector implements Dissector {
                     p.type(), 0, p.data().length);
             node.setSource(TlsPlaintext.SOURCE);
         }
-        if (p.type() == 23 && !conv.http2) {
+        if (p.type() == 23) {
+            conv.applicationData = true;
             if (fromClient && conv.clientPlain == null && TlsPlaintext.http2Preface(p.data())) {
-                // HTTP/2 (ALPN h2): its binary frames and compressed headers are not read, in either direction
-                conv.http2 = true;
-                ctx.diagnostic(ID, "the decrypted connection speaks HTTP/2 (the client's connection preface): its frames"
-                        + " are not read");
-                return;
+                conv.http2 = true; // no ALPN seen, but the client's first bytes are HTTP/2's
             }
-            TlsPlaintext stream = fromClient ? conv.clientPlain : conv.serverPlain;
+            PlaintextReader stream = fromClient ? conv.clientPlain : conv.serverPlain;
             if (stream == null) {
-                stream = new TlsPlaintext(HTTP, ctx.conversation(), fromClient);
+                stream = conv.http2 ? new Http2Plaintext(HTTP, fromClient)
+                        : new TlsPlaintext(HTTP, ctx.conversation(), fromClient);
                 if (fromClient) {
                     conv.clientPlain = stream;
                 } else {
@@ -255,11 +257,13 @@ public final class TlsDissector implements Dissector {
             }
             stream.feed(p.data(), ctx, node);
         } else if (p.type() == 21 && p.data().length == 2) {
-            alert(p.data()[0] & 0xff, p.data()[1] & 0xff, ctx, node, side, 0);
+            alert(p.data()[0] & 0xff, p.data()[1] & 0xff, ctx, node, side, 0, conv.applicationData);
         }
     }
 
-    private static void alert(int level, int code, DissectionContext ctx, FieldNode rec, Side side, int at) {
+    /** @param afterData decrypted application data went either way before it: the alert ends a connection that worked */
+    private static void alert(int level, int code, DissectionContext ctx, FieldNode rec, Side side, int at,
+            boolean afterData) {
         // a fatal alert ends the connection's TLS; a warning (close_notify before the handshake) reads on
         side.done |= level == 2;
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -267,6 +271,9 @@ public final class TlsDissector implements Dissector {
         ev.put("level", level == 2 ? "fatal" : level == 1 ? "warning" : "unknown (" + level + ")");
         ev.put("description", alertName(code));
         ev.put("code", code);
+        if (afterData) {
+            ev.put("afterApplicationData", true);
+        }
         if (rec != null) {
             rec.add("tls.alert_message.level", "Level: " + ev.get("level"), level, at, 1);
             rec.add("tls.alert_message.desc", "Description: " + ev.get("description") + " (" + code + ")", code, at + 1, 1);
@@ -383,6 +390,9 @@ public final class TlsDissector implements Dissector {
         ev.put("cipherSuite", suite);
         if (retry) {
             ev.put("helloRetry", true);
+        }
+        if (conv != null && alpn != null && alpn.contains("h2")) {
+            conv.http2 = true; // RFC 9113 3.2: the server's data may come before the client's preface
         }
         if (conv != null && conv.secrets != null && conv.decryption == null) {
             int negotiated = version.equals("TLS 1.3") ? 0x0304 : legacy;

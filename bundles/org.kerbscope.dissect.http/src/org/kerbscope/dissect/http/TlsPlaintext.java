@@ -21,7 +21,7 @@ import org.kerbscope.dissect.http.internal.HttpFramer;
  * each message is read by the HTTP dissector (so its Negotiate tokens reach SPNEGO, Kerberos and NTLMSSP as in clear
  * HTTP). The HTTP events say they were decrypted ({@code "tls": "decrypted"}).
  */
-final class TlsPlaintext {
+final class TlsPlaintext implements PlaintextReader {
     /** Bytes kept while a message is incomplete: the framer's own bound on a header block, and some. */
     private static final int MAX_BUFFERED = HttpFramer.MAX_HEAD + (64 << 10);
     static final String SOURCE = "Decrypted TLS";
@@ -48,7 +48,8 @@ final class TlsPlaintext {
     }
 
     /** Puts one record's plaintext after the stream's, and reads every message that is now complete. */
-    void feed(byte[] data, DissectionContext ctx, FieldNode node) {
+    @Override
+    public void feed(byte[] data, DissectionContext ctx, FieldNode node) {
         if (dead || data.length == 0) {
             return;
         }
@@ -114,7 +115,7 @@ final class TlsPlaintext {
     }
 
     /** The TLS record's context, with the decrypted bytes' node as the tree and the HTTP events marked decrypted. */
-    private static final class Context implements DissectionContext {
+    static final class Context implements DissectionContext {
         private final DissectionContext outer;
         private final FieldNode node;
 

@@ -42,6 +42,8 @@ final class FuzzContext implements DissectionContext {
     private final Totals totals;
     private String childCarrier;
     String innermost;
+    /** The bytes came from the server (src and dst swapped): a stream's other direction. */
+    boolean fromServer;
 
     FuzzContext(DissectorTables tables, AnalysisOptions options, String transport, String carrier, String id,
             FieldNode tree, ConversationState conversation, int depth, Totals totals) {
@@ -68,12 +70,12 @@ final class FuzzContext implements DissectionContext {
 
     @Override
     public Endpoint src() {
-        return conversation.client();
+        return fromServer ? conversation.server() : conversation.client();
     }
 
     @Override
     public Endpoint dst() {
-        return conversation.server();
+        return fromServer ? conversation.client() : conversation.server();
     }
 
     @Override

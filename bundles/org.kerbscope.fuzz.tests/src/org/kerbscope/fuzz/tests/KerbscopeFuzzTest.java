@@ -98,6 +98,19 @@ class KerbscopeFuzzTest {
         assertDoesNotThrow(() -> FuzzTargets.run("tls", data), "tls: the input broke the contract (see Bounded)");
     }
 
+    /** HTTPS read with the key log: hostile plaintext in records that open, to the HTTP/1.x and HTTP/2 readers. */
+    @FuzzTest(maxDuration = MAX)
+    void tlsDecrypted(byte[] data) {
+        assertDoesNotThrow(() -> FuzzTargets.run("tlsDecrypted", data),
+                "tlsDecrypted: the input broke the contract (see Bounded)");
+    }
+
+    /** HTTP/2's HPACK decoder, over a run of header blocks (the dynamic table carried from one to the next). */
+    @FuzzTest(maxDuration = MAX)
+    void hpack(byte[] data) {
+        assertDoesNotThrow(() -> FuzzTargets.run("hpack", data), "hpack: the input broke the contract (see Bounded)");
+    }
+
     /** The HTTP dissector and framer. */
     @FuzzTest(maxDuration = MAX)
     void http(byte[] data) {

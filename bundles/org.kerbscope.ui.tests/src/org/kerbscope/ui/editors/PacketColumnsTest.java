@@ -61,4 +61,23 @@ class PacketColumnsTest {
         assertEquals("Alert (Level: fatal, Description: unrecognized_name)",
                 PacketPane.info(new Event("tls", 5, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), alert)));
     }
+
+    @Test
+    void http2ResetsSayWhichStreamAndWhy() {
+        Map<String, Object> reset = new LinkedHashMap<>();
+        reset.put("kind", "rstStream");
+        reset.put("stream", 3);
+        reset.put("errorCode", 13L);
+        reset.put("error", "HTTP_1_1_REQUIRED");
+        Event e = new Event("http2", 20, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), reset);
+        assertEquals("HTTP2", PacketPane.protocolColumn(e));
+        assertEquals("RST_STREAM, stream 3: HTTP_1_1_REQUIRED", PacketPane.info(e));
+        Map<String, Object> goaway = new LinkedHashMap<>();
+        goaway.put("kind", "goaway");
+        goaway.put("lastStream", 5);
+        goaway.put("errorCode", 0L);
+        goaway.put("error", "NO_ERROR");
+        assertEquals("GOAWAY, last stream 5: NO_ERROR",
+                PacketPane.info(new Event("http2", 21, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), goaway)));
+    }
 }

@@ -448,6 +448,8 @@ public final class PacketPane {
                     + ("response".equals(e.string("kind")) ? " rcode " + e.fields().get("rcode") + " " + e.list("answers") : "");
             case "ntlm" -> "NTLMSSP " + e.string("messageType") + (e.string("user") != null ? " " + e.string("domain") + "\\" + e.string("user") : "");
             case "tls" -> tlsInfo(e);
+            case "http2" -> ("goaway".equals(e.string("kind")) ? "GOAWAY, last stream " + e.fields().get("lastStream")
+                    : "RST_STREAM, stream " + e.fields().get("stream")) + ": " + e.string("error");
             default -> e.fields().toString();
         };
     }

@@ -49,6 +49,17 @@ public final class HttpHead {
         this.problems = problems;
     }
 
+    /**
+     * An HTTP/2 message's head (RFC 9113 8.3), its pseudo-header fields taken apart: {@code fields} are the regular
+     * ones, their offsets in the text the HTTP/2 reader renders the decoded list as (a start line, then one
+     * {@code name: value} line each), {@code startLineLength} that text's first line with its line end.
+     */
+    public static HttpHead http2(boolean request, String method, String uri, int status, int startLineLength,
+            List<Field> fields, int length) {
+        return new HttpHead(request, method, uri, "HTTP/2", status, "", startLineLength, List.copyOf(fields), length,
+                List.of());
+    }
+
     public boolean isRequest() { return request; }
     public String method() { return method; }
     public String uri() { return uri; }

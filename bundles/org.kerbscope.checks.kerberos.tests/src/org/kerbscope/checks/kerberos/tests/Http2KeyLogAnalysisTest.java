@@ -1,0 +1,107 @@
+package org.kerbscope.checks.kerberos.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.model.Outcome;
+import org.kerbscope.core.model.Severity;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.StepStatus;
+
+/**
+ * HTTPS over HTTP/2, read with the TLS key log: curl's real HTTP/2 connections (the dissector bundle's
+ * {@code resources/tls-keylog/h2-*}, made by {@code releng/http2-keylog-fixture}) with a Kerby-encoded ticket exchange
+ * where the client asked the KDC. The guide's flow is read on HTTP/2 as on HTTP/1.1; a site that refuses Windows
+ * authentication over HTTP/2 ({@code HTTP_1_1_REQUIRED}) is followed to the client's HTTP/1.1 retry, or found when
+ * there is none.
+ */
+class Http2KeyLogAnalysisTest {
+
+    private static Path keylog(String name) {
+        return HttpsKeyLogTest.fixtures().resolve(name + ".keylog");
+    }
+
+    @Test
+    void theGuidesFlowOverHttp2(@TempDir Path dir) throws Exception {
+        Path capture = HttpsKeyLogTest.capture(dir, "h2-negotiate");
+        Analysis a = HttpsKeyLogTest.analyze(capture, List.of(keylog("h2-negotiate")));
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.KERBEROS, at.outcome(), at.steps().toString());
+        assertEquals("HTTPS server", at.serverRole());
+        assertEquals("HTTP/iisserver.contoso.com", at.spn());
+        for (Step s : List.of(Step.CONNECT, Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
+                Step.AP_EXCHANGE, Step.AUTHORIZED)) {
+            assertEquals(StepStatus.OK, at.step(s).status(), s + " " + at.steps());
+        }
+        assertEquals("HTTP 200 with mutual authentication", at.step(Step.AUTHORIZED).note());
+        assertTrue(a.events("kerberos").stream().anyMatch(e -> "AP-REQ".equals(e.string("msgType"))
+                && "http".equals(e.string("carrier"))), a.events("kerberos").toString());
+        assertTrue(a.findings().stream().noneMatch(f -> f.severity() == Severity.ERROR), a.findings().toString());
+        assertTrue(a.diagnostics().isEmpty(), a.diagnostics().toString());
+
+        // Wireshark reads the same statuses and the same Authorization in the same capture with the same key log
+        if (Files.isExecutable(Path.of("/usr/bin/tshark"))) {
+            Process p = new ProcessBuilder("tshark", "-n", "-r", capture.toString(), "-o",
+                    "tls.keylog_file:" + keylog("h2-negotiate"), "-Y", "http2.type == 1", "-T", "fields",
+                    "-e", "frame.number", "-e", "http2.headers.status", "-e", "http2.headers.authorization").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            List<String> rows = out.lines().filter(l -> !l.isBlank()).toList();
+            List<String> ours = a.events("http").stream().map(e -> e.frame() + "\t"
+                    + (e.fields().containsKey("status") ? e.integer("status", 0) : "") + "\t"
+                    + (e.fields().containsKey("authorization") ? "Negotiate" : "")).toList();
+            assertEquals(ours, rows.stream().map(r -> {
+                String[] f = r.split("\t", -1);
+                return f[0] + "\t" + f[1] + "\t" + (f.length > 2 && f[2].startsWith("Negotiate ") ? "Negotiate" : "");
+            }).toList(), out);
+        }
+    }
+
+    /** HTTP.sys's answer to Negotiate over HTTP/2, and the browser's retry over HTTP/1.1 on a new connection. */
+    @Test
+    void theRetryOverHttp11IsTheAttemptsApExchange(@TempDir Path dir) throws Exception {
+        Path capture = HttpsKeyLogTest.capture(dir, "h2-http11-required-1", "h2-http11-required-2");
+        Analysis a = HttpsKeyLogTest.analyze(capture, List.of(keylog("h2-http11-required")));
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.KERBEROS, at.outcome(), at.steps().toString());
+        long retry = a.events("http").stream().filter(e -> "HTTP/1.1".equals(e.string("version"))
+                && "request".equals(e.string("kind"))).findFirst().orElseThrow().frame();
+        assertEquals(List.of(retry), at.step(Step.AP_EXCHANGE).frames());
+        assertTrue(at.step(Step.AP_EXCHANGE).note().contains("over HTTP/1.1 after the server refused it over HTTP/2"
+                + " (HTTP_1_1_REQUIRED"), at.step(Step.AP_EXCHANGE).note());
+        assertTrue(a.findings().stream().noneMatch(f -> f.severity() == Severity.ERROR), a.findings().toString());
+        // the server's TLS alert after the HTTP/2 connection carried HTTP is how it ended, not a handshake failure
+        assertTrue(a.events("tls").stream().anyMatch(e -> "alert".equals(e.string("kind"))), a.events("tls").toString());
+        assertTrue(a.findings().stream().noneMatch(f -> f.id().equals("tls.handshake-failed")), a.findings().toString());
+    }
+
+    /** A client that does not ask again over HTTP/1.1: its ticket is never used. */
+    @Test
+    void noRetryIsAFinding(@TempDir Path dir) throws Exception {
+        Path capture = HttpsKeyLogTest.capture(dir, "h2-http11-required-1");
+        Analysis a = HttpsKeyLogTest.analyze(capture, List.of(keylog("h2-http11-required")));
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.FAILED, at.outcome(), at.steps().toString());
+        assertEquals(StepStatus.FAILED, at.step(Step.AP_EXCHANGE).status());
+        assertEquals(StepStatus.OK, at.step(Step.TICKET).status(), at.steps().toString());
+        Finding f = a.findings().stream().filter(x -> x.id().equals("http.http11-required")).findFirst()
+                .orElseThrow(() -> new AssertionError(a.findings()));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(at.index(), f.attempt());
+        long reset = a.events("http2").stream().filter(e -> e.integer("errorCode", -1) == 13).findFirst().orElseThrow().frame();
+        assertTrue(f.evidence().stream().anyMatch(e -> e.frame() == reset), f.evidence().toString());
+        assertTrue(f.remediation().stream().anyMatch(r -> r.contains("EnableHttp2Tls")), f.remediation().toString());
+    }
+}
