@@ -43,7 +43,10 @@ public final class TlsEncryptedCheck implements Check {
                             + " status; give it with --events), or record again with the browser logging its TLS keys"
                             + " (SSLKEYLOGFILE, read by Chrome, Edge and Firefox) and give that key log with --tls-keylog"
                             + " (in the workbench: Preferences > Kerbscope > TLS key logs): the whole exchange is then read"
-                            + " as in clear.")
+                            + " as in clear." + (http2Only(a, at) ? " Every connection to the site chose HTTP/2 (the"
+                                    + " ServerHello's ALPN h2): a Windows site declines Negotiate over HTTP/2 (it resets"
+                                    + " the request with HTTP_1_1_REQUIRED), and a client that does not ask again over"
+                                    + " HTTP/1.1 never logs on; the key log shows which happened." : ""))
                     .fix("Get-WinEvent -ComputerName " + server + " -FilterHashtable @{LogName='Security';Id=4624,4625}"
                             + " -MaxEvents 20", "setx SSLKEYLOGFILE \"%USERPROFILE%\\tls-keys.log\"");
             for (long frame : frames) {
@@ -51,5 +54,23 @@ public final class TlsEncryptedCheck implements Check {
             }
             sink.report(f.build());
         }
+    }
+
+    /**
+     * Whether the server chose HTTP/2 (ALPN h2) on every connection the client opened to the site (its ClientHellos
+     * naming the site). TLS 1.2 says so in the ServerHello; TLS 1.3 only inside the encryption, so a TLS 1.3
+     * connection never counts as HTTP/2 here.
+     */
+    static boolean http2Only(Analysis a, AuthAttempt at) {
+        java.util.Map<String, Boolean> h2 = new java.util.HashMap<>();
+        for (org.kerbscope.core.model.Event e : a.events("tls")) {
+            if ("clientHello".equals(e.string("kind")) && e.src().address().equals(at.client())
+                    && e.dst().equals(at.server()) && at.host() != null && at.host().equalsIgnoreCase(e.string("sni"))) {
+                h2.putIfAbsent(e.src() + ">" + e.dst(), Boolean.FALSE);
+            } else if ("serverHello".equals(e.string("kind")) && h2.containsKey(e.dst() + ">" + e.src())) {
+                h2.put(e.dst() + ">" + e.src(), e.list("alpn").contains("h2"));
+            }
+        }
+        return !h2.isEmpty() && !h2.containsValue(Boolean.FALSE);
     }
 }

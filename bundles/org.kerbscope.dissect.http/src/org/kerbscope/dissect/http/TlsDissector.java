@@ -23,7 +23,8 @@ import org.kerbscope.dissect.http.internal.TlsKeyLog;
  * their Negotiate tokens are encrypted, and the alerts sent in clear while shaking hands (why a handshake failed). The
  * rest of the handshake is passed over, and from the first encrypted record on everything, without being buffered.
  * <p>
- * Event fields ({@code tls}): {@code kind} ({@code clientHello}, {@code serverHello}, {@code alert}); hellos
+ * Event fields ({@code tls}): {@code kind} ({@code clientHello}, {@code serverHello}, {@code alert}, and with the key log
+ * TLS 1.3's {@code encryptedExtensions}, whose {@code alpn} is the protocol the server chose); hellos
  * {@code version} (the negotiated one for a ServerHello: its supported_versions extension, else its legacy version)
  * and {@code alpn} (offered, or selected); the ClientHello {@code sni}; the ServerHello {@code cipherSuite} and
  * {@code helloRetry}; an alert {@code level}, {@code description}, {@code code}, and {@code afterApplicationData} when decrypted
@@ -258,6 +259,54 @@ public final class TlsDissector implements Dissector {
             stream.feed(p.data(), ctx, node);
         } else if (p.type() == 21 && p.data().length == 2) {
             alert(p.data()[0] & 0xff, p.data()[1] & 0xff, ctx, node, side, 0, conv.applicationData);
+        } else if (p.type() == 22 && !fromClient) {
+            Pdu hs = Pdu.detached(ByteBuffer.wrap(p.data()), TlsPlaintext.SOURCE);
+            try {
+                encryptedExtensions(hs, ctx, node, conv);
+            } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+                malformed(ctx, node, hs, "a decrypted handshake message cut short or with a length past its end", 0,
+                        hs.length());
+            }
+        }
+    }
+
+    /**
+     * TLS 1.3's EncryptedExtensions (RFC 8446 4.3.1), the server's first encrypted handshake message: the ALPN protocol
+     * it chose is there, not in the ServerHello. A server that chose h2 may send its HTTP/2 SETTINGS before the client's
+     * connection preface, so the connection is known to be HTTP/2 from here. One event, {@code encryptedExtensions}.
+     */
+    private static void encryptedExtensions(Pdu b, DissectionContext ctx, FieldNode node, Conversation conv) {
+        for (int p = 0; p + 4 <= b.length(); ) {
+            int type = b.u8(p);
+            int end = p + 4 + u24(b, p + 1);
+            if (end > b.length()) {
+                return; // a message that goes on in the next record (a Certificate): EncryptedExtensions comes first
+            }
+            if (type == 8 && end - p >= 6) {
+                FieldNode h = node == null ? null : node.add("tls.handshake.type", "Handshake: Encrypted Extensions ("
+                        + (end - p - 4) + " bytes)", type, p, end - p);
+                List<String> alpn = null;
+                int extEnd = checkedEnd(b, p + 6, u16(b, p + 4));
+                if (extEnd > end) {
+                    throw new IllegalArgumentException("extensions past the message's end");
+                }
+                for (int q = p + 6; q + 4 <= extEnd; ) {
+                    int len = u16(b, q + 2);
+                    int dEnd = checkedEnd(b, q + 4, len);
+                    if (u16(b, q) == 16 && len >= 2) {
+                        alpn = protocols(b, q + 6, dEnd, h);
+                    }
+                    q = dEnd;
+                }
+                Map<String, Object> ev = new LinkedHashMap<>();
+                ev.put("kind", "encryptedExtensions");
+                if (alpn != null) {
+                    ev.put("alpn", alpn);
+                    conv.http2 |= alpn.contains("h2");
+                }
+                ctx.emit(ID, ev);
+            }
+            p = end;
         }
     }
 

@@ -3,6 +3,7 @@ package org.kerbscope.ui.editors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,12 @@ class PacketColumnsTest {
         alert.put("code", 112);
         assertEquals("Alert (Level: fatal, Description: unrecognized_name)",
                 PacketPane.info(new Event("tls", 5, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), alert)));
+        // read with the key log: the ALPN protocol a TLS 1.3 server chose
+        Map<String, Object> ee = new LinkedHashMap<>();
+        ee.put("kind", "encryptedExtensions");
+        ee.put("alpn", List.of("h2"));
+        assertEquals("Encrypted Extensions (ALPN h2)",
+                PacketPane.info(new Event("tls", 6, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), ee)));
     }
 
     @Test

@@ -462,6 +462,8 @@ public final class PacketPane {
             case "serverHello" -> (Boolean.TRUE.equals(e.get("helloRetry")) ? "Hello Retry Request" : "Server Hello")
                     + (e.string("version") != null ? "  " + e.string("version") : "");
             case "alert" -> "Alert (Level: " + e.string("level") + ", Description: " + e.string("description") + ")";
+            case "encryptedExtensions" -> "Encrypted Extensions" + (e.list("alpn").isEmpty() ? ""
+                    : " (ALPN " + String.join(", ", e.list("alpn").stream().map(String::valueOf).toList()) + ")");
             default -> e.fields().toString();
         };
     }

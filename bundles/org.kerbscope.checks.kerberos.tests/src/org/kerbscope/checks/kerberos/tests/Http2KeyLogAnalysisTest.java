@@ -68,6 +68,38 @@ class Http2KeyLogAnalysisTest {
         }
     }
 
+    /**
+     * Without the key log: a TLS 1.2 ServerHello shows the server chose HTTP/2, and the encrypted attempt says what follows
+     * for Windows authentication. (TLS 1.3 says it inside the encryption: see the events with the key log.)
+     */
+    @Test
+    void withoutTheKeyLogTheHttp2ChoiceIsSaid(@TempDir Path dir) throws Exception {
+        Path capture = HttpsKeyLogTest.capture(dir, "h2-tls12-http11-required-1");
+        Analysis a = HttpsKeyLogTest.analyze(capture, List.of());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.INCOMPLETE, at.outcome(), at.steps().toString());
+        Finding f = a.findings().stream().filter(x -> x.id().equals("http.tls-encrypted")).findFirst()
+                .orElseThrow(() -> new AssertionError(a.findings()));
+        assertTrue(f.explanation().contains("Every connection to the site chose HTTP/2"), f.explanation());
+        // with the HTTP/1.1 retry's connection (ALPN http/1.1) among them, HTTP/2 is not the only choice
+        Path both = HttpsKeyLogTest.capture(dir, "h2-tls12-http11-required-1", "h2-tls12-http11-required-2");
+        Finding g = HttpsKeyLogTest.analyze(both, List.of()).findings().stream()
+                .filter(x -> x.id().equals("http.tls-encrypted")).findFirst().orElseThrow();
+        assertTrue(!g.explanation().contains("HTTP/2"), g.explanation());
+        // with the key log, TLS 1.2 or 1.3: the retry over HTTP/1.1 is the attempt's AP exchange
+        for (String name : List.of("h2-tls12-http11-required", "h2-http11-required")) {
+            Analysis k = HttpsKeyLogTest.analyze(HttpsKeyLogTest.capture(dir, name + "-1", name + "-2"),
+                    List.of(keylog(name)));
+            assertEquals(Outcome.KERBEROS, k.attempts().get(0).outcome(), name + " " + k.attempts().get(0).steps());
+            assertTrue(k.attempts().get(0).step(Step.AP_EXCHANGE).note().contains("HTTP_1_1_REQUIRED"), name);
+        }
+        // TLS 1.3 names the chosen protocol in EncryptedExtensions, which the key log opens
+        Analysis tls13 = HttpsKeyLogTest.analyze(HttpsKeyLogTest.capture(dir, "h2-negotiate"),
+                List.of(keylog("h2-negotiate")));
+        assertEquals(List.of(List.of("h2")), tls13.events("tls").stream()
+                .filter(e -> "encryptedExtensions".equals(e.string("kind"))).map(e -> e.list("alpn")).toList());
+    }
+
     /** HTTP.sys's answer to Negotiate over HTTP/2, and the browser's retry over HTTP/1.1 on a new connection. */
     @Test
     void theRetryOverHttp11IsTheAttemptsApExchange(@TempDir Path dir) throws Exception {

@@ -69,10 +69,14 @@ class Http2KeyLogTest {
                 h2.toString());
     }
 
-    /** HTTP.sys declines Windows authentication over HTTP/2: the authenticated request's stream is reset. */
-    @Test
-    void aResetWithHttp11RequiredIsAnEvent() throws Exception {
-        StreamDriver d = replay("h2-http11-required-1", "h2-http11-required");
+    /**
+     * HTTP.sys declines Windows authentication over HTTP/2: the authenticated request's stream is reset. Over TLS 1.3
+     * (the server's choice of h2 in EncryptedExtensions) and TLS 1.2 (in the ServerHello).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"h2-http11-required", "h2-tls12-http11-required"})
+    void aResetWithHttp11RequiredIsAnEvent(String name) throws Exception {
+        StreamDriver d = replay(name + "-1", name);
         assertTrue(d.ctx.diagnostics.isEmpty(), d.ctx.diagnostics.toString());
         List<Map<String, Object>> http = d.ctx.fields("http");
         assertEquals(List.of("request", "response", "request"), http.stream().map(e -> e.get("kind")).toList());
@@ -82,7 +86,7 @@ class Http2KeyLogTest {
         assertEquals(3, reset.get("stream"));
         assertEquals(13L, reset.get("errorCode"));
         // the retry on the second connection is HTTP/1.1 (ALPN http/1.1), read as before
-        StreamDriver retry = replay("h2-http11-required-2", "h2-http11-required");
+        StreamDriver retry = replay(name + "-2", name);
         assertEquals(List.of("HTTP/1.1", "HTTP/1.1"), retry.ctx.fields("http").stream().map(e -> e.get("version")).toList());
     }
 
