@@ -25,7 +25,7 @@ import org.kerbscope.dissect.http.internal.HttpHead;
  * A frame that breaks the framing, or a header block that does not decode, ends the reading of the direction with a
  * diagnostic: HPACK's tables depend on every block before, so nothing after it could be trusted.
  */
-final class Http2Plaintext implements PlaintextReader {
+final class Http2Plaintext extends PlaintextBuffer {
     static final String ID = "http2";
     static final String HEADERS_SOURCE = "HTTP/2 header list (decoded)";
     static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -44,12 +44,7 @@ final class Http2Plaintext implements PlaintextReader {
     private final HttpDissector http;
     private final boolean fromClient;
     private final Hpack hpack = new Hpack();
-    private byte[] buf = new byte[4096];
-    private int len;
-    /** Payload bytes still to pass over (a DATA frame, or a frame too large to keep), past what is buffered. */
-    private long skip;
     private boolean preface;
-    private boolean dead;
     /** The header block being put together from CONTINUATION frames, or null; its stream and whether a promise. */
     private byte[] block;
     private int blockStream;
@@ -68,24 +63,9 @@ final class Http2Plaintext implements PlaintextReader {
 
     @Override
     public void feed(byte[] data, DissectionContext ctx, FieldNode node) {
-        if (dead || data.length == 0) {
+        if (append(data) == 0) {
             return;
         }
-        int off = 0;
-        if (skip > 0) {
-            int k = (int) Math.min(skip, data.length);
-            skip -= k;
-            off = k;
-        }
-        int n = data.length - off;
-        if (n == 0) {
-            return;
-        }
-        if (len + n > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(len + n, buf.length * 2));
-        }
-        System.arraycopy(data, off, buf, len, n);
-        len += n;
         DissectionContext plain = new TlsPlaintext.Context(ctx, node);
         while (!dead && len > 0) {
             if (!preface) {
@@ -119,12 +99,7 @@ final class Http2Plaintext implements PlaintextReader {
                     node.add("http2.frame", frameLabel(type, flags, stream, length), type, 0, 0);
                 }
                 consume(9);
-                if (length <= len) {
-                    consume(length);
-                } else {
-                    skip = length - len;
-                    len = 0;
-                }
+                passOver(length);
                 continue;
             }
             if (length > MAX_KEPT) {
@@ -363,14 +338,8 @@ final class Http2Plaintext implements PlaintextReader {
         if (node != null) {
             node.malformed(why, 0, 0);
         }
-        dead = true;
-        buf = null;
+        end();
         block = null;
-    }
-
-    private void consume(int n) {
-        System.arraycopy(buf, n, buf, 0, len - n);
-        len -= n;
     }
 
     private static long u32(byte[] p, int i) {

@@ -21,20 +21,15 @@ import org.kerbscope.dissect.http.internal.HttpFramer;
  * each message is read by the HTTP dissector (so its Negotiate tokens reach SPNEGO, Kerberos and NTLMSSP as in clear
  * HTTP). The HTTP events say they were decrypted ({@code "tls": "decrypted"}).
  */
-final class TlsPlaintext implements PlaintextReader {
+final class TlsPlaintext extends PlaintextBuffer {
     /** Bytes kept while a message is incomplete: the framer's own bound on a header block, and some. */
     private static final int MAX_BUFFERED = HttpFramer.MAX_HEAD + (64 << 10);
     static final String SOURCE = "Decrypted TLS";
 
     private final StreamFramer framer;
     private final HttpDissector http;
-    private byte[] buf = new byte[4096];
-    private int len;
-    /** Bytes still to pass over (a body the framer skips), past what is buffered. */
-    private long skip;
     /** The length of the message the framer announced and whose end has not arrived yet, or -1. */
     private long waiting = -1;
-    private boolean dead;
 
     TlsPlaintext(HttpDissector http, ConversationState conversation, boolean fromClient) {
         this.http = http;
@@ -50,31 +45,15 @@ final class TlsPlaintext implements PlaintextReader {
     /** Puts one record's plaintext after the stream's, and reads every message that is now complete. */
     @Override
     public void feed(byte[] data, DissectionContext ctx, FieldNode node) {
-        if (dead || data.length == 0) {
+        if (append(data) == 0) {
             return;
         }
-        int off = 0;
-        if (skip > 0) {
-            int k = (int) Math.min(skip, data.length);
-            skip -= k;
-            off = k;
-        }
-        int n = data.length - off;
-        if (n == 0) {
-            return;
-        }
-        if (len + n > MAX_BUFFERED) {
+        if (len > MAX_BUFFERED) {
             ctx.diagnostic(HttpDissector.ID, "more than " + (MAX_BUFFERED >> 10) + " KiB of decrypted TLS data without a"
                     + " complete HTTP message: the rest of this direction is not read");
-            dead = true;
-            buf = null;
+            end();
             return;
         }
-        if (len + n > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(len + n, buf.length * 2));
-        }
-        System.arraycopy(data, off, buf, len, n);
-        len += n;
         DissectionContext plain = new Context(ctx, node);
         while (len > 0 && !dead) {
             long r = waiting >= 0 ? waiting : framer.next(ByteBuffer.wrap(buf, 0, len).slice());
@@ -84,8 +63,7 @@ final class TlsPlaintext implements PlaintextReader {
             if (r == StreamFramer.REJECT) {
                 // not HTTP/1.x (HTTP/2 after ALPN h2, or another protocol): its bytes are not read
                 ctx.diagnostic(HttpDissector.ID, "the decrypted TLS data is not HTTP/1.x: not read");
-                dead = true;
-                buf = null;
+                end();
                 return;
             }
             if (r > 0) {
@@ -98,20 +76,11 @@ final class TlsPlaintext implements PlaintextReader {
                 consume((int) r);
                 http.dissect(Pdu.detached(ByteBuffer.wrap(pdu), SOURCE), plain);
             } else if (-r >= StreamFramer.REST) {
-                dead = true;
-                buf = null;
-            } else if (-r <= len) {
-                consume((int) -r);
+                end();
             } else {
-                skip = -r - len;
-                len = 0;
+                passOver(-r);
             }
         }
-    }
-
-    private void consume(int n) {
-        System.arraycopy(buf, n, buf, 0, len - n);
-        len -= n;
     }
 
     /** The TLS record's context, with the decrypted bytes' node as the tree and the HTTP events marked decrypted. */

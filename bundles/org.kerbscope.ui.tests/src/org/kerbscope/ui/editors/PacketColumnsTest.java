@@ -45,6 +45,15 @@ class PacketColumnsTest {
         assertEquals("AS-REQ cname john", PacketPane.info(kerberos(plain)));
     }
 
+    /** An event of {@code protocol} from the site to the browser, its fields given as name, value, name, value… */
+    private static Event fromSite(String protocol, long frame, Object... fields) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        for (int i = 0; i < fields.length; i += 2) {
+            f.put((String) fields[i], fields[i + 1]);
+        }
+        return new Event(protocol, frame, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), f);
+    }
+
     @Test
     void tlsHellosAreNamedAsWiresharkDoes() {
         Map<String, Object> hello = new LinkedHashMap<>();
@@ -54,37 +63,19 @@ class PacketColumnsTest {
         Event e = new Event("tls", 4, 0, new Endpoint("192.168.2.101", 50443), new Endpoint("192.168.2.104", 443), hello);
         assertEquals("TLS", PacketPane.protocolColumn(e));
         assertEquals("Client Hello (SNI=web.contoso.com)  TLS 1.3", PacketPane.info(e));
-        Map<String, Object> alert = new LinkedHashMap<>();
-        alert.put("kind", "alert");
-        alert.put("level", "fatal");
-        alert.put("description", "unrecognized_name");
-        alert.put("code", 112);
-        assertEquals("Alert (Level: fatal, Description: unrecognized_name)",
-                PacketPane.info(new Event("tls", 5, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), alert)));
+        assertEquals("Alert (Level: fatal, Description: unrecognized_name)", PacketPane.info(fromSite("tls", 5,
+                "kind", "alert", "level", "fatal", "description", "unrecognized_name", "code", 112)));
         // read with the key log: the ALPN protocol a TLS 1.3 server chose
-        Map<String, Object> ee = new LinkedHashMap<>();
-        ee.put("kind", "encryptedExtensions");
-        ee.put("alpn", List.of("h2"));
         assertEquals("Encrypted Extensions (ALPN h2)",
-                PacketPane.info(new Event("tls", 6, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), ee)));
+                PacketPane.info(fromSite("tls", 6, "kind", "encryptedExtensions", "alpn", List.of("h2"))));
     }
 
     @Test
     void http2ResetsSayWhichStreamAndWhy() {
-        Map<String, Object> reset = new LinkedHashMap<>();
-        reset.put("kind", "rstStream");
-        reset.put("stream", 3);
-        reset.put("errorCode", 13L);
-        reset.put("error", "HTTP_1_1_REQUIRED");
-        Event e = new Event("http2", 20, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), reset);
+        Event e = fromSite("http2", 20, "kind", "rstStream", "stream", 3, "errorCode", 13L, "error", "HTTP_1_1_REQUIRED");
         assertEquals("HTTP2", PacketPane.protocolColumn(e));
         assertEquals("RST_STREAM, stream 3: HTTP_1_1_REQUIRED", PacketPane.info(e));
-        Map<String, Object> goaway = new LinkedHashMap<>();
-        goaway.put("kind", "goaway");
-        goaway.put("lastStream", 5);
-        goaway.put("errorCode", 0L);
-        goaway.put("error", "NO_ERROR");
-        assertEquals("GOAWAY, last stream 5: NO_ERROR",
-                PacketPane.info(new Event("http2", 21, 0, new Endpoint("192.168.2.104", 443), new Endpoint("192.168.2.101", 50443), goaway)));
+        assertEquals("GOAWAY, last stream 5: NO_ERROR", PacketPane.info(fromSite("http2", 21,
+                "kind", "goaway", "lastStream", 5, "errorCode", 0L, "error", "NO_ERROR")));
     }
 }

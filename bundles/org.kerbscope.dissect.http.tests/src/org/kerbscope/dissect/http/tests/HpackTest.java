@@ -80,6 +80,32 @@ class HpackTest {
         assertEquals(0, d.tableEntries());
     }
 
+    /** Many entries: indexes count from the newest, and the oldest fall out first when the table is full. */
+    @Test
+    void aLargeTableKeepsItsOrder() throws Exception {
+        Hpack d = new Hpack();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(hex("3fe1ff03")); // 31 + 97 + 127 * 128 + 3 * 16384 = 65536 bytes
+        for (int i = 0; i < 1000; i++) {
+            byte[] name = ("x-field-" + i).getBytes();
+            b.write(0x40);
+            b.write(name.length);
+            b.write(name);
+            b.write(3);
+            b.write(String.format("%03d", i).getBytes());
+        }
+        assertEquals(1000, d.decode(b.toByteArray()).size());
+        // each entry is 32 + 10 to 12 + 3 bytes: all 1000 fit in 64 KiB
+        assertEquals(1000, d.tableEntries());
+        // 62 is the newest, 62 + 999 the oldest; index 1061 is 0x7f + 934 with a 7-bit prefix
+        assertEquals(h("x-field-999", "999", "x-field-0", "000"), d.decode(hex("be ff a6 07")));
+        // a smaller table keeps the newest entries that fit
+        d.decode(hex("3fe107")); // 31 + 97 + 7 * 128 = 1024 bytes: 22 entries of 11 + 3 + 32 bytes
+        assertEquals(22, d.tableEntries());
+        assertEquals(h("x-field-979", "979", "x-field-978", "978"), d.decode(hex("d2 d3"))); // indexes 82 and 83
+        assertThrows(HpackException.class, () -> d.decode(hex("d4")));
+    }
+
     @Test
     void blocksThatBreakTheRulesAreRefused() {
         // index 0; an index past the tables; a size update after a field; a size past the bound

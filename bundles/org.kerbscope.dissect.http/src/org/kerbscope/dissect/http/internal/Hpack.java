@@ -1,9 +1,7 @@
 package org.kerbscope.dissect.http.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -156,7 +154,14 @@ public final class Hpack {
         }
     }
 
-    private final ArrayDeque<Header> dynamic = new ArrayDeque<>();
+    /**
+     * The dynamic table, newest first, as a ring: {@code ring[(head + i) % ring.length]} is entry {@code i} (index
+     * 62 + i), found in constant time (a block may name an entry thousands of times). At most {@code MAX_TABLE / 32}
+     * entries fit, since each counts 32 bytes besides its name and value.
+     */
+    private Header[] ring = new Header[16];
+    private int head;
+    private int count;
     private int size;
     private int maxSize = 4096;
 
@@ -167,7 +172,7 @@ public final class Hpack {
 
     /** Entries of the dynamic table, the newest first. */
     public int tableEntries() {
-        return dynamic.size();
+        return count;
     }
 
     /** Decodes one complete header block (HEADERS or PUSH_PROMISE and their CONTINUATION frames, put together). */
@@ -228,33 +233,41 @@ public final class Hpack {
             return new Header(STATIC[index - 1][0], STATIC[index - 1][1]);
         }
         int d = index - STATIC.length - 1;
-        if (d >= dynamic.size()) {
-            throw new HpackException("a header field index " + index + " past the dynamic table's "
-                    + dynamic.size() + " entries");
+        if (d >= count) {
+            throw new HpackException("a header field index " + index + " past the dynamic table's " + count + " entries");
         }
-        Iterator<Header> it = dynamic.iterator();
-        for (int i = 0; i < d; i++) {
-            it.next();
-        }
-        return it.next();
+        return ring[(head + d) % ring.length];
     }
 
     private void add(Header h) {
         int s = entrySize(h);
         if (s > maxSize) {
             // 4.4: an entry larger than the table empties it and is not added
-            dynamic.clear();
-            size = 0;
+            evict(maxSize + 1);
             return;
         }
         evict(s);
-        dynamic.addFirst(h);
+        if (count == ring.length) {
+            Header[] grown = new Header[ring.length * 2];
+            for (int i = 0; i < count; i++) {
+                grown[i] = ring[(head + i) % ring.length];
+            }
+            ring = grown;
+            head = 0;
+        }
+        head = (head - 1 + ring.length) % ring.length;
+        ring[head] = h;
+        count++;
         size += s;
     }
 
+    /** Drops the oldest entries until {@code room} more bytes fit (all of them when it never will). */
     private void evict(int room) {
-        while (size + room > maxSize && !dynamic.isEmpty()) {
-            size -= entrySize(dynamic.removeLast());
+        while (count > 0 && size + room > maxSize) {
+            int last = (head + count - 1) % ring.length;
+            size -= entrySize(ring[last]);
+            ring[last] = null;
+            count--;
         }
     }
 
