@@ -4,13 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
-import org.kerbscope.core.model.Endpoint;
 import org.kerbscope.core.model.FieldNode;
-import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.core.spi.ConversationState;
 import org.kerbscope.core.spi.DissectionContext;
+import org.kerbscope.core.spi.ForwardingDissectionContext;
 import org.kerbscope.core.spi.Pdu;
 import org.kerbscope.core.spi.StreamFramer;
 import org.kerbscope.dissect.http.internal.HttpFramer;
@@ -84,50 +82,14 @@ final class TlsPlaintext extends PlaintextBuffer {
     }
 
     /** The TLS record's context, with the decrypted bytes' node as the tree and the HTTP events marked decrypted. */
-    static final class Context implements DissectionContext {
-        private final DissectionContext outer;
+    static final class Context extends ForwardingDissectionContext {
         private final FieldNode node;
 
         Context(DissectionContext outer, FieldNode node) {
-            this.outer = outer;
+            super(outer);
             this.node = node;
             // the tokens the HTTP messages hand on are carried by HTTP, as in clear (Kerberos tells kdc-udp from http)
             outer.setCarrier(HttpDissector.ID);
-        }
-
-        @Override
-        public long frame() {
-            return outer.frame();
-        }
-
-        @Override
-        public long timeNanos() {
-            return outer.timeNanos();
-        }
-
-        @Override
-        public Endpoint src() {
-            return outer.src();
-        }
-
-        @Override
-        public Endpoint dst() {
-            return outer.dst();
-        }
-
-        @Override
-        public String transport() {
-            return outer.transport();
-        }
-
-        @Override
-        public String carrier() {
-            return outer.carrier();
-        }
-
-        @Override
-        public void setCarrier(String carrier) {
-            outer.setCarrier(carrier);
         }
 
         @Override
@@ -137,42 +99,12 @@ final class TlsPlaintext extends PlaintextBuffer {
                 f.put("tls", "decrypted");
                 fields = f;
             }
-            outer.emit(protocol, fields);
-        }
-
-        @Override
-        public void diagnostic(String protocol, String message) {
-            outer.diagnostic(protocol, message);
+            super.emit(protocol, fields);
         }
 
         @Override
         public FieldNode tree() {
             return node;
-        }
-
-        @Override
-        public String call(String table, String key, Pdu pdu, FieldNode parent) {
-            return outer.call(table, key, pdu, parent);
-        }
-
-        @Override
-        public String callHeuristic(String table, Pdu pdu, FieldNode parent) {
-            return outer.callHeuristic(table, pdu, parent);
-        }
-
-        @Override
-        public ConversationState conversation() {
-            return outer.conversation();
-        }
-
-        @Override
-        public AnalysisOptions options() {
-            return outer.options();
-        }
-
-        @Override
-        public <T> T service(Class<T> type, Supplier<T> create) {
-            return outer.service(type, create);
         }
     }
 }
