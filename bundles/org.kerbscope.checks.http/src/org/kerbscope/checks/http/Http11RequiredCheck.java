@@ -11,9 +11,9 @@ import org.kerbscope.core.spi.Check;
 import org.kerbscope.core.spi.FindingSink;
 
 /**
- * {@code http.http11-required}: the client sent its Kerberos AP-REQ over HTTP/2 and the server reset the stream with
- * {@code HTTP_1_1_REQUIRED} (RFC 9113 7): HTTP.sys does not offer Windows authentication (Negotiate, NTLM) over
- * HTTP/2 and asks for HTTP/1.1 instead. Browsers ask again on a new HTTP/1.1 connection (the attempt then goes on
+ * {@code http.http11-required}: the client sent its credentials (a Kerberos AP-REQ, or NTLM) over HTTP/2 and the server
+ * reset the stream with {@code HTTP_1_1_REQUIRED} (RFC 9113 7): HTTP.sys does not offer Windows authentication
+ * (Negotiate, NTLM) over HTTP/2 and asks for HTTP/1.1 instead. Browsers ask again on a new HTTP/1.1 connection (the attempt then goes on
  * there, and its AP exchange says so); a client that does not (an HTTP library pinned to HTTP/2) never gets in. Seen
  * only in HTTPS read with the TLS key log, since HTTP/2 is negotiated inside TLS.
  */
@@ -30,15 +30,15 @@ public final class Http11RequiredCheck implements Check {
             String site = at.host() != null ? at.host() : at.server().address();
             sink.report(new FindingBuilder("http.http11-required").severity(Severity.ERROR).step(Step.AP_EXCHANGE)
                     .attempt(at.index())
-                    .frame(ap.frames().get(0), "the request with Authorization: Negotiate (a Kerberos AP-REQ), over HTTP/2")
+                    .frame(ap.frames().get(0), "the request with its Authorization header, over HTTP/2")
                     .frame(ap.frames().get(1), "RST_STREAM HTTP_1_1_REQUIRED from " + at.server())
-                    .title("The server refused Kerberos over HTTP/2 (HTTP_1_1_REQUIRED) and the client did not retry"
-                            + " over HTTP/1.1")
-                    .explanation("Step 7: the client's AP-REQ for " + site + " went over HTTP/2 and the server reset the"
+                    .title("The server refused Windows authentication over HTTP/2 (HTTP_1_1_REQUIRED) and the client"
+                            + " did not retry over HTTP/1.1")
+                    .explanation("Step 7: the client's credentials for " + site + " went over HTTP/2 and the server reset the"
                             + " stream with HTTP_1_1_REQUIRED: Windows' HTTP.sys does not offer Windows authentication"
                             + " (Negotiate and NTLM) over HTTP/2 and asks the client to repeat the request over HTTP/1.1."
-                            + " Browsers do so on a new connection; this client did not, so the ticket it got was never"
-                            + " used. Either the client allows HTTP/1.1 for this site (an HTTP library told to use HTTP/2"
+                            + " Browsers do so on a new connection; this client did not, so its credentials (the Kerberos"
+                            + " ticket it got, or NTLM) were never used. Either the client allows HTTP/1.1 for this site (an HTTP library told to use HTTP/2"
                             + " only, e.g. .NET's HttpVersionPolicy.RequestVersionExact), or the server stops offering"
                             + " HTTP/2 over TLS for it.")
                     .fix("reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters /v EnableHttp2Tls"

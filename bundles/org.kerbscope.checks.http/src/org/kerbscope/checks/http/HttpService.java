@@ -265,8 +265,9 @@ public final class HttpService implements ServiceProfile {
         Event refusedAp = null;
         for (Event e : events) {
             if (refused.containsKey(e)) {
+                // (NTLM too: HTTP.sys declines every Windows authentication over HTTP/2)
                 if (refusedAp == null && e.fields().get("authorization") instanceof Map<?, ?> auth
-                        && "kerberos".equals(auth.get("token"))) {
+                        && ("kerberos".equals(auth.get("token")) || "ntlm".equals(auth.get("token")))) {
                     refusedAp = e;
                 }
                 continue;
@@ -368,7 +369,7 @@ public final class HttpService implements ServiceProfile {
                     + ": Negotiate with a Kerberos AP-REQ" + (refusedAp != null && refusedAp.frame() < apRequest.frame()
                             ? ", over HTTP/1.1 after the server refused it over HTTP/2 (HTTP_1_1_REQUIRED, frame "
                                     + refused.get(refusedAp).frame() + ")" : "")));
-        } else if (refusedAp != null) {
+        } else if (refusedAp != null && (ntlmRequest == null || refusedAp.frame() < ntlmRequest.frame())) {
             at.steps().add(new StepResult(Step.AP_EXCHANGE, StepStatus.FAILED,
                     List.of(refusedAp.frame(), refused.get(refusedAp).frame()), HTTP11_REQUIRED_NOTE));
         } else if (ntlmRequest != null) {
