@@ -407,6 +407,24 @@ public final class HttpService implements ServiceProfile {
         return at;
     }
 
+    /**
+     * A ClientHello that offers ALPN without h2 after one of the same site's that offered it: a browser asking again over
+     * HTTP/1.1, which it does when a site answers over HTTP/2 with a Negotiate or NTLM challenge (connection-based
+     * authentication needs HTTP/1.1) or resets the request with HTTP_1_1_REQUIRED. Null when there is none.
+     */
+    private static Event http11Retry(List<Event> hellos) {
+        boolean h2Offered = false;
+        for (Event h : hellos) {
+            List<Object> alpn = h.list("alpn");
+            if (alpn.contains("h2")) {
+                h2Offered = true;
+            } else if (h2Offered && !alpn.isEmpty()) {
+                return h;
+            }
+        }
+        return null;
+    }
+
     /** The note of an AP exchange the server refused over HTTP/2 and the client did not take to HTTP/1.1. */
     static final String HTTP11_REQUIRED_NOTE = "the server reset the request's HTTP/2 stream with HTTP_1_1_REQUIRED"
             + " (Windows authentication is not offered over HTTP/2) and the client did not ask again over HTTP/1.1";
@@ -499,8 +517,13 @@ public final class HttpService implements ServiceProfile {
             at.steps().add(new StepResult(Step.ANONYMOUS_REQUEST, StepStatus.NOT_SEEN, List.of(hello.frame()),
                     StepResult.ENCRYPTED + ": HTTPS, the request follows a " + (hello.string("version") != null
                             ? hello.string("version") + " " : "") + "ClientHello for " + hello.string("sni")));
-            at.steps().add(new StepResult(Step.CHALLENGE, StepStatus.NOT_SEEN, List.of(),
-                    StepResult.ENCRYPTED + ": the 401 and its WWW-Authenticate cannot be read from the capture"));
+            Event http11 = http11Retry(site.getValue());
+            at.steps().add(new StepResult(Step.CHALLENGE, StepStatus.NOT_SEEN,
+                    http11 != null ? List.of(http11.frame()) : List.of(),
+                    StepResult.ENCRYPTED + ": the 401 and its WWW-Authenticate cannot be read from the capture" + (http11 != null
+                            ? "; the client then opened a connection offering only HTTP/1.1 (ALPN " + String.join(", ",
+                                    http11.list("alpn").stream().map(String::valueOf).toList()) + "), as browsers do when"
+                                    + " a site asks for Windows authentication over HTTP/2" : "")));
             at.setSpn(tgsReq.string("sname"));
             Flows.ticketSteps(at, tgsReq, Flows.replyTo(a, tgsReq));
             EvidenceItem logon = at.failedStep() == null ? serverLogon(a, at, true) : null;

@@ -86,6 +86,15 @@ class Http2KeyLogAnalysisTest {
         Finding g = HttpsKeyLogTest.analyze(both, List.of()).findings().stream()
                 .filter(x -> x.id().equals("http.tls-encrypted")).findFirst().orElseThrow();
         assertTrue(!g.explanation().contains("HTTP/2"), g.explanation());
+        // what the ClientHellos show in clear: a second connection that offers only HTTP/1.1, TLS 1.2 or 1.3
+        for (String name : List.of("h2-tls12-http11-required", "h2-http11-required")) {
+            Analysis closed = HttpsKeyLogTest.analyze(HttpsKeyLogTest.capture(dir, name + "-1", name + "-2"), List.of());
+            String note = closed.attempts().get(0).step(Step.CHALLENGE).note();
+            assertTrue(note.contains("the client then opened a connection offering only HTTP/1.1 (ALPN http/1.1)"), note);
+        }
+        String alone = HttpsKeyLogTest.analyze(HttpsKeyLogTest.capture(dir, "h2-negotiate"), List.of()).attempts().get(0)
+                .step(Step.CHALLENGE).note();
+        assertTrue(!alone.contains("HTTP/1.1"), alone);
         // with the key log, TLS 1.2 or 1.3: the retry over HTTP/1.1 is the attempt's AP exchange
         for (String name : List.of("h2-tls12-http11-required", "h2-http11-required")) {
             Analysis k = HttpsKeyLogTest.analyze(HttpsKeyLogTest.capture(dir, name + "-1", name + "-2"),
