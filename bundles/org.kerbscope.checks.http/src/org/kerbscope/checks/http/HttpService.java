@@ -444,6 +444,13 @@ public final class HttpService implements ServiceProfile {
         if (refusals.isEmpty()) {
             return out;
         }
+        // the HTTP/2 streams of the site that were answered (a GOAWAY refuses only those that were not)
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        for (Event x : events) {
+            if ("response".equals(x.string("kind")) && x.fields().get("stream") instanceof Number n) {
+                answered.add(x.dst() + ">" + x.src() + "#" + n.longValue());
+            }
+        }
         for (Event req : events) {
             if (!"request".equals(req.string("kind")) || !(req.fields().get("stream") instanceof Number stream)) {
                 continue;
@@ -452,7 +459,7 @@ public final class HttpService implements ServiceProfile {
                 boolean sameConnection = r.src().equals(req.dst()) && r.dst().equals(req.src());
                 boolean rst = "rstStream".equals(r.string("kind")) && r.integer("stream", -1) == stream.intValue();
                 boolean goaway = "goaway".equals(r.string("kind")) && r.frame() >= req.frame()
-                        && events.stream().noneMatch(x -> "response".equals(x.string("kind")) && answers(x, req));
+                        && !answered.contains(req.src() + ">" + req.dst() + "#" + stream.longValue());
                 if (sameConnection && (rst || goaway)) {
                     out.put(req, r);
                     break;

@@ -145,4 +145,22 @@ class Http2KeyLogAnalysisTest {
         assertTrue(f.evidence().stream().anyMatch(e -> e.frame() == reset), f.evidence().toString());
         assertTrue(f.remediation().stream().anyMatch(r -> r.contains("EnableHttp2Tls")), f.remediation().toString());
     }
+
+    /** The connection refused with GOAWAY HTTP_1_1_REQUIRED (the streams after the last it processed): curl gives up. */
+    @Test
+    void aGoawayRefusesTheUnansweredRequests(@TempDir Path dir) throws Exception {
+        Path capture = HttpsKeyLogTest.capture(dir, "h2-goaway-http11-required");
+        Analysis a = HttpsKeyLogTest.analyze(capture, List.of(keylog("h2-goaway-http11-required")));
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.FAILED, at.outcome(), at.steps().toString());
+        long goaway = a.events("http2").stream().filter(e -> "goaway".equals(e.string("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError(a.events("http2"))).frame();
+        long authenticated = a.events("http").stream().filter(e -> e.fields().containsKey("authorization")).findFirst()
+                .orElseThrow().frame();
+        assertEquals(List.of(authenticated, goaway), at.step(Step.AP_EXCHANGE).frames());
+        // the anonymous request, answered before the GOAWAY, is the attempt's step 3 as usual
+        assertEquals(StepStatus.OK, at.step(Step.ANONYMOUS_REQUEST).status());
+        assertEquals(StepStatus.OK, at.step(Step.CHALLENGE).status());
+        assertTrue(a.findings().stream().anyMatch(f -> f.id().equals("http.http11-required")), a.findings().toString());
+    }
 }
