@@ -31,7 +31,7 @@ public final class Http11RequiredCheck implements Check {
             sink.report(new FindingBuilder("http.http11-required").severity(Severity.ERROR).step(Step.AP_EXCHANGE)
                     .attempt(at.index())
                     .frame(ap.frames().get(0), "the request with its Authorization header, over HTTP/2")
-                    .frame(ap.frames().get(1), "RST_STREAM HTTP_1_1_REQUIRED from " + at.server())
+                    .frame(ap.frames().get(1), refusal(a, ap.frames().get(1)) + " HTTP_1_1_REQUIRED from " + at.server())
                     .title("The server refused Windows authentication over HTTP/2 (HTTP_1_1_REQUIRED) and the client"
                             + " did not retry over HTTP/1.1")
                     .explanation("Step 7: the client's credentials for " + site + " went over HTTP/2 and the server reset the"
@@ -46,5 +46,15 @@ public final class Http11RequiredCheck implements Check {
                             "netsh http show sslcert   # the site's TLS binding")
                     .build());
         }
+    }
+
+    /** How the server refused in that frame: a stream reset, or the connection's GOAWAY. */
+    private static String refusal(Analysis a, long frame) {
+        for (org.kerbscope.core.model.Event e : a.events("http2")) {
+            if (e.frame() == frame && "goaway".equals(e.string("kind"))) {
+                return "GOAWAY";
+            }
+        }
+        return "RST_STREAM";
     }
 }

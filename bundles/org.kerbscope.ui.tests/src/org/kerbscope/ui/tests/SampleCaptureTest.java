@@ -321,6 +321,28 @@ class SampleCaptureTest {
         }
     }
 
+    /**
+     * HTTPS over HTTP/2 read with the key log, where the site refused Windows authentication over HTTP/2
+     * (GOAWAY HTTP_1_1_REQUIRED) and the client did not ask again: the wizard's web page says step 7 failed, why, and
+     * what to run on the server.
+     */
+    @Test
+    void theWizardExplainsAnHttp2RefusalReadWithTheKeyLog() throws Exception {
+        Path fixtures = org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.dissect.http.tests/resources/tls-keylog");
+        var prefs = org.eclipse.core.runtime.preferences.InstanceScope.INSTANCE.getNode("org.kerbscope.ui");
+        try {
+            java.util.Map<String, String> pages = walkWizard(fixtures.resolve("https-h2-goaway-http11-required.pcapng"),
+                    fixtures.resolve("h2-goaway-http11-required.keylog"), w -> { });
+            String web = pages.get("DEFAULT_CREDENTIALS");
+            assertTrue(web.contains("[ok] 4. ") && web.contains("401 offering Negotiate, NTLM"), web);
+            assertTrue(web.contains("[FAILED] 7. ") && web.contains("HTTP_1_1_REQUIRED"), web);
+            assertTrue(web.contains("EnableHttp2Tls"), web);
+            assertTrue(pages.get("TICKET").contains("[ok] 6."), pages.get("TICKET"));
+        } finally {
+            prefs.remove("tlsKeylogs");
+        }
+    }
+
     interface WizardCheck {
         void accept(TroubleshootingWizard w) throws Exception;
     }

@@ -161,6 +161,9 @@ class Http2KeyLogAnalysisTest {
         // the anonymous request, answered before the GOAWAY, is the attempt's step 3 as usual
         assertEquals(StepStatus.OK, at.step(Step.ANONYMOUS_REQUEST).status());
         assertEquals(StepStatus.OK, at.step(Step.CHALLENGE).status());
-        assertTrue(a.findings().stream().anyMatch(f -> f.id().equals("http.http11-required")), a.findings().toString());
+        Finding f = a.findings().stream().filter(x -> x.id().equals("http.http11-required")).findFirst()
+                .orElseThrow(() -> new AssertionError(a.findings()));
+        assertTrue(f.evidence().stream().anyMatch(e -> e.frame() == goaway && e.what().startsWith("GOAWAY HTTP_1_1_REQUIRED")),
+                f.evidence().toString());
     }
 }
