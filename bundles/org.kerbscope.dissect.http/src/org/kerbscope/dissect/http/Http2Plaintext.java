@@ -56,6 +56,12 @@ final class Http2Plaintext extends PlaintextBuffer {
         this.preface = !fromClient;
     }
 
+    /** Whether the bytes begin with a SETTINGS frame (RFC 9113 6.5: stream 0, a multiple of 6 bytes), as a server's do. */
+    static boolean settingsFrame(byte[] d) {
+        return d.length >= 9 && d[0] == 0 && (((d[1] & 0xff) << 8) | (d[2] & 0xff)) % 6 == 0 && d[3] == 4
+                && (d[4] & ~1) == 0 && d[5] == 0 && d[6] == 0 && d[7] == 0 && d[8] == 0;
+    }
+
     /** Error code names (RFC 9113 section 7). */
     static String error(long code) {
         return code >= 0 && code < ERRORS.length ? ERRORS[(int) code] : "unknown (0x" + Long.toHexString(code) + ")";

@@ -247,6 +247,11 @@ public final class TlsDissector implements Dissector {
                 conv.http2 = true; // no ALPN seen, but the client's first bytes are HTTP/2's
             }
             PlaintextReader stream = fromClient ? conv.clientPlain : conv.serverPlain;
+            if (stream == null && !fromClient && !conv.http2 && Http2Plaintext.settingsFrame(p.data())) {
+                // the server's SETTINGS before the client's preface, and its ALPN choice not read (a key log without
+                // the handshake secrets): HTTP/2 all the same (an HTTP/1.x answer begins with "HTTP/")
+                conv.http2 = true;
+            }
             if (stream == null) {
                 stream = conv.http2 ? new Http2Plaintext(HTTP, fromClient)
                         : new TlsPlaintext(HTTP, ctx.conversation(), fromClient);

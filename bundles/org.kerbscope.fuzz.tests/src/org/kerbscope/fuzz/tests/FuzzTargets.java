@@ -132,65 +132,36 @@ public final class FuzzTargets {
         }
     }
 
-    private static final byte[] CLIENT_RANDOM = new byte[32];
-    private static final byte[] SERVER_RANDOM = new byte[32];
-    private static final byte[] CLIENT_SECRET = new byte[32];
-    private static final byte[] SERVER_SECRET = new byte[32];
-
-    static {
-        java.util.Arrays.fill(CLIENT_RANDOM, (byte) 0xc1);
-        java.util.Arrays.fill(SERVER_RANDOM, (byte) 0x5e);
-        java.util.Arrays.fill(CLIENT_SECRET, (byte) 0x11);
-        java.util.Arrays.fill(SERVER_SECRET, (byte) 0x22);
-    }
-
     private static volatile AnalysisOptions keylogOptions;
 
     /**
-     * What HTTPS read with the TLS key log does with hostile plaintext: a TLS 1.3 connection (TLS_AES_128_GCM_SHA256)
-     * whose application traffic secrets are in a key log, so that every record the input makes opens, and its bytes
-     * reach the HTTP/1.x or HTTP/2 reader. Input: a flags byte (bit 0: the ServerHello selects ALPN h2), then records,
-     * each a two-byte head (bit 15: from the server; bit 14: a handshake message rather than application data; the rest:
-     * its plaintext length, cut to what is left) and its plaintext, which the harness encrypts as the peer would.
+     * What HTTPS read with the TLS key log does with hostile plaintext: a TLS 1.3 connection whose application traffic
+     * secrets are in a key log ({@link org.kerbscope.testing.Tls13Records}), so that every record the input makes opens,
+     * and its bytes reach the HTTP/1.x or HTTP/2 reader. Input: a flags byte (bit 0: the ServerHello names ALPN h2),
+     * then records, each a two-byte head (bit 15: from the server; bit 14: a handshake message rather than application
+     * data; the rest: its plaintext length, cut to what is left) and its plaintext, which the harness seals as the peer
+     * would.
      */
     static void tlsDecrypted(byte[] data) throws IOException {
         Dissector tls = tables().byId("tls").get();
+        org.kerbscope.testing.Tls13Records records = new org.kerbscope.testing.Tls13Records();
         if (keylogOptions == null) {
-            Path log = scratch("sslkeys.log", ("CLIENT_TRAFFIC_SECRET_0 " + java.util.HexFormat.of().formatHex(CLIENT_RANDOM)
-                    + " " + java.util.HexFormat.of().formatHex(CLIENT_SECRET) + "\nSERVER_TRAFFIC_SECRET_0 "
-                    + java.util.HexFormat.of().formatHex(CLIENT_RANDOM) + " " + java.util.HexFormat.of().formatHex(SERVER_SECRET)
-                    + "\n").getBytes(StandardCharsets.US_ASCII));
+            Path log = scratch("sslkeys.log", records.keyLog().getBytes(StandardCharsets.US_ASCII));
             keylogOptions = options().withTlsKeylogs(List.of(log));
         }
         boolean h2 = data.length > 0 && (data[0] & 1) != 0;
         FuzzContext.Conversation conv = new FuzzContext.Conversation(CLIENT, new Endpoint("192.168.2.10", 443));
         FieldNode root = new FieldNode("frame", "Frame 1", null, new org.kerbscope.core.model.ByteRange(0, 1 << 16));
         FuzzContext.Totals totals = new FuzzContext.Totals();
-        record(tls, conv, root, totals, false, hello(1, CLIENT_RANDOM, "h2", "http/1.1"));
-        record(tls, conv, root, totals, true, h2 ? hello(2, SERVER_RANDOM, "h2") : hello(2, SERVER_RANDOM));
-        try {
-            long[] seq = new long[2];
-            byte[][] secret = {CLIENT_SECRET, SERVER_SECRET};
-            for (int p = 1; p + 2 <= data.length; ) {
-                int head = ((data[p] & 0xff) << 8) | (data[p + 1] & 0xff);
-                int side = (head & 0x8000) != 0 ? 1 : 0;
-                boolean handshake = (head & 0x4000) != 0;
-                int n = Math.min(head & 0x3fff, data.length - p - 2);
-                byte[] plain = java.util.Arrays.copyOfRange(data, p + 2, p + 2 + n);
-                p += 2 + n;
-                byte[] rec = seal13(secret[side], seq[side]++, plain, handshake ? 22 : 23);
-                record(tls, conv, root, totals, side == 1, rec);
-                // a KeyUpdate among the record's handshake messages moves the sender's keys on (RFC 8446 4.6.3)
-                for (int q = 0; handshake && q + 4 <= plain.length; ) {
-                    if ((plain[q] & 0xff) == 24) {
-                        secret[side] = expandLabel(secret[side], "traffic upd", 32);
-                        seq[side] = 0;
-                    }
-                    q += 4 + ((plain[q + 1] & 0xff) << 16 | (plain[q + 2] & 0xff) << 8 | (plain[q + 3] & 0xff));
-                }
-            }
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("the harness could not encrypt a record", e);
+        record(tls, conv, root, totals, false, records.clientHello("h2", "http/1.1"));
+        record(tls, conv, root, totals, true, h2 ? records.serverHello("h2") : records.serverHello());
+        for (int p = 1; p + 2 <= data.length; ) {
+            int head = ((data[p] & 0xff) << 8) | (data[p + 1] & 0xff);
+            boolean fromServer = (head & 0x8000) != 0;
+            int n = Math.min(head & 0x3fff, data.length - p - 2);
+            byte[] plain = java.util.Arrays.copyOfRange(data, p + 2, p + 2 + n);
+            p += 2 + n;
+            record(tls, conv, root, totals, fromServer, records.seal(fromServer, plain, (head & 0x4000) != 0 ? 22 : 23));
         }
         checkTree(root, 1 << 16, 0);
         for (String m : totals.messages) {
@@ -208,72 +179,6 @@ public final class FuzzTargets {
         FuzzContext ctx = new FuzzContext(tables(), keylogOptions, "tcp", null, "tls", root, conv, 0, totals);
         ctx.fromServer = fromServer;
         tls.dissect(Pdu.ofFrame(ByteBuffer.wrap(rec).asReadOnlyBuffer(), 54), ctx);
-    }
-
-    /** A TLS 1.3 ClientHello (type 1) or ServerHello (2): the random, TLS_AES_128_GCM_SHA256, ALPN when named. */
-    private static byte[] hello(int type, byte[] random, String... alpn) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        b.writeBytes(new byte[] {3, 3});
-        b.writeBytes(random);
-        b.write(0);                                    // legacy session id
-        if (type == 1) {
-            b.writeBytes(new byte[] {0, 2, 0x13, 0x01, 1, 0});
-        } else {
-            b.writeBytes(new byte[] {0x13, 0x01, 0});
-        }
-        java.io.ByteArrayOutputStream ext = new java.io.ByteArrayOutputStream();
-        ext.writeBytes(type == 1 ? new byte[] {0, 43, 0, 3, 2, 3, 4} : new byte[] {0, 43, 0, 2, 3, 4});
-        if (alpn.length > 0) {
-            java.io.ByteArrayOutputStream list = new java.io.ByteArrayOutputStream();
-            for (String a : alpn) {
-                list.write(a.length());
-                list.writeBytes(a.getBytes(StandardCharsets.US_ASCII));
-            }
-            ext.writeBytes(new byte[] {0, 16, 0, (byte) (list.size() + 2), 0, (byte) list.size()});
-            ext.writeBytes(list.toByteArray());
-        }
-        b.writeBytes(new byte[] {0, (byte) ext.size()});
-        b.writeBytes(ext.toByteArray());
-        byte[] body = b.toByteArray();
-        java.io.ByteArrayOutputStream rec = new java.io.ByteArrayOutputStream();
-        rec.writeBytes(new byte[] {22, 3, 1, 0, (byte) (body.length + 4), (byte) type, 0, 0, (byte) body.length});
-        rec.writeBytes(body);
-        return rec.toByteArray();
-    }
-
-    /** RFC 8446 5.2: the inner plaintext (content, then its type) sealed with AES-128-GCM under the traffic secret. */
-    private static byte[] seal13(byte[] secret, long seq, byte[] content, int type)
-            throws java.security.GeneralSecurityException {
-        byte[] key = expandLabel(secret, "key", 16);
-        byte[] iv = expandLabel(secret, "iv", 12);
-        for (int i = 0; i < 8; i++) {
-            iv[11 - i] ^= (byte) (seq >>> (8 * i));
-        }
-        int len = content.length + 1 + 16;
-        byte[] header = {23, 3, 3, (byte) (len >> 8), (byte) len};
-        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
-                new javax.crypto.spec.GCMParameterSpec(128, iv));
-        c.updateAAD(header);
-        byte[] inner = java.util.Arrays.copyOf(content, content.length + 1);
-        inner[content.length] = (byte) type;
-        byte[] sealed = c.doFinal(inner);
-        byte[] rec = java.util.Arrays.copyOf(header, 5 + sealed.length);
-        System.arraycopy(sealed, 0, rec, 5, sealed.length);
-        return rec;
-    }
-
-    /** RFC 8446 7.1, HKDF-Expand-Label with SHA-256 and an empty context, for outputs of one hash block or less. */
-    private static byte[] expandLabel(byte[] secret, String label, int length) throws java.security.GeneralSecurityException {
-        byte[] l = ("tls13 " + label).getBytes(StandardCharsets.US_ASCII);
-        byte[] info = new byte[2 + 1 + l.length + 1 + 1];
-        info[1] = (byte) length;
-        info[2] = (byte) l.length;
-        System.arraycopy(l, 0, info, 3, l.length);
-        info[info.length - 1] = 1; // HKDF-Expand's counter: T(1)
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
-        return java.util.Arrays.copyOf(mac.doFinal(info), length);
     }
 
     // ------------------------------------------------------------------------------------------------ set-up

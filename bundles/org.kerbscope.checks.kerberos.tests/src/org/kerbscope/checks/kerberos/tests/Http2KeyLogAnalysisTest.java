@@ -128,42 +128,33 @@ class Http2KeyLogAnalysisTest {
         assertTrue(a.findings().stream().noneMatch(f -> f.id().equals("tls.handshake-failed")), a.findings().toString());
     }
 
-    /** A client that does not ask again over HTTP/1.1: its ticket is never used. */
-    @Test
-    void noRetryIsAFinding(@TempDir Path dir) throws Exception {
-        Path capture = HttpsKeyLogTest.capture(dir, "h2-http11-required-1");
-        Analysis a = HttpsKeyLogTest.analyze(capture, List.of(keylog("h2-http11-required")));
+    /**
+     * A client that does not ask again over HTTP/1.1: its ticket is never used. The server refused the authenticated
+     * request's stream (RST_STREAM), or the connection after the anonymous stream (GOAWAY), with HTTP_1_1_REQUIRED.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"h2-http11-required-1, h2-http11-required, rstStream, RST_STREAM",
+        "h2-goaway-http11-required, h2-goaway-http11-required, goaway, GOAWAY"})
+    void noRetryIsAFinding(String transcript, String keylog, String kind, String named, @TempDir Path dir)
+            throws Exception {
+        Analysis a = HttpsKeyLogTest.analyze(HttpsKeyLogTest.capture(dir, transcript), List.of(keylog(keylog)));
         AuthAttempt at = a.attempts().get(0);
         assertEquals(Outcome.FAILED, at.outcome(), at.steps().toString());
+        for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET)) {
+            assertEquals(StepStatus.OK, at.step(s).status(), s + " " + at.steps());
+        }
+        long refusal = a.events("http2").stream().filter(e -> kind.equals(e.string("kind")) && e.integer("errorCode", -1) == 13)
+                .findFirst().orElseThrow(() -> new AssertionError(a.events("http2"))).frame();
+        long authenticated = a.events("http").stream().filter(e -> e.fields().containsKey("authorization")).findFirst()
+                .orElseThrow().frame();
         assertEquals(StepStatus.FAILED, at.step(Step.AP_EXCHANGE).status());
-        assertEquals(StepStatus.OK, at.step(Step.TICKET).status(), at.steps().toString());
+        assertEquals(List.of(authenticated, refusal), at.step(Step.AP_EXCHANGE).frames());
         Finding f = a.findings().stream().filter(x -> x.id().equals("http.http11-required")).findFirst()
                 .orElseThrow(() -> new AssertionError(a.findings()));
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(at.index(), f.attempt());
-        long reset = a.events("http2").stream().filter(e -> e.integer("errorCode", -1) == 13).findFirst().orElseThrow().frame();
-        assertTrue(f.evidence().stream().anyMatch(e -> e.frame() == reset), f.evidence().toString());
-        assertTrue(f.remediation().stream().anyMatch(r -> r.contains("EnableHttp2Tls")), f.remediation().toString());
-    }
-
-    /** The connection refused with GOAWAY HTTP_1_1_REQUIRED (the streams after the last it processed): curl gives up. */
-    @Test
-    void aGoawayRefusesTheUnansweredRequests(@TempDir Path dir) throws Exception {
-        Path capture = HttpsKeyLogTest.capture(dir, "h2-goaway-http11-required");
-        Analysis a = HttpsKeyLogTest.analyze(capture, List.of(keylog("h2-goaway-http11-required")));
-        AuthAttempt at = a.attempts().get(0);
-        assertEquals(Outcome.FAILED, at.outcome(), at.steps().toString());
-        long goaway = a.events("http2").stream().filter(e -> "goaway".equals(e.string("kind"))).findFirst()
-                .orElseThrow(() -> new AssertionError(a.events("http2"))).frame();
-        long authenticated = a.events("http").stream().filter(e -> e.fields().containsKey("authorization")).findFirst()
-                .orElseThrow().frame();
-        assertEquals(List.of(authenticated, goaway), at.step(Step.AP_EXCHANGE).frames());
-        // the anonymous request, answered before the GOAWAY, is the attempt's step 3 as usual
-        assertEquals(StepStatus.OK, at.step(Step.ANONYMOUS_REQUEST).status());
-        assertEquals(StepStatus.OK, at.step(Step.CHALLENGE).status());
-        Finding f = a.findings().stream().filter(x -> x.id().equals("http.http11-required")).findFirst()
-                .orElseThrow(() -> new AssertionError(a.findings()));
-        assertTrue(f.evidence().stream().anyMatch(e -> e.frame() == goaway && e.what().startsWith("GOAWAY HTTP_1_1_REQUIRED")),
+        assertTrue(f.evidence().stream().anyMatch(e -> e.frame() == refusal && e.what().startsWith(named + " HTTP_1_1_REQUIRED")),
                 f.evidence().toString());
+        assertTrue(f.remediation().stream().anyMatch(r -> r.contains("EnableHttp2Tls")), f.remediation().toString());
     }
 }

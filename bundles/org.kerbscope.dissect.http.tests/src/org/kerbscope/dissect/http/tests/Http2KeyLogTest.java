@@ -90,6 +90,39 @@ class Http2KeyLogTest {
         assertEquals(List.of("HTTP/1.1", "HTTP/1.1"), retry.ctx.fields("http").stream().map(e -> e.get("version")).toList());
     }
 
+    /**
+     * A key log with the application secrets only (no handshake secrets: EncryptedExtensions, where TLS 1.3 names the
+     * server's ALPN choice, stays closed), and the server's SETTINGS before the client's preface, as a server sends
+     * them: the server's side is read as HTTP/2 all the same.
+     */
+    @Test
+    void theServersSettingsBeforeThePrefaceAreHttp2(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.kerbscope.testing.Tls13Records tls = new org.kerbscope.testing.Tls13Records();
+        java.nio.file.Path keylog = java.nio.file.Files.writeString(dir.resolve("keys.log"), tls.keyLog());
+        RecordingContext ctx = new RecordingContext();
+        ctx.options = AnalysisOptions.defaults().withTlsKeylogs(List.of(keylog));
+        StreamDriver d = new StreamDriver(new TlsDissector(), "tls", TlsKeyLogTest.CLIENT, TlsKeyLogTest.SERVER, ctx);
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        byte[] settings = hex.parseHex("000006040000000000" + "000300000064");
+        byte[] request = hex.parseHex("505249202a20485454502f322e300d0a0d0a534d0d0a0d0a" + "000000040000000000"
+                + "000011010500000001" + "82868441" + "8cf1e3c2e5f23a6ba0ab90f4ff");
+        byte[] answer = hex.parseHex("000021010500000001" + "4803343031" + "4010" + hex.formatHex("www-authenticate".getBytes())
+                + "09" + hex.formatHex("Negotiate".getBytes()));
+        long frame = 1;
+        d.segment(true, tls.clientHello("h2", "http/1.1"), frame++);
+        d.segment(false, tls.serverHello(), frame++);
+        d.segment(false, tls.seal(true, settings, 23), frame++);
+        d.segment(true, tls.seal(false, request, 23), frame++);
+        d.segment(false, tls.seal(true, answer, 23), frame++);
+        assertTrue(d.ctx.diagnostics.isEmpty(), d.ctx.diagnostics.toString());
+        List<Map<String, Object>> http = d.ctx.fields("http");
+        assertEquals(List.of("request", "response"), http.stream().map(e -> e.get("kind")).toList(), http.toString());
+        assertEquals("www.example.com", http.get(0).get("host"));
+        assertEquals(401, http.get(1).get("status"));
+        assertEquals(List.of("Negotiate"), http.get(1).get("wwwAuthenticate"));
+    }
+
     /** Frame details: each HTTP/2 frame under the decrypted record, the decoded header list as a source of its own. */
     @Test
     void theFramesAndHeaderListsAreInTheFrameDetails() throws Exception {
