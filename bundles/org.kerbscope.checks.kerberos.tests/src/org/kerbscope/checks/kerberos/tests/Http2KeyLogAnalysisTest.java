@@ -157,4 +157,17 @@ class Http2KeyLogAnalysisTest {
                 f.evidence().toString());
         assertTrue(f.remediation().stream().anyMatch(r -> r.contains("EnableHttp2Tls")), f.remediation().toString());
     }
+
+    /** NTLM over HTTP/2 is refused the same way: not a fallback that worked, but step 7 failing for HTTP/2. */
+    @Test
+    void ntlmRefusedOverHttp2(@TempDir Path dir) throws Exception {
+        Analysis a = HttpsKeyLogTest.analyze(HttpsKeyLogTest.capture(dir, "h2-goaway-ntlm"), List.of(keylog("h2-goaway-ntlm")));
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.FAILED, at.outcome(), at.steps().toString());
+        assertTrue(a.events("ntlm").stream().anyMatch(e -> "NEGOTIATE".equals(e.string("messageType"))
+                && "http".equals(e.string("carrier"))), a.events("ntlm").toString());
+        assertEquals(StepStatus.FAILED, at.step(Step.AP_EXCHANGE).status());
+        assertTrue(at.step(Step.AP_EXCHANGE).note().contains("HTTP_1_1_REQUIRED"), at.step(Step.AP_EXCHANGE).note());
+        assertTrue(a.findings().stream().anyMatch(f -> f.id().equals("http.http11-required")), a.findings().toString());
+    }
 }
