@@ -435,12 +435,16 @@ public final class HttpService implements ServiceProfile {
      */
     private static Map<Event, Event> http11Required(Analysis a, List<Event> events) {
         Map<Event, Event> out = new java.util.HashMap<>();
-        List<Event> refusals = new ArrayList<>();
-        for (Event e : a.events("http2")) {
-            if (e.integer("errorCode", -1) == 13) {
-                refusals.add(e);
+        // the refusals, filed once per analysis (the HTTP/2 events are read once, not per attempt)
+        List<Event> refusals = a.index("http.http11Refusals", () -> {
+            List<Event> r = new ArrayList<>();
+            for (Event e : a.events("http2")) {
+                if (e.integer("errorCode", -1) == 13) {
+                    r.add(e);
+                }
             }
-        }
+            return r;
+        });
         if (refusals.isEmpty()) {
             return out;
         }

@@ -59,18 +59,32 @@ public final class TlsEncryptedCheck implements Check {
     /**
      * Whether the server chose HTTP/2 (ALPN h2) on every connection the client opened to the site (its ClientHellos
      * naming the site). TLS 1.2 says so in the ServerHello; TLS 1.3 only inside the encryption, so a TLS 1.3
-     * connection never counts as HTTP/2 here.
+     * connection never counts as HTTP/2 here. The hellos are filed once per analysis (a web farm's capture holds a
+     * hello for each of its many connections).
      */
     static boolean http2Only(Analysis a, AuthAttempt at) {
-        java.util.Map<String, Boolean> h2 = new java.util.HashMap<>();
-        for (org.kerbscope.core.model.Event e : a.events("tls")) {
-            if ("clientHello".equals(e.string("kind")) && e.src().address().equals(at.client())
-                    && e.dst().equals(at.server()) && at.host() != null && at.host().equalsIgnoreCase(e.string("sni"))) {
-                h2.putIfAbsent(e.src() + ">" + e.dst(), Boolean.FALSE);
-            } else if ("serverHello".equals(e.string("kind")) && h2.containsKey(e.dst() + ">" + e.src())) {
-                h2.put(e.dst() + ">" + e.src(), e.list("alpn").contains("h2"));
-            }
+        if (at.host() == null) {
+            return false;
         }
-        return !h2.isEmpty() && !h2.containsValue(Boolean.FALSE);
+        Hellos h = a.index("http.tlsHellosBySite", () -> {
+            Hellos x = new Hellos(new java.util.HashMap<>(), new java.util.HashSet<>());
+            for (org.kerbscope.core.model.Event e : a.events("tls")) {
+                if ("clientHello".equals(e.string("kind")) && e.string("sni") != null) {
+                    x.connections().computeIfAbsent(e.src().address() + ">" + e.dst() + ">"
+                            + e.string("sni").toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+                            .add(e.src() + ">" + e.dst());
+                } else if ("serverHello".equals(e.string("kind")) && e.list("alpn").contains("h2")) {
+                    x.http2().add(e.dst() + ">" + e.src());
+                }
+            }
+            return x;
+        });
+        List<String> connections = h.connections().getOrDefault(at.client() + ">" + at.server() + ">"
+                + at.host().toLowerCase(java.util.Locale.ROOT), List.of());
+        return !connections.isEmpty() && h.http2().containsAll(connections);
+    }
+
+    /** Each client → server → site's connections (client>server), and the connections whose server chose h2. */
+    private record Hellos(java.util.Map<String, List<String>> connections, java.util.Set<String> http2) {
     }
 }
