@@ -56,6 +56,12 @@ final class Http2Plaintext extends PlaintextBuffer {
         this.preface = !fromClient;
     }
 
+    /** Whether a client's first bytes are HTTP/2's connection preface (RFC 9113 3.4; its first line at least). */
+    static boolean preface(byte[] data) {
+        int n = Math.min(data.length, PREFACE.length);
+        return n >= 14 && Arrays.equals(data, 0, n, PREFACE, 0, n);
+    }
+
     /** Whether the bytes begin with a SETTINGS frame (RFC 9113 6.5: stream 0, a multiple of 6 bytes), as a server's do. */
     static boolean settingsFrame(byte[] d) {
         return d.length >= 9 && d[0] == 0 && (((d[1] & 0xff) << 8) | (d[2] & 0xff)) % 6 == 0 && d[3] == 4

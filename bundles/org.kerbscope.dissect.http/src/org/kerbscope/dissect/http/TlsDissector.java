@@ -243,7 +243,7 @@ public final class TlsDissector implements Dissector {
         }
         if (p.type() == 23) {
             conv.applicationData = true;
-            if (fromClient && conv.clientPlain == null && TlsPlaintext.http2Preface(p.data())) {
+            if (fromClient && conv.clientPlain == null && Http2Plaintext.preface(p.data())) {
                 conv.http2 = true; // no ALPN seen, but the client's first bytes are HTTP/2's
             }
             PlaintextReader stream = fromClient ? conv.clientPlain : conv.serverPlain;

@@ -34,12 +34,6 @@ final class TlsPlaintext extends PlaintextBuffer {
         this.framer = http.newFramer(conversation, fromClient);
     }
 
-    /** The client's first bytes of an HTTP/2 connection (RFC 9113 3.4). */
-    static boolean http2Preface(byte[] data) {
-        return data.length >= 14 && new String(data, 0, 14, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .equals("PRI * HTTP/2.0");
-    }
-
     /** Puts one record's plaintext after the stream's, and reads every message that is now complete. */
     @Override
     public void feed(byte[] data, DissectionContext ctx, FieldNode node) {

@@ -87,12 +87,9 @@ public final class Hpack {
         final int[] count = new int[MAX_BITS + 2];
         final int[] offset = new int[MAX_BITS + 2];
         final int[] symbols;
-        /** The code of each symbol, right-aligned (for the tests, and the EOS check). */
-        final int[] code;
 
         Huffman(byte[] lengths) {
             symbols = new int[lengths.length];
-            code = new int[lengths.length];
             for (byte l : lengths) {
                 count[l]++;
             }
@@ -103,7 +100,7 @@ public final class Hpack {
                 offset[len] = k;
                 for (int s = 0; s < lengths.length; s++) {
                     if (lengths[s] == len) {
-                        code[s] = (int) c++;
+                        c++;
                         symbols[k++] = s;
                     }
                 }
