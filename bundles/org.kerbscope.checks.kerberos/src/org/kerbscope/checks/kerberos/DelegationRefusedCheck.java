@@ -20,6 +20,15 @@ public final class DelegationRefusedCheck extends KdcErrorCheck {
         return new int[] {13};
     }
 
+    /**
+     * A refusal of a delegation's or a forwardable ticket's options; one of a renewal, a validation, a user-to-user
+     * ticket or an AS exchange is {@link OtherKdcErrorCheck}'s.
+     */
+    @Override
+    boolean matches(Analysis a, Event error) {
+        return refusedOption(requestOf(a, error)) == null;
+    }
+
     @Override
     void describe(Analysis a, Event e, Event req, FindingBuilder f) {
         String spn = spn(e, req);

@@ -148,6 +148,31 @@ abstract class KdcErrorCheck implements Check {
         return req != null && "AS-REQ".equals(req.string("msgType"));
     }
 
+    /**
+     * The option of a request that a KDC_ERR_BADOPTION (13) refused when it is not delegation: {@code renew},
+     * {@code validate} or {@code enc-tkt-in-skey} (user-to-user) among the TGS-REQ's kdc-options (RFC 4120 2.9 and
+     * 3.3.3), {@code as} for an AS exchange; null for every other request (S4U2Proxy, a forwardable ticket: MS-SFU
+     * 3.2.5.2) and when the request was not captured.
+     */
+    static String refusedOption(Event req) {
+        if (req == null) {
+            return null;
+        }
+        if (isAsExchange(req)) {
+            return "as";
+        }
+        List<Object> options = req.list("kdcOptions");
+        if (options == null || options.contains("cname-in-addl-tkt")) {
+            return null;
+        }
+        for (String o : List.of("renew", "validate", "enc-tkt-in-skey")) {
+            if (options.contains(o)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
     static List<String> list(String... s) {
         return List.of(s);
     }

@@ -16,10 +16,12 @@ final class KdcRefusals {
     /**
      * One refusal: its code and name, the service and client it concerns, the KDC (address or name), the realm, the
      * NTSTATUS of its extended error and its e-text (or null), the client's realm it points to, whether the request
-     * was an AS exchange and a smart-card (PKINIT) one, and whether the client asked again afterwards.
+     * was an AS exchange and a smart-card (PKINIT) one, whether the client asked again afterwards, and for
+     * KDC_ERR_BADOPTION the option refused ({@link KdcErrorCheck#refusedOption}, or null).
      */
     record Refusal(int code, String name, String spn, String user, String kdc, String realm, Long ntstatus,
-            String ntstatusName, String eText, String crealm, boolean asExchange, boolean pkinit, boolean followed) {
+            String ntstatusName, String eText, String crealm, boolean asExchange, boolean pkinit, boolean followed,
+            String option) {
     }
 
     /** What a refusal says: a title, why, the commands that show or mend it, its severity. */
@@ -76,6 +78,7 @@ final class KdcRefusals {
                 "the requested start time is after the requested end time: the client's clock or its requested lifetime"
                     + " is wrong.", clocks);
             case 12 -> policy(r.ntstatus(), user, u);
+            case 13 -> badOption(r.option(), user, spn, kdc, spnQuery);
             case 15 -> new Meaning("The KDC does not support the checksum type " + user + " used",
                 "the request carries a checksum of a type the KDC does not support.",
                 "Get-ADUser " + u + " -Properties msDS-SupportedEncryptionTypes");
@@ -193,6 +196,36 @@ final class KdcRefusals {
                 "the armored (FAST) request set a critical option the KDC does not support.");
             default -> new Meaning("The KDC " + kdc + " refused the request for " + spn + which,
                 "the KDC or service refused it with this error; the flow stops here.", kdcLog(kdc));
+        };
+    }
+
+    /**
+     * KDC_ERR_BADOPTION for a request that was not delegation (RFC 4120 3.3.3: the KDC checks the options the TGS-REQ
+     * asks for against the ticket it presents): a renewal, a validation, a user-to-user ticket or an AS exchange.
+     */
+    private static Meaning badOption(String option, String user, String spn, String kdc, String spnQuery) {
+        boolean tgt = spn.toLowerCase(java.util.Locale.ROOT).startsWith("krbtgt/");
+        String ticket = tgt ? "ticket-granting ticket" : "ticket for " + spn;
+        return switch (option == null ? "" : option) {
+            case "renew" -> new Meaning("The KDC " + kdc + " refused to renew " + user + "'s " + ticket,
+                "the request asked to renew a ticket (the RENEW option) that is not renewable or whose renewable lifetime"
+                    + " has ended. The client has to get a new ticket instead: Windows does so with the credentials it"
+                    + " keeps, a service that runs from a keytab or a ticket cache has to log on again (kinit). Tickets are"
+                    + " renewable only when asked for and allowed (Windows: the domain's \"Maximum lifetime for user ticket"
+                    + " renewal\", 7 days by default; MIT: the maxrenewlife of the principal and of krbtgt).",
+                List.of("klist", "klist purge"), Severity.WARNING);
+            case "validate" -> new Meaning("The KDC " + kdc + " refused to validate " + user + "'s postdated " + ticket,
+                "the request asked to validate a ticket (the VALIDATE option) that is not a postdated, invalid one, or"
+                    + " whose start time has not come yet.", List.of("klist"), Severity.WARNING);
+            case "enc-tkt-in-skey" -> new Meaning("The KDC " + kdc + " refused a user-to-user ticket for " + spn,
+                "the request asked for a ticket encrypted in the session key of another ticket-granting ticket"
+                    + " (user-to-user, the ENC-TKT-IN-SKEY option) and the KDC will not issue it: the additional ticket"
+                    + " is missing, is not a ticket-granting ticket, or is not the named server's.", spnQuery);
+            case "as" -> new Meaning("The KDC " + kdc + " refused the ticket options " + user + " asked for",
+                "the AS-REQ asked for options the KDC does not grant this account (a renewable, proxiable or"
+                    + " postdated ticket-granting ticket the policy forbids).", "klist");
+            default -> new Meaning("The KDC " + kdc + " refused the requested ticket options for " + spn,
+                "the request asked for options the KDC will not grant with the ticket it presented.", spnQuery);
         };
     }
 

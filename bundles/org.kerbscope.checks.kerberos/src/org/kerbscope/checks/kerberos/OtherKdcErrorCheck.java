@@ -46,10 +46,13 @@ public final class OtherKdcErrorCheck extends KdcErrorCheck {
         return new int[0];
     }
 
+    /** The codes left to other checks whatever sent them: all but 13, 31 and 41 (see {@link #matches}). */
     private static final int[] EXPLAINED_BUT_FROM_A_KDC = java.util.Arrays.stream(EXPLAINED)
-            .filter(c -> c != 31 && c != 41).toArray();
+            .filter(c -> c != 13 && c != 31 && c != 41).toArray();
 
     private static final PreauthFailedCheck PREAUTH_FAILED = new PreauthFailedCheck();
+
+    private static final DelegationRefusedCheck DELEGATION_REFUSED = new DelegationRefusedCheck();
 
     @Override
     List<Event> errors(Analysis a) {
@@ -59,16 +62,21 @@ public final class OtherKdcErrorCheck extends KdcErrorCheck {
     /**
      * Every error read, but 31 and 41 only from a KDC where no other check takes them: a service's are the service key
      * mismatch's, and a KDC's 31 to an AS-REQ (or with a pre-authentication e-text) is a failed pre-authentication.
-     * A KDC's 41 or 31 to a TGS-REQ says it could not read the TGT or its authenticator.
+     * A KDC's 41 or 31 to a TGS-REQ says it could not read the TGT or its authenticator. A service's 44 or 45 (no key of
+     * the ticket's version) in an attempt it rejected is the service key mismatch's too. 13 only where it refused a
+     * renewal, a validation, a user-to-user ticket or an AS exchange's options (else a delegation was refused).
      */
     @Override
     boolean matches(Analysis a, Event error) {
         int code = error.integer("errorCode", -1);
-        if (code != 31 && code != 41) {
-            return true;
-        }
         String carrier = error.string("carrier");
-        return carrier != null && carrier.startsWith("kdc-") && !(code == 31 && PREAUTH_FAILED.matches(a, error));
+        boolean fromKdc = carrier != null && carrier.startsWith("kdc-");
+        return switch (code) {
+            case 13 -> !DELEGATION_REFUSED.matches(a, error);
+            case 31, 41 -> fromKdc && !(code == 31 && PREAUTH_FAILED.matches(a, error));
+            case 44, 45 -> fromKdc || Flows.attemptOf(a, error.frame()) < 0;
+            default -> true;
+        };
     }
 
     @Override
@@ -80,7 +88,8 @@ public final class OtherKdcErrorCheck extends KdcErrorCheck {
         boolean followed = (code == 68 || code == 91) && followedByRequest(a, e);
         KdcRefusals.Refusal r = new KdcRefusals.Refusal(code, name, spn(e, req), user(e, req), e.src().address(), realm(e, req),
                 e.get("ntstatus") instanceof Number n ? n.longValue() & 0xffffffffL : null, e.string("ntstatusName"),
-                e.string("eText"), e.string("crealm"), isAsExchange(req), pkinit, followed);
+                e.string("eText"), e.string("crealm"), isAsExchange(req), pkinit, followed,
+                code == 13 ? refusedOption(req) : null);
         KdcRefusals.Meaning m = KdcRefusals.meaning(r);
         f.severity(m.severity()).step(step(e, req)).title(m.title()).explanation(KdcRefusals.why(r, m))
             .fix(m.fix().toArray(String[]::new));

@@ -54,7 +54,7 @@ public final class OtherKdcErrorEventCheck implements Check {
                         String spn = services ? account : realm != null ? "krbtgt/" + realm : null;
                         String dc = first.string("computer") != null ? first.string("computer") : "<domain controller>";
                         KdcRefusals.Refusal r = new KdcRefusals.Refusal((int) code, name, spn, user, dc, realm, null, null,
-                                null, null, !services, false, true);
+                                null, null, !services, false, true, code == 0xD && !services ? "as" : null);
                         KdcRefusals.Meaning m = KdcRefusals.meaning(r);
                         f.severity(m.severity()).title(m.title())
                             .explanation("The domain controller's Security log shows " + records.size()

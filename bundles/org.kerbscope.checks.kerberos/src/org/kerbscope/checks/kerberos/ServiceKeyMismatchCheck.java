@@ -19,14 +19,16 @@ import org.kerbscope.core.spi.FindingSink;
 
 /**
  * {@code kerberos.service-key-mismatch}: the service could not decrypt the ticket — KRB_AP_ERR_MODIFIED (41) or
- * BAD_INTEGRITY (31) returned by the service inside a GSS token, or the user's keytab cannot decrypt the ticket
- * (another kvno, a key that fails). A 401 after a valid-looking AP-REQ with no such evidence is reported with the
+ * BAD_INTEGRITY (31) returned by the service inside a GSS token, KRB_AP_ERR_BADKEYVER (44) or NOKEY (45) when it holds
+ * no key of the ticket's version (a keytab older than the account's last password change), or the user's keytab
+ * cannot decrypt the ticket (another kvno, a key that fails). A 401 after a valid-looking AP-REQ with no such evidence is reported with the
  * causes that remain and the one piece of evidence that would separate them.
  */
 public final class ServiceKeyMismatchCheck implements Check {
 
     /** What the service's own Kerberos messages say about its key: the same for every attempt to that service. */
-    private record ServiceEvidence(List<Finding.Evidence> frames, boolean proven, boolean skew, String decryptError) {
+    private record ServiceEvidence(List<Finding.Evidence> frames, boolean proven, boolean skew, String decryptError,
+            boolean noKeyVersion) {
     }
 
     @Override
@@ -57,6 +59,23 @@ public final class ServiceKeyMismatchCheck implements Check {
             String spn = at.spn() != null ? at.spn() : "HTTP/<host>";
             String host = at.host() != null ? at.host() : "<host>";
             String domain = Flows.netbiosDomain(realmOf(a, at));
+            if (service.noKeyVersion()) {
+                Object kvno = ticketKvno(a, at.server(), ap.frames().get(0));
+                String version = kvno != null ? "key version " + kvno : "the key version";
+                f.title("The service's keytab is out of date for " + spn + ": it has no " + version)
+                        .explanation("Step 7 failed: the KDC encrypted the service ticket with " + version + " of the account"
+                                + " that holds " + spn + ", and the service answered that it holds no key of that version"
+                                + " (KRB_AP_ERR_BADKEYVER or NOKEY). The account's password (or keys) changed after the"
+                                + " service's keytab was made, or the keytab was made for another account with this SPN;"
+                                + " the client then gets 401 again. Export the keytab again from the account that holds the"
+                                + " SPN (a Linux or Java service: compare klist -k of its keytab with kvno " + spn + ").");
+                f.fix("setspn -Q " + spn,
+                        "ktpass -princ " + spn + "@" + (realmOf(a, at) != null ? realmOf(a, at) : "<REALM>")
+                                + " -mapuser <service account> -pass * -ptype KRB5_NT_PRINCIPAL -crypto AES256-SHA1 -out <keytab>",
+                        "klist purge");
+                sink.report(f.build());
+                continue;
+            }
             if (proven) {
                 f.title("The service cannot decrypt the ticket for " + spn + ": its key differs from the KDC's")
                         .explanation("Step 7 failed: the KDC encrypted the service ticket with the key of the account that holds "
@@ -87,12 +106,17 @@ public final class ServiceKeyMismatchCheck implements Check {
         String decryptError = null;
         boolean proven = false;
         boolean skew = false;
+        boolean noKeyVersion = false;
         for (Event e : Flows.kerberosAt(a, server)) {
             int code = e.integer("errorCode", -1);
             String type = e.string("msgType");
             if ("KRB-ERROR".equals(type) && (code == 41 || code == 31)) {
                 frames.add(Finding.Evidence.frame(e.frame(), "the service answered KRB-ERROR " + code + " " + e.string("errorName")));
                 proven = true;
+            }
+            if ("KRB-ERROR".equals(type) && (code == 44 || code == 45)) {
+                frames.add(Finding.Evidence.frame(e.frame(), "the service answered KRB-ERROR " + code + " " + e.string("errorName")));
+                noKeyVersion = true;
             }
             if ("KRB-ERROR".equals(type) && code == 37) {
                 skew = true;
@@ -103,7 +127,18 @@ public final class ServiceKeyMismatchCheck implements Check {
                 proven = true;
             }
         }
-        return new ServiceEvidence(frames, proven, skew, decryptError);
+        return new ServiceEvidence(frames, proven, skew, decryptError, noKeyVersion);
+    }
+
+    /** The key version of the ticket in the AP-REQ to {@code server} in {@code frame}, or null. */
+    private static Object ticketKvno(Analysis a, Endpoint server, long frame) {
+        for (Event e : Flows.kerberosAt(a, server)) {
+            if (e.frame() == frame && "AP-REQ".equals(e.string("msgType"))
+                    && e.get("ticket") instanceof Map<?, ?> t && t.get("kvno") != null) {
+                return t.get("kvno");
+            }
+        }
+        return null;
     }
 
     private static String realmOf(Analysis a, AuthAttempt at) {

@@ -66,9 +66,15 @@ class CorpusStoriesTest {
         Analysis a = analyze("zeek/krb/kinit.pcap", List.of());
         Set<String> errors = ids(a, Severity.ERROR);
         for (String id : List.of("kerberos.spn-unknown", "kerberos.client-unknown", "kerberos.preauth-failed",
-                "kerberos.etype-unsupported", "kerberos.client-revoked", "kerberos.password-expired", "kerberos.delegation-refused")) {
+                "kerberos.etype-unsupported", "kerberos.client-revoked", "kerberos.password-expired")) {
             assertTrue(errors.contains(id), id + " in " + errors);
         }
+        // its KDC_ERR_BADOPTION answers kinit -R of a TGT that is not renewable (e-text TICKET NOT RENEWABLE): a
+        // renewal refused, not a delegation
+        assertTrue(!ids(a, null).contains("kerberos.delegation-refused"), ids(a, null).toString());
+        assertTrue(a.findings().stream().anyMatch(f -> f.id().equals("kerberos.kdc-error") && f.severity() == Severity.WARNING
+                && f.title().equals("The KDC 192.168.1.32 refused to renew valid_client_principal's ticket-granting ticket")),
+                a.findings().toString());
         assertTrue(ids(a, Severity.INFO).contains("kerberos.preauth-required"));
         Finding spn = a.findings().stream().filter(f -> f.id().equals("kerberos.spn-unknown")).findFirst().orElseThrow();
         assertTrue(spn.title().contains("invalid_service_principal/test.vladg.net"), spn.title());
