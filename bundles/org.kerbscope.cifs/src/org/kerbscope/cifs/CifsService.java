@@ -138,7 +138,7 @@ public final class CifsService implements ServiceProfile {
         }
         at.setSpn(spn);
         if (tgsReq != null) {
-            Flows.ticketSteps(at, tgsReq, reply);
+            Flows.ticketSteps(a, at, tgsReq, reply);
         } else {
             String why = kerbReq != null ? "the ticket came from the client's cache (run klist purge before recording)"
                     : Flows.isIpLiteral(at.host()) ? "the client addressed the server by IP: Windows does not ask for a ticket"

@@ -174,8 +174,9 @@ public final class LdapService implements ServiceProfile {
         String apSpn = apReq != null ? apReq.string("sname") : null;
         String host = at.host();
         String spn = apSpn != null ? apSpn : host != null && !Flows.isIpLiteral(host) ? SPN_CLASS + "/" + host : null;
+        // an SPN made of the server's address is this server's too (a SASL client that found no PTR record asks so)
         Event tgsReq = spn == null ? Flows.ticketRequest(a, client, SPN_CLASS, authFrame)
-                : Flows.ticketRequest(a, client, SPN_CLASS, authFrame, spn);
+                : Flows.ticketRequest(a, client, SPN_CLASS, authFrame, spn, SPN_CLASS + "/" + server.address());
         Event reply = tgsReq != null ? Flows.replyTo(a, tgsReq) : null;
         if (tgsReq != null) {
             spn = tgsReq.string("sname");
@@ -185,7 +186,7 @@ public final class LdapService implements ServiceProfile {
         }
         at.setSpn(spn);
         if (tgsReq != null) {
-            Flows.ticketSteps(at, tgsReq, reply);
+            Flows.ticketSteps(a, at, tgsReq, reply);
         } else {
             String why = krbBind != null || krbReply != null
                     ? "the ticket came from the client's cache (run klist purge before recording)"

@@ -49,6 +49,22 @@ public final class SpnUnknownCheck implements Check {
             if (fellBack && !ap.frames().isEmpty()) {
                 f.frame(ap.frames().get(0), ap.note());
             }
+            if (Flows.isIpLiteral(Flows.hostOnly(host))) {
+                // the client made the SPN of the address it connected to (no PTR record for it): a name, not an SPN, is missing
+                sink.report(f.title("The KDC does not know " + spn + ", made of the server's address: the LDAP bind to "
+                            + LdapEvents.server(at) + " cannot use Kerberos")
+                        .explanation("Step 6 failed: the client asked for a service ticket for " + spn + " and the KDC"
+                                + " answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7). Service principals name hosts, not addresses:"
+                                + " the client was given the address, or (SASL/GSSAPI clients such as ldapsearch) it turned"
+                                + " the server's name into its address and found no reverse (PTR) record to turn it back."
+                                + (fellBack ? " The client then fell back to NTLM." : ""))
+                        .fix("Resolve-DnsName " + Flows.hostOnly(host) + " -Type PTR",
+                                "Connect to the domain controller by its DNS name, or turn off canonicalisation: rdns = false"
+                                        + " in krb5.conf, SASL_NOCANON on in ldap.conf",
+                                "klist purge")
+                        .build());
+                continue;
+            }
             sink.report(f.title("The KDC does not know " + spn + ": the LDAP bind to " + LdapEvents.server(at)
                         + " cannot use Kerberos")
                     .explanation("Step 6 failed: the client asked for a service ticket for " + spn + " and the KDC answered"

@@ -340,7 +340,7 @@ public final class HttpService implements ServiceProfile {
         }
         at.setSpn(spn);
         if (tgsReq != null) {
-            Flows.ticketSteps(at, tgsReq, reply);
+            Flows.ticketSteps(a, at, tgsReq, reply);
         } else if (apRequest != null) {
             at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.NOT_SEEN, List.of(),
                     "the ticket came from the client's cache (run klist purge before recording)"));
@@ -536,7 +536,7 @@ public final class HttpService implements ServiceProfile {
                                     http11.list("alpn").stream().map(String::valueOf).toList()) + "), as browsers do when"
                                     + " a site asks for Windows authentication over HTTP/2" : "")));
             at.setSpn(tgsReq.string("sname"));
-            Flows.ticketSteps(at, tgsReq, Flows.replyTo(a, tgsReq));
+            Flows.ticketSteps(a, at, tgsReq, Flows.replyTo(a, tgsReq));
             EvidenceItem logon = at.failedStep() == null ? serverLogon(a, at, true) : null;
             // an NTLM logon of the client on the site: the browser fell back (the ticket refused by the KDC, or
             // issued and then not accepted by the site), as the clear 401 exchange would have shown

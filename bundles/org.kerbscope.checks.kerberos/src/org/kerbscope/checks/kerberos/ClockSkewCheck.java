@@ -65,7 +65,7 @@ public final class ClockSkewCheck implements Check {
                 if (f.attemptIndex() < 0) {
                     f.attempt(Flows.attemptOfExchange(a, e));
                 }
-                where = fromKdc ? "the domain controller " + e.src().address() : "the server " + e.src().address();
+                where = skewed(e, fromKdc);
                 if (fromKdc) {
                     f.step(Step.TICKET);
                 }
@@ -149,5 +149,40 @@ public final class ClockSkewCheck implements Check {
                 .fix("w32tm /query /status", "w32tm /resync /rediscover", "w32tm /stripchart /computer:<domain controller> /samples:3",
                         "klist purge")
                 .build());
+    }
+
+    /**
+     * Who a KRB_AP_ERR_SKEW points at. Its stime is the refusing side's clock: where it agrees with the capture's (within
+     * a minute: stime has whole seconds, and the capture's host keeps its own time) the refused client's clock is the
+     * one that is off, as when the capture was taken on the server or the network; otherwise the refusing side's (the
+     * capture taken on the client or a host in time). A ctime echoed from the client's authenticator says the client's.
+     */
+    static String skewed(Event e, boolean fromKdc) {
+        String refuser = (fromKdc ? "the domain controller " : "the server ") + e.src().address();
+        Long byRefuser = offset(e, "stime");
+        if (byRefuser == null) {
+            return refuser;
+        }
+        if (Math.abs(byRefuser) <= 60) {
+            Long byClient = offset(e, "ctime");
+            return "the client " + e.dst().address() + (byClient != null && Math.abs(byClient) > 60 ? " (its clock is "
+                    + Math.abs(byClient) + " s " + (byClient > 0 ? "ahead of" : "behind") + " the capture's)" : "")
+                    + ": the clock of " + refuser + " agrees with the capture's";
+        }
+        return refuser + " (its clock is " + Math.abs(byRefuser) + " s " + (byRefuser > 0 ? "ahead of" : "behind")
+                + " the capture's)";
+    }
+
+    /** Seconds from the message's capture time to the time in {@code field}, or null. */
+    private static Long offset(Event e, String field) {
+        String t = e.string(field);
+        if (t == null) {
+            return null;
+        }
+        try {
+            return Duration.between(Instant.ofEpochSecond(0, e.timeNanos()), Instant.parse(t)).toSeconds();
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 }

@@ -116,7 +116,9 @@ abstract class KdcErrorCheck implements Check {
     /** The service principal the error concerns: the error's sname, else the request's. */
     static String spn(Event error, Event req) {
         String s = error.string("sname");
-        if ((s == null || s.toLowerCase(Locale.ROOT).startsWith("krbtgt/")) && req != null && req.string("sname") != null) {
+        // Heimdal (Samba's KDC) sends some errors with an empty sname
+        if ((s == null || s.isEmpty() || s.toLowerCase(Locale.ROOT).startsWith("krbtgt/")) && req != null
+                && req.string("sname") != null) {
             s = req.string("sname");
         }
         return s;

@@ -25,6 +25,23 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
         String spn = spn(e, req);
         String realm = realm(e, req);
         String host = spn != null && spn.contains("/") ? spn.substring(spn.indexOf('/') + 1) : "host";
+        String address = Flows.hostOnly(host);
+        if (Flows.isIpLiteral(address)) {
+            // SPNs name hosts: one made of an address is the client's doing, not a missing registration
+            Flows.Lookup l = Flows.lookupFor(a, e.dst().address(), address, e.frame());
+            String name = l != null ? l.name() : null;
+            f.step(Step.TICKET).title("The KDC does not know the service principal " + spn + ", made of an IP address")
+                .explanation("Step 6 of the flow failed: the client asked for a service ticket for " + spn + ", a principal"
+                    + " made of the server's address, and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7): service"
+                    + " principals are registered with host names. The client was given the address instead of a name, or"
+                    + " it turned the name" + (name != null ? " (" + name + ", looked up in frame " + l.query().frame() + ")"
+                        : "") + " into an address and found no reverse (PTR) record to turn it back, as SASL/GSSAPI"
+                    + " clients such as ldapsearch do (Windows builds an SPN from an address only with TryIPSPN). Use the"
+                    + " server's DNS name, add the PTR record, or stop the client from canonicalising the host (rdns ="
+                    + " false in krb5.conf, SASL_NOCANON on in ldap.conf).")
+                .fix("Resolve-DnsName " + address + " -Type PTR", "setspn -Q " + spn, "klist purge");
+            return;
+        }
         f.step(Step.TICKET).title("The KDC does not know the service principal " + spn)
             .explanation("Step 6 of the flow failed: the client asked the domain controller for a service ticket for "
                 + spn + " and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7). No account in " + realm

@@ -607,6 +607,16 @@ public final class Flows {
      * is taken from it) or the KRB-ERROR that refused the ticket, or no answer.
      */
     public static void ticketSteps(AuthAttempt at, Event tgsReq, Event reply) {
+        ticketSteps(null, at, tgsReq, reply);
+    }
+
+    /**
+     * {@link #ticketSteps(AuthAttempt, Event, Event)}, and where the TGS-REP hides its client (RFC 6113 5.4.3: a KDC
+     * answering an armored request may name WELLKNOWN/ANONYMOUS in the clear reply, the client's name being inside the
+     * encrypted FAST response) the user is the one the client's last ticket-granting ticket was issued to, from the
+     * AS-REP before the request in {@code a}.
+     */
+    public static void ticketSteps(Analysis a, AuthAttempt at, Event tgsReq, Event reply) {
         at.events().add(tgsReq);
         at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.OK, List.of(tgsReq.frame()), "TGS-REQ for "
                 + tgsReq.string("sname") + " (realm " + tgsReq.string("realm") + ")"));
@@ -618,13 +628,36 @@ public final class Flows {
                     "KRB-ERROR " + reply.integer("errorCode", -1) + " " + reply.string("errorName")));
         } else {
             at.events().add(reply);
-            if (reply.string("cname") != null) {
+            if (hidesClient(reply)) {
+                String user = a == null ? null : tgtUserBefore(a, tgsReq.src().address(), tgsReq.frame());
+                if (user != null) {
+                    at.setUser(user);
+                }
+            } else if (reply.string("cname") != null) {
                 at.setUser(reply.string("cname") + "@" + reply.string("realm"));
             }
             at.steps().add(new StepResult(Step.TICKET, StepStatus.OK, List.of(reply.frame()), "service ticket issued"
                     + (reply.fields().get("ticket") instanceof java.util.Map<?, ?> t && t.get("etype") != null
                             ? " (etype " + t.get("etype") + ")" : "")));
         }
+    }
+
+    /** Whether a KDC reply names the anonymous principal in the clear because FAST hides the client's name. */
+    static boolean hidesClient(Event reply) {
+        return "WELLKNOWN/ANONYMOUS".equalsIgnoreCase(reply.string("cname")) && Boolean.TRUE.equals(reply.get("fast"));
+    }
+
+    /** The client (cname@realm) of the last AS-REP {@code client} received before {@code frame}, or null. */
+    public static String tgtUserBefore(Analysis a, String client, long frame) {
+        List<Event> seen = kerberosOf(a, client);
+        for (int i = countUpTo(seen, frame) - 1; i >= 0; i--) {
+            Event e = seen.get(i);
+            if ("AS-REP".equals(e.string("msgType")) && client.equals(e.dst().address()) && e.string("cname") != null
+                    && !hidesClient(e)) {
+                return e.string("cname") + "@" + (e.string("crealm") != null ? e.string("crealm") : e.string("realm"));
+            }
+        }
+        return null;
     }
 
     /**

@@ -3,13 +3,8 @@ package org.kerbscope.checks.kerberos.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.kerbscope.core.model.Analysis;
@@ -24,6 +19,7 @@ import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.Progress;
+import org.kerbscope.testing.KerberosFacts;
 
 /**
  * Another vendor's Kerberos: real captures of MIT's KDC, kadmind and client tools, and of curl authenticating with
@@ -114,41 +110,17 @@ class MitKrb5StoriesTest {
     /** Every Kerberos message, as Wireshark reads the same capture: its type and error code, frame by frame. */
     @Test
     void everyMessageAsWiresharkReadsIt() throws Exception {
-        Path tshark = Path.of("/usr/bin/tshark");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(tshark), "tshark is not installed");
         for (String name : List.of("mit-kdc", "apache-success", "apache-spn-unknown", "apache-stale-keytab")) {
-            Process p = new ProcessBuilder(tshark.toString(), "-n", "-r", capture(name).toString(), "-Y",
-                    "kerberos.msg_type", "-T", "fields", "-e", "frame.number", "-e", "kerberos.msg_type", "-e",
-                    "kerberos.error_code").redirectErrorStream(false).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            List<String> theirs = new ArrayList<>();
-            for (String line : out.lines().filter(l -> !l.isBlank()).toList()) {
-                String[] f = line.split("\t", -1);
-                // the first type is the outermost message's (the others are nested: PA-TGS-REQ's AP-REQ, kpasswd's KRB-PRIV)
-                theirs.add(f[0] + " " + f[1].split(",")[0] + (f.length > 2 && !f[2].isEmpty() ? " " + f[2] : ""));
-            }
-            Map<Long, String> ours = new LinkedHashMap<>();
-            for (Event e : analyze(name).events("kerberos")) {
-                ours.putIfAbsent(e.frame(), e.frame() + " " + code(e.string("msgType"))
-                        + (e.fields().containsKey("errorCode") ? " " + e.integer("errorCode", -1) : ""));
-            }
-            assertEquals(theirs, List.copyOf(ours.values()), name);
+            assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
         }
     }
 
-    private static int code(String msgType) {
-        return switch (msgType) {
-            case "AS-REQ" -> 10;
-            case "AS-REP" -> 11;
-            case "TGS-REQ" -> 12;
-            case "TGS-REP" -> 13;
-            case "AP-REQ" -> 14;
-            case "AP-REP" -> 15;
-            case "KRB-PRIV" -> 21;
-            case "KRB-ERROR" -> 30;
-            default -> -1;
-        };
+    /** The capture's Kerberos messages as tshark lists them against the analysis' events; skipped without tshark. */
+    static void assertKerberosAsTsharkReadsIt(Path capture, Analysis a) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KerberosFacts.tshark() != null, "tshark is not installed");
+        List<String> theirs = KerberosFacts.byTshark(capture);
+        assertTrue(!theirs.isEmpty(), capture.toString());
+        assertEquals(theirs, KerberosFacts.byAnalysis(a.events("kerberos")), capture.toString());
     }
 
     @Test

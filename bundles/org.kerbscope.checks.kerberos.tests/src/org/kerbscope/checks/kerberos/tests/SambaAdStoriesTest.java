@@ -1,0 +1,116 @@
+package org.kerbscope.checks.kerberos.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Finding;
+import org.kerbscope.core.model.Outcome;
+import org.kerbscope.core.model.Severity;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.StepStatus;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.Progress;
+
+/**
+ * An Active Directory domain that is not Windows: real captures of Samba's domain controller (its Heimdal-based KDC,
+ * its DNS) and of Linux clients in a network namespace of their own ({@code resources/samba-ad}, made by
+ * {@code releng/samba-ad-fixture}). The guide's flow from the client's DNS SRV lookups to the 200, and the KDC's
+ * refusals as Heimdal words them.
+ */
+class SambaAdStoriesTest {
+
+    static Path capture(String name) {
+        return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.checks.kerberos.tests/resources/samba-ad/"
+                + name + ".pcapng");
+    }
+
+    private static Analysis analyze(String name) throws Exception {
+        Path c = capture(name);
+        return new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(c, name, List.of(), Progress.NONE);
+    }
+
+    private static List<Finding> withId(Analysis a, String id) {
+        return a.findings().stream().filter(f -> f.id().equals(id)).toList();
+    }
+
+    private static String titles(Analysis a) {
+        return a.findings().stream().map(f -> f.severity() + " " + f.id() + ": " + f.title()).toList().toString();
+    }
+
+    /**
+     * kinit finds the KDC through DNS SRV records, is asked for pre-authentication, then told the answer is too big
+     * for UDP and asks again over TCP; curl resolves the site, connects, gets its ticket over TCP and sends it. The
+     * ticket is RC4, as Samba issues it for an account without msDS-SupportedEncryptionTypes.
+     */
+    @Test
+    void theGuidesFlowAgainstSambaAndApache() throws Exception {
+        Analysis a = analyze("samba-web");
+        assertTrue(a.diagnostics().isEmpty(), a.diagnostics().toString());
+        assertEquals(1, a.attempts().size(), a.attempts().toString());
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals(Outcome.KERBEROS, at.outcome(), at.steps().toString());
+        assertEquals("HTTP/iisserver.contoso.com", at.spn());
+        assertEquals("john@CONTOSO.COM", at.user());
+        assertEquals("iisserver.contoso.com → 10.30.0.3", at.step(Step.NAME_RESOLUTION).note());
+        for (Step s : List.of(Step.NAME_RESOLUTION, Step.CONNECT, Step.TICKET_REQUEST, Step.TICKET, Step.AP_EXCHANGE,
+                Step.AUTHORIZED)) {
+            assertEquals(StepStatus.OK, at.step(s).status(), s + " " + at.steps());
+        }
+        assertEquals("service ticket issued (etype 23)", at.step(Step.TICKET).note());
+        assertTrue(a.findings().stream().noneMatch(f -> f.severity() == Severity.ERROR), titles(a));
+        assertEquals(1, withId(a, "kerberos.rc4-in-use").size(), titles(a));
+        Finding tooBig = withId(a, "kerberos.response-too-big").get(0);
+        assertEquals(Severity.INFO, tooBig.severity(), "the client retried over TCP");
+        // the KDC was found through DNS: its SRV records are among the messages
+        assertTrue(a.events("dns").stream().anyMatch(e -> "_kerberos._udp.CONTOSO.COM".equals(e.string("name"))
+                && e.list("answers") != null && e.list("answers").stream().anyMatch(x -> String.valueOf(x).contains("dc1.contoso.com"))),
+                a.events("dns").toString());
+    }
+
+    @Test
+    void heimdalsRefusals() throws Exception {
+        Analysis a = analyze("samba-kdc");
+        String all = titles(a);
+        assertEquals(List.of("Pre-authentication failed for john: wrong password"),
+                withId(a, "kerberos.preauth-failed").stream().map(Finding::title).toList(), all);
+        assertEquals(List.of("The KDC does not know the client nobody"),
+                withId(a, "kerberos.client-unknown").stream().map(Finding::title).toList(), all);
+        assertTrue(withId(a, "kerberos.client-revoked").get(0).title().contains("dave"), all);
+        // carol must change her password at the next logon, and kinit could not ask for a new one: still an error
+        Finding expired = withId(a, "kerberos.password-expired").get(0);
+        assertEquals(Severity.ERROR, expired.severity());
+        assertEquals("The password of carol has expired", expired.title());
+    }
+
+    /**
+     * The client's clock was 20 minutes ahead (faketime); the KDC's KRB_AP_ERR_SKEW carries the KDC's own time, which
+     * agrees with the capture's: the client is the one to mend, not the domain controller.
+     */
+    @Test
+    void theSkewedClockIsTheClientsWhenTheKdcAgreesWithTheCapture() throws Exception {
+        Analysis a = analyze("samba-kdc");
+        List<Finding> skew = withId(a, "kerberos.clock-skew");
+        assertEquals(1, skew.size(), titles(a));
+        String why = skew.get(0).explanation();
+        assertTrue(why.contains("The skewed party is the client 10.30.0.2: the clock of the domain controller 10.30.0.1"
+                + " agrees with the capture's"), why);
+        assertTrue(skew.get(0).evidence().stream().allMatch(e -> e.what().startsWith("KRB-ERROR 37 KRB_AP_ERR_SKEW from 10.30.0.1")),
+                skew.get(0).evidence().toString());
+    }
+
+    /** (The SMB2 and LDAP captures' Kerberos is compared where their dissectors are: the plug-ins' tests.) */
+    @Test
+    void everyMessageAsWiresharkReadsIt() throws Exception {
+        for (String name : List.of("samba-web", "samba-kdc")) {
+            MitKrb5StoriesTest.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
+        }
+    }
+}
