@@ -35,6 +35,25 @@ public final class CnameAliasCheck implements Check {
                 }
                 String canonical = l.canonical();
                 String cls = at.spn() != null && at.spn().contains("/") ? at.spn().substring(0, at.spn().indexOf('/')) : "HTTP";
+                String realm = at.user() != null && at.user().contains("@") ? at.user().substring(at.user().indexOf('@') + 1)
+                        : null;
+                var ticket = at.step(Step.TICKET);
+                if (ticket != null && ticket.status() == org.kerbscope.core.model.StepStatus.OK && at.spn() != null
+                        && Flows.sameSpn(at.spn(), cls + "/" + canonical)) {
+                    // the client asked for the canonical name's SPN and got the ticket: the alias is how it should work
+                    sink.report(new FindingBuilder("dns.cname-alias").severity(Severity.INFO).step(Step.NAME_RESOLUTION)
+                            .attempt(at.index())
+                            .frame(l.response().frame(), at.host() + " is an alias (CNAME) of " + canonical)
+                            .frame(ticket.frames().get(0), "service ticket for " + at.spn())
+                            .title(at.host() + " is an alias of " + canonical + ": the ticket is " + canonical + "'s, as it should be")
+                            .explanation("The client resolved " + at.host() + " through a CNAME to " + canonical + " and asked"
+                                    + " the KDC for " + at.spn() + ", which it issued: the SPN is registered where Windows"
+                                    + " looks for it. An SPN registered only for the alias (" + cls + "/" + at.host()
+                                    + ") would never be asked for.")
+                            .fix("setspn -Q " + cls + "/" + canonical)
+                            .build());
+                    break;
+                }
                 sink.report(new FindingBuilder("dns.cname-alias").severity(Severity.WARNING).step(Step.NAME_RESOLUTION)
                         .attempt(at.index())
                         .frame(l.response().frame(), at.host() + " is an alias (CNAME) of " + canonical)
@@ -45,7 +64,7 @@ public final class CnameAliasCheck implements Check {
                                 + " browser falls back to NTLM. Register the SPN for the canonical name, or make the site's name an"
                                 + " A record.")
                         .fix("setspn -Q " + cls + "/" + canonical, "setspn -Q " + cls + "/" + at.host(),
-                                "setspn -S " + cls + "/" + canonical + " " + Flows.netbiosDomain(null) + "\\<service-account>")
+                                "setspn -S " + cls + "/" + canonical + " " + Flows.netbiosDomain(realm) + "\\<service-account>")
                         .build());
                 break;
             }

@@ -28,17 +28,31 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
         String address = Flows.hostOnly(host);
         if (Flows.isIpLiteral(address)) {
             // SPNs name hosts: one made of an address is the client's doing, not a missing registration
-            Flows.Lookup l = Flows.lookupFor(a, e.dst().address(), address, e.frame());
+            // an attempt of this client to a site it addressed by this very address
+            String addressedAs = null;
+            for (org.kerbscope.core.model.AuthAttempt at : a.attempts()) {
+                if (at.client().equals(e.dst().address()) && at.host() != null
+                        && address.equalsIgnoreCase(Flows.hostOnly(at.host()))) {
+                    addressedAs = at.host();
+                    break;
+                }
+            }
+            boolean addressed = addressedAs != null;
+            // the name it had, when it was not given the address itself
+            Flows.Lookup l = addressed ? null : Flows.lookupFor(a, e.dst().address(), address, e.frame());
             String name = l != null ? l.name() : null;
             f.step(Step.TICKET).title("The KDC does not know the service principal " + spn + ", made of an IP address")
                 .explanation("Step 6 of the flow failed: the client asked for a service ticket for " + spn + ", a principal"
                     + " made of the server's address, and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7): service"
-                    + " principals are registered with host names. The client was given the address instead of a name, or"
-                    + " it turned the name" + (name != null ? " (" + name + ", looked up in frame " + l.query().frame() + ")"
-                        : "") + " into an address and found no reverse (PTR) record to turn it back, as SASL/GSSAPI"
-                    + " clients such as ldapsearch do (Windows builds an SPN from an address only with TryIPSPN). Use the"
-                    + " server's DNS name, add the PTR record, or stop the client from canonicalising the host (rdns ="
-                    + " false in krb5.conf, SASL_NOCANON on in ldap.conf).")
+                    + " principals are registered with host names. "
+                    + (addressed ? "The client was given the address (" + addressedAs + ") instead of the server's name. Windows"
+                        + " builds an SPN from an address only with TryIPSPN, and no account holds this one. Use the server's"
+                        + " DNS name."
+                    : "The client was given the address instead of a name, or it turned the name" + (name != null ? " ("
+                        + name + ", looked up in frame " + l.query().frame() + ")" : "") + " into an address and found no"
+                        + " reverse (PTR) record to turn it back, as SASL/GSSAPI clients such as ldapsearch do (Windows builds"
+                        + " an SPN from an address only with TryIPSPN). Use the server's DNS name, add the PTR record, or stop"
+                        + " the client from canonicalising the host (rdns = false in krb5.conf, SASL_NOCANON on in ldap.conf)."))
                 .fix("Resolve-DnsName " + address + " -Type PTR", "setspn -Q " + spn, "klist purge");
             return;
         }

@@ -106,10 +106,40 @@ class SambaAdStoriesTest {
                 skew.get(0).evidence().toString());
     }
 
+    /**
+     * The site by an alias (a CNAME of iisserver): MIT, like Windows, asks for the canonical name's SPN, and the KDC
+     * issues it, so the alias is information, not a warning. The site by its address: the client asks for
+     * HTTP/10.30.0.3, which no account holds; the advice is the name, not an SPN.
+     */
+    @Test
+    void anAliasThatWorksAndAnAddressThatCannot() throws Exception {
+        Analysis a = analyze("samba-names");
+        assertEquals(2, a.attempts().size(), a.attempts().toString());
+        AuthAttempt alias = a.attempts().get(0);
+        assertEquals(Outcome.KERBEROS, alias.outcome(), alias.steps().toString());
+        assertEquals("www.contoso.com → iisserver.contoso.com → 10.30.0.3", alias.step(Step.NAME_RESOLUTION).note());
+        assertEquals("HTTP/iisserver.contoso.com", alias.spn());
+        Finding cname = withId(a, "dns.cname-alias").get(0);
+        assertEquals(Severity.INFO, cname.severity());
+        assertEquals("www.contoso.com is an alias of iisserver.contoso.com: the ticket is iisserver.contoso.com's, as it"
+                + " should be", cname.title());
+
+        AuthAttempt address = a.attempts().get(1);
+        assertEquals(Outcome.FAILED, address.outcome(), address.steps().toString());
+        assertEquals("HTTP/10.30.0.3", address.spn());
+        assertEquals(StepStatus.FAILED, address.step(Step.TICKET).status());
+        Finding spn = withId(a, "kerberos.spn-unknown").get(0);
+        assertEquals("The KDC does not know the service principal HTTP/10.30.0.3, made of an IP address", spn.title());
+        assertTrue(spn.explanation().contains("The client was given the address (10.30.0.3) instead of the server's name"),
+                spn.explanation());
+        assertTrue(spn.remediation().stream().noneMatch(r -> r.startsWith("setspn -S")), spn.remediation().toString());
+        assertEquals(1, withId(a, "dns.ip-literal-host").size(), titles(a));
+    }
+
     /** (The SMB2 and LDAP captures' Kerberos is compared where their dissectors are: the plug-ins' tests.) */
     @Test
     void everyMessageAsWiresharkReadsIt() throws Exception {
-        for (String name : List.of("samba-web", "samba-kdc")) {
+        for (String name : List.of("samba-web", "samba-kdc", "samba-names")) {
             MitKrb5StoriesTest.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
         }
     }
