@@ -405,6 +405,21 @@ public final class Engine implements TransportHandler {
     }
 
     /** Keeps a TCP control fact, up to the limit {@code tcp.handshakes} (a SYN flood makes one per frame). */
+    /**
+     * An ICMP "destination unreachable" for a datagram or segment to a service's port, a KDC's or a DNS server's: kept
+     * as a connection fact whose kind is "ICMP " and the reason, from the refused packet's sender to its destination
+     * (the client told that the server cannot be reached).
+     */
+    @Override
+    public void unreachable(Frame frame, FlowKey refused, String reason) {
+        current = frame;
+        int port = refused.dstPort();
+        if (servicePorts == null || port == 53 || servicePorts.get(port)) {
+            handshake(new TcpEvent(frame.number(), frame.timeNanos(), "ICMP " + reason, endpoint(refused.src()),
+                    endpoint(refused.dst())));
+        }
+    }
+
     private void handshake(TcpEvent e) {
         if (handshakes < maxHandshakes) {
             handshakes++;

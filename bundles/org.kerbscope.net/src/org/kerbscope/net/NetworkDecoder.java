@@ -783,10 +783,73 @@ public final class NetworkDecoder {
                     problem("ip", "tunnels nested more than " + MAX_DEPTH + " deep: the inner packet is not read");
                 }
             }
+            case 1 -> icmp(d, off, capEnd, false);
+            case 58 -> icmp(d, off, capEnd, true);
             default -> {
-                // ICMP, ESP, OSPF …: nothing above IP that Kerbscope reads.
+                // ESP, OSPF …: nothing above IP that Kerbscope reads.
             }
         }
+    }
+
+    /**
+     * ICMP type 3 / ICMPv6 type 1, destination unreachable: the header (8 bytes) is followed by as much of the refused
+     * packet as fits, at least its IP header and the first 8 bytes above it (RFC 792; RFC 4443 2.4), which hold a UDP
+     * or TCP header's ports. Other ICMP messages, and quotes cut too short to hold the ports, are passed over.
+     */
+    private void icmp(ByteBuffer d, int off, int end, boolean v6) {
+        if (end - off < 8) {
+            return;
+        }
+        int type = u8(d, off);
+        int code = u8(d, off + 1);
+        if (type != (v6 ? 1 : 3)) {
+            return;
+        }
+        String reason = v6 ? switch (code) {
+            case 0 -> "no route to destination";
+            case 1 -> "administratively prohibited";
+            case 3 -> "address unreachable";
+            case 4 -> "port unreachable";
+            case 5, 6 -> "administratively prohibited";
+            default -> "destination unreachable";
+        } : switch (code) {
+            case 0 -> "network unreachable";
+            case 1 -> "host unreachable";
+            case 3 -> "port unreachable";
+            case 9, 10, 13 -> "administratively prohibited";
+            default -> "destination unreachable";
+        };
+        int q = off + 8;
+        int proto, ports, alen = v6 ? 16 : 4, srcAt, dstAt;
+        if (v6) {
+            if (end - q < 40 || (u8(d, q) >> 4) != 6) {
+                return;
+            }
+            proto = u8(d, q + 6);
+            srcAt = q + 8;
+            dstAt = q + 24;
+            ports = q + 40;
+        } else {
+            if (end - q < 20 || (u8(d, q) >> 4) != 4) {
+                return;
+            }
+            int ihl = (u8(d, q) & 0x0F) * 4;
+            if (ihl < 20 || (u16(d, q + 6) & 0x1FFF) != 0) {
+                return; // a later fragment holds no ports
+            }
+            proto = u8(d, q + 9);
+            srcAt = q + 12;
+            dstAt = q + 16;
+            ports = q + ihl;
+        }
+        if ((proto != 6 && proto != 17) || end - ports < 4) {
+            return;
+        }
+        byte[] src = new byte[alen];
+        byte[] dst = new byte[alen];
+        d.get(srcAt, src);
+        d.get(dstAt, dst);
+        handler.unreachable(frame(), new FlowKey(src, u16(d, ports), dst, u16(d, ports + 2), proto), reason);
     }
 
     private void gre(ByteBuffer d, int off, int end, int depth) {

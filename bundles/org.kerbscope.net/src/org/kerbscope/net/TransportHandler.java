@@ -43,6 +43,16 @@ public interface TransportHandler {
      */
     void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int dataOffset);
 
+    /**
+     * An ICMP or ICMPv6 "destination unreachable" (RFC 792, RFC 4443 3.1) that quotes a UDP datagram or TCP segment:
+     * what was refused and why. Nothing by default.
+     *
+     * @param refused the quoted datagram's direction as it was sent (its source is the one told)
+     * @param reason  in words: "port unreachable", "host unreachable", "administratively prohibited" …
+     */
+    default void unreachable(Frame frame, FlowKey refused, String reason) {
+    }
+
     /** Bytes that never arrived (a capture gap): the stream goes on after them. */
     void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes);
 }

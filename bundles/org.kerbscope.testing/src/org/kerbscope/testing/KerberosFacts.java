@@ -26,9 +26,13 @@ public final class KerberosFacts {
         return Files.isExecutable(p) ? p : null;
     }
 
-    /** tshark's reading: one line per frame with a Kerberos message, the outermost message's type and error code. */
+    /**
+     * tshark's reading: one line per frame with a Kerberos message, the outermost message's type and error code (but
+     * for frames that are ICMP errors quoting one).
+     */
     public static List<String> byTshark(Path capture) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(tshark().toString(), "-n", "-r", capture.toString(), "-Y", "kerberos.msg_type",
+        // a message quoted in an ICMP error is the refused one again, not a message of its own: Kerbscope does not list it
+        Process p = new ProcessBuilder(tshark().toString(), "-n", "-r", capture.toString(), "-Y", "kerberos.msg_type && !icmp",
                 "-T", "fields", "-e", "frame.number", "-e", "kerberos.msg_type", "-e", "kerberos.error_code")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

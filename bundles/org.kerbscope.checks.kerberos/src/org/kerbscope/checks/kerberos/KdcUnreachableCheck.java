@@ -21,12 +21,36 @@ import org.kerbscope.core.spi.FindingSink;
  */
 public final class KdcUnreachableCheck implements Check {
 
-    /** What the KDC sent back to a SYN: "SYN-ACK", "RST" (the port is closed), or null (nothing). */
+    /**
+     * What came back to a SYN: "SYN-ACK", "RST" (the port is closed), an ICMP refusal ("ICMP port unreachable",
+     * "ICMP administratively prohibited": a firewall) or null (nothing).
+     */
     private static String answer(Analysis a, TcpEvent syn) {
         for (TcpEvent t : Flows.tcp(a, syn.src().address(), syn.dst())) {
             if (t.frame() > syn.frame() && ("SYN-ACK".equals(t.kind()) || "RST".equals(t.kind())) && t.src().equals(syn.dst())
                     && t.dst().equals(syn.src())) {
                 return t.kind();
+            }
+        }
+        TcpEvent icmp = icmpAfter(a, syn.src(), syn.dst(), syn.frame());
+        return icmp != null ? icmp.kind() : null;
+    }
+
+    /** The first ICMP "destination unreachable" for a packet from {@code src} to {@code dst} after a frame, or null. */
+    private static TcpEvent icmpAfter(Analysis a, org.kerbscope.core.model.Endpoint src, org.kerbscope.core.model.Endpoint dst,
+            long frame) {
+        Map<String, List<TcpEvent>> icmp = a.index("kerberos.icmpUnreachable", () -> {
+            Map<String, List<TcpEvent>> m = new java.util.HashMap<>();
+            for (TcpEvent t : a.tcpEvents()) {
+                if (t.kind().startsWith("ICMP ") && t.dst().port() == 88) {
+                    m.computeIfAbsent(t.src() + ">" + t.dst(), k -> new ArrayList<>()).add(t);
+                }
+            }
+            return m;
+        });
+        for (TcpEvent t : icmp.getOrDefault(src + ">" + dst, List.of())) {
+            if (t.frame() > frame) {
+                return t;
             }
         }
         return null;
@@ -76,6 +100,7 @@ public final class KdcUnreachableCheck implements Check {
         long firstFrame = -1;
         int silences;
         int refusals;
+        int udpRefusals;
 
         void add(long frame, String what, boolean refused) {
             if (firstFrame < 0) {
@@ -99,12 +124,18 @@ public final class KdcUnreachableCheck implements Check {
             if (f.firstFrame < 0) {
                 f.finding.attempt(Flows.attemptOf(a, e.frame()));
             }
-            f.add(e.frame(), e.string("msgType") + " to " + e.dst() + " for " + e.string("sname") + ": no answer", false);
+            TcpEvent icmp = icmpAfter(a, e.src(), e.dst(), e.frame());
+            if (icmp != null) {
+                f.udpRefusals++;
+            }
+            f.add(e.frame(), e.string("msgType") + " to " + e.dst() + " for " + e.string("sname")
+                    + (icmp != null ? ": refused (" + icmp.kind() + ", frame " + icmp.frame() + ")" : ": no answer"),
+                    icmp != null);
         }
         for (FailedSyn s : failedSyns(a)) {
-            boolean refused = "RST".equals(s.answer());
+            boolean refused = s.answer() != null;
             byKdc.computeIfAbsent(s.syn().dst().address(), k -> new Failures()).add(s.syn().frame(),
-                    "TCP SYN to " + s.syn().dst() + (refused ? ": refused (RST)" : ": no SYN/ACK"), refused);
+                    "TCP SYN to " + s.syn().dst() + (refused ? ": refused (" + s.answer() + ")" : ": no SYN/ACK"), refused);
         }
         for (Map.Entry<String, Failures> en : byKdc.entrySet()) {
             String kdc = en.getKey();
@@ -114,9 +145,12 @@ public final class KdcUnreachableCheck implements Check {
                 continue;
             }
             if (f.silences == 0) {
-                sink.report(f.finding.title("The KDC " + kdc + " refused Kerberos connections: TCP port 88 is closed")
-                        .explanation("The client opened TCP connections to " + kdc + " on port 88 and each was refused"
-                                + " (RST): nothing listens there, or a firewall rejects the connections. The Kerberos Key"
+                sink.report(f.finding.title("The KDC " + kdc + " refused Kerberos " + (f.udpRefusals > 0
+                        ? "requests: nothing answers on port 88" : "connections: TCP port 88 is closed"))
+                        .explanation((f.udpRefusals > 0 ? "The client sent Kerberos requests to " + kdc + " on port 88 and"
+                                + " each was refused (ICMP destination unreachable for UDP, RST or ICMP for TCP)"
+                                : "The client opened TCP connections to " + kdc + " on port 88 and each was refused"
+                                + " (RST)") + ": nothing listens there, or a firewall rejects them. The Kerberos Key"
                                 + " Distribution Center service is stopped, or " + kdc + " is not a domain controller (a stale"
                                 + " DNS SRV record or a wrong address). Without a KDC"
                                 + " the client cannot get a ticket (steps 5–6), and Negotiate falls back to NTLM or fails.")

@@ -41,7 +41,7 @@ public final class ServiceKeyMismatchCheck implements Check {
             // a Kerberos AP-REQ was sent and the service said no
             boolean rejected = ap != null && !ap.frames().isEmpty() && (ap.status() == StepStatus.FAILED
                     && ap.note().contains("rejected") || ap.status() == StepStatus.OK && auth != null && auth.status() == StepStatus.FAILED);
-            if (!rejected || auth == null || auth.frames().isEmpty()) {
+            if (!rejected || auth == null || auth.frames().isEmpty() || notAnAuthenticationRefusal(auth.note())) {
                 continue;
             }
             FindingBuilder f = new FindingBuilder("kerberos.service-key-mismatch").step(Step.AP_EXCHANGE)
@@ -128,6 +128,15 @@ public final class ServiceKeyMismatchCheck implements Check {
             }
         }
         return new ServiceEvidence(frames, proven, skew, decryptError, noKeyVersion);
+    }
+
+    /**
+     * Whether a web server's failed answer says something else than "your credentials were not accepted" (401, 407):
+     * a 400 to a request too large (token bloat, http.header-too-large), a 403 (authorised, but not allowed), a 5xx.
+     */
+    static boolean notAnAuthenticationRefusal(String authorizedNote) {
+        return authorizedNote != null && authorizedNote.startsWith("HTTP ") && !authorizedNote.startsWith("HTTP 401")
+                && !authorizedNote.startsWith("HTTP 407");
     }
 
     /** The key version of the ticket in the AP-REQ to {@code server} in {@code frame}, or null. */

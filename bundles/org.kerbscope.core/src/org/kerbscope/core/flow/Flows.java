@@ -562,7 +562,12 @@ public final class Flows {
                 case "SYN" -> { syn = t; synAck = null; rst = null; }
                 case "SYN-ACK" -> synAck = t;
                 case "RST" -> { if (synAck == null) { rst = t; } }
-                default -> { }
+                default -> {
+                    // an ICMP refusal of the client's SYN (a firewall's "administratively prohibited")
+                    if (synAck == null && syn != null && t.kind().startsWith("ICMP ") && t.src().equals(syn.src())) {
+                        rst = t;
+                    }
+                }
             }
         }
         long connectFrame = syn != null ? syn.frame() : firstServiceFrame;
@@ -592,8 +597,9 @@ public final class Flows {
                     "TCP handshake with " + server));
         } else if (syn != null) {
             List<Long> f = rst != null ? List.of(syn.frame(), rst.frame()) : List.of(syn.frame());
-            at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null
-                    ? "the server refused the connection (RST): nothing listens on port " + server.port()
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null && rst.kind().startsWith("ICMP ")
+                    ? "the connection was refused with " + rst.kind() + ": a firewall or the host turned it away"
+                    : rst != null ? "the server refused the connection (RST): nothing listens on port " + server.port()
                     : "no answer to the SYN: port " + server.port() + " filtered or host down"));
         } else {
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(),
@@ -680,7 +686,8 @@ public final class Flows {
                 continue;
             }
             AuthAttempt at = new AuthAttempt(firstIndex + out.size(), syn.src().address(), syn.dst(), service);
-            nameAndConnect(a, at, syn.frame());
+            // up to the refusal (a RST, an ICMP "unreachable") when one came: the connect step names it
+            nameAndConnect(a, at, refusal(a, syn));
             at.setSpn(at.host() != null ? spnClass + "/" + at.host() : null);
             for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
                     Step.AP_EXCHANGE, Step.AUTHORIZED)) {
@@ -690,6 +697,20 @@ public final class Flows {
             out.add(at);
         }
         return out;
+    }
+
+    /**
+     * The frame of the first refusal of a SYN: the server's RST, or an ICMP "destination unreachable" for it; the SYN's
+     * own frame when none came.
+     */
+    private static long refusal(Analysis a, TcpEvent syn) {
+        for (TcpEvent t : tcp(a, syn.src().address(), syn.dst())) {
+            if (t.frame() > syn.frame() && ("RST".equals(t.kind()) && t.src().equals(syn.dst()) && t.dst().equals(syn.src())
+                    || t.kind().startsWith("ICMP ") && t.src().equals(syn.src()) && t.dst().equals(syn.dst()))) {
+                return t.frame();
+            }
+        }
+        return syn.frame();
     }
 
     /** Whether the server answered a SYN (SYN/ACK) later on the same connection. */

@@ -54,6 +54,12 @@ class Recorder implements TransportHandler {
     }
 
     @Override
+    public void unreachable(Frame frame, FlowKey refused, String reason) {
+        events.add("unreachable " + frame.number() + " " + (refused.protocol() == 6 ? "tcp " : "udp ") + refused.src() + ">"
+                + refused.dst() + " " + reason);
+    }
+
+    @Override
     public void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes) {
         (fromClient ? client : server).append("[gap ").append(missingBytes).append(']');
         events.add("gap " + frame.number() + " " + (fromClient ? "c" : "s") + " " + missingBytes);

@@ -136,10 +136,45 @@ class SambaAdStoriesTest {
         assertEquals(1, withId(a, "dns.ip-literal-host").size(), titles(a));
     }
 
+    /**
+     * A krb5.conf naming a host with no KDC: the UDP request is answered by ICMP port unreachable and the TCP retry by
+     * a RST, both refusals; then a site port a firewall rejects with ICMP "administratively prohibited".
+     */
+    @Test
+    void refusalsByIcmpAreAnswers() throws Exception {
+        Analysis a = analyze("samba-unreachable");
+        Finding kdc = withId(a, "kerberos.kdc-unreachable").get(0);
+        assertEquals("The KDC 10.30.0.3 refused Kerberos requests: nothing answers on port 88", kdc.title());
+        assertEquals(List.of("AS-REQ to 10.30.0.3:88 for krbtgt/CONTOSO.COM: refused (ICMP port unreachable, frame 2)",
+                "TCP SYN to 10.30.0.3:88: refused (RST)"), kdc.evidence().stream().map(Finding.Evidence::what).toList());
+        AuthAttempt web = a.attempts().get(0);
+        assertEquals(8080, web.server().port());
+        assertEquals(StepStatus.FAILED, web.step(Step.CONNECT).status());
+        assertEquals("the connection was refused with ICMP administratively prohibited: a firewall or the host turned it"
+                + " away", web.step(Step.CONNECT).note());
+        assertEquals(2, web.step(Step.CONNECT).frames().size(), "the SYN and the ICMP message");
+        assertEquals(1, withId(a, "tcp.connect-failed").size(), titles(a));
+    }
+
+    /**
+     * john is in 1,200 groups: the PAC makes the Authorization header 14 KB, past Apache's 8,190-byte limit, and the
+     * site answers 400. That is token bloat, not a key the server lacks.
+     */
+    @Test
+    void tokenBloatIsAHeaderTooLargeNotAKeyMismatch() throws Exception {
+        Analysis a = analyze("samba-token-bloat");
+        AuthAttempt at = a.attempts().get(0);
+        assertEquals("HTTP 400", at.step(Step.AUTHORIZED).note());
+        Finding f = withId(a, "http.header-too-large").get(0);
+        assertEquals(Severity.ERROR, f.severity());
+        assertTrue(f.title().startsWith("The Kerberos token is too large for the server ("), f.title());
+        assertTrue(withId(a, "kerberos.service-key-mismatch").isEmpty(), titles(a));
+    }
+
     /** (The SMB2 and LDAP captures' Kerberos is compared where their dissectors are: the plug-ins' tests.) */
     @Test
     void everyMessageAsWiresharkReadsIt() throws Exception {
-        for (String name : List.of("samba-web", "samba-kdc", "samba-names")) {
+        for (String name : List.of("samba-web", "samba-kdc", "samba-names", "samba-unreachable", "samba-token-bloat")) {
             MitKrb5StoriesTest.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
         }
     }
