@@ -327,6 +327,7 @@ public final class Analyzer {
                 shares.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
             }
             a.tcpEvents().addAll(part.tcpEvents());
+            a.quoted().addAll(part.quoted()); // the first share reads every ICMP message: already in frame order
             diagnostics.addAll(part.diagnostics());
         }
         a.diagnostics().addAll(unlisted.trim(diagnostics));

@@ -157,7 +157,39 @@ public final class Engine implements TransportHandler {
 
     public void emit(String protocol, long frame, long timeNanos, Endpoint src, Endpoint dst,
             Map<String, Object> fields) {
+        if (quoting) {
+            Map<String, Object> marked = new java.util.LinkedHashMap<>(fields);
+            marked.put("icmpQuote", true);
+            analysis.quoted().add(new Event(protocol, frame, timeNanos, endpoint(src), endpoint(dst), marked, this::canonical));
+            return;
+        }
         analysis.add(new Event(protocol, frame, timeNanos, endpoint(src), endpoint(dst), fields, this::canonical));
+    }
+
+    /** While a datagram quoted in an ICMP error is dissected: its messages are {@link Analysis#quoted}. */
+    private boolean quoting;
+
+    /**
+     * The payload an ICMP error quotes, dissected as the datagram it was (by its ports, decode-as rules and
+     * heuristics), on no conversation's state: its messages go to {@link Analysis#quoted}, its problems nowhere (a
+     * quote is often cut short, which says nothing of the datagram that was sent).
+     */
+    @Override
+    public void quotedDatagram(Frame frame, FlowKey refused, ByteBuffer payload, int payloadOffset) {
+        current = frame;
+        ByteBuffer bytes = onHeap(payload);
+        DissectorContribution d = outOfFocus(refused.src(), refused.dst(), "udp") ? NONE
+                : choose("udp", refused, pdu(bytes, payloadOffset), frame.number());
+        if (d == NONE) {
+            return;
+        }
+        quoting = true;
+        try {
+            Endpoint src = endpoint(refused.src()), dst = endpoint(refused.dst());
+            dissectTop(d, pdu(bytes, payloadOffset), frame, src, dst, "udp", new Conversation(src, dst));
+        } finally {
+            quoting = false;
+        }
     }
 
     /**
@@ -223,6 +255,9 @@ public final class Engine implements TransportHandler {
 
     /** A dissector's (or the engine's) diagnostic: listed among the analysis' first ones, else counted. */
     public void diagnostic(long frame, String protocol, String message) {
+        if (quoting) {
+            return;
+        }
         Diagnostic d = new Diagnostic(frame, protocol, message);
         if (listed < UnlistedDiagnostics.LISTED) {
             listed++;

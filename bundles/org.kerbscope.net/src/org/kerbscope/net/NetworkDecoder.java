@@ -797,8 +797,8 @@ public final class NetworkDecoder {
      * or TCP header's ports. Other ICMP messages, and quotes cut too short to hold the ports, are passed over.
      */
     private void icmp(ByteBuffer d, int off, int end, boolean v6) {
-        if (end - off < 8) {
-            return;
+        if (share != 0 || end - off < 8) {
+            return; // the first share reports ICMP messages: each once, whatever the number of reading threads
         }
         int type = u8(d, off);
         int code = u8(d, off + 1);
@@ -849,7 +849,16 @@ public final class NetworkDecoder {
         byte[] dst = new byte[alen];
         d.get(srcAt, src);
         d.get(dstAt, dst);
-        handler.unreachable(frame(), new FlowKey(src, u16(d, ports), dst, u16(d, ports + 2), proto), reason);
+        FlowKey refused = new FlowKey(src, u16(d, ports), dst, u16(d, ports + 2), proto);
+        handler.unreachable(frame(), refused, reason);
+        if (proto == 17 && end - ports > 8) {
+            // the quoted datagram's payload, bounded by its own UDP length where the quote holds it whole
+            int udpLen = u16(d, ports + 4);
+            int payEnd = udpLen >= 8 ? Math.min(end, ports + udpLen) : end;
+            if (payEnd > ports + 8) {
+                handler.quotedDatagram(frame(), refused, d.slice(ports + 8, payEnd - (ports + 8)), ports + 8 - base);
+            }
+        }
     }
 
     private void gre(ByteBuffer d, int off, int end, int depth) {

@@ -53,6 +53,16 @@ public interface TransportHandler {
     default void unreachable(Frame frame, FlowKey refused, String reason) {
     }
 
+    /**
+     * The UDP payload an ICMP "destination unreachable" quotes (as much as the ICMP message holds): the refused
+     * datagram again, which Wireshark dissects inside the ICMP message. Nothing by default.
+     *
+     * @param refused       the quoted datagram's direction as it was sent
+     * @param payloadOffset where the quoted payload starts in {@code frame}
+     */
+    default void quotedDatagram(Frame frame, FlowKey refused, ByteBuffer payload, int payloadOffset) {
+    }
+
     /** Bytes that never arrived (a capture gap): the stream goes on after them. */
     void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes);
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Event;
 
 /**
@@ -27,12 +28,11 @@ public final class KerberosFacts {
     }
 
     /**
-     * tshark's reading: one line per frame with a Kerberos message, the outermost message's type and error code (but
-     * for frames that are ICMP errors quoting one).
+     * tshark's reading: one line per frame with a Kerberos message, the outermost message's type and error code (an
+     * ICMP error's frame too, for the message it quotes).
      */
     public static List<String> byTshark(Path capture) throws IOException, InterruptedException {
-        // a message quoted in an ICMP error is the refused one again, not a message of its own: Kerbscope does not list it
-        Process p = new ProcessBuilder(tshark().toString(), "-n", "-r", capture.toString(), "-Y", "kerberos.msg_type && !icmp",
+        Process p = new ProcessBuilder(tshark().toString(), "-n", "-r", capture.toString(), "-Y", "kerberos.msg_type",
                 "-T", "fields", "-e", "frame.number", "-e", "kerberos.msg_type", "-e", "kerberos.error_code")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -44,6 +44,18 @@ public final class KerberosFacts {
             lines.add(f[0] + " " + f[1].split(",")[0] + (f.length > 2 && !f[2].isEmpty() ? " " + f[2].split(",")[0] : ""));
         }
         return lines;
+    }
+
+    /** The analysis' reading of the same, with the messages quoted in ICMP errors, as its JSON document lists them. */
+    public static List<String> byAnalysis(Analysis a) {
+        List<Event> all = new ArrayList<>(a.events("kerberos"));
+        for (Event q : a.quoted()) {
+            if ("kerberos".equals(q.protocol())) {
+                all.add(q);
+            }
+        }
+        all.sort(java.util.Comparator.comparingLong(Event::frame));
+        return byAnalysis(all);
     }
 
     /** The analysis' reading of the same: its first Kerberos event of each frame. */

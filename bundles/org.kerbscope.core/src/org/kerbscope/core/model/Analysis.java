@@ -19,6 +19,7 @@ public final class Analysis {
     private final List<EvidenceItem> evidence = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final List<TcpEvent> tcpEvents = new ArrayList<>();
+    private final List<Event> quoted = new ArrayList<>();
     private final Map<String, Object> indexes = new java.util.concurrent.ConcurrentHashMap<>();
     private int indexedAttempts = -1;
     /** Indexes built as events are added, by protocol; null when none is. */
@@ -125,6 +126,13 @@ public final class Analysis {
 
     /** Connection facts (SYN, SYN/ACK, RST, FIN) for the connect step. */
     public List<TcpEvent> tcpEvents() { return tcpEvents; }
+
+    /**
+     * Messages quoted in ICMP errors (a refused datagram's payload again, field {@code icmpQuote}), in frame order: the
+     * JSON document lists them in their protocols' arrays at the ICMP message's frame, as Wireshark does, but they are
+     * not messages of the flow, and no check reads them.
+     */
+    public List<Event> quoted() { return quoted; }
     public List<AuthAttempt> attempts() { return attempts; }
     public List<Finding> findings() { return findings; }
     public List<EvidenceFile> evidenceFiles() { return evidenceFiles; }

@@ -163,13 +163,21 @@ public final class JsonReport {
             }
             g.writeEndObject();
         }
+        // messages quoted in ICMP errors join their protocols' arrays at their frames, as Wireshark lists them
+        Map<String, List<Event>> quoted = new java.util.LinkedHashMap<>();
+        for (Event q : a.quoted()) {
+            quoted.computeIfAbsent(q.protocol(), k -> new java.util.ArrayList<>()).add(q);
+        }
         for (String p : BASE) {
-            events(g, p, a.events(p));
+            events(g, p, a.events(p), quoted.remove(p));
         }
         for (Map.Entry<String, List<Event>> e : a.events().entrySet()) {
             if (!BASE.contains(e.getKey())) {
-                events(g, e.getKey(), e.getValue());
+                events(g, e.getKey(), e.getValue(), quoted.remove(e.getKey()));
             }
+        }
+        for (Map.Entry<String, List<Event>> e : quoted.entrySet()) {
+            events(g, e.getKey(), List.of(), e.getValue());
         }
         diagnosed.run();
         g.writeArrayFieldStart("attempts");
@@ -307,12 +315,26 @@ public final class JsonReport {
      * Hundreds of thousands of events on a large capture: their field names (the dissectors' constants, a few dozen)
      * are quoted and encoded once each, and the fields are walked without a map view.
      */
-    private static void events(JsonGenerator g, String name, List<Event> events) throws IOException {
+    private static void events(JsonGenerator g, String name, List<Event> events, List<Event> quoted) throws IOException {
         g.writeArrayFieldStart(name);
         Map<String, SerializedString> names = new IdentityHashMap<>();
         char[] text = new char[64];
-        for (Event e : events) {
-            event(g, e, names, text);
+        if (quoted == null) {
+            for (Event e : events) {
+                event(g, e, names, text);
+            }
+        } else {
+            // both in frame order: merged (a quote's frame is an ICMP message's, which carries no other message)
+            int q = 0;
+            for (Event e : events) {
+                for (; q < quoted.size() && quoted.get(q).frame() < e.frame(); q++) {
+                    event(g, quoted.get(q), names, text);
+                }
+                event(g, e, names, text);
+            }
+            for (; q < quoted.size(); q++) {
+                event(g, quoted.get(q), names, text);
+            }
         }
         g.writeEndArray();
     }

@@ -154,6 +154,12 @@ class SambaAdStoriesTest {
                 + " away", web.step(Step.CONNECT).note());
         assertEquals(2, web.step(Step.CONNECT).frames().size(), "the SYN and the ICMP message");
         assertEquals(1, withId(a, "tcp.connect-failed").size(), titles(a));
+        // the AS-REQ the ICMP message quotes is listed at its frame, as Wireshark reads it, and marked: not a request
+        assertEquals(List.of("2 AS-REQ 10.30.0.2 10.30.0.3:88"), a.quoted().stream().map(e -> e.frame() + " "
+                + e.string("msgType") + " " + e.src().address() + " " + e.dst()).toList());
+        assertEquals(Boolean.TRUE, a.quoted().get(0).get("icmpQuote"));
+        assertTrue(a.events("kerberos").stream().noneMatch(e -> e.frame() == 2), "not among the flow's messages");
+        assertTrue(a.diagnostics().isEmpty(), a.diagnostics().toString());
     }
 
     /**
