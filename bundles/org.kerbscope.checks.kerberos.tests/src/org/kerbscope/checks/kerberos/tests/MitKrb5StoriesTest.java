@@ -2,6 +2,8 @@ package org.kerbscope.checks.kerberos.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kerbscope.checks.kerberos.tests.VendorCaptures.titles;
+import static org.kerbscope.checks.kerberos.tests.VendorCaptures.withId;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,11 +17,6 @@ import org.kerbscope.core.model.Outcome;
 import org.kerbscope.core.model.Severity;
 import org.kerbscope.core.model.Step;
 import org.kerbscope.core.model.StepStatus;
-import org.kerbscope.core.registry.Registries;
-import org.kerbscope.core.spi.AnalysisOptions;
-import org.kerbscope.engine.Analyzer;
-import org.kerbscope.engine.Progress;
-import org.kerbscope.testing.KerberosFacts;
 
 /**
  * Another vendor's Kerberos: real captures of MIT's KDC, kadmind and client tools, and of curl authenticating with
@@ -31,21 +28,11 @@ import org.kerbscope.testing.KerberosFacts;
 class MitKrb5StoriesTest {
 
     private static Path capture(String name) {
-        return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.checks.kerberos.tests/resources/mit-krb5/"
-                + name + ".pcapng");
+        return VendorCaptures.capture("mit-krb5", name);
     }
 
     private static Analysis analyze(String name) throws Exception {
-        Path c = capture(name);
-        return new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(c, name, List.of(), Progress.NONE);
-    }
-
-    private static List<Finding> withId(Analysis a, String id) {
-        return a.findings().stream().filter(f -> f.id().equals(id)).toList();
-    }
-
-    private static String titles(Analysis a) {
-        return a.findings().stream().map(f -> f.severity() + " " + f.id() + ": " + f.title()).toList().toString();
+        return VendorCaptures.analyze("mit-krb5", name);
     }
 
     @Test
@@ -111,16 +98,8 @@ class MitKrb5StoriesTest {
     @Test
     void everyMessageAsWiresharkReadsIt() throws Exception {
         for (String name : List.of("mit-kdc", "apache-success", "apache-spn-unknown", "apache-stale-keytab")) {
-            assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
+            VendorCaptures.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
         }
-    }
-
-    /** The capture's Kerberos messages as tshark lists them against the analysis' events; skipped without tshark. */
-    static void assertKerberosAsTsharkReadsIt(Path capture, Analysis a) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(KerberosFacts.tshark() != null, "tshark is not installed");
-        List<String> theirs = KerberosFacts.byTshark(capture);
-        assertTrue(!theirs.isEmpty(), capture.toString());
-        assertEquals(theirs, KerberosFacts.byAnalysis(a), capture.toString());
     }
 
     @Test

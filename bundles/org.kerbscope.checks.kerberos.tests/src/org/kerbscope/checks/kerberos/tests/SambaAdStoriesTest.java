@@ -2,6 +2,8 @@ package org.kerbscope.checks.kerberos.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kerbscope.checks.kerberos.tests.VendorCaptures.titles;
+import static org.kerbscope.checks.kerberos.tests.VendorCaptures.withId;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,10 +16,6 @@ import org.kerbscope.core.model.Outcome;
 import org.kerbscope.core.model.Severity;
 import org.kerbscope.core.model.Step;
 import org.kerbscope.core.model.StepStatus;
-import org.kerbscope.core.registry.Registries;
-import org.kerbscope.core.spi.AnalysisOptions;
-import org.kerbscope.engine.Analyzer;
-import org.kerbscope.engine.Progress;
 
 /**
  * An Active Directory domain that is not Windows: real captures of Samba's domain controller (its Heimdal-based KDC,
@@ -27,22 +25,12 @@ import org.kerbscope.engine.Progress;
  */
 class SambaAdStoriesTest {
 
-    static Path capture(String name) {
-        return org.kerbscope.testing.RepoFiles.find("bundles/org.kerbscope.checks.kerberos.tests/resources/samba-ad/"
-                + name + ".pcapng");
+    private static Path capture(String name) {
+        return VendorCaptures.capture("samba-ad", name);
     }
 
     private static Analysis analyze(String name) throws Exception {
-        Path c = capture(name);
-        return new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(c, name, List.of(), Progress.NONE);
-    }
-
-    private static List<Finding> withId(Analysis a, String id) {
-        return a.findings().stream().filter(f -> f.id().equals(id)).toList();
-    }
-
-    private static String titles(Analysis a) {
-        return a.findings().stream().map(f -> f.severity() + " " + f.id() + ": " + f.title()).toList().toString();
+        return VendorCaptures.analyze("samba-ad", name);
     }
 
     /**
@@ -181,7 +169,7 @@ class SambaAdStoriesTest {
     @Test
     void everyMessageAsWiresharkReadsIt() throws Exception {
         for (String name : List.of("samba-web", "samba-kdc", "samba-names", "samba-unreachable", "samba-token-bloat")) {
-            MitKrb5StoriesTest.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
+            VendorCaptures.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
         }
     }
 }
