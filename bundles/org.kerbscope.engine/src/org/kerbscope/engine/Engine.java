@@ -170,17 +170,24 @@ public final class Engine implements TransportHandler {
     private boolean quoting;
 
     /**
-     * The payload an ICMP error quotes, dissected as the datagram it was (by its ports, decode-as rules and
-     * heuristics), on no conversation's state: its messages go to {@link Analysis#quoted}, its problems nowhere (a
+     * The payload an ICMP error quotes, dissected as the datagram it was (by its ports and decode-as rules), on no
+     * conversation's state: its messages go to {@link Analysis#quoted}, its problems nowhere (a
      * quote is often cut short, which says nothing of the datagram that was sent).
      */
     @Override
     public void quotedDatagram(Frame frame, FlowKey refused, ByteBuffer payload, int payloadOffset) {
         current = frame;
         ByteBuffer bytes = onHeap(payload);
-        DissectorContribution d = outOfFocus(refused.src(), refused.dst(), "udp") ? NONE
-                : choose("udp", refused, pdu(bytes, payloadOffset), frame.number());
-        if (d == NONE) {
+        if (outOfFocus(refused.src(), refused.dst(), "udp")) {
+            return;
+        }
+        // by its ports (and decode-as rules) only: a quote is no conversation's first datagram, to be guessed at or
+        // counted among the services nobody read
+        DissectorContribution d = tables.lookup("udp.port", Integer.toString(Math.min(refused.srcPort(), refused.dstPort())));
+        if (d == null) {
+            d = tables.lookup("udp.port", Integer.toString(Math.max(refused.srcPort(), refused.dstPort())));
+        }
+        if (d == null || d.get() == null) {
             return;
         }
         quoting = true;

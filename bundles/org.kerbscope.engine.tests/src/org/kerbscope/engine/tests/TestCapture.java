@@ -66,6 +66,21 @@ final class TestCapture {
         return udp(client, clientPort, SERVER, serverPort, payload);
     }
 
+    /**
+     * An ICMP "destination unreachable" (type 3) from {@code src} to {@code dst} quoting a UDP datagram as an IPv4
+     * packet (header, UDP header, payload) sent from {@code dst} to {@code src}.
+     */
+    TestCapture icmpUnreachable(byte[] src, byte[] dst, int code, int quotedSrcPort, int quotedDstPort, byte[] quotedPayload) {
+        ByteBuffer q = ByteBuffer.allocate(8 + 20 + 8 + quotedPayload.length);
+        q.put((byte) 3).put((byte) code).putShort((short) 0).putInt(0);
+        q.put((byte) 0x45).put((byte) 0).putShort((short) (28 + quotedPayload.length)).putShort((short) 7)
+                .putShort((short) 0).put((byte) 64).put((byte) 17).putShort((short) 0).put(dst).put(src);
+        q.putShort((short) quotedSrcPort).putShort((short) quotedDstPort).putShort((short) (8 + quotedPayload.length))
+                .putShort((short) 0).put(quotedPayload);
+        ip(1, src, dst, q.array());
+        return this;
+    }
+
     /** A datagram. */
     TestCapture udp(byte[] src, int srcPort, byte[] dst, int dstPort, byte[] payload) {
         ByteBuffer u = ByteBuffer.allocate(8 + payload.length);
