@@ -183,11 +183,8 @@ public final class Engine implements TransportHandler {
         }
         // by its ports (and decode-as rules) only: a quote is no conversation's first datagram, to be guessed at or
         // counted among the services nobody read
-        DissectorContribution d = tables.lookup("udp.port", Integer.toString(Math.min(refused.srcPort(), refused.dstPort())));
+        DissectorContribution d = byPort("udp", refused);
         if (d == null) {
-            d = tables.lookup("udp.port", Integer.toString(Math.max(refused.srcPort(), refused.dstPort())));
-        }
-        if (d == null || d.get() == null) {
             return;
         }
         quoting = true;
@@ -337,14 +334,8 @@ public final class Engine implements TransportHandler {
 
     /** decode-as and port tables (server port first: the lower, well-known one), then heuristics. */
     private DissectorContribution choose(String transport, FlowKey key, Pdu firstPdu, long frame) {
-        String table = transport + ".port";
-        int lo = Math.min(key.srcPort(), key.dstPort());
-        int hi = Math.max(key.srcPort(), key.dstPort());
-        DissectorContribution d = tables.lookup(table, Integer.toString(lo));
-        if (d == null) {
-            d = tables.lookup(table, Integer.toString(hi));
-        }
-        if (d != null && d.get() != null) {
+        DissectorContribution d = byPort(transport, key);
+        if (d != null) {
             return d;
         }
         if (firstPdu != null && firstPdu.length() > 0) {
@@ -355,8 +346,18 @@ public final class Engine implements TransportHandler {
                 }
             }
         }
-        unread.unread(transport, lo, hi, frame);
+        unread.unread(transport, Math.min(key.srcPort(), key.dstPort()), Math.max(key.srcPort(), key.dstPort()), frame);
         return NONE;
+    }
+
+    /** The dissector decode-as rules or the port table give the lower port, else the higher one; null when none. */
+    private DissectorContribution byPort(String transport, FlowKey key) {
+        String table = transport + ".port";
+        DissectorContribution d = tables.lookup(table, Integer.toString(Math.min(key.srcPort(), key.dstPort())));
+        if (d == null) {
+            d = tables.lookup(table, Integer.toString(Math.max(key.srcPort(), key.dstPort())));
+        }
+        return d != null && d.get() != null ? d : null;
     }
 
     /** Runs a heuristic; one that throws is a defect of its plug-in, reported and counted as "no". */

@@ -41,7 +41,7 @@ public final class ServiceKeyMismatchCheck implements Check {
             // a Kerberos AP-REQ was sent and the service said no
             boolean rejected = ap != null && !ap.frames().isEmpty() && (ap.status() == StepStatus.FAILED
                     && ap.note().contains("rejected") || ap.status() == StepStatus.OK && auth != null && auth.status() == StepStatus.FAILED);
-            if (!rejected || auth == null || auth.frames().isEmpty() || notAnAuthenticationRefusal(auth.note())) {
+            if (!rejected || auth == null || auth.frames().isEmpty() || notAnAuthenticationRefusal(a, auth.frames().get(0))) {
                 continue;
             }
             FindingBuilder f = new FindingBuilder("kerberos.service-key-mismatch").step(Step.AP_EXCHANGE)
@@ -131,12 +131,18 @@ public final class ServiceKeyMismatchCheck implements Check {
     }
 
     /**
-     * Whether a web server's failed answer says something else than "your credentials were not accepted" (401, 407):
+     * Whether the web server's answer in the attempt's last frame says something else than "your credentials were not
+     * accepted" (401, 407):
      * a 400 to a request too large (token bloat, http.header-too-large), a 403 (authorised, but not allowed), a 5xx.
      */
-    static boolean notAnAuthenticationRefusal(String authorizedNote) {
-        return authorizedNote != null && authorizedNote.startsWith("HTTP ") && !authorizedNote.startsWith("HTTP 401")
-                && !authorizedNote.startsWith("HTTP 407");
+    static boolean notAnAuthenticationRefusal(Analysis a, long verdictFrame) {
+        for (Event h : Flows.atFrame(a, "http", verdictFrame)) {
+            if ("response".equals(h.string("kind"))) {
+                int status = h.integer("status", 0);
+                return status != 401 && status != 407;
+            }
+        }
+        return false;
     }
 
     /** The key version of the ticket in the AP-REQ to {@code server} in {@code frame}, or null. */
