@@ -75,11 +75,23 @@ final class HttpChecks {
         return at.host() != null ? at.host() : at.server().address();
     }
 
-    static String zoneFix(AuthAttempt at) {
-        String host = site(at).toLowerCase(Locale.ROOT);
-        String domain = host.contains(".") ? host.substring(host.indexOf('.') + 1) : host;
-        return "Add the site to the Local intranet zone (Internet Options > Security > Local intranet > Sites), or by policy:"
-                + " Site to Zone Assignment List: *." + domain + " = 1";
+    /** The User-Agent of the attempt's first request that has one, or null. */
+    static String userAgent(AuthAttempt at) {
+        for (Event e : at.events()) {
+            if ("http".equals(e.protocol()) && e.string("userAgent") != null) {
+                return e.string("userAgent");
+            }
+        }
+        return null;
+    }
+
+    /** The site's address as a user types it: scheme, host and the port when it is not the scheme's own. */
+    static String url(AuthAttempt at) {
+        int port = at.server().port();
+        boolean tls = port == 443 || port == 8443 || at.serverRole() != null && at.serverRole().startsWith("HTTPS");
+        String host = site(at);
+        return (tls ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host)
+                + (port == (tls ? 443 : 80) ? "" : ":" + port) + "/";
     }
 
     /**

@@ -11,7 +11,8 @@ import org.kerbscope.core.spi.FindingSink;
 
 /**
  * {@code http.no-kerberos-attempt}: the server offered Negotiate, but the client neither asked the KDC for a
- * ticket for the site nor sent a Kerberos token — it decided not to use Kerberos (zone, IP literal, policy).
+ * ticket for the site nor sent a Kerberos token — it decided not to use Kerberos (zone, IP literal, policy). The
+ * setting to change depends on the client its User-Agent names ({@link WebClient}).
  */
 public final class NoKerberosAttemptCheck implements Check {
 
@@ -45,15 +46,14 @@ public final class NoKerberosAttemptCheck implements Check {
                 f.file(tickets.get(0).file(), hasTicket ? "klist holds a ticket for " + spn
                         : "klist holds no ticket for " + spn + ": the client never got one");
             }
+            WebClient client = WebClient.of(HttpChecks.userAgent(at));
+            String site = HttpChecks.site(at);
             String why = Flows.isIpLiteral(at.host()) ? "the client addressed the site by IP address, so it has no SPN to ask for"
-                    : "typical causes: the site is not in the Local intranet zone (browsers only send Kerberos to intranet sites"
-                            + " automatically), the client is not signed in to the domain or cannot reach a KDC, or policy"
-                            + " disables Kerberos for this site";
-            sink.report(f.title("The client never tried Kerberos for " + HttpChecks.site(at))
-                    .explanation("Step 5 is missing: the server offered Negotiate, but no TGS-REQ for HTTP/" + HttpChecks.site(at)
+                    : (client.family() == WebClient.Family.OTHER ? "typical causes: " : "") + client.whyNoKerberos(site);
+            sink.report(f.title("The client never tried Kerberos for " + site)
+                    .explanation("Step 5 is missing: the server offered Negotiate, but no TGS-REQ for HTTP/" + site
                             + " and no Kerberos token followed — " + why + ".")
-                    .fix(HttpChecks.zoneFix(at), "klist", "klist get HTTP/" + HttpChecks.site(at),
-                            "Resolve-DnsName -Name " + HttpChecks.site(at))
+                    .fix(client.fixes(site, HttpChecks.url(at)).toArray(String[]::new))
                     .build());
         }
     }

@@ -27,7 +27,7 @@ import org.kerbscope.dissect.http.internal.TokenKind;
  * Proxy-Authorization) base64-decoded to the {@code http.auth} table, so SPNEGO, Kerberos and NTLMSSP are read
  * with carrier {@code http}.
  * <p>
- * Event fields: {@code kind}; requests {@code method}, {@code uri}, {@code host}; responses {@code status},
+ * Event fields: {@code kind}; requests {@code method}, {@code uri}, {@code host}, {@code userAgent}; responses {@code status},
  * {@code reason}; {@code wwwAuthenticate} (scheme names of WWW-Authenticate then Proxy-Authenticate, in header
  * order); {@code authorization} {scheme, token} (token kind for the GSS schemes only); and for checks
  * {@code authorizationLength} (bytes of the header value, for token bloat), {@code authorizationHeader}
@@ -225,6 +225,7 @@ public final class HttpDissector implements Dissector {
             ev.put("method", h.method());
             ev.put("uri", h.uri());
             putIf(ev, "host", h.first("Host"));
+            putIf(ev, "userAgent", h.first("User-Agent"));
         } else {
             ev.put("kind", "response");
             ev.put("status", h.status());

@@ -65,8 +65,10 @@ class HttpRecordedTest {
         assertEquals("GET", req.get("method"));
         assertEquals("/protected/index.html", req.get("uri"));
         assertTrue(((String) req.get("host")).startsWith("127.0.0.1:"), req.toString());
+        assertTrue(((String) req.get("userAgent")).startsWith("Java-http-client/"), req.toString());
         assertFalse(req.containsKey("authorization"));
         Map<String, Object> resp = ev.get(1);
+        assertFalse(resp.containsKey("userAgent"), "a response has no User-Agent");
         assertEquals("response", resp.get("kind"));
         assertEquals(401, resp.get("status"));
         assertEquals(List.of("Negotiate", "NTLM"), resp.get("wwwAuthenticate"));
