@@ -332,8 +332,8 @@ public final class HttpService implements ServiceProfile {
         String spn = spnHost != null ? SPN_CLASS + "/" + spnHost : null;
         long before = authReq != null ? authReq.frame() : Long.MAX_VALUE;
         // the last ticket request for the site's SPN (or the name typed) before the authenticated request
-        Event tgsReq = spn == null ? Flows.ticketRequest(a, client, SPN_CLASS, before)
-                : Flows.ticketRequest(a, client, SPN_CLASS, before, spn, SPN_CLASS + "/" + host);
+        Event tgsReq = spn == null ? Flows.ticketRequest(a, client, SPN_CLASS, before, server.port())
+                : Flows.ticketRequest(a, client, SPN_CLASS, before, server.port(), spn, SPN_CLASS + "/" + host);
         Event reply = tgsReq != null ? Flows.replyTo(a, tgsReq) : null;
         if (tgsReq != null) {
             spn = tgsReq.string("sname");
@@ -357,6 +357,10 @@ public final class HttpService implements ServiceProfile {
                     : "the client never asked the KDC for " + (spn != null ? spn : "a ticket");
             at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.FAILED,
                     asError != null ? List.of(asError.frame()) : List.of(), why));
+            if (at.user() == null && challenge != null) {
+                // who the client was signed in as, when its TGT's AS exchange is in the capture
+                at.setUser(Flows.tgtUserBefore(a, client, challenge.frame()));
+            }
             at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "no ticket request"));
         }
 
@@ -512,8 +516,8 @@ public final class HttpService implements ServiceProfile {
             AuthAttempt at = new AuthAttempt(index + out.size(), client, site.getKey().server(), "http");
             at.setHost(site.getKey().host());
             String spnHost = canonicalHost(a, at);
-            Event tgsReq = Flows.ticketRequest(a, client, SPN_CLASS, Long.MAX_VALUE, SPN_CLASS + "/" + spnHost,
-                    SPN_CLASS + "/" + at.host());
+            Event tgsReq = Flows.ticketRequest(a, client, SPN_CLASS, Long.MAX_VALUE, at.server().port(),
+                    SPN_CLASS + "/" + spnHost, SPN_CLASS + "/" + at.host());
             if (tgsReq == null || tgsReq.frame() < hello.frame()) {
                 // no ticket for the site: an attempt only when its TLS handshake failed (it never reached the 401)
                 Event alert = fatalAlert(a, site.getValue());

@@ -56,6 +56,40 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
                 .fix("Resolve-DnsName " + address + " -Type PTR", "setspn -Q " + spn, "klist purge");
             return;
         }
+        int colon = host.lastIndexOf(':');
+        if (spn.regionMatches(true, 0, "HTTP/", 0, 5) && colon > 0 && host.indexOf(':') == colon
+                && colon + 1 < host.length() && host.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+            // a web site's SPN names no port unless the client was told to add it (SQL Server's do, by design)
+            String account = Flows.netbiosDomain(realm) + "\\" + Flows.computerAccount(address);
+            f.step(Step.TICKET).title("The KDC does not know the service principal " + spn + ", which names a port")
+                .explanation("Step 6 of the flow failed: the client asked the domain controller for a service ticket for "
+                    + spn + " and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7). The client put the site's port into"
+                    + " the SPN, which browsers do only when told to (Internet Explorer's FEATURE_INCLUDE_PORT_IN_SPN_KB908209,"
+                    + " the EnableAuthNegotiatePort policy of Chrome and Edge); web sites' SPNs are HTTP/" + address
+                    + " without a port, and no account in " + realm + " has this one. Stop the client from adding the port,"
+                    + " or register the SPN with its port on the account the site runs as (the computer account for"
+                    + " Network Service or ApplicationPoolIdentity, otherwise the service account).")
+                .fix("setspn -Q HTTP/" + address, "setspn -Q " + spn, "setspn -S " + spn + " " + account, "klist purge");
+            return;
+        }
+        Flows.Lookup alias = aliasLookup(a, e.dst().address(), address, e.frame());
+        if (alias != null) {
+            // the client built the SPN from the name it was given, not from the canonical name its lookup ended at
+            String canonical = alias.canonical();
+            String cls = spn.substring(0, spn.indexOf('/'));
+            f.step(Step.TICKET).frame(alias.response().frame(), address + " is an alias (CNAME) of " + canonical)
+                .title("The KDC does not know the service principal " + spn + ", built from an alias of " + canonical)
+                .explanation("Step 6 of the flow failed: the client asked the domain controller for a service ticket for "
+                    + spn + " and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7). " + address + " is an alias (CNAME)"
+                    + " of " + canonical + ", and the client built the SPN from the alias: Windows and browsers by default"
+                    + " build it from the canonical name (" + cls + "/" + canonical + "), clients that were told not to"
+                    + " (the DisableAuthNegotiateCnameLookup policy of Chrome and Edge, dns_canonicalize_hostname = false"
+                    + " in MIT Kerberos' krb5.conf) from the name as typed. Register " + spn + " on the account that holds "
+                    + cls + "/" + canonical + ", or let the client follow the CNAME.")
+                .fix("setspn -Q " + cls + "/" + canonical, "setspn -S " + spn + " " + Flows.netbiosDomain(realm) + "\\"
+                    + Flows.computerAccount(canonical), "klist purge");
+            return;
+        }
         f.step(Step.TICKET).title("The KDC does not know the service principal " + spn)
             .explanation("Step 6 of the flow failed: the client asked the domain controller for a service ticket for "
                 + spn + " and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7). No account in " + realm
@@ -65,5 +99,17 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
                 + " service account (and for a CNAME alias, register the name the client builds the SPN from).")
             .fix("setspn -Q " + spn, "setspn -S " + spn + " " + Flows.netbiosDomain(realm) + "\\" + Flows.computerAccount(host),
                  "klist purge");
+    }
+
+    /** The client's lookup of {@code name} before {@code frame} that went through a CNAME, or null. */
+    private static Flows.Lookup aliasLookup(Analysis a, String client, String name, long frame) {
+        Flows.Lookup found = null;
+        for (Flows.Lookup l : Flows.lookupsOf(a, client, name)) {
+            if (!l.chain().isEmpty() && l.response().frame() < frame
+                    && !l.canonical().equalsIgnoreCase(name)) {
+                found = l;
+            }
+        }
+        return found;
     }
 }

@@ -443,11 +443,21 @@ public final class Flows {
      * {@link #sameSpn} compares them, or for any of the class when {@code spns} is empty. Null when none.
      */
     public static Event ticketRequest(Analysis a, String client, String spnClass, long lastFrame, String... spns) {
+        return ticketRequest(a, client, spnClass, lastFrame, -1, spns);
+    }
+
+    /**
+     * As {@link #ticketRequest(Analysis, String, String, long, String...)}, for a service on {@code port}: a request
+     * whose SPN names another port (HTTP/web:8081, which clients build when told to add the port) is another
+     * service's, though {@link #sameSpn} ignores ports. A negative port compares none.
+     */
+    public static Event ticketRequest(Analysis a, String client, String spnClass, long lastFrame, int port,
+            String... spns) {
         String prefix = spnClass.toLowerCase(Locale.ROOT) + "/";
         KerberosIndex kerberos = KerberosIndex.of(a);
         List<Event> ofClient = kerberos.ticketRequestsByClient.getOrDefault(client, List.of());
         if (spns.length == 0) {
-            return lastOfClass(ofClient, prefix, lastFrame);
+            return lastOfClass(ofClient, prefix, lastFrame, port);
         }
         Event best = null;
         for (String spn : spns) {
@@ -455,7 +465,7 @@ public final class Flows {
                 continue;
             }
             Event e = lastOfClass(kerberos.ticketRequestsBySpn.getOrDefault(new PairKey(client, strip(spn)),
-                    List.of()), prefix, lastFrame);
+                    List.of()), prefix, lastFrame, port);
             // two requests in one frame: the later message is the last request
             if (e != null && (best == null || e.frame() > best.frame()
                     || e.frame() == best.frame() && ofClient.indexOf(e) > ofClient.indexOf(best))) {
@@ -465,13 +475,33 @@ public final class Flows {
         return best;
     }
 
-    private static Event lastOfClass(List<Event> requests, String prefix, long lastFrame) {
+    private static Event lastOfClass(List<Event> requests, String prefix, long lastFrame, int port) {
         for (int i = countUpTo(requests, lastFrame) - 1; i >= 0; i--) {
-            if (requests.get(i).string("sname").toLowerCase(Locale.ROOT).startsWith(prefix)) {
+            String sname = requests.get(i).string("sname").toLowerCase(Locale.ROOT);
+            if (sname.startsWith(prefix) && (port < 0 || portOf(sname) < 0 || portOf(sname) == port)) {
                 return requests.get(i);
             }
         }
         return null;
+    }
+
+    /** The port an SPN's host part names (HTTP/web:8081 → 8081), or -1 when it names none. */
+    static int portOf(String spn) {
+        int slash = spn.indexOf('/');
+        int end = spn.indexOf('/', slash + 1);
+        String host = slash < 0 ? "" : spn.substring(slash + 1, end < 0 ? spn.length() : end);
+        int at = host.indexOf('@');
+        host = at >= 0 ? host.substring(0, at) : host;
+        int colon = host.lastIndexOf(':');
+        if (colon <= 0 || host.indexOf(':') != colon || colon + 1 == host.length() || host.length() - colon > 6) {
+            return -1;
+        }
+        for (int i = colon + 1; i < host.length(); i++) {
+            if (!Character.isDigit(host.charAt(i))) {
+                return -1;
+            }
+        }
+        return Integer.parseInt(host.substring(colon + 1));
     }
 
     /** NetBIOS-style domain from a realm: CONTOSO.COM → CONTOSO. */

@@ -165,10 +165,73 @@ class SambaAdStoriesTest {
         assertTrue(withId(a, "kerberos.service-key-mismatch").isEmpty(), titles(a));
     }
 
+    /**
+     * Chromium on Linux without the AuthServerAllowlist policy: the site offers Negotiate and the browser never asks
+     * for a ticket. The advice is the policy of the browser its User-Agent names, with the commands of a Linux client;
+     * its HTTPS upgrade, refused on port 443 before it fell back to HTTP, is information, not a failure to connect.
+     */
+    @Test
+    void chromiumWithoutTheAllowlistNeverAnswersNegotiate() throws Exception {
+        Analysis a = analyze("samba-browser-no-allowlist");
+        assertTrue(a.events("http").stream().filter(e -> "request".equals(e.string("kind")))
+                .allMatch(e -> e.string("userAgent").contains("HeadlessChrome/")), a.events("http").toString());
+        assertTrue(a.events("kerberos").stream().noneMatch(e -> "TGS-REQ".equals(e.string("msgType"))),
+                "the browser asked for no service ticket");
+        Finding none = withId(a, "http.no-kerberos-attempt").get(0);
+        assertEquals("The client never tried Kerberos for iisserver.contoso.com", none.title());
+        assertTrue(none.explanation().contains("Chrome on Linux answers Negotiate only for sites its AuthServerAllowlist"
+                + " policy names"), none.explanation());
+        assertTrue(none.remediation().get(0).startsWith("{\"AuthServerAllowlist\": \"*.contoso.com\"} in a JSON file under"),
+                none.remediation().toString());
+        assertTrue(none.remediation().contains("kvno HTTP/iisserver.contoso.com"), none.remediation().toString());
+        List<Finding> upgrade = withId(a, "tcp.connect-failed");
+        assertEquals(1, upgrade.size(), titles(a));
+        assertEquals(Severity.INFO, upgrade.get(0).severity());
+        assertEquals("The client tried HTTPS first for iisserver.contoso.com and fell back to HTTP", upgrade.get(0).title());
+        assertEquals(List.of("http.no-kerberos-attempt"), a.findings().stream().filter(f -> f.severity() == Severity.ERROR)
+                .map(Finding::id).toList(), titles(a));
+    }
+
+    /**
+     * Chromium with the policy: the site by its name (the ticket), by an alias (the CNAME followed), by the alias with
+     * the CNAME lookup turned off (HTTP/www.contoso.com, which no account has: register it where the canonical name's
+     * SPN is, not on a WWW$ account), and on port 8081 with the port in the SPN (HTTP/iisserver.contoso.com:8081: a
+     * setting of the browser, and no other attempt's ticket request).
+     */
+    @Test
+    void chromiumsServicePrincipals() throws Exception {
+        Analysis a = analyze("samba-browser");
+        AuthAttempt site = a.attempts().stream().filter(x -> x.server().port() == 80 && "iisserver.contoso.com".equals(x.host()))
+                .findFirst().orElseThrow();
+        assertEquals(Outcome.KERBEROS, site.outcome(), site.steps().toString());
+        assertEquals("HTTP/iisserver.contoso.com", site.spn());
+
+        Finding alias = withId(a, "kerberos.spn-unknown").stream().filter(f -> f.title().contains("HTTP/www.contoso.com"))
+                .findFirst().orElseThrow();
+        assertEquals("The KDC does not know the service principal HTTP/www.contoso.com, built from an alias of"
+                + " iisserver.contoso.com", alias.title());
+        assertTrue(alias.explanation().contains("DisableAuthNegotiateCnameLookup"), alias.explanation());
+        assertEquals(List.of("setspn -Q HTTP/iisserver.contoso.com", "setspn -S HTTP/www.contoso.com CONTOSO\\IISSERVER$",
+                "klist purge"), alias.remediation());
+
+        AuthAttempt port = a.attempts().stream().filter(x -> x.server().port() == 8081).findFirst().orElseThrow();
+        assertEquals("HTTP/iisserver.contoso.com:8081", port.spn());
+        assertEquals(StepStatus.FAILED, port.step(Step.TICKET).status());
+        Finding named = withId(a, "kerberos.spn-unknown").stream().filter(f -> f.title().contains(":8081"))
+                .findFirst().orElseThrow();
+        assertEquals("The KDC does not know the service principal HTTP/iisserver.contoso.com:8081, which names a port",
+                named.title());
+        assertTrue(named.explanation().contains("EnableAuthNegotiatePort"), named.explanation());
+        assertTrue(a.attempts().stream().filter(x -> x.server().port() != 8081)
+                .noneMatch(x -> x.spn() != null && x.spn().contains(":8081")), a.attempts().toString());
+        assertTrue(withId(a, "tcp.connect-failed").stream().allMatch(f -> f.severity() == Severity.INFO), titles(a));
+    }
+
     /** (The SMB2 and LDAP captures' Kerberos is compared where their dissectors are: the plug-ins' tests.) */
     @Test
     void everyMessageAsWiresharkReadsIt() throws Exception {
-        for (String name : List.of("samba-web", "samba-kdc", "samba-names", "samba-unreachable", "samba-token-bloat")) {
+        for (String name : List.of("samba-web", "samba-kdc", "samba-names", "samba-unreachable", "samba-token-bloat",
+                "samba-browser-no-allowlist", "samba-browser")) {
             VendorCaptures.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
         }
     }
