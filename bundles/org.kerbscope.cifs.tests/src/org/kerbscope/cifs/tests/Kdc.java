@@ -61,7 +61,7 @@ final class Kdc {
     }
 
     private Kdc() throws Exception {
-        Path dir = Files.createTempDirectory("kerbscope-cifs");
+        Path dir = org.kerbscope.testing.TempDirs.create("kerbscope-cifs");
         int kdcPort = freePort();
         SimpleKdcServer kdc = new SimpleKdcServer();
         kdc.setWorkDir(dir.toFile());

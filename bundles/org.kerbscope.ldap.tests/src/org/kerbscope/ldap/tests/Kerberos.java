@@ -67,7 +67,7 @@ final class Kerberos {
     private final List<Exchange> recorded = new ArrayList<>();
 
     private Kerberos() throws Exception {
-        Path dir = Files.createTempDirectory("kerbscope-ldap-kdc");
+        Path dir = org.kerbscope.testing.TempDirs.create("kerbscope-ldap-kdc");
         int kdcPort = freePort();
         SimpleKdcServer kdc = new SimpleKdcServer();
         kdc.setWorkDir(dir.toFile());

@@ -72,7 +72,7 @@ final class KdcFixture {
     }
 
     private KdcFixture() throws Exception {
-        dir = Files.createTempDirectory("kerbscope-kdc");
+        dir = org.kerbscope.testing.TempDirs.create("kerbscope-kdc");
         kdc = new SimpleKdcServer();
         kdc.setWorkDir(dir.toFile());
         kdc.setKdcHost("127.0.0.1");

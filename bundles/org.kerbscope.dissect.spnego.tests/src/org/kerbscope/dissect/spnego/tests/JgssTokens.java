@@ -41,7 +41,7 @@ final class JgssTokens {
     }
 
     private JgssTokens() throws Exception {
-        Path dir = Files.createTempDirectory("kerbscope-spnego");
+        Path dir = org.kerbscope.testing.TempDirs.create("kerbscope-spnego");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
