@@ -21,8 +21,8 @@ import org.kerbscope.core.spi.FindingSink;
 
 /**
  * {@code tcp.connect-failed}: an attempt whose connect step failed (SYN without SYN/ACK, or RST). A browser's HTTPS
- * upgrade is information only: Chrome and Edge (from version 115) first try https:// for an http:// address and fall
- * back to http:// when the port refuses, so a refused or unanswered port 443 followed within seconds by HTTP to the same
+ * upgrade is information only: Chrome and Edge (from version 115) and Firefox (HTTPS-First) first try https:// for an
+ * http:// address and fall back to http:// when the port refuses, so a refused or unanswered port 443 followed within seconds by HTTP to the same
  * server from the same client is that fallback, not the site's failure.
  */
 public final class ConnectFailedCheck implements Check {
@@ -113,8 +113,9 @@ public final class ConnectFailedCheck implements Check {
         f.frame(first.frame(), "then HTTP to " + fallback.server() + " (attempt " + fallback.index() + ")");
         return f.title("The client tried HTTPS first for " + site + " and fell back to HTTP")
                 .explanation("The connection to " + at.server() + " failed (" + c.note() + "), and the same client spoke"
-                        + " HTTP to " + fallback.server() + " right after: browsers such as Chrome and Edge (from version"
-                        + " 115) first try https:// for an http:// address and fall back when the port refuses. The site's"
+                        + " HTTP to " + fallback.server() + " right after: browsers (Chrome and Edge from version 115,"
+                        + " Firefox with HTTPS-First) first try https:// for an http:// address and fall back when the port"
+                        + " refuses. The site's"
                         + " authentication is attempt " + fallback.index() + "; this one is only the upgrade. Listen on 443"
                         + " with a certificate for " + site + " to have the browser use HTTPS.")
                 .fix("Test-NetConnection -Port 443 " + site, "netsh http show sslcert")

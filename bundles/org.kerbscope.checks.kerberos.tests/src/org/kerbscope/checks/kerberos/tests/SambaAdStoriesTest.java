@@ -227,11 +227,31 @@ class SambaAdStoriesTest {
         assertTrue(withId(a, "tcp.connect-failed").stream().allMatch(f -> f.severity() == Severity.INFO), titles(a));
     }
 
+    /**
+     * Firefox answers Negotiate only for the sites network.negotiate-auth.trusted-uris lists, on every system: without
+     * the site there, no ticket and the advice is that setting; with it, the guide's flow to the 200.
+     */
+    @Test
+    void firefoxAndItsTrustedUris() throws Exception {
+        Analysis untrusted = analyze("samba-firefox-untrusted");
+        Finding none = withId(untrusted, "http.no-kerberos-attempt").get(0);
+        assertTrue(none.explanation().contains("Firefox answers Negotiate only for sites listed in"
+                + " network.negotiate-auth.trusted-uris"), none.explanation());
+        assertEquals("about:config: network.negotiate-auth.trusted-uris = .contoso.com (or the enterprise policy"
+                + " Authentication > SPNEGO: [\"contoso.com\"])", none.remediation().get(0));
+        assertEquals("john@CONTOSO.COM", untrusted.attempts().get(0).user(), "the user its TGT names");
+
+        Analysis trusted = analyze("samba-firefox");
+        AuthAttempt site = trusted.attempts().stream().filter(x -> x.server().port() == 80).findFirst().orElseThrow();
+        assertEquals(Outcome.KERBEROS, site.outcome(), site.steps().toString());
+        assertTrue(trusted.findings().stream().noneMatch(f -> f.severity() == Severity.ERROR), titles(trusted));
+    }
+
     /** (The SMB2 and LDAP captures' Kerberos is compared where their dissectors are: the plug-ins' tests.) */
     @Test
     void everyMessageAsWiresharkReadsIt() throws Exception {
         for (String name : List.of("samba-web", "samba-kdc", "samba-names", "samba-unreachable", "samba-token-bloat",
-                "samba-browser-no-allowlist", "samba-browser")) {
+                "samba-browser-no-allowlist", "samba-browser", "samba-firefox-untrusted", "samba-firefox")) {
             VendorCaptures.assertKerberosAsTsharkReadsIt(capture(name), analyze(name));
         }
     }
