@@ -34,7 +34,9 @@ public final class HttpService implements ServiceProfile {
         List<AuthAttempt> out = new ArrayList<>();
         // which messages make which attempt depends on the messages alone: grouped once per analysis
         for (List<Event> events : scan(a).sites()) {
-            out.add(build(a, events, firstIndex + out.size()));
+            for (Try t : judged(a, events)) {
+                out.add(build(a, t.events(), firstIndex + out.size(), t.limit()));
+            }
         }
         // HTTPS: the hellos name the site, and the ticket the client asked for it is all of the exchange in clear
         out.addAll(tlsAttempts(a, firstIndex + out.size()));
@@ -225,7 +227,110 @@ public final class HttpService implements ServiceProfile {
         return uri != null && (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8));
     }
 
-    private AuthAttempt build(Analysis a, List<Event> events, int index) {
+    /** How far back or ahead a request and its answer are looked for among a site's messages (other connections'). */
+    private static final int PAIR_WINDOW = 64;
+
+    /**
+     * Messages of a site that make one attempt; {@code limit} bounds where its ticket request may be when the client
+     * sent no credentials (the frame before the next attempt's first message).
+     */
+    private record Try(List<Event> events, long limit) {
+    }
+
+    /**
+     * A site's messages as the attempts they make. A client that got its verdict (an
+     * answer other than a challenge to a request with credentials, or a challenge again after a Kerberos AP-REQ) and
+     * is then challenged again for a request without credentials starts another try: a user reproducing the problem,
+     * a browser started again with other settings. Each try is judged alone, and tries next to each other with the
+     * same outcome and SPN stay one attempt (a client that authenticates every request makes one).
+     */
+    private List<Try> judged(Analysis a, List<Event> events) {
+        List<List<Event>> tries = tries(events);
+        List<List<Event>> groups = new ArrayList<>();
+        if (tries.size() > 1) {
+            AuthAttempt previous = null;
+            for (int t = 0; t < tries.size(); t++) {
+                AuthAttempt x = build(a, tries.get(t), -1, limit(tries, t));
+                if (previous != null && previous.outcome() == x.outcome() && java.util.Objects.equals(previous.spn(), x.spn())) {
+                    groups.get(groups.size() - 1).addAll(tries.get(t));
+                } else {
+                    groups.add(new ArrayList<>(tries.get(t)));
+                }
+                previous = x;
+            }
+        } else {
+            groups.add(new ArrayList<>(events));
+        }
+        List<Try> out = new ArrayList<>(groups.size());
+        for (int g = 0; g < groups.size(); g++) {
+            out.add(new Try(groups.get(g), limit(groups, g)));
+        }
+        return out;
+    }
+
+    private static long limit(List<List<Event>> tries, int t) {
+        return t + 1 < tries.size() ? tries.get(t + 1).get(0).frame() - 1 : Long.MAX_VALUE;
+    }
+
+    private static List<List<Event>> tries(List<Event> events) {
+        List<List<Event>> out = new ArrayList<>();
+        List<Event> current = new ArrayList<>();
+        boolean verdict = false;
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            boolean request = "request".equals(e.string("kind"));
+            if (request && verdict && !current.isEmpty() && !e.fields().containsKey("authorization")) {
+                Event answer = answerOf(events, i);
+                int st = answer != null ? answer.integer("status", 0) : 0;
+                if (st == 401 || st == 407) {
+                    out.add(current);
+                    current = new ArrayList<>();
+                    verdict = false;
+                }
+            }
+            current.add(e);
+            if (!request && !verdict) {
+                Event asked = requestOf(events, i);
+                if (asked != null && asked.fields().get("authorization") instanceof Map<?, ?> auth) {
+                    int st = e.integer("status", 0);
+                    verdict = st != 401 && st != 407 || "kerberos".equals(auth.get("token"));
+                }
+            }
+        }
+        out.add(current);
+        return out;
+    }
+
+    /** The response to the request at {@code i}: the next one on its connection (and HTTP/2 stream), or null. */
+    private static Event answerOf(List<Event> events, int i) {
+        Event req = events.get(i);
+        for (int j = i + 1; j < events.size() && j <= i + PAIR_WINDOW; j++) {
+            Event e = events.get(j);
+            if ("response".equals(e.string("kind")) && sameExchange(e, req)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The request the response at {@code i} answers: the last one before it on its connection, or null. */
+    private static Event requestOf(List<Event> events, int i) {
+        Event resp = events.get(i);
+        for (int j = i - 1; j >= 0 && j >= i - PAIR_WINDOW; j--) {
+            Event e = events.get(j);
+            if ("request".equals(e.string("kind")) && sameExchange(resp, e)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameExchange(Event response, Event request) {
+        return response.src() != null && response.src().equals(request.dst()) && response.dst().equals(request.src())
+                && java.util.Objects.equals(response.fields().get("stream"), request.fields().get("stream"));
+    }
+
+    private AuthAttempt build(Analysis a, List<Event> events, int index, long limit) {
         Event first = events.get(0);
         boolean firstIsRequest = "request".equals(first.string("kind"));
         String client = firstIsRequest ? first.src().address() : first.dst().address();
@@ -330,7 +435,8 @@ public final class HttpService implements ServiceProfile {
         // 5 ticket request, 6 ticket
         String spnHost = canonicalHost(a, at);
         String spn = spnHost != null ? SPN_CLASS + "/" + spnHost : null;
-        long before = authReq != null ? authReq.frame() : Long.MAX_VALUE;
+        // (without credentials: up to the next attempt of the site)
+        long before = authReq != null ? authReq.frame() : limit;
         // the last ticket request for the site's SPN (or the name typed) before the authenticated request
         Event tgsReq = spn == null ? Flows.ticketRequest(a, client, SPN_CLASS, before, server.port())
                 : Flows.ticketRequest(a, client, SPN_CLASS, before, server.port(), spn, SPN_CLASS + "/" + host);
@@ -350,7 +456,7 @@ public final class HttpService implements ServiceProfile {
             at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_APPLICABLE, List.of(), "Negotiate was not offered"));
         } else {
             // the client decided not to, or could not, ask for a ticket: say why when the capture shows it
-            Event asError = lastErrorTo(a, client, authReq != null ? authReq.frame() : Long.MAX_VALUE);
+            Event asError = lastErrorTo(a, client, authReq != null ? authReq.frame() : limit);
             String why = Flows.isIpLiteral(host) ? "the client addressed the site by IP: Windows does not ask for a ticket"
                     : asError != null ? "the client could not get a TGT: KRB-ERROR " + asError.integer("errorCode", -1) + " "
                             + asError.string("errorName")

@@ -54,6 +54,11 @@ public final class CnameAliasCheck implements Check {
                             .build());
                     break;
                 }
+                if (at.spn() != null && Flows.sameSpn(at.spn(), cls + "/" + at.host())) {
+                    // the client built the SPN from the alias itself (told not to follow the CNAME): what its ticket
+                    // request got is the story, which kerberos.spn-unknown tells when the KDC refused it
+                    break;
+                }
                 sink.report(new FindingBuilder("dns.cname-alias").severity(Severity.WARNING).step(Step.NAME_RESOLUTION)
                         .attempt(at.index())
                         .frame(l.response().frame(), at.host() + " is an alias (CNAME) of " + canonical)
