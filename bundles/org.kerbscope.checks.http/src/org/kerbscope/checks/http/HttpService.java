@@ -246,20 +246,19 @@ public final class HttpService implements ServiceProfile {
      */
     private List<Try> judged(Analysis a, List<Event> events) {
         List<List<Event>> tries = tries(events);
+        if (tries.size() == 1) {
+            return List.of(new Try(events, Long.MAX_VALUE));
+        }
         List<List<Event>> groups = new ArrayList<>();
-        if (tries.size() > 1) {
-            AuthAttempt previous = null;
-            for (int t = 0; t < tries.size(); t++) {
-                AuthAttempt x = build(a, tries.get(t), -1, limit(tries, t));
-                if (previous != null && previous.outcome() == x.outcome() && java.util.Objects.equals(previous.spn(), x.spn())) {
-                    groups.get(groups.size() - 1).addAll(tries.get(t));
-                } else {
-                    groups.add(new ArrayList<>(tries.get(t)));
-                }
-                previous = x;
+        AuthAttempt previous = null;
+        for (int t = 0; t < tries.size(); t++) {
+            AuthAttempt x = build(a, tries.get(t), -1, limit(tries, t));
+            if (previous != null && previous.outcome() == x.outcome() && java.util.Objects.equals(previous.spn(), x.spn())) {
+                groups.get(groups.size() - 1).addAll(tries.get(t));
+            } else {
+                groups.add(new ArrayList<>(tries.get(t)));
             }
-        } else {
-            groups.add(new ArrayList<>(events));
+            previous = x;
         }
         List<Try> out = new ArrayList<>(groups.size());
         for (int g = 0; g < groups.size(); g++) {

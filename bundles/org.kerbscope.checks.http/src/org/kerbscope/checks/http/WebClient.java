@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.kerbscope.core.flow.Flows;
+
 /**
  * The client software a request's User-Agent names, as far as the setting that decides whether it answers a Negotiate
  * challenge on its own goes: Windows' Local intranet zone (Internet Explorer, .NET, and Chromium-based browsers on
@@ -121,7 +123,7 @@ public record WebClient(Family family, String name, Platform platform) {
     public List<String> fixes(String site, String url) {
         String host = site.toLowerCase(Locale.ROOT);
         // the site's domain, for the patterns the settings take; an address or a single-label name stands for itself
-        boolean bare = org.kerbscope.core.flow.Flows.isIpLiteral(host) || !host.contains(".");
+        boolean bare = Flows.isIpLiteral(host) || !host.contains(".");
         String domain = bare ? host : host.substring(host.indexOf('.') + 1);
         String pattern = bare ? host : "*." + domain;
         String zone = "Add the site to the Local intranet zone (Internet Options > Security > Local intranet > Sites), or"

@@ -22,8 +22,8 @@ import org.kerbscope.core.spi.FindingSink;
 /**
  * {@code tcp.connect-failed}: an attempt whose connect step failed (SYN without SYN/ACK, or RST). A browser's HTTPS
  * upgrade is information only: Chrome and Edge (from version 115) and Firefox (HTTPS-First) first try https:// for an
- * http:// address and fall back to http:// when the port refuses, so a refused or unanswered port 443 followed within seconds by HTTP to the same
- * server from the same client is that fallback, not the site's failure.
+ * http:// address and fall back to http:// when the port refuses, so a refused or unanswered port 443 followed within
+ * seconds by HTTP to the same server from the same client is that fallback, not the site's failure.
  */
 public final class ConnectFailedCheck implements Check {
     /** How long after the refused HTTPS connection the client's HTTP may start to be its fallback. */
@@ -47,10 +47,7 @@ public final class ConnectFailedCheck implements Check {
                     continue;
                 }
             }
-            FindingBuilder f = new FindingBuilder("tcp.connect-failed").step(Step.CONNECT).attempt(at.index());
-            for (Long fr : c.frames()) {
-                f.frame(fr, fr.equals(c.frames().get(0)) ? "SYN from " + at.client() + " to " + at.server() : c.note());
-            }
+            FindingBuilder f = connectFrames(new FindingBuilder("tcp.connect-failed"), at, c);
             for (EvidenceItem ev : a.evidence("portTests")) {
                 if (Boolean.FALSE.equals(ev.fields().get("succeeded"))) {
                     f.file(ev.file(), "Test-NetConnection to " + ev.string("computer") + " port " + ev.string("port") + " failed");
@@ -65,6 +62,15 @@ public final class ConnectFailedCheck implements Check {
                             "netstat -ano | findstr :" + at.server().port(), "Get-Service W3SVC")
                     .build());
         }
+    }
+
+    /** The connect step's frames: the SYN, then the refusal (or the SYN's retransmissions) with the step's note. */
+    private static FindingBuilder connectFrames(FindingBuilder f, AuthAttempt at, StepResult c) {
+        f.step(Step.CONNECT).attempt(at.index());
+        for (Long fr : c.frames()) {
+            f.frame(fr, fr.equals(c.frames().get(0)) ? "SYN from " + at.client() + " to " + at.server() : c.note());
+        }
+        return f;
     }
 
     /** The client's HTTP attempts on ports other than 443, by client and server address. */
@@ -105,18 +111,14 @@ public final class ConnectFailedCheck implements Check {
     private static org.kerbscope.core.model.Finding upgradeFallback(AuthAttempt at, StepResult c, AuthAttempt fallback) {
         Event first = fallback.events().get(0);
         String site = at.host() != null ? at.host() : at.server().address();
-        FindingBuilder f = new FindingBuilder("tcp.connect-failed").severity(Severity.INFO).step(Step.CONNECT)
-                .attempt(at.index());
-        for (Long fr : c.frames()) {
-            f.frame(fr, fr.equals(c.frames().get(0)) ? "SYN from " + at.client() + " to " + at.server() : c.note());
-        }
+        FindingBuilder f = connectFrames(new FindingBuilder("tcp.connect-failed").severity(Severity.INFO), at, c);
         f.frame(first.frame(), "then HTTP to " + fallback.server() + " (attempt " + fallback.index() + ")");
         return f.title("The client tried HTTPS first for " + site + " and fell back to HTTP")
                 .explanation("The connection to " + at.server() + " failed (" + c.note() + "), and the same client spoke"
                         + " HTTP to " + fallback.server() + " right after: browsers (Chrome and Edge from version 115,"
                         + " Firefox with HTTPS-First) first try https:// for an http:// address and fall back when the port"
-                        + " refuses. The site's"
-                        + " authentication is attempt " + fallback.index() + "; this one is only the upgrade. Listen on 443"
+                        + " refuses. The site's authentication is attempt " + fallback.index() + "; this one is only the"
+                        + " upgrade. Listen on 443"
                         + " with a certificate for " + site + " to have the browser use HTTPS.")
                 .fix("Test-NetConnection -Port 443 " + site, "netsh http show sslcert")
                 .build();

@@ -56,9 +56,7 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
                 .fix("Resolve-DnsName " + address + " -Type PTR", "setspn -Q " + spn, "klist purge");
             return;
         }
-        int colon = host.lastIndexOf(':');
-        if (spn.regionMatches(true, 0, "HTTP/", 0, 5) && colon > 0 && host.indexOf(':') == colon
-                && colon + 1 < host.length() && host.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        if (spn.regionMatches(true, 0, "HTTP/", 0, 5) && Flows.portOf(spn) >= 0) {
             // a web site's SPN names no port unless the client was told to add it (SQL Server's do, by design)
             String account = Flows.netbiosDomain(realm) + "\\" + Flows.computerAccount(address);
             f.step(Step.TICKET).title("The KDC does not know the service principal " + spn + ", which names a port")

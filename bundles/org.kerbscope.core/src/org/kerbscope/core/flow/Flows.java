@@ -486,7 +486,7 @@ public final class Flows {
     }
 
     /** The port an SPN's host part names (HTTP/web:8081 → 8081), or -1 when it names none. */
-    static int portOf(String spn) {
+    public static int portOf(String spn) {
         int slash = spn.indexOf('/');
         int end = spn.indexOf('/', slash + 1);
         String host = slash < 0 ? "" : spn.substring(slash + 1, end < 0 ? spn.length() : end);
