@@ -590,6 +590,7 @@ public final class Analyzer {
                 a.attempts().addAll(found);
             } catch (RuntimeException | LinkageError e) {
                 s.markBroken("the service profile failed", e);
+                brokenWhileRunning(a, "service profile", s, e);
             }
             if (TIMING) {
                 took.put(p.getClass().getSimpleName(), System.nanoTime() - t0);
@@ -618,6 +619,7 @@ public final class Analyzer {
                 });
             } catch (RuntimeException | LinkageError e) {
                 c.markBroken("the check failed while it ran", e);
+                brokenWhileRunning(a, "check", c, e);
             }
             if (TIMING) {
                 took.merge(check.getClass().getSimpleName(), System.nanoTime() - t0, Long::sum);
@@ -630,6 +632,17 @@ public final class Analyzer {
                     .forEach(e -> b.append(' ').append(e.getKey()).append(String.format(" %.0f ms", e.getValue() / 1e6)));
             System.err.println("kerbscope timing: diagnosis' slowest service profiles and checks:" + b);
         }
+    }
+
+    /**
+     * A service profile or check that threw is skipped from then on (the log names its plug-in); the analysis it
+     * failed on says so, so that a reader knows its attempts or findings are missing rather than absent.
+     */
+    private static void brokenWhileRunning(Analysis a, String kind, org.kerbscope.core.registry.Contribution<?> c,
+            Throwable e) {
+        a.diagnostics().add(new Diagnostic(0, "diagnosis", "the " + kind + " '" + c.name() + "' of " + c.contributor()
+                + " failed on this capture (" + e.getClass().getSimpleName() + "): its " + ("check".equals(kind)
+                        ? "findings are" : "attempts are") + " missing, and it is skipped until the product restarts"));
     }
 
     /**

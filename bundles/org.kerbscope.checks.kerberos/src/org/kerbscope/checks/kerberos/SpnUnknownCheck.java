@@ -24,6 +24,18 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
     void describe(Analysis a, Event e, Event req, FindingBuilder f) {
         String spn = spn(e, req);
         String realm = realm(e, req);
+        if (spn == null || spn.isBlank()) {
+            // sname is required in a KRB-ERROR (RFC 4120 5.9.1): one read without it was cut short or malformed
+            f.step(Step.TICKET).title("The KDC does not know the service principal the client asked for")
+                .explanation("Step 6 of the flow failed: the client asked the domain controller for a service ticket"
+                    + " and the KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN (7), but neither the error nor a request before"
+                    + " it names the principal (their bytes are cut short or malformed: see the Diagnostics view). No"
+                    + " account in " + (realm != null ? realm : "the realm") + " has the SPN the client built; the domain"
+                    + " controller's Security log names it (event 4769, failure code 0x7, with Kerberos Service Ticket"
+                    + " Operations audited). Register that SPN on the account the service runs as.")
+                .fix("Get-WinEvent -FilterHashtable @{LogName='Security';Id=4769} -MaxEvents 50", "klist purge");
+            return;
+        }
         String host = spn != null && spn.contains("/") ? spn.substring(spn.indexOf('/') + 1) : "host";
         String address = Flows.hostOnly(host);
         if (Flows.isIpLiteral(address)) {
@@ -71,7 +83,7 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
             return;
         }
         Flows.Lookup alias = aliasLookup(a, e.dst().address(), address, e.frame());
-        if (alias != null) {
+        if (alias != null && spn.indexOf('/') > 0) {
             // the client built the SPN from the name it was given, not from the canonical name its lookup ended at
             String canonical = alias.canonical();
             String cls = spn.substring(0, spn.indexOf('/'));

@@ -123,6 +123,9 @@ class RegistryTest {
                 "the good check still ran after the throwing one");
         var throwing = byId(Registries.platform().checks(), "test.throws");
         assertNotNull(throwing.failure(), "the check that threw while running is remembered as broken");
+        assertTrue(a.diagnostics().stream().anyMatch(d -> d.message().startsWith("the check '" + throwing.name() + "'")
+                && d.message().contains("findings are missing")),
+                "the analysis says that the check failed on it: " + a.diagnostics());
         assertEquals(1, a.evidence("test").size());
         assertEquals(1, a.evidenceFiles().get(0).diagnostics().size(), "the unreadable evidence line is a diagnostic");
     }

@@ -31,9 +31,14 @@ import org.kerbscope.core.spi.EvidenceImporter;
 import org.kerbscope.core.spi.Pdu;
 import org.kerbscope.core.spi.StreamFramer;
 import org.kerbscope.dissect.kerberos.internal.KeyRing;
+import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.DissectorTables;
 import org.kerbscope.engine.Engine;
 import org.kerbscope.engine.filter.DisplayFilter;
+import org.kerbscope.engine.report.FlowDiagram;
+import org.kerbscope.engine.report.HtmlReport;
+import org.kerbscope.engine.report.JsonReport;
+import org.kerbscope.engine.report.TextReport;
 import org.kerbscope.evidence.windows.AuditpolImporter;
 import org.kerbscope.evidence.windows.DnsImporter;
 import org.kerbscope.evidence.windows.KlistImporter;
@@ -51,7 +56,7 @@ import org.kerbscope.net.NetworkDecoder;
  */
 public final class FuzzTargets {
     /** The targets, named as the {@link KerbscopeFuzzTest} methods and their regression input folders. */
-    public static final List<String> NAMES = List.of("pcap", "pcapng", "netmon", "snoop", "network", "kerberos",
+    public static final List<String> NAMES = List.of("pcap", "pcapng", "netmon", "snoop", "network", "analysis", "evidenceAnalysis", "kerberos",
             "kpasswd", "spnego", "ntlmssp", "http", "tls", "tlsDecrypted", "hpack", "dns", "smb2", "ldap", "keytab", "klist", "eventXml", "evtx", "evidenceText",
             "displayFilter");
 
@@ -83,6 +88,8 @@ public final class FuzzTargets {
         switch (name) {
             case "pcap", "pcapng", "netmon", "snoop" -> capture(data);
             case "network" -> network(data);
+            case "analysis" -> analysis(data);
+            case "evidenceAnalysis" -> evidenceAnalysis(data);
             case "keytab" -> keytab(data);
             case "klist" -> importer(new KlistImporter(), "klist.txt", data);
             case "eventXml" -> importer(new SecurityEventLogImporter(), "security.xml", data);
@@ -285,16 +292,7 @@ public final class FuzzTargets {
         if (data.length == 0) {
             return;
         }
-        int link = switch (data[0] & 7) {
-            case 1 -> 101; // raw IP
-            case 2 -> 113; // Linux cooked
-            case 3 -> 0; // BSD loopback
-            case 4 -> 276; // Linux cooked v2
-            case 5 -> 105; // IEEE 802.11
-            case 6 -> 127; // radiotap
-            case 7 -> 192; // PPI
-            default -> 1; // Ethernet
-        };
+        int link = linkOf(data[0]);
         Analysis a = new Analysis();
         Engine engine = new Engine(tables(), options(), a);
         NetworkDecoder net = new NetworkDecoder(engine);
@@ -308,6 +306,128 @@ public final class FuzzTargets {
         if (engine.dissectorFailures() > 0) {
             throw new AssertionError(engine.dissectorFailures() + " dissector failure(s): " + a.diagnostics());
         }
+    }
+
+    private static volatile Analyzer analyzer;
+
+    /**
+     * The whole analysis, as the command line and the workbench run it, of the network target's frames written as a
+     * libpcap file of their link type: read by the {@link Analyzer} (dissectors, the flow indexes), diagnosed by every
+     * service profile and check, then written as the JSON document, the text and HTML reports and each attempt's
+     * sequence diagram. A service profile or check that throws is marked broken and skipped from then on (in the
+     * workbench, for every capture opened after it): for a fuzzer that is a crash, as a dissector's failure is.
+     */
+    static void analysis(byte[] data) throws IOException {
+        if (data.length == 0) {
+            return;
+        }
+        int link = linkOf(data[0]);
+        List<Frame> frames = frames(data, link);
+        Path f = scratch("analysis.pcap", SeedWriter.pcap(frames, false, link));
+        Analyzer az = analyzer();
+        Analysis a = az.read(f, "fuzz.pcap", List.of(), org.kerbscope.engine.Progress.NONE);
+        diagnoseAndReport(az, a);
+    }
+
+    /** The lab captures an evidenceAnalysis input is read with (its second byte chooses). */
+    static final List<String> EVIDENCE_CAPTURES = List.of("success-udp.pcapng", "spn-unknown.pcapng",
+            "wrong-password.pcapng", "ntlm-fallback.pcapng", "stale-keytab.pcapng", "client-clock-skew.pcapng");
+
+    /** The names an evidenceAnalysis input's file takes (its first byte chooses): the importers look at names too. */
+    static final List<String> EVIDENCE_NAMES = List.of("evidence.txt", "klist.txt", "security.xml", "security.evtx",
+            "resolve-dnsname.txt", "setspn.txt");
+
+    /**
+     * The checks that read outside evidence, on hostile evidence: the input's first byte names its file (an .evtx
+     * name wraps the rest as the {@code evtx} target does), its second chooses a lab capture, the rest is the file;
+     * both are analysed together, diagnosed by every service profile and check, and written as the reports, under the
+     * {@link #analysis} target's contract.
+     */
+    static void evidenceAnalysis(byte[] data) throws IOException {
+        if (data.length < 2) {
+            return;
+        }
+        String name = EVIDENCE_NAMES.get((data[0] & 0xff) % EVIDENCE_NAMES.size());
+        byte[] body = java.util.Arrays.copyOfRange(data, 2, data.length);
+        Path f = scratch(name, name.endsWith(".evtx") ? evtx(body) : body);
+        Path capture = Repo.sample(EVIDENCE_CAPTURES.get((data[1] & 0xff) % EVIDENCE_CAPTURES.size()));
+        Analyzer az = analyzer();
+        Analysis a = az.read(capture, capture.getFileName().toString(),
+                List.of(new org.kerbscope.engine.EvidenceInput(null, f)), org.kerbscope.engine.Progress.NONE);
+        diagnoseAndReport(az, a);
+    }
+
+    /** Diagnoses {@code a} and writes every report of it; fails when a contribution broke on the way. */
+    private static void diagnoseAndReport(Analyzer az, Analysis a) throws IOException {
+        az.diagnose(a);
+        List<org.kerbscope.core.registry.Contribution<?>> used = new ArrayList<>();
+        used.addAll(Registries.platform().services());
+        used.addAll(Registries.platform().checks());
+        used.addAll(Registries.platform().dissectors());
+        used.addAll(Registries.platform().importers());
+        for (org.kerbscope.core.registry.Contribution<?> c : used) {
+            if (c.failure() != null) {
+                throw new AssertionError(c + " is broken: " + c.failure());
+            }
+        }
+        for (Diagnostic d : a.diagnostics()) {
+            // the engine's words when it catches what a dissector threw (Engine.invoke), the reader's for a thread
+            if (d.message().contains("dissector failed on this PDU") || d.message().startsWith("a reading thread failed")) {
+                throw new AssertionError(d.message());
+            }
+        }
+        for (EvidenceFile ef : a.evidenceFiles()) {
+            for (Diagnostic d : ef.diagnostics()) {
+                if (d.message().contains("importer failed on")) {
+                    throw new AssertionError(d.message());
+                }
+            }
+        }
+        try (com.fasterxml.jackson.core.JsonGenerator g = JsonReport.generator(java.io.OutputStream.nullOutputStream(),
+                true)) {
+            JsonReport.write(a, g);
+        }
+        TextReport.print(a, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        HtmlReport.render(a, true);
+        for (org.kerbscope.core.model.AuthAttempt at : a.attempts()) {
+            FlowDiagram.svg(at);
+        }
+    }
+
+    /**
+     * One analyzer for the JVM, its service profiles and checks created with this bundle's loader (outside OSGi the
+     * contributions load through the context class loader, which a watchdog thread may not have).
+     */
+    static Analyzer analyzer() {
+        if (analyzer == null) {
+            tables();
+            Thread t = Thread.currentThread();
+            ClassLoader old = t.getContextClassLoader();
+            t.setContextClassLoader(FuzzTargets.class.getClassLoader());
+            try {
+                Registries.platform().services().forEach(org.kerbscope.core.registry.ServiceContribution::get);
+                Registries.platform().checks().forEach(org.kerbscope.core.registry.CheckContribution::get);
+                Registries.platform().importers().forEach(org.kerbscope.core.registry.ImporterContribution::get);
+                analyzer = new Analyzer(Registries.platform(), options());
+            } finally {
+                t.setContextClassLoader(old);
+            }
+        }
+        return analyzer;
+    }
+
+    /** The link type the first byte of a network or analysis input selects. */
+    static int linkOf(byte selector) {
+        return switch (selector & 7) {
+            case 1 -> 101; // raw IP
+            case 2 -> 113; // Linux cooked
+            case 3 -> 0; // BSD loopback
+            case 4 -> 276; // Linux cooked v2
+            case 5 -> 105; // IEEE 802.11
+            case 6 -> 127; // radiotap
+            case 7 -> 192; // PPI
+            default -> 1; // Ethernet
+        };
     }
 
     /** Splits a network target input into frames. */

@@ -68,6 +68,19 @@ class KerbscopeFuzzTest {
         assertDoesNotThrow(() -> FuzzTargets.run("network", data), "network: the input broke the contract (see Bounded)");
     }
 
+    /** The whole analysis: reading, every service profile and check, the reports. */
+    @FuzzTest(maxDuration = MAX)
+    void analysis(byte[] data) {
+        assertDoesNotThrow(() -> FuzzTargets.run("analysis", data), "analysis: the input broke the contract (see Bounded)");
+    }
+
+    /** Outside evidence analysed with a lab capture: the importers, every service profile and check, the reports. */
+    @FuzzTest(maxDuration = MAX)
+    void evidenceAnalysis(byte[] data) {
+        assertDoesNotThrow(() -> FuzzTargets.run("evidenceAnalysis", data),
+                "evidenceAnalysis: the input broke the contract (see Bounded)");
+    }
+
     /** The Kerberos dissector (with the lab keytab: decryption too). */
     @FuzzTest(maxDuration = MAX)
     void kerberos(byte[] data) {

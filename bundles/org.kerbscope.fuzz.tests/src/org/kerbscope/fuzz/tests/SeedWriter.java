@@ -68,7 +68,20 @@ public final class SeedWriter {
             }
             put("network", FuzzTargets.encodeFrames(0, raw));
             put("network", FuzzTargets.encodeFrames(6, raw.stream().map(SeedWriter::radiotap).toList()));
+            put("analysis", FuzzTargets.encodeFrames(0, raw));
             cutPdus(frames);
+        }
+        // the other vendors' stories (MIT's KDC and Apache, a Samba domain controller, real browsers): what the checks
+        // meet beyond the lab's flows
+        try (java.util.stream.Stream<Path> vendor = Files.walk(Repo.root().resolve(
+                "bundles/org.kerbscope.checks.kerberos.tests/resources"))) {
+            for (Path c : vendor.filter(p -> p.toString().endsWith(".pcapng")).sorted().toList()) {
+                List<byte[]> raw = new ArrayList<>();
+                for (Frame f : frames(c)) {
+                    raw.add(copy(f.data()));
+                }
+                put("analysis", FuzzTargets.encodeFrames(0, raw));
+            }
         }
         for (String k : List.of("success-udp.keytab", "stale-keytab.server.keytab", "ntlm-only.keytab")) {
             put("keytab", Files.readAllBytes(Repo.sample(k)));
@@ -91,6 +104,22 @@ public final class SeedWriter {
                 "dns.answers.type == A || ntlm", "kerberos.errorCode eq 0x7 and not http")) {
             put("displayFilter", f.getBytes(StandardCharsets.UTF_8));
         }
+        // outside evidence analysed with a lab capture (evidenceAnalysis: a name byte, a capture byte, the file)
+        int cap = 0;
+        for (String k : List.of("klist-get.txt", "klist-get-error.txt", "klist-mit.txt")) {
+            putEvidence(FuzzTargets.EVIDENCE_NAMES.indexOf("klist.txt"), cap++, Files.readAllBytes(data.resolve(k)));
+        }
+        for (String k : List.of("resolve-dnsname.txt", "nslookup.txt", "tnc-failed.txt", "setspn.txt",
+                "invoke-webrequest.txt", "auditpol.txt")) {
+            int name = k.startsWith("setspn") ? FuzzTargets.EVIDENCE_NAMES.indexOf("setspn.txt")
+                    : k.startsWith("resolve") ? FuzzTargets.EVIDENCE_NAMES.indexOf("resolve-dnsname.txt") : 0;
+            putEvidence(name, cap++, Files.readAllBytes(data.resolve(k)));
+        }
+        for (String xml : eventXml()) {
+            putEvidence(FuzzTargets.EVIDENCE_NAMES.indexOf("security.xml"), cap++, xml.getBytes(StandardCharsets.UTF_8));
+        }
+        putEvidence(FuzzTargets.EVIDENCE_NAMES.indexOf("security.evtx"), 1, binXmlEvent("4771", "john", "0x18"));
+        putEvidence(FuzzTargets.EVIDENCE_NAMES.indexOf("security.evtx"), 2, binXmlEvent("4768", "jane", "0x6"));
         System.out.println("seeds written: " + counts);
     }
 
@@ -115,10 +144,15 @@ public final class SeedWriter {
 
     /** libpcap: little-endian microseconds, or big-endian nanoseconds. */
     static byte[] pcap(List<Frame> frames, boolean bigEndianNanos) {
+        return pcap(frames, bigEndianNanos, frames.isEmpty() ? 1 : frames.get(0).linkType());
+    }
+
+    /** libpcap of link type {@code link}. */
+    static byte[] pcap(List<Frame> frames, boolean bigEndianNanos, int link) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer h = ByteBuffer.allocate(24).order(bigEndianNanos ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         h.putInt(bigEndianNanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                .putInt(262144).putInt(frames.isEmpty() ? 1 : frames.get(0).linkType());
+                .putInt(262144).putInt(link);
         out.writeBytes(h.array());
         for (Frame f : frames) {
             byte[] d = copy(f.data());
@@ -574,6 +608,14 @@ public final class SeedWriter {
     }
 
     // ---------------------------------------------------------------------------------------- output
+
+    private void putEvidence(int name, int capture, byte[] file) {
+        byte[] in = new byte[file.length + 2];
+        in[0] = (byte) name;
+        in[1] = (byte) (capture % FuzzTargets.EVIDENCE_CAPTURES.size());
+        System.arraycopy(file, 0, in, 2, file.length);
+        put("evidenceAnalysis", in);
+    }
 
     private void put(String target, byte[] data) {
         if (counts.getOrDefault(target, 0) >= PER_TARGET) {
