@@ -41,6 +41,20 @@ class LiveCaptureTest {
     }
 
     @Test
+    void aLibraryThatFailedOnceIsNamedEveryTime() {
+        // the JVM's answer to a class whose initialiser failed before, with that first failure as its cause
+        UnsatisfiedLinkError first = new UnsatisfiedLinkError("Unable to load library 'pcap': libpcap.so: cannot open"
+                + " shared object file: No such file or directory");
+        ExceptionInInitializerError init = new ExceptionInInitializerError(first);
+        NoClassDefFoundError later = new NoClassDefFoundError("Could not initialize class org.pcap4j.core.Pcaps");
+        later.initCause(init);
+        String why = LiveCapture.why(later);
+        assertTrue(why.startsWith("Could not initialize class org.pcap4j.core.Pcaps: Unable to load library 'pcap'"), why);
+        assertEquals("Unable to load library 'pcap': libpcap.so: cannot open shared object file: No such file or directory",
+                LiveCapture.why(first), "a first failure is named as it is");
+    }
+
+    @Test
     void otherLibpcapErrorsAreReportedAsTheyAre() {
         LiveCaptureException e = Pcap4jSession.translate("nope0", new PcapNativeException("nope0: No such device exists"));
         assertEquals(LiveCaptureException.class, e.getClass());

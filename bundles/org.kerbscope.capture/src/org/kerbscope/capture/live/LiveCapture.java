@@ -53,7 +53,20 @@ public final class LiveCapture implements AutoCloseable {
     private static LiveCaptureException missingLibrary(Throwable e) {
         return new LiveCaptureException("Live capture needs libpcap: install it (Debian/Ubuntu: "
                 + "`sudo apt install libpcap0.8`; Windows: Npcap from https://npcap.com) and restart Kerbscope ("
-                + e.getMessage() + ").", e);
+                + why(e) + ").", e);
+    }
+
+    /**
+     * What went wrong first: after one failed initialisation the JVM answers every later use of the class with
+     * "Could not initialize class …", and carries the first failure (where libpcap or JNA was not found) as its cause.
+     */
+    static String why(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return root == e || m.equals(e.getMessage()) ? m : e.getMessage() + ": " + m;
     }
 
     /** Frames recorded so far. */
