@@ -61,7 +61,8 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
                         + " builds an SPN from an address only with TryIPSPN, and no account holds this one. Use the server's"
                         + " DNS name."
                     : "The client was given the address instead of a name, or it turned the name" + (name != null ? " ("
-                        + name + ", looked up in frame " + l.query().frame() + ")" : "") + " into an address and found no"
+                        + name + (l.query() != null ? ", looked up in frame " + l.query().frame()
+                            : ", answered in frame " + l.response().frame()) + ")" : "") + " into an address and found no"
                         + " reverse (PTR) record to turn it back, as SASL/GSSAPI clients such as ldapsearch do (Windows builds"
                         + " an SPN from an address only with TryIPSPN). Use the server's DNS name, add the PTR record, or stop"
                         + " the client from canonicalising the host (rdns = false in krb5.conf, SASL_NOCANON on in ldap.conf)."))
