@@ -8,6 +8,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.capture.PcapngWriter;
+import org.kerbscope.core.model.Frame;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.Finding;
@@ -63,6 +68,35 @@ class SambaLdapStoryTest {
         assertTrue(f.explanation().contains("dc1.contoso.com, looked up in frame"), f.explanation());
         assertEquals("Resolve-DnsName 10.30.0.1 -Type PTR", f.remediation().get(0));
         assertTrue(f.remediation().stream().noneMatch(r -> r.startsWith("setspn -S")), f.remediation().toString());
+    }
+
+    /**
+     * The same capture begun after the client had asked for dc1.contoso.com: only the answer is there. The finding
+     * names the lookup by its answer (the check threw on the missing query before).
+     */
+    @Test
+    void aLookupWhoseQueryIsNotInTheCaptureIsNamedByItsAnswer(@TempDir Path dir) throws Exception {
+        String explained = withId(analyze(), "kerberos.spn-unknown").get(0).explanation();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dc1\\.contoso\\.com, looked up in frame (\\d+)")
+                .matcher(explained);
+        assertTrue(m.find(), explained);
+        long query = Long.parseLong(m.group(1));
+        Path cut = dir.resolve("samba-ldap-without-the-query.pcapng");
+        try (CaptureReader r = CaptureFile.openReader(CAPTURE);
+                PcapngWriter w = new PcapngWriter(java.nio.file.Files.newOutputStream(cut), 1, 262144)) {
+            for (Frame f : r) {
+                if (f.number() != query) {
+                    w.write(0, f.timeNanos(), f.data(), f.originalLength(), null);
+                }
+            }
+        }
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(cut, "cut", List.of(),
+                Progress.NONE);
+        assertTrue(Registries.platform().broken().isEmpty(), Registries.platform().broken().toString());
+        List<Finding> spn = withId(a, "kerberos.spn-unknown");
+        assertEquals(1, spn.size(), a.findings().toString());
+        assertEquals("The KDC does not know the service principal ldap/10.30.0.1, made of an IP address", spn.get(0).title());
+        assertTrue(spn.get(0).explanation().contains("dc1.contoso.com, answered in frame "), spn.get(0).explanation());
     }
 
     @Test
