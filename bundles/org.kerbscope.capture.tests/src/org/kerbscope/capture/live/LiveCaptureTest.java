@@ -52,6 +52,22 @@ class LiveCaptureTest {
         assertTrue(why.startsWith("Could not initialize class org.pcap4j.core.Pcaps: Unable to load library 'pcap'"), why);
         assertEquals("Unable to load library 'pcap': libpcap.so: cannot open shared object file: No such file or directory",
                 LiveCapture.why(first), "a first failure is named as it is");
+        assertEquals(null, LiveCapture.missingClass(later), "libpcap is missing, not a class");
+    }
+
+    /**
+     * pcap4j without slf4j (the ui tests' runtime had no slf4j): the JVM keeps only the first failure's text, and the
+     * advice is the installation, not libpcap.
+     */
+    @Test
+    void aMissingPartOfTheCaptureLibraryIsNotCalledAMissingLibpcap() {
+        NoClassDefFoundError later = new NoClassDefFoundError("Could not initialize class org.pcap4j.core.Pcaps");
+        later.initCause(new ExceptionInInitializerError(
+                "Exception java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory [in thread \"WorkbenchTestable\"]"));
+        assertEquals("org.slf4j.LoggerFactory", LiveCapture.missingClass(later));
+        assertEquals("Could not initialize class org.pcap4j.core.Pcaps: org/slf4j/LoggerFactory", LiveCapture.why(later));
+        assertEquals("org.slf4j.LoggerFactory", LiveCapture.missingClass(new NoClassDefFoundError("org/slf4j/LoggerFactory")),
+                "the first failure itself");
     }
 
     @Test

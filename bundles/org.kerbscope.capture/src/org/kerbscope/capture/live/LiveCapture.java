@@ -51,9 +51,41 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     private static LiveCaptureException missingLibrary(Throwable e) {
+        String part = missingClass(e);
+        if (part != null) {
+            // libpcap may well be there: a part of the capture library is not
+            return new LiveCaptureException("Live capture cannot start: " + part + ", which the capture library (pcap4j)"
+                    + " needs, is not in this installation of Kerbscope. Install Kerbscope again.", e);
+        }
         return new LiveCaptureException("Live capture needs libpcap: install it (Debian/Ubuntu: "
                 + "`sudo apt install libpcap0.8`; Windows: Npcap from https://npcap.com) and restart Kerbscope ("
                 + why(e) + ").", e);
+    }
+
+    /**
+     * The JVM's record of a class initialiser's first failure, which it keeps as the cause of every later "Could not
+     * initialize class": {@code Exception java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory [in thread "main"]}.
+     */
+    private static final java.util.regex.Pattern FIRST_FAILURE = java.util.regex.Pattern.compile(
+            "Exception ([\\w.$]+)(?:: (.*?))? \\[in thread \".*\"\\]");
+
+    /** The class a failure says is missing (dotted), or null when something else failed. */
+    static String missingClass(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m == null) {
+                continue;
+            }
+            if (t instanceof NoClassDefFoundError && !m.startsWith("Could not initialize class")) {
+                return m.replace('/', '.');
+            }
+            java.util.regex.Matcher first = FIRST_FAILURE.matcher(m);
+            if (first.matches() && first.group(1).endsWith("NoClassDefFoundError") && first.group(2) != null
+                    && !first.group(2).startsWith("Could not initialize class")) {
+                return first.group(2).replace('/', '.');
+            }
+        }
+        return null;
     }
 
     /**
@@ -66,6 +98,10 @@ public final class LiveCapture implements AutoCloseable {
             root = root.getCause();
         }
         String m = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        java.util.regex.Matcher first = FIRST_FAILURE.matcher(m);
+        if (first.matches()) {
+            m = first.group(2) != null ? first.group(2) : first.group(1).substring(first.group(1).lastIndexOf('.') + 1);
+        }
         return root == e || m.equals(e.getMessage()) ? m : e.getMessage() + ": " + m;
     }
 
