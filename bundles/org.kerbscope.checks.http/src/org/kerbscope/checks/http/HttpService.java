@@ -377,7 +377,10 @@ public final class HttpService implements ServiceProfile {
                 continue;
             }
             boolean req = "request".equals(e.string("kind"));
-            if (req && anon == null && challenge == null && !e.fields().containsKey("authorization")) {
+            // (a request without credentials after the client authenticated is not the flow's first, anonymous one:
+            // a capture begun after that request holds only the later ones, such as the page's favicon)
+            if (req && anon == null && challenge == null && apRequest == null && ntlmRequest == null
+                    && !e.fields().containsKey("authorization")) {
                 anon = e;
             }
             if (!req && e.integer("status", 0) == authStatus && challenge == null && apRequest == null && ntlmRequest == null) {

@@ -1,0 +1,73 @@
+package org.kerbscope.checks.kerberos.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerbscope.capture.CaptureFile;
+import org.kerbscope.capture.CaptureReader;
+import org.kerbscope.capture.PcapngWriter;
+import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.AuthAttempt;
+import org.kerbscope.core.model.Frame;
+import org.kerbscope.core.model.Outcome;
+import org.kerbscope.core.model.Step;
+import org.kerbscope.core.model.StepResult;
+import org.kerbscope.core.model.StepStatus;
+import org.kerbscope.core.registry.Registries;
+import org.kerbscope.core.spi.AnalysisOptions;
+import org.kerbscope.engine.Analyzer;
+import org.kerbscope.engine.Progress;
+
+/**
+ * A capture started after the browser's first request: the lab's successful logon from its second GET (the one with
+ * the Kerberos AP-REQ) on, which the site answers 200; the page's favicon follows without credentials, as browsers
+ * send it on a connection already authenticated.
+ */
+class CapturedLateTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRequestWithoutCredentialsAfterTheLogonIsNotTheAnonymousFirstOne() throws Exception {
+        Path sample = LabScenariosTest.samples().resolve("success-udp.pcapng");
+        Path late = dir.resolve("success-udp-from-the-ap-req.pcapng");
+        long firstKept = -1;
+        try (CaptureReader r = CaptureFile.openReader(sample);
+                PcapngWriter w = new PcapngWriter(Files.newOutputStream(late), 1, 262144)) {
+            boolean kept = false;
+            for (Frame f : r) {
+                // from the request that carries "Authorization: Negotiate" on
+                kept |= contains(f, "Authorization: Negotiate");
+                if (kept) {
+                    firstKept = firstKept < 0 ? f.number() : firstKept;
+                    w.write(0, f.timeNanos(), f.data().duplicate(), f.originalLength(), null);
+                }
+            }
+        }
+        assertTrue(firstKept > 0, "the sample has the AP-REQ's request");
+        Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(late, "late", List.of(),
+                Progress.NONE);
+        AuthAttempt at = a.attempts().stream().filter(x -> "http".equals(x.service())).findFirst().orElseThrow();
+        assertEquals(Outcome.KERBEROS, at.outcome(), at.steps().toString());
+        StepResult anon = at.step(Step.ANONYMOUS_REQUEST);
+        assertEquals(StepStatus.NOT_APPLICABLE, anon.status(), anon.toString());
+        assertEquals(List.of(1L), anon.frames(), "the first request of the capture, which carries the AP-REQ");
+        assertEquals("the client sent credentials with its first request", anon.note());
+        assertEquals(StepStatus.OK, at.step(Step.AP_EXCHANGE).status(), at.steps().toString());
+        assertEquals(StepStatus.OK, at.step(Step.AUTHORIZED).status(), at.steps().toString());
+        assertTrue(a.events("http").stream().anyMatch(e -> "/favicon.ico".equals(e.string("uri"))
+                && !e.fields().containsKey("authorization")), "the favicon's request without credentials is there");
+    }
+
+    private static boolean contains(Frame f, String text) {
+        byte[] b = new byte[f.data().remaining()];
+        f.data().duplicate().get(b);
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
+    }
+}
