@@ -329,6 +329,9 @@ public final class HttpService implements ServiceProfile {
                 && java.util.Objects.equals(response.fields().get("stream"), request.fields().get("stream"));
     }
 
+    /** How long a site may take to answer a request before its silence means something (a page can take seconds). */
+    private static final long SITE_ANSWER_NANOS = 5_000_000_000L;
+
     private AuthAttempt build(Analysis a, List<Event> events, int index, long limit) {
         Event first = events.get(0);
         boolean firstIsRequest = "request".equals(first.string("kind"));
@@ -502,8 +505,10 @@ public final class HttpService implements ServiceProfile {
                     List.of(verdict.frame()), "HTTP " + st + (good && "kerberos".equals(verdict.string("negotiateTokenKind"))
                             ? " with mutual authentication" : "")));
         } else {
-            at.steps().add(new StepResult(Step.AUTHORIZED, StepStatus.NOT_SEEN, List.of(),
-                    authReq != null ? "no answer to the authenticated request" : "never reached"));
+            String cut = authReq != null ? Flows.endsSoonAfter(a, authReq, SITE_ANSWER_NANOS) : null;
+            at.steps().add(new StepResult(Step.AUTHORIZED, StepStatus.NOT_SEEN, List.of(), authReq == null ? "never reached"
+                    : cut != null ? "the capture ends " + cut + " after the authenticated request, before the site answered"
+                    : "no answer to the authenticated request"));
         }
 
         StepResult auth = at.step(Step.AUTHORIZED);

@@ -638,6 +638,26 @@ public final class Flows {
     }
 
 
+    /** A KDC answers within milliseconds; a client waits about a second before it asks again (or another KDC). */
+    public static final long KDC_ANSWER_NANOS = 1_000_000_000L;
+
+    /**
+     * How long the capture of {@code a} goes on after {@code e} ("12 ms", "1.4 s"), when it ends within {@code nanos}
+     * of it: too soon to say that nobody answered {@code e}. Null when it goes on longer, or when {@code a} does not
+     * say when the capture ends.
+     */
+    public static String endsSoonAfter(Analysis a, Event e, long nanos) {
+        if (a == null || a.capture() == null || a.capture().frames() == 0) {
+            return null;
+        }
+        long after = a.capture().endNanos() - e.timeNanos();
+        if (after < 0 || after >= nanos) {
+            return null;
+        }
+        return after < 1_000_000_000L ? (after / 1_000_000) + " ms"
+                : String.format(Locale.ROOT, "%.1f s", after / 1e9);
+    }
+
     /**
      * Steps 5 and 6 of any service's attempt when the client asked the KDC: the TGS-REQ, and the TGS-REP (the user
      * is taken from it) or the KRB-ERROR that refused the ticket, or no answer.
@@ -657,7 +677,10 @@ public final class Flows {
         at.steps().add(new StepResult(Step.TICKET_REQUEST, StepStatus.OK, List.of(tgsReq.frame()), "TGS-REQ for "
                 + tgsReq.string("sname") + " (realm " + tgsReq.string("realm") + ")"));
         if (reply == null) {
-            at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), "the KDC did not answer"));
+            String cut = endsSoonAfter(a, tgsReq, KDC_ANSWER_NANOS);
+            at.steps().add(new StepResult(Step.TICKET, StepStatus.NOT_SEEN, List.of(), cut != null
+                    ? "the capture ends " + cut + " after the request, before any answer from the KDC"
+                    : "the KDC did not answer"));
         } else if ("KRB-ERROR".equals(reply.string("msgType"))) {
             at.events().add(reply);
             at.steps().add(new StepResult(Step.TICKET, StepStatus.FAILED, List.of(reply.frame()),

@@ -65,6 +65,52 @@ class CapturedLateTest {
                 && !e.fields().containsKey("authorization")), "the favicon's request without credentials is there");
     }
 
+    /**
+     * The same logon stopped right after the TGS-REQ, then right after the AP-REQ: the capture ends milliseconds later,
+     * too soon to say that the KDC or the site did not answer.
+     */
+    @Test
+    void aCaptureStoppedRightAfterARequestDoesNotBlameTheServer() throws Exception {
+        Path sample = LabScenariosTest.samples().resolve("success-udp.pcapng");
+        Analyzer analyzer = new Analyzer(Registries.platform(), AnalysisOptions.defaults());
+
+        AuthAttempt tgs = httpAttempt(analyzer, until(sample, "tgs.pcapng", "\u001b\u0004HTTP\u001b"));
+        assertEquals(StepStatus.OK, tgs.step(Step.TICKET_REQUEST).status(), tgs.steps().toString());
+        StepResult ticket = tgs.step(Step.TICKET);
+        assertEquals(StepStatus.NOT_SEEN, ticket.status(), ticket.toString());
+        assertEquals("the capture ends 0 ms after the request, before any answer from the KDC", ticket.note());
+
+        AuthAttempt ap = httpAttempt(analyzer, until(sample, "ap.pcapng", "Authorization: Negotiate"));
+        StepResult authorized = ap.step(Step.AUTHORIZED);
+        assertEquals(StepStatus.NOT_SEEN, authorized.status(), authorized.toString());
+        assertEquals("the capture ends 0 ms after the authenticated request, before the site answered",
+                authorized.note());
+    }
+
+    /**
+     * The sample up to the first frame holding {@code text}, that frame included (a TGS-REQ's sname: the GeneralString
+     * "HTTP" followed by another).
+     */
+    private Path until(Path sample, String name, String text) throws Exception {
+        Path out = dir.resolve(name);
+        try (CaptureReader r = CaptureFile.openReader(sample);
+                PcapngWriter w = new PcapngWriter(Files.newOutputStream(out), 1, 262144)) {
+            for (Frame f : r) {
+                w.write(0, f.timeNanos(), f.data().duplicate(), f.originalLength(), null);
+                if (contains(f, text)) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static AuthAttempt httpAttempt(Analyzer analyzer, Path capture) throws Exception {
+        Analysis a = analyzer.analyze(capture, capture.getFileName().toString(), List.of(), Progress.NONE);
+        return a.attempts().stream().filter(x -> "http".equals(x.service())).findFirst().orElseThrow(
+                () -> new AssertionError("no HTTP attempt in " + capture + ": " + a.attempts()));
+    }
+
     private static boolean contains(Frame f, String text) {
         byte[] b = new byte[f.data().remaining()];
         f.data().duplicate().get(b);
