@@ -21,6 +21,8 @@ final class Capture {
     private static final int MSS = 1460;
     private final List<byte[]> frames = new ArrayList<>();
     private final long time = 1_669_597_222_000_000_000L; // 2022-11-28, the day of the guide's klist
+    /** Time added before the frame of each index (frames are otherwise a millisecond apart). */
+    private final java.util.Map<Integer, Long> pauses = new java.util.HashMap<>();
 
     int frames() {
         return frames.size();
@@ -34,8 +36,9 @@ final class Capture {
     void write(Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file); PcapngWriter w = new PcapngWriter(out, 1, 65535)) {
             long t = time;
-            for (byte[] f : frames) {
-                w.write(t, f, f.length, null);
+            for (int i = 0; i < frames.size(); i++) {
+                t += pauses.getOrDefault(i, 0L);
+                w.write(t, frames.get(i), frames.get(i).length, null);
                 t += 1_000_000L;
             }
         }
@@ -62,9 +65,15 @@ final class Capture {
         }
 
         /** A SYN nobody answers; returns its frame number. */
+        /** A SYN nobody answers, sent again after one second and after two more; returns the first one's frame. */
         int syn() {
             frames.add(frame(client, cport, server, sport, cseq, 0, 0x02, new byte[0]));
-            return frames.size();
+            int first = frames.size();
+            pauses.put(frames.size(), 1_000_000_000L);
+            frames.add(frame(client, cport, server, sport, cseq, 0, 0x02, new byte[0]));
+            pauses.put(frames.size(), 2_000_000_000L);
+            frames.add(frame(client, cport, server, sport, cseq, 0, 0x02, new byte[0]));
+            return first;
         }
 
         Tcp handshake() {

@@ -625,6 +625,12 @@ public final class Flows {
         if (syn != null && synAck != null) {
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.OK, List.of(syn.frame(), synAck.frame()),
                     "TCP handshake with " + server));
+        } else if (syn != null && rst == null && endsSoonAfter(a, syn.timeNanos(), SYN_RETRY_NANOS) != null) {
+            // nothing refused it, and the capture stops before the client would have sent it again (the reassembler
+            // reports a connection's first SYN only)
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(syn.frame()), "the capture ends "
+                    + endsSoonAfter(a, syn.timeNanos(), SYN_RETRY_NANOS) + " after the SYN, before any answer (a client sends it"
+                    + " again after one to three seconds without one)"));
         } else if (syn != null) {
             List<Long> f = rst != null ? List.of(syn.frame(), rst.frame()) : List.of(syn.frame());
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null && rst.kind().startsWith("ICMP ")
@@ -638,6 +644,9 @@ public final class Flows {
     }
 
 
+    /** How long a client waits for the SYN/ACK before it sends its SYN again: one second on Linux, up to three on Windows. */
+    public static final long SYN_RETRY_NANOS = 3_000_000_000L;
+
     /** A KDC answers within milliseconds; a client waits about a second before it asks again (or another KDC). */
     public static final long KDC_ANSWER_NANOS = 1_000_000_000L;
 
@@ -647,10 +656,15 @@ public final class Flows {
      * say when the capture ends.
      */
     public static String endsSoonAfter(Analysis a, Event e, long nanos) {
+        return endsSoonAfter(a, e.timeNanos(), nanos);
+    }
+
+    /** {@link #endsSoonAfter(Analysis, Event, long)} of the moment {@code timeNanos}. */
+    public static String endsSoonAfter(Analysis a, long timeNanos, long nanos) {
         if (a == null || a.capture() == null || a.capture().frames() == 0) {
             return null;
         }
-        long after = a.capture().endNanos() - e.timeNanos();
+        long after = a.capture().endNanos() - timeNanos;
         if (after < 0 || after >= nanos) {
             return null;
         }
@@ -742,11 +756,14 @@ public final class Flows {
             // up to the refusal (a RST, an ICMP "unreachable") when one came: the connect step names it
             nameAndConnect(a, at, refusal(a, syn));
             at.setSpn(at.host() != null ? spnClass + "/" + at.host() : null);
+            // a capture that stops right after the SYN says nothing of the connection: the attempt is incomplete
+            boolean cut = at.step(Step.CONNECT).status() == StepStatus.NOT_SEEN;
             for (Step s : List.of(Step.ANONYMOUS_REQUEST, Step.CHALLENGE, Step.TICKET_REQUEST, Step.TICKET,
                     Step.AP_EXCHANGE, Step.AUTHORIZED)) {
-                at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), "never reached: no connection"));
+                at.steps().add(new StepResult(s, StepStatus.NOT_SEEN, List.of(), cut ? "never reached: the capture ends"
+                        + " first" : "never reached: no connection"));
             }
-            at.setOutcome(org.kerbscope.core.model.Outcome.FAILED);
+            at.setOutcome(cut ? org.kerbscope.core.model.Outcome.INCOMPLETE : org.kerbscope.core.model.Outcome.FAILED);
             out.add(at);
         }
         return out;

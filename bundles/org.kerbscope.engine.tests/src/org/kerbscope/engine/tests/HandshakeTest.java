@@ -37,12 +37,12 @@ class HandshakeTest {
     @Test
     void aPortScanLeavesNothingButTheServicePortAndTheConnectionReadAreKept() throws IOException {
         TestCapture c = new TestCapture();
+        long webSyn = c.frames() + 1;
+        c.tcp(CLIENT, 40001, 80, true, 1, 0, 0x02, new byte[0]); // the web port: no answer in the 4 s that follow
         for (int port = 9000; port < 11000; port++) { // a scan of ports no service listens on: SYN, RST
             c.tcp(CLIENT, 40000, port, true, 1, 0, 0x02, new byte[0]);
             c.tcp(CLIENT, 40000, port, false, 0, 2, 0x14, new byte[0]);
         }
-        long webSyn = c.frames() + 1;
-        c.tcp(CLIENT, 40001, 80, true, 1, 0, 0x02, new byte[0]); // the web port: no answer
         long oddSyn = c.frames() + 1;
         c.connection(CLIENT, 40002, 8081, "GET /app/ HTTP/1.1\r\nHost: intranet.contoso.com\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
@@ -54,6 +54,27 @@ class HandshakeTest {
         assertEquals(1, a.events("http").size(), "the request on port 8081 is read");
         assertTrue(a.findings().stream().anyMatch(f -> f.id().equals("tcp.connect-failed")
                 && f.title().contains(":80")), "the unanswered SYN to the web port is a failed connect: " + a.findings());
+    }
+
+    /**
+     * A SYN sent once, with the capture ending before the client would have sent it again: nothing says the port is
+     * filtered, so the attempt is incomplete, not a failed connect.
+     */
+    @Test
+    void aSynAtTheEndOfTheCaptureIsNotAFailedConnect() throws IOException {
+        TestCapture c = new TestCapture();
+        c.connection(CLIENT, 40002, 8081, "GET /app/ HTTP/1.1\r\nHost: intranet.contoso.com\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        c.tcp(CLIENT, 40001, 80, true, 1, 0, 0x02, new byte[0]); // the last frame
+        Analysis a = analyze(c.write(dir.resolve("stopped.pcap")), AnalysisOptions.defaults());
+        assertTrue(a.findings().stream().noneMatch(f -> f.id().equals("tcp.connect-failed")), a.findings().toString());
+        var at = a.attempts().stream().filter(x -> x.server().port() == 80).findFirst().orElseThrow(
+                () -> new AssertionError("an attempt for port 80: " + a.attempts()));
+        assertEquals(org.kerbscope.core.model.Outcome.INCOMPLETE, at.outcome(), at.steps().toString());
+        var connect = at.step(org.kerbscope.core.model.Step.CONNECT);
+        assertEquals(org.kerbscope.core.model.StepStatus.NOT_SEEN, connect.status(), connect.toString());
+        assertTrue(connect.note().startsWith("the capture ends ") && connect.note().contains(" after the SYN, before any"
+                + " answer"), connect.note());
     }
 
     @Test

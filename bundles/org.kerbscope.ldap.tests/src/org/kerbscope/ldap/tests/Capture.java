@@ -84,8 +84,12 @@ final class Capture implements Closeable {
             return segment(fromClient, 0x18, java.util.Arrays.copyOfRange(data, from, data.length));
         }
 
-        /** A SYN nobody answers. */
+        /** A SYN nobody answers: the client sends it again after one second, then after two more. */
         void sendCutSynOnly() throws IOException {
+            segment(true, 0x02, new byte[0]);
+            time += 1_000_000_000L;
+            segment(true, 0x02, new byte[0]);
+            time += 2_000_000_000L;
             segment(true, 0x02, new byte[0]);
         }
 
