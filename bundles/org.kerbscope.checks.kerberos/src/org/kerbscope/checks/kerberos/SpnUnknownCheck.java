@@ -36,7 +36,7 @@ public final class SpnUnknownCheck extends KdcErrorCheck {
                 .fix("Get-WinEvent -FilterHashtable @{LogName='Security';Id=4769} -MaxEvents 50", "klist purge");
             return;
         }
-        String host = spn != null && spn.contains("/") ? spn.substring(spn.indexOf('/') + 1) : "host";
+        String host = spn.contains("/") ? spn.substring(spn.indexOf('/') + 1) : "host";
         String address = Flows.hostOnly(host);
         if (Flows.isIpLiteral(address)) {
             // SPNs name hosts: one made of an address is the client's doing, not a missing registration

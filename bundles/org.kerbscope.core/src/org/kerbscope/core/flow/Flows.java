@@ -622,15 +622,16 @@ public final class Flows {
             at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_SEEN, List.of(),
                     "no DNS lookup for the server in the capture (cached? run ipconfig /flushdns before recording)"));
         }
+        // nothing refused the SYN, and the capture stops before the client would have sent it again (the reassembler
+        // reports a connection's first SYN only)
+        String cut = syn != null && synAck == null && rst == null ? endsSoonAfter(a, syn.timeNanos(), SYN_RETRY_NANOS)
+                : null;
         if (syn != null && synAck != null) {
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.OK, List.of(syn.frame(), synAck.frame()),
                     "TCP handshake with " + server));
-        } else if (syn != null && rst == null && endsSoonAfter(a, syn.timeNanos(), SYN_RETRY_NANOS) != null) {
-            // nothing refused it, and the capture stops before the client would have sent it again (the reassembler
-            // reports a connection's first SYN only)
-            at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(syn.frame()), "the capture ends "
-                    + endsSoonAfter(a, syn.timeNanos(), SYN_RETRY_NANOS) + " after the SYN, before any answer (a client sends it"
-                    + " again after one to three seconds without one)"));
+        } else if (cut != null) {
+            at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(syn.frame()), "the capture ends " + cut
+                    + " after the SYN, before any answer (a client sends it again after one to three seconds without one)"));
         } else if (syn != null) {
             List<Long> f = rst != null ? List.of(syn.frame(), rst.frame()) : List.of(syn.frame());
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null && rst.kind().startsWith("ICMP ")

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,18 +13,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.kerbscope.capture.CaptureFile;
-import org.kerbscope.capture.CaptureReader;
-import org.kerbscope.capture.PcapngWriter;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
-import org.kerbscope.core.model.Frame;
 import org.kerbscope.core.registry.Registries;
 import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.Progress;
 import org.kerbscope.engine.report.FlowDiagram;
 import org.kerbscope.engine.report.HtmlReport;
 import org.kerbscope.engine.report.JsonReport;
+import org.kerbscope.testing.CaptureCuts;
 
 /**
  * What support engineers are sent is rarely the whole flow: a capture started after the client's first lookup or
@@ -52,33 +48,17 @@ class PartialCaptureTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void everyPartOfTheFlowIsDiagnosedWithoutAFailure(Path capture) throws IOException {
-        List<Frame> frames = new ArrayList<>();
-        try (CaptureReader r = CaptureFile.openReader(capture)) {
-            for (Frame f : r) {
-                byte[] b = new byte[f.data().remaining()];
-                f.data().duplicate().get(b);
-                frames.add(new Frame(f.number(), f.timeNanos(), f.linkType(), f.originalLength(), ByteBuffer.wrap(b)));
-            }
-        }
-        assertTrue(frames.size() > 1, capture + " holds frames");
+        int frames = (int) CaptureCuts.frames(capture);
+        assertTrue(frames > 1, capture + " holds frames");
         Analyzer analyzer = FuzzTargets.analyzer();
-        int step = Math.max(1, frames.size() / CUTS);
+        int step = Math.max(1, frames / CUTS);
         int analysed = 0;
         for (String kind : List.of("begun at", "ended before", "without")) {
-            for (int k = 1; k < frames.size(); k += step) {
-                List<Frame> part = new ArrayList<>();
-                for (int i = 0; i < frames.size(); i++) {
-                    if (kind.equals("begun at") ? i >= k : kind.equals("ended before") ? i < k : i != k) {
-                        part.add(frames.get(i));
-                    }
-                }
-                String what = capture.getFileName() + " " + kind + " frame " + (k + 1);
-                Path f = dir.resolve("part.pcapng");
-                try (PcapngWriter w = new PcapngWriter(Files.newOutputStream(f), frames.get(0).linkType(), 262144)) {
-                    for (Frame fr : part) {
-                        w.write(0, fr.timeNanos(), fr.data().duplicate(), fr.originalLength(), null);
-                    }
-                }
+            for (int k = 2; k <= frames; k += step) {
+                int cut = k;
+                String what = capture.getFileName() + " " + kind + " frame " + k;
+                Path f = CaptureCuts.keep(capture, dir.resolve("part.pcapng"), n -> kind.equals("begun at") ? n >= cut
+                        : kind.equals("ended before") ? n < cut : n != cut);
                 Analysis a = Bounded.run(what, (int) Files.size(f),
                         () -> analyzer.analyze(f, "part.pcapng", List.of(), Progress.NONE));
                 assertTrue(Registries.platform().broken().isEmpty(), what + ": " + Registries.platform().broken().stream()

@@ -9,10 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kerbscope.capture.CaptureFile;
-import org.kerbscope.capture.CaptureReader;
-import org.kerbscope.capture.PcapngWriter;
-import org.kerbscope.core.model.Frame;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
 import org.kerbscope.core.model.Finding;
@@ -24,6 +20,7 @@ import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.Progress;
+import org.kerbscope.testing.CaptureCuts;
 import org.kerbscope.testing.KerberosFacts;
 import org.kerbscope.testing.RepoFiles;
 
@@ -81,15 +78,7 @@ class SambaLdapStoryTest {
                 .matcher(explained);
         assertTrue(m.find(), explained);
         long query = Long.parseLong(m.group(1));
-        Path cut = dir.resolve("samba-ldap-without-the-query.pcapng");
-        try (CaptureReader r = CaptureFile.openReader(CAPTURE);
-                PcapngWriter w = new PcapngWriter(java.nio.file.Files.newOutputStream(cut), 1, 262144)) {
-            for (Frame f : r) {
-                if (f.number() != query) {
-                    w.write(0, f.timeNanos(), f.data(), f.originalLength(), null);
-                }
-            }
-        }
+        Path cut = CaptureCuts.keep(CAPTURE, dir.resolve("samba-ldap-without-the-query.pcapng"), n -> n != query);
         Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(cut, "cut", List.of(),
                 Progress.NONE);
         assertTrue(Registries.platform().broken().isEmpty(), Registries.platform().broken().toString());

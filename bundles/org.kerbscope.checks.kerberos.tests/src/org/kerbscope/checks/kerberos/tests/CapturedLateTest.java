@@ -3,18 +3,13 @@ package org.kerbscope.checks.kerberos.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kerbscope.capture.CaptureFile;
-import org.kerbscope.capture.CaptureReader;
-import org.kerbscope.capture.PcapngWriter;
 import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.AuthAttempt;
-import org.kerbscope.core.model.Frame;
 import org.kerbscope.core.model.Outcome;
 import org.kerbscope.core.model.Step;
 import org.kerbscope.core.model.StepResult;
@@ -23,6 +18,7 @@ import org.kerbscope.core.registry.Registries;
 import org.kerbscope.core.spi.AnalysisOptions;
 import org.kerbscope.engine.Analyzer;
 import org.kerbscope.engine.Progress;
+import org.kerbscope.testing.CaptureCuts;
 
 /**
  * A capture started after the browser's first request: the lab's successful logon from its second GET (the one with
@@ -36,21 +32,9 @@ class CapturedLateTest {
     @Test
     void aRequestWithoutCredentialsAfterTheLogonIsNotTheAnonymousFirstOne() throws Exception {
         Path sample = LabScenariosTest.samples().resolve("success-udp.pcapng");
-        Path late = dir.resolve("success-udp-from-the-ap-req.pcapng");
-        long firstKept = -1;
-        try (CaptureReader r = CaptureFile.openReader(sample);
-                PcapngWriter w = new PcapngWriter(Files.newOutputStream(late), 1, 262144)) {
-            boolean kept = false;
-            for (Frame f : r) {
-                // from the request that carries "Authorization: Negotiate" on
-                kept |= contains(f, "Authorization: Negotiate");
-                if (kept) {
-                    firstKept = firstKept < 0 ? f.number() : firstKept;
-                    w.write(0, f.timeNanos(), f.data().duplicate(), f.originalLength(), null);
-                }
-            }
-        }
+        long firstKept = CaptureCuts.firstHolding(sample, "Authorization: Negotiate");
         assertTrue(firstKept > 0, "the sample has the AP-REQ's request");
+        Path late = CaptureCuts.keep(sample, dir.resolve("success-udp-from-the-ap-req.pcapng"), n -> n >= firstKept);
         Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(late, "late", List.of(),
                 Progress.NONE);
         AuthAttempt at = a.attempts().stream().filter(x -> "http".equals(x.service())).findFirst().orElseThrow();
@@ -92,28 +76,14 @@ class CapturedLateTest {
      * "HTTP" followed by another).
      */
     private Path until(Path sample, String name, String text) throws Exception {
-        Path out = dir.resolve(name);
-        try (CaptureReader r = CaptureFile.openReader(sample);
-                PcapngWriter w = new PcapngWriter(Files.newOutputStream(out), 1, 262144)) {
-            for (Frame f : r) {
-                w.write(0, f.timeNanos(), f.data().duplicate(), f.originalLength(), null);
-                if (contains(f, text)) {
-                    break;
-                }
-            }
-        }
-        return out;
+        long last = CaptureCuts.firstHolding(sample, text);
+        assertTrue(last > 0, sample + " holds " + text);
+        return CaptureCuts.keep(sample, dir.resolve(name), n -> n <= last);
     }
 
     private static AuthAttempt httpAttempt(Analyzer analyzer, Path capture) throws Exception {
         Analysis a = analyzer.analyze(capture, capture.getFileName().toString(), List.of(), Progress.NONE);
         return a.attempts().stream().filter(x -> "http".equals(x.service())).findFirst().orElseThrow(
                 () -> new AssertionError("no HTTP attempt in " + capture + ": " + a.attempts()));
-    }
-
-    private static boolean contains(Frame f, String text) {
-        byte[] b = new byte[f.data().remaining()];
-        f.data().duplicate().get(b);
-        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
     }
 }
