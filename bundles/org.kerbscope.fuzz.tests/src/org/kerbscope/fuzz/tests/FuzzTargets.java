@@ -357,8 +357,11 @@ public final class FuzzTargets {
         diagnoseAndReport(az, a);
     }
 
-    /** Diagnoses {@code a} and writes every report of it; fails when a contribution broke on the way. */
-    private static void diagnoseAndReport(Analyzer az, Analysis a) throws IOException {
+    /**
+     * Diagnoses {@code a} and writes every report of it; fails when a contribution broke on the way or a caught
+     * failure is among the diagnostics.
+     */
+    static void diagnoseAndReport(Analyzer az, Analysis a) throws IOException {
         az.diagnose(a);
         List<org.kerbscope.core.registry.Contribution<?>> used = new ArrayList<>();
         used.addAll(Registries.platform().services());
