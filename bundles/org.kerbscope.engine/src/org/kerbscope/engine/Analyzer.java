@@ -338,11 +338,13 @@ public final class Analyzer {
      * The dissection tree of one frame, for the workbench's details and hex panes: the capture is read again up to
      * that frame (so that streams are reassembled as in the analysis) with a tree asked for that frame only.
      *
-     * @return the tree, or null when no dissector read anything in that frame
+     * @return the tree (the frame's layers, then what the dissectors read in it), or null when the capture has no
+     *         such frame
      */
     public org.kerbscope.core.model.FieldNode dissect(Path capture, long frameNumber) throws IOException {
         Engine engine = treeEngine(frameNumber);
         NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
+        net.headersOf(frameNumber, engine.layers());
         try (CaptureFile file = CaptureFile.open(capture); CaptureReader reader = file.reader()) {
             Frame f;
             while ((f = reader.next()) != null) {
@@ -362,7 +364,8 @@ public final class Analyzer {
      * tree is the same either way (a test compares them frame by frame). Keys from keytabs, or any state a dissector
      * keeps beyond one conversation, make it read from the first frame.
      *
-     * @return the tree, or null when no dissector read anything in that frame
+     * @return the tree (the frame's layers, then what the dissectors read in it), or null when the capture has no
+     *         such frame
      */
     public org.kerbscope.core.model.FieldNode dissect(CaptureFile file, long frameNumber, Analysis analysis)
             throws IOException {
@@ -416,7 +419,8 @@ public final class Analyzer {
             from = spans.start(frameNumber,
                     transport == null ? null : ConversationSpans.key(flow.src(), flow.dst(), transport));
             if (from == 0) {
-                return null;
+                // no dissector read the frame's conversation: its layers are all there is, read from the frame alone
+                return FrameHeaders.layers(file.frame(frameNumber), decoderLimits());
             }
             // from the first frame because of shared state or fragments: everything is read, as the analysis did
             focus &= from > 1;
@@ -454,6 +458,7 @@ public final class Analyzer {
             engine.focus(focus.src(), focus.dst(), transport);
         }
         NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
+        net.headersOf(frameNumber, engine.layers());
         if (from == 1) {
             // in file order with a cursor, as the analysis reads: no frame object for the frames passed over
             try (CaptureReader reader = file.reader()) {

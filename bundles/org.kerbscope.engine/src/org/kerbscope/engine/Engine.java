@@ -25,6 +25,7 @@ import org.kerbscope.engine.internal.Conversation;
 import org.kerbscope.engine.internal.UnlistedDiagnostics;
 import org.kerbscope.engine.internal.UnreadServices;
 import org.kerbscope.net.FlowKey;
+import org.kerbscope.net.FrameLayers;
 import org.kerbscope.net.TcpConnection;
 import org.kerbscope.net.TransportHandler;
 import org.kerbscope.net.UdpFlow;
@@ -57,6 +58,7 @@ public final class Engine implements TransportHandler {
     /** Frame for which a dissection tree is wanted (the workbench's details pane), or 0. */
     private long treeFrame;
     private FieldNode treeRoot;
+    private FrameLayers layers;
     private Frame current;
     private long dissectorFailures;
     /** Where each dissected conversation lies, when kept (see {@link #keepSpans}), else null. */
@@ -93,14 +95,25 @@ public final class Engine implements TransportHandler {
         return options;
     }
 
-    /** Asks for the dissection tree of one frame; read it with {@link #tree()} after that frame was decoded. */
+    /**
+     * Asks for the dissection tree of one frame; read it with {@link #tree()} after that frame was decoded. Its link,
+     * network and transport layers come from the decoder when it tells {@link #layers()} that frame's headers
+     * ({@link org.kerbscope.net.NetworkDecoder#headersOf}); what the dissectors read is added after them.
+     */
     public void wantTree(long frame) {
         this.treeFrame = frame;
         this.treeRoot = null;
+        this.layers = new FrameLayers();
     }
 
+    /** What takes the headers of the frame whose tree is asked for; null when none is. */
+    public FrameLayers layers() {
+        return layers;
+    }
+
+    /** The frame's tree: its layers and what the dissectors read in it; null when the frame was not decoded. */
     public FieldNode tree() {
-        return treeRoot;
+        return treeRoot != null ? treeRoot : layers != null ? layers.root() : null;
     }
 
     /** Records where each dissected conversation lies into {@code spans} (the workbench's quick frame details). */
@@ -374,6 +387,9 @@ public final class Engine implements TransportHandler {
             String transport, Conversation conv) {
         FieldNode root = null;
         if (treeFrame != 0 && frame.number() == treeFrame) {
+            if (treeRoot == null && layers != null) {
+                treeRoot = layers.root();
+            }
             if (treeRoot == null) {
                 treeRoot = new FieldNode("frame", "Frame " + frame.number() + ": " + frame.originalLength()
                         + " bytes on wire, " + frame.capturedLength() + " bytes captured", frame.number(),

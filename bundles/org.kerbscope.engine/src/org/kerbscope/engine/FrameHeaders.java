@@ -6,6 +6,7 @@ import org.kerbscope.capture.LinkTypes;
 import org.kerbscope.core.model.Frame;
 import org.kerbscope.net.DecoderLimits;
 import org.kerbscope.net.FlowKey;
+import org.kerbscope.net.FrameLayers;
 import org.kerbscope.net.NetworkDecoder;
 import org.kerbscope.net.TcpConnection;
 import org.kerbscope.net.TransportHandler;
@@ -37,6 +38,18 @@ public record FrameHeaders(String source, String destination, String protocol, S
         }
         l.undecoded = d.undecodedFrames() > 0;
         return d.lastFlow();
+    }
+
+    /**
+     * The link, network and transport layers of frame {@code f} for its details ({@link FrameLayers}), read from the
+     * frame alone: for a frame whose conversation no dissector reads.
+     */
+    static org.kerbscope.core.model.FieldNode layers(Frame f, DecoderLimits limits) {
+        FrameLayers layers = new FrameLayers();
+        NetworkDecoder d = new NetworkDecoder(new Listener(), limits);
+        d.headersOf(f.number(), layers);
+        d.decode(f);
+        return layers.root();
     }
 
     /** The columns of frame {@code f}. */

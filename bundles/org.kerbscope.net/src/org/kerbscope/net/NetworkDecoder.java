@@ -83,6 +83,11 @@ public final class NetworkDecoder {
 
     private long frames, ipPackets, tcpSegments, udpDatagrams, undecoded;
 
+    /** The frame whose headers {@link #headersWanted} is told, and the listener while that frame is decoded. */
+    private long headersFrame = -1;
+    private HeaderListener headersWanted;
+    private HeaderListener headers;
+
     public NetworkDecoder(TransportHandler handler) {
         this(handler, DecoderLimits.defaults());
     }
@@ -120,6 +125,16 @@ public final class NetworkDecoder {
         return limits;
     }
 
+    /**
+     * Tells {@code listener} the headers of frame {@code frameNumber} as that frame is decoded (for the details of a
+     * frame the user selected). That frame is decoded in full even when it repeats a packet captured just before
+     * (others are not analysed twice): its details show what it carries.
+     */
+    public void headersOf(long frameNumber, HeaderListener listener) {
+        headersFrame = listener != null ? frameNumber : -1;
+        headersWanted = listener;
+    }
+
     /** Decodes one frame; the handler is called zero or more times before this returns. Never throws. */
     public void decode(Frame f) {
         own.set(f);
@@ -137,6 +152,10 @@ public final class NetworkDecoder {
         havePorts = false;
         detached = false;
         report = share == 0;
+        headers = c.number() == headersFrame ? headersWanted : null;
+        if (headers != null) {
+            headers.frame(c.number(), c.originalLength(), c.capturedLength(), c.timeNanos());
+        }
         try {
             ByteBuffer d = c.buffer();
             base = c.offset();
@@ -215,7 +234,15 @@ public final class NetworkDecoder {
     }
 
     private void problem(String protocol, String message) {
+        if (headers != null) {
+            headers.problem(protocol, message);
+        }
         problem(cur == null ? 0 : cur.number(), protocol, message);
+    }
+
+    /** Tells the listener of this frame's headers about one (only called when there is one). */
+    private void header(String layer, ByteBuffer d, int off, int len, int end) {
+        headers.header(layer, d, off, len, end, detached ? -1 : off - base);
     }
 
     private void problem(long frameNumber, String protocol, String message) {
@@ -252,6 +279,9 @@ public final class NetworkDecoder {
                 if (end - off < 16) {
                     tooShort("sll", end - off, 16);
                 } else {
+                    if (headers != null) {
+                        header("sll", d, off, 16, end);
+                    }
                     ethertype(d, u16(d, off + 14), off + 16, end, 0);
                 }
             }
@@ -259,6 +289,9 @@ public final class NetworkDecoder {
                 if (end - off < 20) {
                     tooShort("sll2", end - off, 20);
                 } else {
+                    if (headers != null) {
+                        header("sll2", d, off, 20, end);
+                    }
                     ethertype(d, u16(d, off), off + 20, end, 0);
                 }
             }
@@ -272,6 +305,9 @@ public final class NetworkDecoder {
                 if (type == 0 && (fam & 0xFFFF_0000) != 0) {
                     fam = Integer.reverseBytes(fam);
                 }
+                if (headers != null) {
+                    header(type == 0 ? "null" : "loop", d, off, 4, end);
+                }
                 switch (fam) {
                     case 2 -> ipv4(d, off + 4, end, 0);
                     case 10, 23, 24, 28, 30 -> ipv6(d, off + 4, end, 0);
@@ -284,6 +320,9 @@ public final class NetworkDecoder {
                 if (end - off < 24) {
                     tooShort("ipnet", end - off, 24);
                     return;
+                }
+                if (headers != null) {
+                    header("ipnet", d, off, 24, end);
                 }
                 switch (u8(d, off + 1)) {
                     case 2 -> ipv4(d, off + 24, end, 0);
@@ -305,7 +344,12 @@ public final class NetworkDecoder {
                 int dlt = Integer.reverseBytes(d.getInt(off + 4));
                 if (len < 8 || len > end - off) {
                     problem("ppi", "PPI header length " + len + " outside the frame (" + (end - off) + " bytes)");
-                } else if (dlt == 105) {
+                    return;
+                }
+                if (headers != null) {
+                    header("ppi", d, off, len, end);
+                }
+                if (dlt == 105) {
                     wlan(d, off + len, end, false);
                 } else if (dlt == 1) {
                     ether(d, off + len, end, 0);
@@ -337,6 +381,9 @@ public final class NetworkDecoder {
             problem("radiotap", "radiotap header of version " + u8(d, off) + " and length " + len
                     + " does not fit the frame (" + (end - off) + " bytes)");
             return;
+        }
+        if (headers != null) {
+            header("radiotap", d, off, len, end);
         }
         int present = Integer.reverseBytes(d.getInt(off + 4));
         int p = off + 8;
@@ -406,6 +453,9 @@ public final class NetworkDecoder {
         if (padded) {
             hdr = (hdr + 3) & ~3;
         }
+        if (headers != null && hdr <= end - off) {
+            header("wlan", d, off, hdr, end);
+        }
         int p = off + hdr;
         if (!amsdu) {
             llc(d, p, end);
@@ -426,6 +476,9 @@ public final class NetworkDecoder {
     /** LLC with SNAP (AA AA 03, an OUI, the EtherType); any other LLC carries nothing of ours. */
     private void llc(ByteBuffer d, int off, int end) {
         if (end - off >= 8 && u8(d, off) == 0xAA && u8(d, off + 1) == 0xAA && u8(d, off + 2) == 0x03) {
+            if (headers != null) {
+                header("llc", d, off, 8, end);
+            }
             ethertype(d, u16(d, off + 6), off + 8, end, 0);
         }
     }
@@ -451,10 +504,16 @@ public final class NetworkDecoder {
             return;
         }
         int type = u16(d, off + 12);
+        if (headers != null) {
+            header("eth", d, off, 14, end);
+        }
         off += 14;
         if (type < 0x0600) {
             // IEEE 802.3 length field: LLC follows. Only SNAP carries an EtherType; STP, NetBIOS, IPX are not ours.
             if (end - off >= 8 && u8(d, off) == 0xAA && u8(d, off + 1) == 0xAA && u8(d, off + 2) == 0x03) {
+                if (headers != null) {
+                    header("llc", d, off, 8, end);
+                }
                 type = u16(d, off + 6);
                 off += 8;
             } else {
@@ -480,12 +539,18 @@ public final class NetworkDecoder {
                         tooShort("vlan", end - off, 4);
                         return;
                     }
+                    if (headers != null) {
+                        header(type == 0x88A8 ? "ieee8021ad" : "vlan", d, off, 4, end);
+                    }
                     type = u16(d, off + 2);
                     off += 4;
                 }
                 case 0x8847, 0x8848 -> {
                     while (end - off >= 4) {
                         int label = d.getInt(off);
+                        if (headers != null) {
+                            header("mpls", d, off, 4, end);
+                        }
                         off += 4;
                         if ((label & 0x100) != 0) {
                             break;
@@ -505,6 +570,10 @@ public final class NetworkDecoder {
                         return;
                     }
                     int ppp = u16(d, off + 6);
+                    if (headers != null) {
+                        header("pppoes", d, off, 6, end);
+                        header("ppp", d, off + 6, 2, end);
+                    }
                     if (ppp == 0x0021) {
                         ipv4(d, off + 8, end, depth);
                     } else if (ppp == 0x0057) {
@@ -567,8 +636,11 @@ public final class NetworkDecoder {
         long src = d.getInt(off + 12) & 0xffffffffL;
         long dst = d.getInt(off + 16) & 0xffffffffL;
         setIp(Addr.V4, src, Addr.V4, dst, proto);
+        if (headers != null) {
+            header("ip", d, off, ihl, declEnd);
+        }
         // version to fragment offset; protocol and source (TTL and checksum left out); destination
-        if (repeat(d.getLong(off), d.getLong(off + 8) & 0x00FF0000_FFFFFFFFL, dst, d, off + ihl, capEnd)) {
+        if (headers == null && repeat(d.getLong(off), d.getLong(off + 8) & 0x00FF0000_FFFFFFFFL, dst, d, off + ihl, capEnd)) {
             repeatPorts(d, (fo & 0x1FFF) == 0 ? proto : -1, off + ihl, capEnd);
             return;
         }
@@ -606,10 +678,13 @@ public final class NetworkDecoder {
         int declEnd = plen == 0 ? end : off + 40 + plen;
         int capEnd = Math.min(declEnd, end);
         setIp(d.getLong(off + 8), d.getLong(off + 16), d.getLong(off + 24), d.getLong(off + 32), nh);
+        if (headers != null) {
+            header("ipv6", d, off, 40, declEnd);
+        }
         // version to next header (hop limit left out), source, destination
         long addresses = d.getLong(off + 8) * 31 + d.getLong(off + 16);
         addresses = addresses * 31 + d.getLong(off + 24);
-        if (repeat(d.getLong(off) & 0xFFFFFFFF_FFFFFF00L, addresses, d.getLong(off + 32), d, off + 40, capEnd)) {
+        if (headers == null && repeat(d.getLong(off) & 0xFFFFFFFF_FFFFFF00L, addresses, d.getLong(off + 32), d, off + 40, capEnd)) {
             repeatPorts(d, nh, off + 40, capEnd);
             return;
         }
@@ -697,7 +772,18 @@ public final class NetworkDecoder {
                         return;
                     }
                     int next = u8(d, p);
-                    p += (u8(d, p + 1) + 1) * 8;
+                    int len = (u8(d, p + 1) + 1) * 8;
+                    if (headers != null && len <= capEnd - p) {
+                        header(switch (nh) {
+                            case 0 -> "ipv6.hopopts";
+                            case 43 -> "ipv6.routing";
+                            case 60 -> "ipv6.dstopts";
+                            case 135 -> "mipv6";
+                            case 139 -> "hip";
+                            default -> "shim6";
+                        }, d, p, len, declEnd);
+                    }
+                    p += len;
                     nh = next;
                 }
                 case 51 -> {
@@ -706,7 +792,11 @@ public final class NetworkDecoder {
                         return;
                     }
                     int next = u8(d, p);
-                    p += (u8(d, p + 1) + 2) * 4;
+                    int len = (u8(d, p + 1) + 2) * 4;
+                    if (headers != null && len <= capEnd - p) {
+                        header("ah", d, p, len, declEnd);
+                    }
+                    p += len;
                     nh = next;
                 }
                 case 44 -> {
@@ -719,6 +809,9 @@ public final class NetworkDecoder {
                     int fragOff = fo & 0xFFF8;
                     boolean more = (fo & 1) != 0;
                     int id = d.getInt(p + 4);
+                    if (headers != null) {
+                        header("ipv6.fraghdr", d, p, 8, declEnd);
+                    }
                     p += 8;
                     if (fragOff == 0 && !more) {
                         nh = next; // an atomic fragment (RFC 6946)
@@ -797,6 +890,9 @@ public final class NetworkDecoder {
      * or TCP header's ports. Other ICMP messages, and quotes cut too short to hold the ports, are passed over.
      */
     private void icmp(ByteBuffer d, int off, int end, boolean v6) {
+        if (headers != null && end - off >= 4) {
+            header(v6 ? "icmpv6" : "icmp", d, off, Math.min(8, end - off), end);
+        }
         if (share != 0 || end - off < 8) {
             return; // the first share reports ICMP messages: each once, whatever the number of reading threads
         }
@@ -889,6 +985,9 @@ public final class NetworkDecoder {
             tooShort("gre", end - off, hl);
             return;
         }
+        if (headers != null) {
+            header("gre", d, off, hl, end);
+        }
         int p = off + hl;
         switch (ptype) {
             case 0x6558 -> ether(d, p, end, depth);
@@ -898,6 +997,9 @@ public final class NetworkDecoder {
                     if (end - p < 8) {
                         tooShort("erspan", end - p, 8);
                         return;
+                    }
+                    if (headers != null) {
+                        header("erspan", d, p, 8, end);
                     }
                     p += 8;
                 }
@@ -910,7 +1012,15 @@ public final class NetworkDecoder {
                 }
                 int w = u16(d, p + 10);
                 int frameType = (w >> 10) & 0x1F;
-                p += 12 + ((w & 1) != 0 ? 8 : 0); // O flag: an 8-byte platform-specific subheader follows
+                int len = 12 + ((w & 1) != 0 ? 8 : 0); // O flag: an 8-byte platform-specific subheader follows
+                if (end - p < len) {
+                    tooShort("erspan", end - p, len);
+                    return;
+                }
+                if (headers != null) {
+                    header("erspan", d, p, len, end);
+                }
+                p += len;
                 if (frameType == 0) {
                     ether(d, p, end, depth);
                 } else if (frameType == 2) {
@@ -932,6 +1042,9 @@ public final class NetworkDecoder {
             return;
         }
         int ulen = u16(d, off + 4);
+        if (headers != null) {
+            header("udp", d, off, 8, declEnd);
+        }
         havePorts = true;
         sPort = sp;
         dPort = dp;
@@ -1027,6 +1140,9 @@ public final class NetworkDecoder {
         int dp = u16(d, off + 2);
         if (!owns(sp, dp)) {
             return;
+        }
+        if (headers != null) {
+            header("tcp", d, off, doff, declEnd);
         }
         havePorts = true;
         sPort = sp;

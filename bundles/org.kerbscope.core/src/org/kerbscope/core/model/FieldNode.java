@@ -15,7 +15,7 @@ public final class FieldNode {
     private final String name;
     private final String label;
     private final Object value;
-    private final ByteRange range;
+    private ByteRange range;
     private final List<FieldNode> children = new ArrayList<>(4);
     private boolean malformed;
     private String source = "frame";
@@ -34,6 +34,16 @@ public final class FieldNode {
         child.source = source;
         children.add(child);
         return child;
+    }
+
+    /**
+     * Widens this node to end at {@code end}: a header whose extensions follow it and belong to it (IPv6's extension
+     * headers, which Wireshark shows inside the IPv6 node). Never narrows it.
+     */
+    public void cover(int end) {
+        if (end > range.end()) {
+            range = new ByteRange(range.offset(), end - range.offset());
+        }
     }
 
     /** Marks the bytes under this node as not what the protocol allows, with the reason as a child. */

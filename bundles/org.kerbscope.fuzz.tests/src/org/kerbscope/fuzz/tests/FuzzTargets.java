@@ -297,7 +297,11 @@ public final class FuzzTargets {
         Engine engine = new Engine(tables(), options(), a);
         NetworkDecoder net = new NetworkDecoder(engine);
         for (Frame f : frames(data, link)) {
+            // each frame's details too: its layers lie within its bytes
+            org.kerbscope.net.FrameLayers layers = new org.kerbscope.net.FrameLayers();
+            net.headersOf(f.number(), layers);
             net.decode(f);
+            checkLayers(layers.root(), f.capturedLength());
         }
         net.finish();
         checkDiagnostics(net.diagnostics());
@@ -515,6 +519,20 @@ public final class FuzzTargets {
     /** The spnego and ntlmssp targets see what HTTP hands them; the others sit on the transport. */
     private static String carrier(String id) {
         return "spnego".equals(id) || "ntlmssp".equals(id) ? "http" : null;
+    }
+
+    /** The layers of a frame's details: made for every frame, each node of the frame's bytes within them. */
+    private static void checkLayers(FieldNode n, int captured) {
+        if (n == null) {
+            throw new AssertionError("no details for a decoded frame");
+        }
+        if ("frame".equals(n.source()) && (n.range().offset() < 0 || n.range().end() > captured)) {
+            throw new AssertionError("node " + n.name() + " has the range " + n.range() + " in a frame of " + captured
+                    + " bytes");
+        }
+        for (FieldNode child : n.children()) {
+            checkLayers(child, captured);
+        }
     }
 
     /** A tree is bounded in depth, and no node points before the start of its bytes. */

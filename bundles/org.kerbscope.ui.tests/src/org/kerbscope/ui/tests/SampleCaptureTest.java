@@ -167,6 +167,32 @@ class SampleCaptureTest {
         var syn = ui(() -> packets.summary(9));
         assertEquals(List.of("192.168.2.101", "192.168.2.104", "TCP", "56866 → 80 [SYN] Len=0"),
                 List.of(syn.source(), syn.destination(), syn.protocol(), syn.info()), "frame 9, the SYN");
+        // the Kerberos frame's details begin with its own layers, folded as in Wireshark, the Kerberos message unfolded
+        assertEquals(List.of("eth", "ip", "udp", "kerberos"), tree.children().stream().map(FieldNode::name)
+                .filter(n -> !n.startsWith("frame.")).toList(), "the layers of the KRB-ERROR frame");
+        List<String> open = ui(packets::expandedFields);
+        assertTrue(open.contains("kerberos") && !open.contains("ip") && !open.contains("udp"), "unfolded: " + open);
+        // and its details, like its row, say what the network layers hold: the SYN's flags, the addresses' bytes
+        ui(() -> {
+            packets.reveal(9);
+            return null;
+        });
+        FieldNode handshake = null;
+        for (int i = 0; i < 400 && (handshake == null || !handshake.label().startsWith("Frame 9:")); i++) {
+            Thread.sleep(50);
+            handshake = ui(packets::shownTree);
+        }
+        assertNotNull(handshake);
+        assertEquals("Frame 9: 66 bytes on wire (528 bits), 66 bytes captured (528 bits)", handshake.label());
+        assertEquals(1, handshake.find("tcp.flags.syn").value(), "the SYN bit");
+        assertEquals("Flags: 0x002 (SYN)", handshake.find("tcp.flags").label());
+        FieldNode src = handshake.find("ip.src");
+        assertEquals("192.168.2.101", src.value());
+        ui(() -> {
+            packets.selectField(src);
+            return null;
+        });
+        assertEquals(java.util.Set.of(26, 27, 28, 29), ui(packets::highlightedBytes), "the source address's bytes");
     }
 
     @Test

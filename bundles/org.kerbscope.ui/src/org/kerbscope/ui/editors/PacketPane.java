@@ -41,6 +41,7 @@ import org.kerbscope.core.registry.Registries;
 import org.kerbscope.engine.FrameHeaders;
 import org.kerbscope.engine.filter.DisplayFilter;
 import org.kerbscope.engine.report.JsonReport;
+import org.kerbscope.net.FrameLayers;
 import org.kerbscope.ui.internal.CaptureSession;
 import org.kerbscope.ui.internal.FrameEvents;
 import org.kerbscope.ui.internal.Messages;
@@ -520,13 +521,23 @@ public final class PacketPane {
                     return Status.CANCEL_STATUS;
                 }
                 FieldNode shown = root != null ? root : summaryNode(n);
+                if (root != null) {
+                    repeated(root, n);
+                }
                 list.getDisplay().asyncExec(() -> {
                     if (!tree.getControl().isDisposed() && shownFrame == n) {
                         shownTree = shown;
                         parents.clear();
                         index(shown);
                         tree.setInput(List.of(shown));
-                        tree.expandToLevel(3);
+                        // as Wireshark opens them: the frame's own layers (Ethernet, IP, TCP …) one line each, what
+                        // the dissectors read unfolded
+                        tree.expandToLevel(shown, 1);
+                        for (FieldNode c : shown.children()) {
+                            if (!FrameLayers.isLayer(c) && !c.children().isEmpty()) {
+                                tree.expandToLevel(c, 2);
+                            }
+                        }
                         Timing.print("frame %d: details shown %.0f ms after it was selected%s", n,
                                 Timing.since(selected) * 1000, root != null ? "" : " (no dissector read it)");
                     }
@@ -556,12 +567,17 @@ public final class PacketPane {
             FieldNode ev = root.add(e.protocol(), e.protocol() + " " + e.src() + " → " + e.dst(), null, 0, 0);
             e.fields().forEach((k, v) -> ev.add(e.protocol() + "." + k, k + ": " + v, v, 0, 0));
         }
+        repeated(root, n);
+        return root;
+    }
+
+    /** Says under {@code root} which frame frame {@code n} repeats, when the analysis found it a repeat. */
+    private void repeated(FieldNode root, long n) {
         var analysis = session.analysis();
         long repeated = analysis != null ? analysis.repeatOf(n) : 0;
         if (repeated > 0) {
             root.add("frame.repeat_of", NLS.bind(Messages.repeatDetail, repeated), repeated, 0, 0);
         }
-        return root;
     }
 
     static String dump(byte[] b) {
@@ -659,6 +675,17 @@ public final class PacketPane {
     /** For tests: the field tree shown for the selected frame (null until dissected). */
     public FieldNode shownTree() {
         return shownTree;
+    }
+
+    /** For tests: the names of the details' nodes that are unfolded. */
+    public List<String> expandedFields() {
+        List<String> out = new ArrayList<>();
+        for (Object o : tree.getExpandedElements()) {
+            if (o instanceof FieldNode f) {
+                out.add(f.name());
+            }
+        }
+        return out;
     }
 
     /** For tests: selects the field as a user would click it in the tree. */
