@@ -148,8 +148,8 @@ public final class FrameLayers implements HeaderListener {
             switch (layer) {
                 case "eth" -> eth();
                 case "llc" -> llc();
-                case "vlan" -> vlan();
-                case "ieee8021ad" -> sTag();
+                case "vlan" -> tag(false);
+                case "ieee8021ad" -> tag(true);
                 case "mpls" -> mpls();
                 case "pppoes" -> pppoes();
                 case "ppp" -> {
@@ -214,24 +214,21 @@ public final class FrameLayers implements HeaderListener {
             field(n, "llc.type", "Type: " + etherName(u16(6)) + " (0x" + hex(u16(6), 4) + ")", u16(6), 6, 2);
         }
 
-        private void vlan() {
+        /**
+         * An IEEE 802.1Q customer tag ({@code vlan}) or an 802.1ad service tag, the outer tag of Q-in-Q
+         * ({@code ieee8021ad}): priority, DEI, ID and the EtherType after it, under Wireshark's names for each.
+         */
+        private void tag(boolean service) {
             int tci = u16(0);
-            FieldNode n = layer("vlan", "802.1Q Virtual LAN, PRI: " + (tci >> 13) + ", DEI: " + (tci >> 12 & 1) + ", ID: "
-                    + (tci & 0xfff));
-            field(n, "vlan.priority", "Priority: " + (tci >> 13), tci >> 13, 0, 2);
-            field(n, "vlan.dei", "DEI: " + (tci >> 12 & 1), tci >> 12 & 1, 0, 2);
-            field(n, "vlan.id", "ID: " + (tci & 0xfff), tci & 0xfff, 0, 2);
-            field(n, "vlan.etype", "Type: " + etherName(u16(2)) + " (0x" + hex(u16(2), 4) + ")", u16(2), 2, 2);
-        }
-
-        /** An IEEE 802.1ad service tag (the outer tag of Q-in-Q). */
-        private void sTag() {
-            int tci = u16(0);
-            FieldNode n = layer("ieee8021ad", "IEEE 802.1ad, ID: " + (tci & 0xfff));
-            field(n, "ieee8021ad.priority", "Priority: " + (tci >> 13), tci >> 13, 0, 1);
-            field(n, "ieee8021ad.dei", "DEI: " + (tci >> 12 & 1), tci >> 12 & 1, 0, 1);
-            field(n, "ieee8021ad.id", "ID: " + (tci & 0xfff), tci & 0xfff, 0, 2);
-            field(n, "ieee8021ah.etype", "Type: " + etherName(u16(2)) + " (0x" + hex(u16(2), 4) + ")", u16(2), 2, 2);
+            String p = service ? "ieee8021ad" : "vlan";
+            int bits = service ? 1 : 2; // the bytes Wireshark gives the priority and DEI fields of each kind
+            FieldNode n = layer(p, service ? "IEEE 802.1ad, ID: " + (tci & 0xfff) : "802.1Q Virtual LAN, PRI: " + (tci >> 13)
+                    + ", DEI: " + (tci >> 12 & 1) + ", ID: " + (tci & 0xfff));
+            field(n, p + ".priority", "Priority: " + (tci >> 13), tci >> 13, 0, bits);
+            field(n, p + ".dei", "DEI: " + (tci >> 12 & 1), tci >> 12 & 1, 0, bits);
+            field(n, p + ".id", "ID: " + (tci & 0xfff), tci & 0xfff, 0, 2);
+            field(n, service ? "ieee8021ah.etype" : "vlan.etype", "Type: " + etherName(u16(2)) + " (0x" + hex(u16(2), 4)
+                    + ")", u16(2), 2, 2);
         }
 
         private void mpls() {
