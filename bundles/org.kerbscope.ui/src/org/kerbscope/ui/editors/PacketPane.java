@@ -527,14 +527,14 @@ public final class PacketPane {
                 list.getDisplay().asyncExec(() -> {
                     if (!tree.getControl().isDisposed() && shownFrame == n) {
                         shownTree = shown;
+                        List<FieldNode> top = topLevel(shown);
                         parents.clear();
-                        index(shown);
-                        tree.setInput(List.of(shown));
-                        // as Wireshark opens them: the frame's own layers (Ethernet, IP, TCP …) one line each, what
-                        // the dissectors read unfolded
-                        tree.expandToLevel(shown, 1);
-                        for (FieldNode c : shown.children()) {
-                            if (!FrameLayers.isLayer(c) && !c.children().isEmpty()) {
+                        top.forEach(PacketPane.this::index);
+                        tree.setInput(top);
+                        // as Wireshark opens them: the frame and its own layers (Ethernet, IP, TCP …) one line each,
+                        // what the dissectors read unfolded
+                        for (FieldNode c : top) {
+                            if (c != top.get(0) && !FrameLayers.isLayer(c) && !c.children().isEmpty()) {
                                 tree.expandToLevel(c, 2);
                             }
                         }
@@ -548,6 +548,28 @@ public final class PacketPane {
         job.setSystem(true);
         detailsJob = job;
         job.schedule();
+    }
+
+    /** What the frame's arrival, number and lengths say, as fields of the frame's own line, as in Wireshark. */
+    private static final Set<String> FRAME_FIELDS = Set.of("frame.time", "frame.number", "frame.len",
+            "frame.cap_len");
+
+    /**
+     * The details' top lines, as Wireshark lists them: the frame (its arrival, number and lengths folded under it), then
+     * each of its layers and what the dissectors read in it.
+     */
+    static List<FieldNode> topLevel(FieldNode root) {
+        FieldNode frame = new FieldNode(root.name(), root.label(), root.value(), root.range());
+        List<FieldNode> top = new ArrayList<>();
+        top.add(frame);
+        for (FieldNode c : root.children()) {
+            if (FRAME_FIELDS.contains(c.name())) {
+                frame.add(c.name(), c.label(), c.value(), c.range().offset(), c.range().length());
+            } else {
+                top.add(c);
+            }
+        }
+        return top;
     }
 
     private void index(FieldNode n) {
