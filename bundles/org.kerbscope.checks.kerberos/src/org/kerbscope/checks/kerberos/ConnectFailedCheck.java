@@ -64,11 +64,14 @@ public final class ConnectFailedCheck implements Check {
         }
     }
 
-    /** The connect step's frames: the SYN, then the refusal (or the SYN's retransmissions) with the step's note. */
+    /** The connect step's frames: the SYN, then the refusal with the step's note, or each time the SYN was sent again. */
     private static FindingBuilder connectFrames(FindingBuilder f, AuthAttempt at, StepResult c) {
         f.step(Step.CONNECT).attempt(at.index());
-        for (Long fr : c.frames()) {
-            f.frame(fr, fr.equals(c.frames().get(0)) ? "SYN from " + at.client() + " to " + at.server() : c.note());
+        boolean unanswered = c.note().startsWith("no answer to the SYN");
+        List<Long> frames = c.frames();
+        for (int i = 0; i < frames.size(); i++) {
+            f.frame(frames.get(i), i == 0 ? "SYN from " + at.client() + " to " + at.server()
+                    : unanswered && i < frames.size() - 1 ? "the same SYN sent again: nothing answered it" : c.note());
         }
         return f;
     }

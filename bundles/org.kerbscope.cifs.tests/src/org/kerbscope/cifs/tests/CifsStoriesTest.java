@@ -273,7 +273,10 @@ class CifsStoriesTest {
         Analysis a = Stories.analyze(c, dir, "unanswered");
         AuthAttempt at = Stories.cifs(a).get(0);
         assertEquals(StepStatus.FAILED, at.step(Step.CONNECT).status());
-        assertEquals(List.of((long) syn), at.step(Step.CONNECT).frames());
+        // the client's SYN and the two times it sent it again, one and three seconds later
+        assertEquals(List.of((long) syn, syn + 1L, syn + 2L), at.step(Step.CONNECT).frames());
+        assertEquals("no answer to the SYN, sent 3 times over 3.0 s: port 445 filtered or host down",
+                at.step(Step.CONNECT).note());
         assertEquals(StepStatus.OK, at.step(Step.NAME_RESOLUTION).status());
         assertEquals("cifs/" + Kdc.HOST, at.spn());
         assertEquals(Outcome.FAILED, at.outcome());

@@ -584,12 +584,24 @@ public final class Flows {
         Endpoint server = at.server();
         List<TcpEvent> tcp = tcp(a, client, server);
         TcpEvent syn = null, synAck = null, rst = null;
+        // the client's SYN sent again, from the same port, while nothing answered it (RFC 9293 3.8.1: retransmitted
+        // after a timeout, which doubles each time: 1 s, 3 s, 7 s … on Linux, 3 s, 9 s on Windows)
+        List<TcpEvent> resent = new ArrayList<>();
         for (TcpEvent t : tcp) {
             if (t.frame() > firstServiceFrame) {
                 break;
             }
             switch (t.kind()) {
-                case "SYN" -> { syn = t; synAck = null; rst = null; }
+                case "SYN" -> {
+                    if (syn != null && synAck == null && rst == null && t.src().equals(syn.src())) {
+                        resent.add(t);
+                    } else {
+                        syn = t;
+                        synAck = null;
+                        rst = null;
+                        resent.clear();
+                    }
+                }
                 case "SYN-ACK" -> synAck = t;
                 case "RST" -> { if (synAck == null) { rst = t; } }
                 default -> {
@@ -622,28 +634,41 @@ public final class Flows {
             at.steps().add(new StepResult(Step.NAME_RESOLUTION, StepStatus.NOT_SEEN, List.of(),
                     "no DNS lookup for the server in the capture (cached? run ipconfig /flushdns before recording)"));
         }
-        // nothing refused the SYN, and the capture stops before the client would have sent it again (the reassembler
-        // reports a connection's first SYN only)
-        String cut = syn != null && synAck == null && rst == null ? endsSoonAfter(a, syn.timeNanos(), SYN_RETRY_NANOS)
-                : null;
+        // nothing refused the SYN, and the capture stops before the client would have sent it again
+        String cut = syn != null && synAck == null && rst == null && resent.isEmpty()
+                ? endsSoonAfter(a, syn.timeNanos(), SYN_RETRY_NANOS) : null;
+        String times = resent.isEmpty() ? "" : ", sent " + (resent.size() + 1) + " times over "
+                + duration(resent.get(resent.size() - 1).timeNanos() - syn.timeNanos());
         if (syn != null && synAck != null) {
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.OK, List.of(syn.frame(), synAck.frame()),
-                    "TCP handshake with " + server));
+                    "TCP handshake with " + server + (resent.isEmpty() ? "" : " (answered after the client's SYN"
+                            + times + ": packets lost, or a server slow to accept)")));
         } else if (cut != null) {
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(syn.frame()), "the capture ends " + cut
                     + " after the SYN, before any answer (a client sends it again after one to three seconds without one)"));
         } else if (syn != null) {
-            List<Long> f = rst != null ? List.of(syn.frame(), rst.frame()) : List.of(syn.frame());
+            List<Long> f = new ArrayList<>();
+            f.add(syn.frame());
+            if (rst != null) {
+                f.add(rst.frame());
+            } else {
+                resent.forEach(t -> f.add(t.frame()));
+            }
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.FAILED, f, rst != null && rst.kind().startsWith("ICMP ")
                     ? "the connection was refused with " + rst.kind() + ": a firewall or the host turned it away"
                     : rst != null ? "the server refused the connection (RST): nothing listens on port " + server.port()
-                    : "no answer to the SYN: port " + server.port() + " filtered or host down"));
+                    : "no answer to the SYN" + times + ": port " + server.port() + " filtered or host down"));
         } else {
             at.steps().add(new StepResult(Step.CONNECT, StepStatus.NOT_SEEN, List.of(),
                     "the connection was already open when the capture started"));
         }
     }
 
+
+    /** A span of time as the notes give it: "250 ms", "9.0 s". */
+    static String duration(long nanos) {
+        return nanos < 1_000_000_000L ? (nanos / 1_000_000) + " ms" : String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
 
     /** How long a client waits for the SYN/ACK before it sends its SYN again: one second on Linux, up to three on Windows. */
     public static final long SYN_RETRY_NANOS = 3_000_000_000L;
@@ -669,8 +694,7 @@ public final class Flows {
         if (after < 0 || after >= nanos) {
             return null;
         }
-        return after < 1_000_000_000L ? (after / 1_000_000) + " ms"
-                : String.format(Locale.ROOT, "%.1f s", after / 1e9);
+        return duration(after);
     }
 
     /**
@@ -771,17 +795,24 @@ public final class Flows {
     }
 
     /**
-     * The frame of the first refusal of a SYN: the server's RST, or an ICMP "destination unreachable" for it; the SYN's
-     * own frame when none came.
+     * The frame of the first refusal of a SYN: the server's RST, or an ICMP "destination unreachable" for it; when none
+     * came, the frame of the last time the client sent that SYN again (the SYN's own frame when it did not).
      */
     private static long refusal(Analysis a, TcpEvent syn) {
+        long last = syn.frame();
         for (TcpEvent t : tcp(a, syn.src().address(), syn.dst())) {
-            if (t.frame() > syn.frame() && ("RST".equals(t.kind()) && t.src().equals(syn.dst()) && t.dst().equals(syn.src())
-                    || t.kind().startsWith("ICMP ") && t.src().equals(syn.src()) && t.dst().equals(syn.dst()))) {
+            if (t.frame() <= syn.frame()) {
+                continue;
+            }
+            if ("RST".equals(t.kind()) && t.src().equals(syn.dst()) && t.dst().equals(syn.src())
+                    || t.kind().startsWith("ICMP ") && t.src().equals(syn.src()) && t.dst().equals(syn.dst())) {
                 return t.frame();
             }
+            if ("SYN".equals(t.kind()) && t.src().equals(syn.src())) {
+                last = t.frame();
+            }
         }
-        return syn.frame();
+        return last;
     }
 
     /** Whether the server answered a SYN (SYN/ACK) later on the same connection. */

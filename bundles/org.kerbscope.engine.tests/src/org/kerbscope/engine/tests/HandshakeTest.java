@@ -77,6 +77,56 @@ class HandshakeTest {
                 + " answer"), connect.note());
     }
 
+    /**
+     * A client that sends its SYN again and again (as Windows does after 3 and 9 seconds) to a port nothing answers:
+     * a failed connect even when the capture stops a second after the last one, each SYN cited.
+     */
+    @Test
+    void aSynSentAgainAndAgainIsAFailedConnectCitingEachTime() throws IOException {
+        TestCapture c = new TestCapture();
+        c.connection(CLIENT, 40002, 8081, "GET /app/ HTTP/1.1\r\nHost: intranet.contoso.com\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        long first = c.frames() + 1;
+        c.tcp(CLIENT, 40001, 80, true, 1, 0, 0x02, new byte[0]);
+        c.pause(3000).tcp(CLIENT, 40001, 80, true, 1, 0, 0x02, new byte[0]);
+        c.pause(6000).tcp(CLIENT, 40001, 80, true, 1, 0, 0x02, new byte[0]);
+        c.pause(1000).tcp(CLIENT, 40003, 8081, true, 1, 0, 0x02, new byte[0]); // the capture goes on for a second
+        Analysis a = analyze(c.write(dir.resolve("resent.pcap")), AnalysisOptions.defaults());
+        var at = a.attempts().stream().filter(x -> x.server().port() == 80).findFirst().orElseThrow(
+                () -> new AssertionError("an attempt for port 80: " + a.attempts()));
+        var connect = at.step(org.kerbscope.core.model.Step.CONNECT);
+        assertEquals(org.kerbscope.core.model.StepStatus.FAILED, connect.status(), connect.toString());
+        assertEquals(List.of(first, first + 1, first + 2), connect.frames());
+        assertEquals("no answer to the SYN, sent 3 times over 9.0 s: port 80 filtered or host down", connect.note());
+        var finding = a.findings().stream().filter(f -> f.id().equals("tcp.connect-failed")).findFirst().orElseThrow();
+        assertEquals(List.of(first, first + 1, first + 2), finding.evidence().stream().map(e -> e.frame()).toList(),
+                finding.evidence().toString());
+        assertEquals("the same SYN sent again: nothing answered it", finding.evidence().get(1).what());
+        assertEquals(connect.note(), finding.evidence().get(2).what());
+    }
+
+    /** A SYN answered only after the client sent it again: connected, with what the delay says. */
+    @Test
+    void aSynAnsweredAfterItWasSentAgainIsAConnectThatTookItsTime() throws IOException {
+        TestCapture c = new TestCapture();
+        long first = c.frames() + 1;
+        c.tcp(CLIENT, 40001, 8081, true, 1, 0, 0x02, new byte[0]);
+        c.pause(1000).tcp(CLIENT, 40001, 8081, true, 1, 0, 0x02, new byte[0]);
+        c.tcp(CLIENT, 40001, 8081, false, 0, 2, 0x12, new byte[0]);
+        c.tcp(CLIENT, 40001, 8081, true, 2, 1, 0x18, "GET /app/ HTTP/1.1\r\nHost: intranet.contoso.com\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        c.tcp(CLIENT, 40001, 8081, false, 1, 50, 0x18, ("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n"
+                + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        c.pause(10_000).tcp(CLIENT, 40009, 8081, true, 1, 0, 0x02, new byte[0]);
+        Analysis a = analyze(c.write(dir.resolve("late.pcap")), AnalysisOptions.defaults());
+        var at = a.attempts().stream().filter(x -> x.server().port() == 8081).findFirst().orElseThrow(
+                () -> new AssertionError("an attempt for port 8081: " + a.attempts()));
+        var connect = at.step(org.kerbscope.core.model.Step.CONNECT);
+        assertEquals(org.kerbscope.core.model.StepStatus.OK, connect.status(), connect.toString());
+        assertEquals(List.of(first, first + 2), connect.frames());
+        assertTrue(connect.note().contains("answered after the client's SYN, sent 2 times over 1.0 s"), connect.note());
+    }
+
     @Test
     void aSynFloodKeepsAtMostTheLimitAndSaysHowToRaiseIt() throws IOException {
         TestCapture c = new TestCapture();

@@ -16,6 +16,7 @@ final class TestCapture {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private int frames;
+    private long pausedMillis;
 
     TestCapture() {
         ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
@@ -34,9 +35,16 @@ final class TestCapture {
         return this;
     }
 
+    /** The next frame comes {@code millis} later than it would (a client waiting before it sends again). */
+    TestCapture pause(long millis) {
+        pausedMillis += millis;
+        return this;
+    }
+
     private void frame(byte[] p) {
         ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-        r.putInt(1_700_000_000 + frames / 1000).putInt((frames % 1000) * 1000).putInt(p.length).putInt(p.length);
+        long ms = frames + pausedMillis;
+        r.putInt((int) (1_700_000_000 + ms / 1000)).putInt((int) (ms % 1000) * 1000).putInt(p.length).putInt(p.length);
         out.writeBytes(r.array());
         out.writeBytes(p);
         frames++;
