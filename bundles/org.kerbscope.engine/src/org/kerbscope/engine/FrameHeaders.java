@@ -13,7 +13,7 @@ import org.kerbscope.net.TransportHandler;
 
 /**
  * What the packet list shows for a frame that no dissector read (the bulk of a busy capture): its addresses, the
- * transport, and Wireshark-like information from the network layers alone ({@code 49812 → 443 [SYN] Len=0}),
+ * transport, and Wireshark-like information from the network layers alone ({@code 49812 → 443 [PSH, ACK] Len=517}),
  * read from the frame by itself.
  *
  * @param source      the innermost IP source, or empty when the frame carries no IP
@@ -31,6 +31,7 @@ public record FrameHeaders(String source, String destination, String protocol, S
 
     private static FlowKey read(Frame f, Listener l) {
         NetworkDecoder d = new NetworkDecoder(l, DecoderLimits.defaults());
+        d.headersOf(f.number(), l);
         try {
             d.decode(f);
         } catch (RuntimeException e) {
@@ -64,8 +65,7 @@ public record FrameHeaders(String source, String destination, String protocol, S
         String src = FlowKey.text(k.srcAddr()), dst = FlowKey.text(k.dstAddr());
         return switch (k.protocol()) {
             case 6 -> new FrameHeaders(src, dst, "TCP", k.srcPort() == 0 ? "IP fragment"
-                    : k.srcPort() + " → " + k.dstPort() + (l.flags.isEmpty() ? "" : " [" + l.flags + "]")
-                            + " Len=" + l.length);
+                    : k.srcPort() + " → " + k.dstPort() + " [" + FrameLayers.tcpFlags(l.tcpFlags) + "] Len=" + l.length);
             case 17 -> new FrameHeaders(src, dst, "UDP", k.srcPort() == 0 ? "IP fragment"
                     : k.srcPort() + " → " + k.dstPort() + " Len=" + l.length);
             case 1 -> new FrameHeaders(src, dst, "ICMP", "");
@@ -75,10 +75,21 @@ public record FrameHeaders(String source, String destination, String protocol, S
     }
 
     /** Takes the flags and the payload length of the one segment or datagram decoded. */
-    private static final class Listener implements TransportHandler {
-        String flags = "";
+    private static final class Listener implements TransportHandler, org.kerbscope.net.HeaderListener {
+        int tcpFlags;
         int length;
         boolean undecoded;
+
+        @Override
+        public void header(String layer, ByteBuffer data, int offset, int headerLength, int end, int inFrame) {
+            if ("tcp".equals(layer)) {
+                tcpFlags = data.getShort(offset + 12) & 0x0FFF; // the innermost segment's (a tunnel's is the last)
+            }
+        }
+
+        @Override
+        public void problem(String protocol, String message) {
+        }
 
         @Override
         public void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
@@ -87,14 +98,6 @@ public record FrameHeaders(String source, String destination, String protocol, S
 
         @Override
         public void tcpControl(Frame frame, TcpConnection c, FlowKey key, int kind) {
-            String k = switch (kind) {
-                case SYN -> "SYN";
-                case SYN_ACK -> "SYN, ACK";
-                case FIN -> "FIN";
-                case RST -> "RST";
-                default -> "";
-            };
-            flags = flags.isEmpty() ? k : flags + ", " + k;
         }
 
         @Override

@@ -574,7 +574,8 @@ public final class FrameLayers implements HeaderListener {
         return bit != 0 ? "Set" : "Not set";
     }
 
-    private static String tcpFlags(int flags) {
+    /** The names of the TCP flags set in {@code flags} (the header's 12 bits), in Wireshark's order: "PSH, ACK". */
+    public static String tcpFlags(int flags) {
         String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"};
         StringBuilder s = new StringBuilder();
         for (int k = 0; k < names.length; k++) {
