@@ -23,7 +23,7 @@ import org.kerbscope.core.model.Analysis;
 import org.kerbscope.core.model.Finding;
 import org.kerbscope.ui.internal.AnalysisService;
 
-/** Findings, like the Problems view: severity, id, step, title; double-click shows the evidence frame. */
+/** Findings, like the Problems view: severity, title, step, id; double-click shows the evidence frame. */
 public final class FindingsView extends AnalysisViewPart {
     private TableViewer viewer;
     private Text detail;
@@ -34,10 +34,20 @@ public final class FindingsView extends AnalysisViewPart {
         viewer = new TableViewer(sash, SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
-        column(viewer, Finding.class, "Severity", 90, f -> f.severity().id(), FindingsView::icon);
-        column(viewer, Finding.class, "Id", 210, Finding::id, null);
+        // as the Problems view: what is wrong first, where after it
+        column(viewer, Finding.class, "Severity", 80, f -> f.severity().id(), FindingsView::icon);
+        var title = column(viewer, Finding.class, "Title", 520, Finding::title, null).getColumn();
         column(viewer, Finding.class, "Step", 110, f -> f.step() != null ? f.step().number() + " " + f.step().id() : "", null);
-        column(viewer, Finding.class, "Title", 520, Finding::title, null);
+        column(viewer, Finding.class, "Id", 210, Finding::id, null);
+        // the title takes the width the other columns leave (at least 250 pixels)
+        viewer.getTable().addListener(SWT.Resize, e -> {
+            var table = viewer.getTable();
+            int others = 0;
+            for (var c : table.getColumns()) {
+                others += c == title ? 0 : c.getWidth();
+            }
+            title.setWidth(Math.max(250, table.getClientArea().width - others));
+        });
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         Composite right = new Composite(sash, SWT.NONE);
         right.setLayout(new GridLayout(1, false));
