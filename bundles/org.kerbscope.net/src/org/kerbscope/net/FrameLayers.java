@@ -159,12 +159,13 @@ public final class FrameLayers implements HeaderListener {
                 case "sll" -> sll();
                 case "sll2" -> sll2();
                 case "null", "loop" -> {
+                    // (Wireshark shows OpenBSD's loop header, in network byte order, as Null/Loopback too)
                     long fam = u32(0);
                     if ("null".equals(layer) && (fam & 0xFFFF_0000L) != 0) {
                         fam = Integer.reverseBytes((int) fam) & 0xffffffffL;
                     }
-                    FieldNode n = layer(layer, "null".equals(layer) ? "Null/Loopback" : "OpenBSD Loopback");
-                    field(n, layer + ".family", "Family: " + familyName(fam) + " (" + fam + ")", fam, 0, 4);
+                    FieldNode n = layer("null", "null".equals(layer) ? "Null/Loopback" : "Null/Loopback (OpenBSD loop)");
+                    field(n, "null.family", "Family: " + familyName(fam) + " (" + fam + ")", fam, 0, 4);
                 }
                 case "ipnet" -> layer("ipnet", "Solaris IPNET");
                 case "radiotap" -> {
@@ -266,18 +267,19 @@ public final class FrameLayers implements HeaderListener {
             field(n, "sll.etype", "Protocol: " + etherName(u16(14)) + " (0x" + hex(u16(14), 4) + ")", u16(14), 14, 2);
         }
 
+        /** Linux cooked capture v2: Wireshark's {@code sll} protocol and field names, as for v1. */
         private void sll2() {
             int halen = u8(11);
-            FieldNode n = layer("sll2", "Linux cooked capture v2");
-            field(n, "sll2.etype", "Protocol: " + etherName(u16(0)) + " (0x" + hex(u16(0), 4) + ")", u16(0), 0, 2);
-            field(n, "sll2.ifindex", "Interface index: " + u32(4), u32(4), 4, 4);
-            field(n, "sll2.hatype", "Link-layer address type: " + u16(8), u16(8), 8, 2);
-            field(n, "sll2.pkttype", "Packet type: " + packetType(u8(10)) + " (" + u8(10) + ")", u8(10), 10, 1);
-            field(n, "sll2.halen", "Link-layer address length: " + halen, halen, 11, 1);
+            FieldNode n = layer("sll", "Linux cooked capture v2");
+            field(n, "sll.etype", "Protocol: " + etherName(u16(0)) + " (0x" + hex(u16(0), 4) + ")", u16(0), 0, 2);
+            field(n, "sll.ifindex", "Interface index: " + u32(4), u32(4), 4, 4);
+            field(n, "sll.hatype", "Link-layer address type: " + u16(8), u16(8), 8, 2);
+            field(n, "sll.pkttype", "Packet type: " + packetType(u8(10)) + " (" + u8(10) + ")", u8(10), 10, 1);
+            field(n, "sll.halen", "Link-layer address length: " + halen, halen, 11, 1);
             if (halen == 6) {
-                field(n, "sll2.src.eth", "Source: " + mac(12), mac(12), 12, 6);
+                field(n, "sll.src.eth", "Source: " + mac(12), mac(12), 12, 6);
             } else if (halen > 0 && halen <= 8) {
-                field(n, "sll2.src.other", "Source: " + bytes(12, halen), bytes(12, halen), 12, halen);
+                field(n, "sll.src.other", "Source: " + bytes(12, halen), bytes(12, halen), 12, halen);
             }
         }
 
@@ -287,22 +289,28 @@ public final class FrameLayers implements HeaderListener {
             FieldNode n = layer("wlan", "IEEE 802.11 Data, Flags: 0x" + hex(flags, 2));
             field(n, "wlan.fc", "Frame Control Field: 0x" + hex(fc, 4), fc, 0, 2);
             field(n, "wlan.duration", "Duration/ID: " + le16(2), le16(2), 2, 2);
-            // addresses by the To DS / From DS bits (IEEE 802.11-2020 9.3.2.1, table 9-30)
+            // addresses by the To DS / From DS bits (IEEE 802.11-2020 9.3.2.1, table 9-30), listed as Wireshark lists
+            // them: destination, source, BSS (a frame between access points has receiver, transmitter, then both ends)
             int ds = flags & 3;
-            String[] names = switch (ds) {
-                case 0 -> new String[] {"wlan.da", "wlan.sa", "wlan.bssid"};
-                case 1 -> new String[] {"wlan.bssid", "wlan.sa", "wlan.da"};
-                case 2 -> new String[] {"wlan.da", "wlan.bssid", "wlan.sa"};
-                default -> new String[] {"wlan.ra", "wlan.ta", "wlan.da"};
-            };
-            String[] labels = {"Address 1", "Address 2", "Address 3"};
-            for (int k = 0; k < 3; k++) {
-                field(n, names[k], labels[k] + ": " + mac(4 + 6 * k), mac(4 + 6 * k), 4 + 6 * k, 6);
+            int da, sa, bssid;
+            switch (ds) {
+                case 0 -> { da = 4; sa = 10; bssid = 16; }
+                case 1 -> { bssid = 4; sa = 10; da = 16; }
+                case 2 -> { da = 4; bssid = 10; sa = 16; }
+                default -> { da = 16; sa = len >= 30 ? 24 : -1; bssid = -1; }
+            }
+            if (ds == 3) {
+                field(n, "wlan.ra", "Receiver address: " + mac(4), mac(4), 4, 6);
+                field(n, "wlan.ta", "Transmitter address: " + mac(10), mac(10), 10, 6);
+            }
+            field(n, "wlan.da", "Destination address: " + mac(da), mac(da), da, 6);
+            if (sa >= 0) {
+                field(n, "wlan.sa", "Source address: " + mac(sa), mac(sa), sa, 6);
+            }
+            if (bssid >= 0) {
+                field(n, "wlan.bssid", "BSS Id: " + mac(bssid), mac(bssid), bssid, 6);
             }
             field(n, "wlan.seq", "Sequence number: " + (le16(22) >> 4), le16(22) >> 4, 22, 2);
-            if (ds == 3 && len >= 30) {
-                field(n, "wlan.sa", "Address 4: " + mac(24), mac(24), 24, 6);
-            }
         }
 
         private void ipv4() {

@@ -61,7 +61,9 @@ import org.xml.sax.helpers.DefaultHandler;
 class FrameLayersTest {
     /** Fields compared with tshark's: those both name alike and mean alike (relative TCP numbers, for one, differ). */
     private static final Set<String> FIELDS = Set.of("eth.dst", "eth.src", "eth.type", "eth.len", "vlan.priority",
-            "vlan.dei", "vlan.id", "vlan.etype", "ieee8021ad.priority", "ieee8021ad.dei", "ieee8021ad.id", "ieee8021ah.etype", "sll.pkttype", "sll.hatype", "sll.halen", "sll.src.eth", "sll.etype",
+            "vlan.dei", "vlan.id", "vlan.etype", "ieee8021ad.priority", "ieee8021ad.dei", "ieee8021ad.id", "ieee8021ah.etype", "sll.pkttype", "sll.hatype", "sll.halen", "sll.src.eth", "sll.etype", "sll.ifindex", "wlan.fc", "wlan.duration",
+            "wlan.da", "wlan.sa", "wlan.bssid", "wlan.seq", "radiotap.version", "radiotap.length", "llc.dsap", "llc.ssap",
+            "llc.control", "llc.oui", "llc.type",
             "null.family", "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len",
             "ip.id", "ip.flags", "ip.flags.rb", "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "ip.ttl", "ip.proto",
             "ip.checksum", "ip.src", "ip.dst", "ipv6.version", "ipv6.tclass", "ipv6.tclass.dscp", "ipv6.tclass.ecn",
@@ -78,7 +80,7 @@ class FrameLayersTest {
             "icmpv6.checksum", "mpls.label", "mpls.exp", "mpls.bottom", "mpls.ttl", "ppp.protocol");
     /** Protocols compared with tshark's (where each starts and how long its header is). */
     private static final Set<String> PROTOCOLS = Set.of("eth", "vlan", "ieee8021ad", "sll", "null", "ip", "ipv6", "gre", "udp", "tcp",
-            "icmp", "icmpv6", "mpls", "ppp");
+            "icmp", "icmpv6", "mpls", "ppp", "wlan", "radiotap", "llc");
 
     // ------------------------------------------------------------------------------------------------ what a user reads
 
@@ -421,10 +423,22 @@ class FrameLayersTest {
                 ether(0x0800, ipip), ether(0x8100, cat(u16(0x6064), u16(0x0800), udp4)),
                 ether(0x88A8, cat(u16(200), u16(0x8100), u16(100), u16(0x86DD), v6udp)),
                 ether(0x8847, cat(u32(0x00010140L), udp4)),
-                ether(0x8864, cat(new byte[] {0x11, 0, 0, 1}, u16(udp4.length + 2), u16(0x0021), udp4))));
+                ether(0x8864, cat(new byte[] {0x11, 0, 0, 1}, u16(udp4.length + 2), u16(0x0021), udp4)),
+                ether(8 + udp4.length, cat(new byte[] {(byte) 0xaa, (byte) 0xaa, 3, 0, 0, 0}, u16(0x0800), udp4))));
         out.put(113, List.of(cat(u16(0), u16(1), u16(6), new byte[] {0, 0x0c, 0x29, 1, 2, 3, 0, 0}, u16(0x0800), udp4),
                 cat(u16(4), u16(1), u16(6), new byte[] {0, 0x0c, 0x29, 1, 2, 3, 0, 0}, u16(0x86DD), v6udp)));
         out.put(0, List.of(cat(new byte[] {2, 0, 0, 0}, udp4), cat(new byte[] {30, 0, 0, 0}, v6udp)));
+        out.put(108, List.of(cat(new byte[] {0, 0, 0, 2}, udp4)));
+        out.put(276, List.of(cat(u16(0x0800), u16(0), u32(2), u16(1), new byte[] {4, 6}, new byte[] {0, 0x0c, 0x29, 1, 2, 3,
+                0, 0}, udp4)));
+        // 802.11 data frames to and from the distribution system, with LLC/SNAP; one under a radiotap header
+        byte[] snap = cat(new byte[] {(byte) 0xaa, (byte) 0xaa, 3, 0, 0, 0}, u16(0x0800), udp4);
+        byte[] toDs = cat(new byte[] {8, 1}, u16(0x2c00), new byte[] {0, 1, 2, 3, 4, 5}, new byte[] {0, 0x0c, 0x29, 1, 2, 3},
+                new byte[] {0, 0x50, 0x56, 4, 5, 6}, u16(0x1000), snap);
+        byte[] fromDs = cat(new byte[] {8, 2}, u16(0x2c00), new byte[] {0, 0x0c, 0x29, 1, 2, 3}, new byte[] {0, 1, 2, 3, 4, 5},
+                new byte[] {0, 0x50, 0x56, 4, 5, 6}, u16(0x2000), snap);
+        out.put(105, List.of(toDs, fromDs));
+        out.put(127, List.of(cat(new byte[] {0, 0, 8, 0, 0, 0, 0, 0}, toDs)));
         out.put(101, List.of(udp4, v6udp, syn));
         return out;
     }
