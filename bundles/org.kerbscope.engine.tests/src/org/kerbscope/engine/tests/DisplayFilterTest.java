@@ -82,4 +82,13 @@ class DisplayFilterTest {
         List<String> names = DisplayFilter.fieldNames(List.of(krbError, httpReq));
         assertTrue(names.containsAll(List.of("kerberos", "kerberos.errorCode", "http.authorization.token")), names.toString());
     }
+
+    @Test
+    void aFilterNamesTheNetworkLayerFieldsItCannotRead() throws Exception {
+        DisplayFilter f = DisplayFilter.parse("(ip.addr == 192.168.2.10 || kerberos.errorCode == 7) and !tcp.port == 80");
+        assertEquals(List.of("ip.addr", "kerberos.errorCode", "tcp.port"), f.names());
+        assertEquals(List.of("ip.addr", "tcp.port"), f.layerNames());
+        assertEquals(List.of(), DisplayFilter.parse("kerberos && http.status == 401").layerNames());
+        assertEquals(List.of("udp"), DisplayFilter.parse("dns or udp").layerNames());
+    }
 }

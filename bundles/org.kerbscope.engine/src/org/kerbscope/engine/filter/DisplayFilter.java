@@ -21,10 +21,36 @@ public final class DisplayFilter {
 
     private final Node root;
     private final String text;
+    private final List<String> names;
 
-    private DisplayFilter(String text, Node root) {
+    private DisplayFilter(String text, Node root, List<String> names) {
         this.text = text;
         this.root = root;
+        this.names = List.copyOf(names);
+    }
+
+    /** The protocol and field names the filter uses, in the order written. */
+    public List<String> names() {
+        return names;
+    }
+
+    /**
+     * The protocols whose fields Wireshark users filter on that are the frame's own layers, which this filter does not
+     * read (it reads the analysis' messages): {@code ip.addr}, {@code tcp.port} …
+     */
+    public static final java.util.Set<String> LAYER_PROTOCOLS = java.util.Set.of("frame", "eth", "vlan", "sll", "ip",
+            "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp");
+
+    /** The names the filter uses whose protocol is one of {@link #LAYER_PROTOCOLS}. */
+    public List<String> layerNames() {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            int dot = n.indexOf('.');
+            if (LAYER_PROTOCOLS.contains((dot < 0 ? n : n.substring(0, dot)).toLowerCase(Locale.ROOT))) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /** A filter that is wrong: where and why, for the red bar. */
@@ -55,7 +81,7 @@ public final class DisplayFilter {
         if (p.pos < text.length()) {
             throw new FilterException(p.pos, "unexpected '" + text.substring(p.pos, Math.min(text.length(), p.pos + 12)) + "'");
         }
-        return new DisplayFilter(text, n);
+        return new DisplayFilter(text, n, p.names);
     }
 
     /** Whether a frame with these events matches. */
@@ -103,6 +129,7 @@ public final class DisplayFilter {
 
     private static final class Parser {
         final String s;
+        final List<String> names = new ArrayList<>();
         int pos;
 
         Parser(String s) {
@@ -173,6 +200,7 @@ public final class DisplayFilter {
                 throw new FilterException(start, pos >= s.length() ? "a field or protocol name is missing at the end"
                         : "expected a field or protocol name, found '" + s.charAt(pos) + "'");
             }
+            names.add(field);
             skipSpace();
             String op = operator();
             if (op == null) {

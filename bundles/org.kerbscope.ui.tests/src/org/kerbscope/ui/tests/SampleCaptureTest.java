@@ -292,6 +292,12 @@ class SampleCaptureTest {
             next++;
         }
         assertEquals(next, (long) ui(packets::selectedFrame), "the first frame after the hidden ones took their row");
+        // a Wireshark habit the filter does not read: said so in the status line, not a silently empty list
+        assertEquals(null, ui(() -> packets.applyFilter("ip.addr == 192.168.2.10")));
+        String status = ui(packets::statusText);
+        assertTrue(status.contains("not the network layers: ip.addr matches none of them"), status);
+        assertEquals(null, ui(() -> packets.applyFilter("kerberos")));
+        assertTrue(!ui(packets::statusText).contains("network layers"), "no warning for the messages' own fields");
         ui(() -> packets.applyFilter(""));
         assertEquals(all, (int) ui(packets::rows));
     }

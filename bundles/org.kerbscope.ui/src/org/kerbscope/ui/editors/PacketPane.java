@@ -387,8 +387,12 @@ public final class PacketPane {
             showStatus();
             return why;
         }
-        filter.setBackground(display.getSystemColor(SWT.COLOR_GREEN));
-        filter.setToolTipText(null);
+        // a field of the frame's own layers (ip.addr, tcp.port): the filter reads the analysis' messages, not those, so
+        // it would hide every frame without saying why; the bar turns yellow, as Wireshark's does for a doubtful filter
+        List<String> layers = f.layerNames();
+        String layerWarning = layers.isEmpty() ? null : NLS.bind(Messages.layerFilter, String.join(", ", layers));
+        filter.setBackground(display.getSystemColor(layers.isEmpty() ? SWT.COLOR_GREEN : SWT.COLOR_YELLOW));
+        filter.setToolTipText(layerWarning);
         long started = System.nanoTime();
         boolean emptyMatches = f.matches(List.of());
         // only the frames with events are asked: the others all match or all do not, as the empty list does; the
@@ -413,7 +417,8 @@ public final class PacketPane {
         list.setSelection(-1);
         list.setItemCount(k);
         list.clearAll();
-        filterState = NLS.bind(Messages.filterMatches, new Object[] {k, frames, text});
+        filterState = NLS.bind(Messages.filterMatches, new Object[] {k, frames, text})
+                + (layerWarning != null ? " " + layerWarning : "");
         showStatus();
         return null;
     }
