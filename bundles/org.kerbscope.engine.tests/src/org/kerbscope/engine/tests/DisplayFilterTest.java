@@ -84,11 +84,47 @@ class DisplayFilterTest {
     }
 
     @Test
-    void aFilterNamesTheNetworkLayerFieldsItCannotRead() throws Exception {
-        DisplayFilter f = DisplayFilter.parse("(ip.addr == 192.168.2.10 || kerberos.errorCode == 7) and !tcp.port == 80");
-        assertEquals(List.of("ip.addr", "kerberos.errorCode", "tcp.port"), f.names());
-        assertEquals(List.of("ip.addr", "tcp.port"), f.layerNames());
-        assertEquals(List.of(), DisplayFilter.parse("kerberos && http.status == 401").layerNames());
-        assertEquals(List.of("udp"), DisplayFilter.parse("dns or udp").layerNames());
+    void aFilterNamesTheNetworkLayerFieldsItReadsAndThoseItDoesNot() throws Exception {
+        DisplayFilter f = DisplayFilter.parse("(ip.addr == 192.168.2.10 || kerberos.errorCode == 7) and !eth.addr == 0:1");
+        assertEquals(List.of("ip.addr", "kerberos.errorCode", "eth.addr"), f.names());
+        assertTrue(f.readsLayers());
+        assertEquals(List.of("eth.addr"), f.layerNames(), "the layers' fields it does not read");
+        assertFalse(DisplayFilter.parse("kerberos && http.status == 401").readsLayers());
+        assertEquals(List.of("ip.ttl"), DisplayFilter.parse("dns or udp or ip.ttl > 3").layerNames());
+        assertTrue(DisplayFilter.parse("ipv6.addr == fe80::1").readsLayers(), "an IPv6 address is a value");
+    }
+
+    /** Every frame of a lab sample asked with its headers: the addresses and ports as the frames' own rows give them. */
+    @Test
+    void layerFieldsMatchEveryFrameByItsHeaders() throws Exception {
+        java.nio.file.Path sample = UnionTest.root().resolve("bundles/org.kerbscope.lab/samples/spn-unknown.pcapng");
+        try (org.kerbscope.capture.CaptureFile file = org.kerbscope.capture.CaptureFile.open(sample)) {
+            long frames = file.index().size();
+            List<Long> web = new java.util.ArrayList<>(), client = new java.util.ArrayList<>(), udp = new java.util.ArrayList<>();
+            for (long n = 1; n <= frames; n++) {
+                org.kerbscope.engine.FrameHeaders h = org.kerbscope.engine.FrameHeaders.of(file.frame(n));
+                if (h.protocol().equals("TCP") && (h.info().startsWith("80 ") || h.info().contains("→ 80 "))) {
+                    web.add(n);
+                }
+                if (h.source().equals("192.168.2.101")) {
+                    client.add(n);
+                }
+                if (h.protocol().equals("UDP")) {
+                    udp.add(n);
+                }
+            }
+            assertTrue(web.size() > 5 && client.size() > 5 && udp.size() > 5, web + " " + client + " " + udp);
+            assertEquals(web, matching(file, "tcp.port == 80"));
+            assertEquals(web, matching(file, "tcp.dstport == 80 || tcp.srcport eq 80"));
+            assertEquals(client, matching(file, "ip.src == 192.168.2.101"));
+            assertEquals(udp, matching(file, "udp"));
+            assertEquals(List.of(3L, 4L), matching(file, "frame.number >= 3 and frame.number <= 4"));
+            assertEquals(List.of(), matching(file, "ipv6"), "no IPv6 in the sample");
+        }
+    }
+
+    private static List<Long> matching(org.kerbscope.capture.CaptureFile file, String filter) throws Exception {
+        long[] kept = DisplayFilter.parse(filter).framesMatching(file, file.index().size(), n -> List.of(), () -> false);
+        return java.util.Arrays.stream(kept).boxed().toList();
     }
 }

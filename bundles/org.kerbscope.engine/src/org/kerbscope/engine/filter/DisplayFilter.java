@@ -34,19 +34,35 @@ public final class DisplayFilter {
         return names;
     }
 
-    /**
-     * The protocols whose fields Wireshark users filter on that are the frame's own layers, which this filter does not
-     * read (it reads the analysis' messages): {@code ip.addr}, {@code tcp.port} …
-     */
+    /** The protocols of a frame's own layers, whose fields Wireshark users filter on ({@code ip.addr}, {@code tcp.port} …). */
     public static final java.util.Set<String> LAYER_PROTOCOLS = java.util.Set.of("frame", "eth", "vlan", "sll", "ip",
             "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp");
 
-    /** The names the filter uses whose protocol is one of {@link #LAYER_PROTOCOLS}. */
+    /**
+     * The names of the frame's layers this filter reads, from its headers ({@link Layers}): the IP addresses and the
+     * TCP and UDP ports of every layer (a tunnel's outer and inner ones), the frame's number.
+     */
+    public static final java.util.Set<String> LAYER_FIELDS = java.util.Set.of("ip", "ip.addr", "ip.src", "ip.dst",
+            "ipv6", "ipv6.addr", "ipv6.src", "ipv6.dst", "tcp", "tcp.port", "tcp.srcport", "tcp.dstport", "udp",
+            "udp.port", "udp.srcport", "udp.dstport", "frame.number");
+
+    /** What a frame's own layers hold, for the {@link #LAYER_FIELDS} (each field's values; empty when absent). */
+    public interface Layers {
+        List<Object> values(String field);
+    }
+
+    /** Whether the filter names a field of the frame's layers: then every frame is asked, with its {@link Layers}. */
+    public boolean readsLayers() {
+        return names.stream().anyMatch(n -> LAYER_FIELDS.contains(n.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The names the filter uses of the frame's layers that it does not read ({@code eth.addr}, {@code ip.ttl} …). */
     public List<String> layerNames() {
         List<String> out = new ArrayList<>();
         for (String n : names) {
             int dot = n.indexOf('.');
-            if (LAYER_PROTOCOLS.contains((dot < 0 ? n : n.substring(0, dot)).toLowerCase(Locale.ROOT))) {
+            String lower = n.toLowerCase(Locale.ROOT);
+            if (LAYER_PROTOCOLS.contains(dot < 0 ? lower : lower.substring(0, dot)) && !LAYER_FIELDS.contains(lower)) {
                 out.add(n);
             }
         }
@@ -84,9 +100,66 @@ public final class DisplayFilter {
         return new DisplayFilter(text, n, p.names);
     }
 
-    /** Whether a frame with these events matches. */
+    /** Whether a frame with these events matches (its layers not known: their fields match nothing). */
     public boolean matches(List<Event> frameEvents) {
-        return root.eval(frameEvents);
+        return root.eval(new View(frameEvents, null));
+    }
+
+    /** Whether a frame with these events and these layers matches. */
+    public boolean matches(List<Event> frameEvents, Layers layers) {
+        return root.eval(new View(frameEvents, layers));
+    }
+
+    /**
+     * The frames of {@code file} up to {@code upTo} this filter keeps, each asked with its events and with its layers,
+     * read from its headers in one pass over the file (for a filter that {@link #readsLayers()}). Null when
+     * {@code cancelled} says so (asked every 65,536 frames).
+     */
+    public long[] framesMatching(org.kerbscope.capture.CaptureFile file, long upTo,
+            java.util.function.LongFunction<List<Event>> eventsOf, java.util.function.BooleanSupplier cancelled)
+            throws java.io.IOException {
+        FrameLayerValues layers = new FrameLayerValues();
+        org.kerbscope.net.NetworkDecoder decoder = new org.kerbscope.net.NetworkDecoder(new org.kerbscope.net.TransportHandler() {
+            @Override
+            public void tcpControl(org.kerbscope.core.model.Frame frame, org.kerbscope.net.TcpConnection c,
+                    org.kerbscope.net.FlowKey key, int kind) {
+            }
+
+            @Override
+            public void tcpData(org.kerbscope.core.model.Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient,
+                    java.nio.ByteBuffer data, int dataOffset) {
+            }
+
+            @Override
+            public void tcpGap(org.kerbscope.core.model.Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient,
+                    long missingBytes) {
+            }
+        });
+        long[] out = new long[1024];
+        int k = 0;
+        try (org.kerbscope.capture.CaptureReader reader = file.reader()) {
+            org.kerbscope.capture.FrameCursor c = new org.kerbscope.capture.FrameCursor();
+            while (reader.advance(c) && c.number() <= upTo) {
+                long n = c.number();
+                if ((n & 0xffff) == 0 && cancelled.getAsBoolean()) {
+                    return null;
+                }
+                layers.reset(n);
+                decoder.headersOf(n, layers);
+                decoder.decode(c);
+                if (matches(eventsOf.apply(n), layers)) {
+                    if (k == out.length) {
+                        out = java.util.Arrays.copyOf(out, k * 2);
+                    }
+                    out[k++] = n;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(out, k);
+    }
+
+    /** One frame as the filter sees it: its events, and its layers when known. */
+    private record View(List<Event> events, Layers layers) {
     }
 
     @Override
@@ -124,7 +197,7 @@ public final class DisplayFilter {
     }
 
     private interface Node {
-        boolean eval(List<Event> events);
+        boolean eval(View frame);
     }
 
     private static final class Parser {
@@ -264,8 +337,12 @@ public final class DisplayFilter {
                 pos++;
                 return b.toString();
             }
-            String v = identifier();
-            return v.isEmpty() ? null : v;
+            // (an IPv6 address has colons: a bare value may, a field name may not)
+            int start = pos;
+            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || ".:_-".indexOf(s.charAt(pos)) >= 0)) {
+                pos++;
+            }
+            return pos == start ? null : s.substring(start, pos);
         }
     }
 
@@ -312,13 +389,16 @@ public final class DisplayFilter {
     }
 
     /** The values a field name reaches in the events: list elements one by one; a protocol name yields its events. */
-    private static List<Object> values(List<Event> events, String field) {
+    private static List<Object> values(View frame, String field) {
+        if (LAYER_FIELDS.contains(field.toLowerCase(Locale.ROOT))) {
+            return frame.layers() != null ? frame.layers().values(field.toLowerCase(Locale.ROOT)) : List.of();
+        }
         List<Object> out = new ArrayList<>();
         String[] path = field.split("\\.");
         if (path.length == 0 || path[0].isEmpty()) {
             return out;
         }
-        for (Event e : events) {
+        for (Event e : frame.events()) {
             if (!e.protocol().equalsIgnoreCase(path[0])) {
                 continue;
             }

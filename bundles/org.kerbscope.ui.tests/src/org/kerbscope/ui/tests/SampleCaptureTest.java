@@ -292,14 +292,50 @@ class SampleCaptureTest {
             next++;
         }
         assertEquals(next, (long) ui(packets::selectedFrame), "the first frame after the hidden ones took their row");
-        // a Wireshark habit the filter does not read: said so in the status line, not a silently empty list
-        assertEquals(null, ui(() -> packets.applyFilter("ip.addr == 192.168.2.10")));
+        // the frames' own layers, as Wireshark users filter: every frame is asked, those without messages too (the
+        // TCP handshake and acknowledgements of the web connection)
+        java.util.Set<Long> http = new java.util.TreeSet<>();
+        a.events("http").forEach(e -> http.add(e.frame()));
+        List<Long> handshake = new java.util.ArrayList<>(), dc = new java.util.ArrayList<>();
+        try (var f = org.kerbscope.capture.CaptureFile.open(sample("spn-unknown"))) {
+            for (long n = 1; n <= all; n++) {
+                var h = org.kerbscope.engine.FrameHeaders.of(f.frame(n));
+                if (h.protocol().equals("TCP") && (h.info().startsWith("80 ") || h.info().contains("→ 80 "))
+                        && !http.contains(n)) {
+                    handshake.add(n);
+                }
+                if (h.source().equals("192.168.2.10") || h.destination().equals("192.168.2.10")) {
+                    dc.add(n);
+                }
+            }
+        }
+        assertTrue(handshake.size() >= 3 && !dc.isEmpty(), handshake + " " + dc);
+        assertEquals(handshake, filtered(packets, "tcp.port == 80 && !http"), "the web connection's frames without HTTP");
+        assertEquals(dc, filtered(packets, "ip.addr == 192.168.2.10"), "every frame to or from the domain controller");
+        // a field of the layers the filter does not read: said so in the status line, not a silently empty list
+        assertEquals(null, ui(() -> packets.applyFilter("eth.addr == 00:15:5d:a8:02:0a")));
         String status = ui(packets::statusText);
-        assertTrue(status.contains("not the network layers: ip.addr matches none of them"), status);
+        assertTrue(status.contains("eth.addr matches no frame"), status);
         assertEquals(null, ui(() -> packets.applyFilter("kerberos")));
-        assertTrue(!ui(packets::statusText).contains("network layers"), "no warning for the messages' own fields");
+        assertTrue(!ui(packets::statusText).contains("matches no frame"), "no warning for the messages' own fields");
         ui(() -> packets.applyFilter(""));
         assertEquals(all, (int) ui(packets::rows));
+    }
+
+    /** The frames listed once a filter of the frames' headers has read them all. */
+    private static List<Long> filtered(PacketPane packets, String filter) throws Exception {
+        assertEquals(null, ui(() -> packets.applyFilter(filter)));
+        for (int i = 0; i < 400 && ui(packets::filtering); i++) {
+            Thread.sleep(25);
+        }
+        assertFalse(ui(packets::filtering), "the filter has read every frame");
+        int rows = ui(packets::rows);
+        List<Long> out = new java.util.ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            int row = r;
+            out.add(ui(() -> packets.frameAt(row)));
+        }
+        return out;
     }
 
     @Test

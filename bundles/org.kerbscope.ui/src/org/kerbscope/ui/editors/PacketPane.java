@@ -366,6 +366,10 @@ public final class PacketPane {
      */
     public String applyFilter(String text) {
         var display = filter.getDisplay();
+        if (layerJob != null) {
+            layerJob.cancel(); // a filter of the frames' headers still reading: another one replaces it
+            layerJob = null;
+        }
         if (text == null || text.isBlank()) {
             rowFrames = null;
             filter.setBackground(null);
@@ -387,12 +391,16 @@ public final class PacketPane {
             showStatus();
             return why;
         }
-        // a field of the frame's own layers (ip.addr, tcp.port): the filter reads the analysis' messages, not those, so
-        // it would hide every frame without saying why; the bar turns yellow, as Wireshark's does for a doubtful filter
+        // a field of the frame's own layers that the filter does not read (eth.addr, ip.ttl): it would hide every frame
+        // without saying why; the bar turns yellow, as Wireshark's does for a doubtful filter
         List<String> layers = f.layerNames();
         String layerWarning = layers.isEmpty() ? null : NLS.bind(Messages.layerFilter, String.join(", ", layers));
         filter.setBackground(display.getSystemColor(layers.isEmpty() ? SWT.COLOR_GREEN : SWT.COLOR_YELLOW));
         filter.setToolTipText(layerWarning);
+        if (f.readsLayers() && file != null) {
+            filterByHeaders(f, text, layerWarning);
+            return null;
+        }
         long started = System.nanoTime();
         boolean emptyMatches = f.matches(List.of());
         // only the frames with events are asked: the others all match or all do not, as the empty list does; the
@@ -421,6 +429,66 @@ public final class PacketPane {
                 + (layerWarning != null ? " " + layerWarning : "");
         showStatus();
         return null;
+    }
+
+    /** The filter reading every frame's headers (ip.addr, tcp.port …), while it runs. */
+    private Job layerJob;
+
+    /**
+     * Applies a filter that names fields of the frames' own layers: every frame is asked, with its headers read from
+     * the file in a background job (the list keeps its rows meanwhile, the status line says it is filtering).
+     */
+    private void filterByHeaders(DisplayFilter f, String text, String warning) {
+        CaptureFile cf = file;
+        FrameEvents events = byFrame;
+        long upTo = frames;
+        long started = System.nanoTime();
+        filterState = NLS.bind(Messages.filteringHeaders, upTo, text);
+        showStatus();
+        Job job = new Job(NLS.bind(Messages.filteringHeaders, upTo, text)) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                long[] kept;
+                try {
+                    kept = f.framesMatching(cf, upTo, events::of, monitor::isCanceled);
+                } catch (java.io.IOException e) {
+                    return Status.error(NLS.bind(Messages.badFilter, e.getMessage()));
+                }
+                if (kept == null) {
+                    return Status.CANCEL_STATUS;
+                }
+                Job self = this;
+                list.getDisplay().asyncExec(() -> {
+                    if (list.isDisposed() || layerJob != self) {
+                        return; // another filter came meanwhile
+                    }
+                    layerJob = null;
+                    rowFrames = FilterRows.only(kept);
+                    Timing.print("filter '%s': %d of %d frames by their headers in %.0f ms (background)", text,
+                            kept.length, upTo, Timing.since(started) * 1000);
+                    list.setSelection(-1);
+                    list.setItemCount(rowFrames.count());
+                    list.clearAll();
+                    filterState = NLS.bind(Messages.filterMatches, new Object[] {rowFrames.count(), upTo, text})
+                            + (warning != null ? " " + warning : "");
+                    showStatus();
+                });
+                return Status.OK_STATUS;
+            }
+        };
+        job.setSystem(true);
+        layerJob = job;
+        job.schedule();
+    }
+
+    /** For tests: the frame the list shows in row {@code row}. */
+    public long frameAt(int row) {
+        return frameOfRow(row);
+    }
+
+    /** For tests: whether a filter of the frames' headers is still reading. */
+    public boolean filtering() {
+        return layerJob != null;
     }
 
     /** Field names for completion: what the dissectors declare and what this capture's events hold. */

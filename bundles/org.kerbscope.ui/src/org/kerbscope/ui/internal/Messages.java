@@ -29,6 +29,7 @@ public final class Messages extends NLS {
     public static String badFilter;
     public static String filterMatches;
     public static String layerFilter;
+    public static String filteringHeaders;
     public static String dissecting;
     public static String cannotReadFrame;
     public static String awaitingAnalysis;
