@@ -362,7 +362,8 @@ public final class DisplayFilter {
         if (op.equals("contains")) {
             return String.valueOf(v).toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT));
         }
-        Double n = v instanceof Number x ? Double.valueOf(x.doubleValue()) : number(String.valueOf(v));
+        // (a value is read as a number only against a number: an address would throw on every frame otherwise)
+        Double n = number == null ? null : v instanceof Number x ? Double.valueOf(x.doubleValue()) : number(String.valueOf(v));
         int c;
         if (n != null && number != null) {
             c = Double.compare(n, number);

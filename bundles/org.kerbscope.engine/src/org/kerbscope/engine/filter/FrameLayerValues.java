@@ -62,6 +62,14 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
     }
 
     private static String address(ByteBuffer d, int at, int n) {
+        if (n == 4) {
+            // dotted quad by hand: asked for every frame of a capture, the JDK's formatter is the pass's largest cost
+            StringBuilder b = new StringBuilder(15);
+            for (int i = 0; i < 4; i++) {
+                b.append(i == 0 ? "" : ".").append(d.get(at + i) & 0xff);
+            }
+            return b.toString();
+        }
         byte[] b = new byte[n];
         d.get(at, b);
         return FlowKey.text(b);
