@@ -493,12 +493,14 @@ public final class PacketPane {
 
     /** Field names for completion: what the dissectors declare and what this capture's events hold. */
     public List<String> filterFields() {
+        // and the frames' own addresses and ports (ip.addr, tcp.port …)
+        TreeSet<String> names = new TreeSet<>(DisplayFilter.LAYER_FIELDS);
         if (byFrame != FrameEvents.NONE) {
-            return byFrame.fieldNames();
-        }
-        TreeSet<String> names = new TreeSet<>();
-        for (var d : Registries.platform().dissectors()) {
-            d.fields().forEach(e -> names.add(e.getKey()));
+            names.addAll(byFrame.fieldNames());
+        } else {
+            for (var d : Registries.platform().dissectors()) {
+                d.fields().forEach(e -> names.add(e.getKey()));
+            }
         }
         return new ArrayList<>(names);
     }
