@@ -101,6 +101,7 @@ class DisplayFilterTest {
         try (org.kerbscope.capture.CaptureFile file = org.kerbscope.capture.CaptureFile.open(sample)) {
             long frames = file.index().size();
             List<Long> web = new java.util.ArrayList<>(), client = new java.util.ArrayList<>(), udp = new java.util.ArrayList<>();
+            List<Long> syn = new java.util.ArrayList<>(), data = new java.util.ArrayList<>();
             for (long n = 1; n <= frames; n++) {
                 org.kerbscope.engine.FrameHeaders h = org.kerbscope.engine.FrameHeaders.of(file.frame(n));
                 if (h.protocol().equals("TCP") && (h.info().startsWith("80 ") || h.info().contains("→ 80 "))) {
@@ -112,6 +113,12 @@ class DisplayFilterTest {
                 if (h.protocol().equals("UDP")) {
                     udp.add(n);
                 }
+                if (h.info().contains("[SYN")) {
+                    syn.add(n);
+                }
+                if (h.protocol().equals("TCP") && !h.info().endsWith(" Len=0")) {
+                    data.add(n);
+                }
             }
             assertTrue(web.size() > 5 && client.size() > 5 && udp.size() > 5, web + " " + client + " " + udp);
             assertEquals(web, matching(file, "tcp.port == 80"));
@@ -119,6 +126,10 @@ class DisplayFilterTest {
             assertEquals(client, matching(file, "ip.src == 192.168.2.101"));
             assertEquals(udp, matching(file, "udp"));
             assertEquals(List.of(3L, 4L), matching(file, "frame.number >= 3 and frame.number <= 4"));
+            assertTrue(syn.size() >= 2, syn.toString());
+            assertEquals(syn, matching(file, "tcp.flags.syn == 1"), "the SYN and the SYN/ACK");
+            assertEquals(data, matching(file, "tcp.len > 0"), "the segments that carry bytes");
+            assertEquals(List.of(), matching(file, "tcp.flags.reset == 1"), "no RST in the sample");
             assertEquals(List.of(), matching(file, "ipv6"), "no IPv6 in the sample");
         }
     }

@@ -40,10 +40,12 @@ public final class DisplayFilter {
 
     /**
      * The names of the frame's layers this filter reads, from its headers ({@link Layers}): the IP addresses and the
-     * TCP and UDP ports of every layer (a tunnel's outer and inner ones), the frame's number.
+     * TCP and UDP ports of every layer (a tunnel's outer and inner ones), TCP's flags and segment length, the frame's
+     * number.
      */
     public static final java.util.Set<String> LAYER_FIELDS = java.util.Set.of("ip", "ip.addr", "ip.src", "ip.dst",
-            "ipv6", "ipv6.addr", "ipv6.src", "ipv6.dst", "tcp", "tcp.port", "tcp.srcport", "tcp.dstport", "udp",
+            "ipv6", "ipv6.addr", "ipv6.src", "ipv6.dst", "tcp", "tcp.port", "tcp.srcport", "tcp.dstport", "tcp.len",
+            "tcp.flags", "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.flags.push", "udp",
             "udp.port", "udp.srcport", "udp.dstport", "frame.number");
 
     /** What a frame's own layers hold, for the {@link #LAYER_FIELDS} (each field's values; empty when absent). */

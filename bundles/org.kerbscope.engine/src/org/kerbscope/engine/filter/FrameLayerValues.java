@@ -18,6 +18,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
     private final List<Object> ip6Src = new ArrayList<>(2), ip6Dst = new ArrayList<>(2);
     private final List<Object> tcpSrc = new ArrayList<>(2), tcpDst = new ArrayList<>(2);
     private final List<Object> udpSrc = new ArrayList<>(2), udpDst = new ArrayList<>(2);
+    private final List<Object> tcpFlags = new ArrayList<>(2), tcpLen = new ArrayList<>(2);
     private long frame;
 
     /** Forgets the frame before: the next frame's headers follow. */
@@ -31,6 +32,8 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
         tcpDst.clear();
         udpSrc.clear();
         udpDst.clear();
+        tcpFlags.clear();
+        tcpLen.clear();
     }
 
     @Override
@@ -47,6 +50,8 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             case "tcp" -> {
                 tcpSrc.add(d.getShort(off) & 0xffff);
                 tcpDst.add(d.getShort(off + 2) & 0xffff);
+                tcpFlags.add(d.getShort(off + 12) & 0x0FFF);
+                tcpLen.add(Math.max(0, end - off - length)); // as the IP header declares it, as Wireshark's tcp.len
             }
             case "udp" -> {
                 udpSrc.add(d.getShort(off) & 0xffff);
@@ -90,6 +95,13 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             case "tcp.srcport" -> tcpSrc;
             case "tcp.dstport" -> tcpDst;
             case "tcp.port" -> both(tcpSrc, tcpDst);
+            case "tcp.len" -> tcpLen;
+            case "tcp.flags" -> tcpFlags;
+            case "tcp.flags.fin" -> bit(0);
+            case "tcp.flags.syn" -> bit(1);
+            case "tcp.flags.reset" -> bit(2);
+            case "tcp.flags.push" -> bit(3);
+            case "tcp.flags.ack" -> bit(4);
             case "udp" -> present(udpSrc);
             case "udp.srcport" -> udpSrc;
             case "udp.dstport" -> udpDst;
@@ -97,6 +109,15 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             case "frame.number" -> List.of(frame);
             default -> List.of();
         };
+    }
+
+    /** One TCP flag of each TCP header, 0 or 1. */
+    private List<Object> bit(int b) {
+        List<Object> out = new ArrayList<>(tcpFlags.size());
+        for (Object f : tcpFlags) {
+            out.add((Integer) f >> b & 1);
+        }
+        return out;
     }
 
     /** A protocol named alone: present when one of its headers is. */
