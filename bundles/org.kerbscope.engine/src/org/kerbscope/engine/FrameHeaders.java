@@ -47,7 +47,7 @@ public record FrameHeaders(String source, String destination, String protocol, S
      */
     static org.kerbscope.core.model.FieldNode layers(Frame f, DecoderLimits limits) {
         FrameLayers layers = new FrameLayers();
-        NetworkDecoder d = new NetworkDecoder(new Listener(), limits);
+        NetworkDecoder d = new NetworkDecoder(TransportHandler.NONE, limits);
         d.headersOf(f.number(), layers);
         d.decode(f);
         return layers.root();

@@ -11,6 +11,21 @@ import org.kerbscope.core.model.Frame;
 public interface TransportHandler {
     int SYN = 1, SYN_ACK = 2, FIN = 4, RST = 8;
 
+    /** Takes nothing: for a pass that wants only the frames' headers ({@link NetworkDecoder#headersOf}). */
+    TransportHandler NONE = new TransportHandler() {
+        @Override
+        public void tcpControl(Frame frame, TcpConnection connection, FlowKey key, int kind) {
+        }
+
+        @Override
+        public void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int dataOffset) {
+        }
+
+        @Override
+        public void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes) {
+        }
+    };
+
     /**
      * A UDP datagram (after IP reassembly), with the conversation it belongs to. By default it goes on to
      * {@link #datagram(Frame, FlowKey, ByteBuffer, int)}.

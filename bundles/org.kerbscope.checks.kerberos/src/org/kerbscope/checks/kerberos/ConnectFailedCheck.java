@@ -43,11 +43,11 @@ public final class ConnectFailedCheck implements Check {
                 }
                 AuthAttempt fallback = fallback(a, at, c.frames().get(0), plainHttp);
                 if (fallback != null) {
-                    sink.report(upgradeFallback(at, c, fallback));
+                    sink.report(upgradeFallback(a, at, c, fallback));
                     continue;
                 }
             }
-            FindingBuilder f = connectFrames(new FindingBuilder("tcp.connect-failed"), at, c);
+            FindingBuilder f = connectFrames(a, new FindingBuilder("tcp.connect-failed"), at, c);
             for (EvidenceItem ev : a.evidence("portTests")) {
                 if (Boolean.FALSE.equals(ev.fields().get("succeeded"))) {
                     f.file(ev.file(), "Test-NetConnection to " + ev.string("computer") + " port " + ev.string("port") + " failed");
@@ -64,14 +64,23 @@ public final class ConnectFailedCheck implements Check {
         }
     }
 
-    /** The connect step's frames: the SYN, then the refusal with the step's note, or each time the SYN was sent again. */
-    private static FindingBuilder connectFrames(FindingBuilder f, AuthAttempt at, StepResult c) {
+    /**
+     * The connect step's frames: the SYN, each time the client sent it again, and what ends the step (the refusal, or
+     * the last SYN nothing answered) with the step's note.
+     */
+    private static FindingBuilder connectFrames(Analysis a, FindingBuilder f, AuthAttempt at, StepResult c) {
         f.step(Step.CONNECT).attempt(at.index());
-        boolean unanswered = c.note().startsWith("no answer to the SYN");
         List<Long> frames = c.frames();
+        java.util.Set<Long> syns = new java.util.HashSet<>();
+        for (var t : Flows.tcp(a, at.client(), at.server())) {
+            if ("SYN".equals(t.kind())) {
+                syns.add(t.frame());
+            }
+        }
         for (int i = 0; i < frames.size(); i++) {
             f.frame(frames.get(i), i == 0 ? "SYN from " + at.client() + " to " + at.server()
-                    : unanswered && i < frames.size() - 1 ? "the same SYN sent again: nothing answered it" : c.note());
+                    : i < frames.size() - 1 && syns.contains(frames.get(i)) ? "the same SYN sent again: nothing answered it"
+                    : c.note());
         }
         return f;
     }
@@ -111,10 +120,11 @@ public final class ConnectFailedCheck implements Check {
         return null;
     }
 
-    private static org.kerbscope.core.model.Finding upgradeFallback(AuthAttempt at, StepResult c, AuthAttempt fallback) {
+    private static org.kerbscope.core.model.Finding upgradeFallback(Analysis a, AuthAttempt at, StepResult c,
+            AuthAttempt fallback) {
         Event first = fallback.events().get(0);
         String site = at.host() != null ? at.host() : at.server().address();
-        FindingBuilder f = connectFrames(new FindingBuilder("tcp.connect-failed").severity(Severity.INFO), at, c);
+        FindingBuilder f = connectFrames(a, new FindingBuilder("tcp.connect-failed").severity(Severity.INFO), at, c);
         f.frame(first.frame(), "then HTTP to " + fallback.server() + " (attempt " + fallback.index() + ")");
         return f.title("The client tried HTTPS first for " + site + " and fell back to HTTP")
                 .explanation("The connection to " + at.server() + " failed (" + c.note() + "), and the same client spoke"

@@ -121,22 +121,7 @@ public final class DisplayFilter {
             java.util.function.LongFunction<List<Event>> eventsOf, java.util.function.BooleanSupplier cancelled)
             throws java.io.IOException {
         FrameLayerValues layers = new FrameLayerValues();
-        org.kerbscope.net.NetworkDecoder decoder = new org.kerbscope.net.NetworkDecoder(new org.kerbscope.net.TransportHandler() {
-            @Override
-            public void tcpControl(org.kerbscope.core.model.Frame frame, org.kerbscope.net.TcpConnection c,
-                    org.kerbscope.net.FlowKey key, int kind) {
-            }
-
-            @Override
-            public void tcpData(org.kerbscope.core.model.Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient,
-                    java.nio.ByteBuffer data, int dataOffset) {
-            }
-
-            @Override
-            public void tcpGap(org.kerbscope.core.model.Frame frame, org.kerbscope.net.TcpConnection c, boolean fromClient,
-                    long missingBytes) {
-            }
-        });
+        org.kerbscope.net.NetworkDecoder decoder = new org.kerbscope.net.NetworkDecoder(org.kerbscope.net.TransportHandler.NONE);
         long[] out = new long[1024];
         int k = 0;
         try (org.kerbscope.capture.CaptureReader reader = file.reader()) {

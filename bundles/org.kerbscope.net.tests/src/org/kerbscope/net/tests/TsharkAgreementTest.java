@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import org.kerbscope.capture.CaptureReader;
 import org.kerbscope.core.model.Frame;
 import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.NetworkDecoder;
-import org.kerbscope.net.TcpConnection;
 import org.kerbscope.net.TransportHandler;
 
 /**
@@ -129,23 +127,7 @@ class TsharkAgreementTest {
 
     private static void agree(Path f) throws Exception {
         List<String[]> expected = tshark(f);
-        NetworkDecoder dec = new NetworkDecoder(new TransportHandler() {
-            @Override
-            public void datagram(Frame frame, FlowKey key, ByteBuffer payload, int payloadOffset) {
-            }
-
-            @Override
-            public void tcpControl(Frame frame, TcpConnection connection, FlowKey key, int kind) {
-            }
-
-            @Override
-            public void tcpData(Frame frame, TcpConnection connection, boolean fromClient, ByteBuffer data, int dataOffset) {
-            }
-
-            @Override
-            public void tcpGap(Frame frame, TcpConnection connection, boolean fromClient, long missingBytes) {
-            }
-        });
+        NetworkDecoder dec = new NetworkDecoder(TransportHandler.NONE);
         int n = 0;
         try (CaptureFile file = CaptureFile.open(f); CaptureReader r = file.reader()) {
             for (Frame fr = r.next(); fr != null; fr = r.next()) {
