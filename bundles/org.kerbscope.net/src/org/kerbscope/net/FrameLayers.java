@@ -21,8 +21,8 @@ import org.kerbscope.core.spi.IsoTime;
  */
 public final class FrameLayers implements HeaderListener {
     /** The names of the layer nodes this makes (the protocols below the ones dissectors read). */
-    public static final Set<String> LAYERS = Set.of("eth", "llc", "vlan", "ieee8021ad", "mpls", "pppoes", "ppp", "sll", "sll2", "null",
-            "loop", "ipnet", "radiotap", "ppi", "wlan", "ip", "ipv6", "gre", "erspan", "udp", "tcp", "icmp", "icmpv6");
+    public static final Set<String> LAYERS = Set.of("eth", "llc", "vlan", "ieee8021ad", "mpls", "pppoes", "ppp", "sll", "null", "ipnet",
+            "radiotap", "ppi", "wlan", "ip", "ipv6", "gre", "erspan", "udp", "tcp", "icmp", "icmpv6");
 
     private FieldNode root;
     private FieldNode ipv6;
@@ -112,13 +112,9 @@ public final class FrameLayers implements HeaderListener {
             return u8(i) | u8(i + 1) << 8;
         }
 
+        /** A MAC address as Wireshark writes it: six bytes in hex, colons between. */
         private String mac(int i) {
-            StringBuilder s = new StringBuilder(17);
-            for (int k = 0; k < 6; k++) {
-                s.append(k == 0 ? "" : ":").append(Character.forDigit(u8(i + k) >> 4, 16))
-                        .append(Character.forDigit(u8(i + k) & 15, 16));
-            }
-            return s.toString();
+            return bytes(i, 6);
         }
 
         private String addr(int i, int n) {
