@@ -39,14 +39,13 @@ public final class DisplayFilter {
             "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp");
 
     /**
-     * The names of the frame's layers this filter reads, from its headers ({@link Layers}): the IP addresses and the
-     * TCP and UDP ports of every layer (a tunnel's outer and inner ones), TCP's flags and segment length, the frame's
-     * number.
+     * The names of the frame's layers this filter reads, from its headers ({@link Layers}), as Wireshark names them: the
+     * frame's number and lengths; Ethernet's addresses and type; 802.1Q's tag; IPv4's and IPv6's addresses, lengths, TTL
+     * or hop limit and protocol; TCP's ports, flags, raw sequence numbers, window and segment length; UDP's ports and
+     * length; ICMP's and ICMPv6's type and code; and {@code tcp.stream}/{@code udp.stream}, the conversations numbered
+     * from 0 in the order of their first frames. Outer and inner headers of a tunnel alike.
      */
-    public static final java.util.Set<String> LAYER_FIELDS = java.util.Set.of("ip", "ip.addr", "ip.src", "ip.dst",
-            "ipv6", "ipv6.addr", "ipv6.src", "ipv6.dst", "tcp", "tcp.port", "tcp.srcport", "tcp.dstport", "tcp.len",
-            "tcp.flags", "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.flags.push", "udp",
-            "udp.port", "udp.srcport", "udp.dstport", "frame.number");
+    public static final java.util.Set<String> LAYER_FIELDS = java.util.Set.copyOf(FrameLayerValues.FIELDS);
 
     /** What a frame's own layers hold, for the {@link #LAYER_FIELDS} (each field's values; empty when absent). */
     public interface Layers {
@@ -120,7 +119,11 @@ public final class DisplayFilter {
     public long[] framesMatching(org.kerbscope.capture.CaptureFile file, long upTo,
             java.util.function.LongFunction<List<Event>> eventsOf, java.util.function.BooleanSupplier cancelled)
             throws java.io.IOException {
-        FrameLayerValues layers = new FrameLayerValues();
+        List<String> fields = new ArrayList<>();
+        for (String n : names) {
+            fields.add(n.toLowerCase(Locale.ROOT));
+        }
+        FrameLayerValues layers = new FrameLayerValues(fields);
         org.kerbscope.net.NetworkDecoder decoder = new org.kerbscope.net.NetworkDecoder(org.kerbscope.net.TransportHandler.NONE);
         long[] out = new long[1024];
         int k = 0;
@@ -262,20 +265,114 @@ public final class DisplayFilter {
             }
             names.add(field);
             skipSpace();
+            int opos = pos;
             String op = operator();
             if (op == null) {
                 return ev -> values(ev, field).iterator().hasNext();
             }
+            if (!field.contains(".")) {
+                throw new FilterException(start, "'" + field + "' is a protocol: compare one of its fields, e.g. " + field + ".name");
+            }
             skipSpace();
+            if (op.equals("in")) {
+                return in(field, set());
+            }
+            int vpos = pos;
+            Literal value = literal(op);
+            if (op.equals("&")) {
+                // a bitwise and: true when any bit of the mask is set, or compared: tcp.flags & 0x12 == 0x12
+                skipSpace();
+                String then = operator();
+                if (then == null) {
+                    return masked(field, value.number, null, null);
+                }
+                if (List.of("contains", "matches", "in", "&").contains(then)) {
+                    throw new FilterException(opos, "'" + then + "' cannot follow a bitwise and");
+                }
+                skipSpace();
+                return masked(field, value.number, then, literal(then));
+            }
+            checkKind(field, value, vpos);
+            if (op.equals("matches")) {
+                return matches(field, regex(value.text, vpos));
+            }
+            return compare(field, op, value);
+        }
+
+        /** The value after an operator, read as a literal; a missing one is an error at its place. */
+        Literal literal(String op) throws FilterException {
             int vpos = pos;
             String value = value();
             if (value == null) {
                 throw new FilterException(vpos, "a value is missing after '" + op + "'");
             }
-            if (!field.contains(".")) {
-                throw new FilterException(start, "'" + field + "' is a protocol: compare one of its fields, e.g. " + field + ".name");
+            Literal l = Literal.of(value);
+            if (op.equals("&") && (l.number == null || l.number != Math.rint(l.number))) {
+                throw new FilterException(vpos, "a bitwise and takes a whole number, e.g. 0x02");
             }
-            return compare(field, op, value);
+            return l;
+        }
+
+        /** The members of {@code in {…}}: values and ranges ({@code 80..90}), separated by commas or spaces. */
+        List<Literal[]> set() throws FilterException {
+            if (pos >= s.length() || s.charAt(pos) != '{') {
+                throw new FilterException(pos, "'in' takes a set in braces, e.g. tcp.port in {80, 443, 8000..8100}");
+            }
+            int open = pos++;
+            List<Literal[]> out = new ArrayList<>();
+            while (true) {
+                skipSpace();
+                if (pos < s.length() && s.charAt(pos) == '}') {
+                    pos++;
+                    if (out.isEmpty()) {
+                        throw new FilterException(open, "an empty set");
+                    }
+                    return out;
+                }
+                if (pos < s.length() && s.charAt(pos) == ',' && !out.isEmpty()) {
+                    pos++;
+                    skipSpace();
+                }
+                int vpos = pos;
+                String v = value();
+                if (v == null) {
+                    throw new FilterException(vpos, pos >= s.length() ? "a set without its closing '}'"
+                            : "expected a value in the set, found '" + s.charAt(pos) + "'");
+                }
+                int range = v.indexOf("..");
+                if (range > 0 && range + 2 < v.length()) {
+                    Literal lo = Literal.of(v.substring(0, range)), hi = Literal.of(v.substring(range + 2));
+                    if (lo.number == null || hi.number == null) {
+                        throw new FilterException(vpos, "a range of numbers, e.g. 8000..8100");
+                    }
+                    out.add(new Literal[] {lo, hi});
+                } else {
+                    out.add(new Literal[] {Literal.of(v)});
+                }
+            }
+        }
+
+        /** An address field of the frame's layers takes an address of its kind: a typo fails here, not by matching nothing. */
+        void checkKind(String field, Literal value, int vpos) throws FilterException {
+            String want = switch (field.toLowerCase(Locale.ROOT)) {
+                case "ip.addr", "ip.src", "ip.dst" -> "IPv4";
+                case "ipv6.addr", "ipv6.src", "ipv6.dst" -> "IPv6";
+                case "eth.addr", "eth.src", "eth.dst" -> "MAC";
+                default -> null;
+            };
+            if (want != null && !want.equals(value.addressKind())) {
+                throw new FilterException(vpos, "'" + value.text + "' is not an " + want + " address" + (want.equals("MAC")
+                        ? " (e.g. 00:0c:29:61:f5:5f)" : want.equals("IPv4") ? " (e.g. 192.168.2.10 or 192.168.2.0/24)"
+                        : " (e.g. fe80::1 or 2001:db8::/32)"));
+            }
+        }
+
+        java.util.regex.Pattern regex(String text, int vpos) throws FilterException {
+            try {
+                return java.util.regex.Pattern.compile(text);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new FilterException(vpos, "not a regular expression: " + e.getDescription());
+            }
         }
 
         String identifier() {
@@ -291,13 +388,24 @@ public final class DisplayFilter {
         }
 
         String operator() {
-            for (String op : List.of("==", "!=", ">=", "<=", ">", "<", "eq", "ne", "contains")) {
+            for (String op : OPERATORS) {
+                if (op.equals("&") && s.startsWith("&&", pos)) {
+                    continue; // (the logical and that follows a protocol named alone)
+                }
                 if (s.startsWith(op, pos) && (Character.isLetter(op.charAt(0)) ? pos + op.length() < s.length()
                         && Character.isWhitespace(s.charAt(pos + op.length())) : true)) {
                     pos += op.length();
                     return switch (op) {
-                        case "eq" -> "==";
-                        case "ne" -> "!=";
+                        case "eq", "any_eq" -> "==";
+                        case "ne", "all_ne" -> "!=";
+                        case "all_eq" -> "===";
+                        case "~=", "any_ne" -> "!==";
+                        case "gt" -> ">";
+                        case "lt" -> "<";
+                        case "ge" -> ">=";
+                        case "le" -> "<=";
+                        case "~" -> "matches";
+                        case "bitwise_and" -> "&";
                         default -> op;
                     };
                 }
@@ -324,20 +432,114 @@ public final class DisplayFilter {
                 pos++;
                 return b.toString();
             }
-            // (an IPv6 address has colons: a bare value may, a field name may not)
+            // (an IPv6 address has colons and a subnet a slash: a bare value may, a field name may not)
             int start = pos;
-            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || ".:_-".indexOf(s.charAt(pos)) >= 0)) {
+            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || ".:_-/".indexOf(s.charAt(pos)) >= 0)) {
                 pos++;
             }
             return pos == start ? null : s.substring(start, pos);
         }
     }
 
-    private static Node compare(String field, String op, String value) {
-        Double number = number(value);
+    /** Operators, longest first where one begins another. */
+    private static final List<String> OPERATORS = List.of("===", "!==", "==", "!=", "~=", ">=", "<=", ">", "<", "~", "&",
+            "any_eq", "all_ne", "all_eq", "any_ne", "eq", "ne", "gt", "lt", "ge", "le", "contains", "matches", "bitwise_and",
+            "in");
+
+    /**
+     * A comparison as Wireshark's: {@code ==} any value equal; {@code !=} the field present and no value equal (as
+     * {@code all_ne}); {@code ===} all equal; {@code !==} ({@code ~=}) any value not equal; orderings, {@code contains}
+     * any value.
+     */
+    private static Node compare(String field, String op, Literal value) {
+        return ev -> {
+            List<Object> vs = values(ev, field);
+            switch (op) {
+                case "!=" -> {
+                    for (Object v : vs) {
+                        if (equal(v, value)) {
+                            return false;
+                        }
+                    }
+                    return !vs.isEmpty();
+                }
+                case "===" -> {
+                    for (Object v : vs) {
+                        if (!equal(v, value)) {
+                            return false;
+                        }
+                    }
+                    return !vs.isEmpty();
+                }
+                default -> {
+                    for (Object v : vs) {
+                        if (test(v, op, value)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            }
+        };
+    }
+
+    private static boolean test(Object v, String op, Literal value) {
+        return switch (op) {
+            case "contains" -> String.valueOf(v).toLowerCase(Locale.ROOT).contains(value.text.toLowerCase(Locale.ROOT));
+            case "==" -> equal(v, value);
+            case "!==" -> !equal(v, value);
+            case ">" -> order(v, value) > 0;
+            case "<" -> order(v, value) < 0;
+            case ">=" -> order(v, value) >= 0;
+            default -> order(v, value) <= 0;
+        };
+    }
+
+    private static boolean equal(Object v, Literal value) {
+        if (value.address != null && value.containsAddress(v)) {
+            return true;
+        }
+        return !(v instanceof LayerAddress) && order(v, value) == 0;
+    }
+
+    private static int order(Object v, Literal value) {
+        if (v instanceof LayerAddress a && value.address != null && value.address.length == a.bytes().length) {
+            return java.util.Arrays.compareUnsigned(a.bytes(), value.address);
+        }
+        // (a value is read as a number only against a number: an address would throw on every frame otherwise)
+        Double n = value.number == null ? null : v instanceof Number x ? Double.valueOf(x.doubleValue())
+                : Literal.number(String.valueOf(v));
+        if (n != null) {
+            return Double.compare(n, value.number);
+        }
+        return String.valueOf(v).compareToIgnoreCase(value.text);
+    }
+
+    /** {@code field in {…}}: any value equal to a member or within a range. */
+    private static Node in(String field, List<Literal[]> members) {
         return ev -> {
             for (Object v : values(ev, field)) {
-                if (test(v, op, value, number)) {
+                for (Literal[] m : members) {
+                    if (m.length == 1 ? equal(v, m[0]) : order(v, m[0]) >= 0 && order(v, m[1]) <= 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        };
+    }
+
+    /** {@code field & mask}: any value with a bit of the mask set; or {@code (field & mask) op value}. */
+    private static Node masked(String field, double mask, String op, Literal value) {
+        long m = (long) mask;
+        return ev -> {
+            for (Object v : values(ev, field)) {
+                Double n = v instanceof Number x ? Double.valueOf(x.doubleValue()) : Literal.number(String.valueOf(v));
+                if (n == null) {
+                    continue;
+                }
+                long and = n.longValue() & m;
+                if (op == null ? and != 0 : test(and, op, value)) {
                     return true;
                 }
             }
@@ -345,41 +547,76 @@ public final class DisplayFilter {
         };
     }
 
-    private static boolean test(Object v, String op, String value, Double number) {
-        if (op.equals("contains")) {
-            return String.valueOf(v).toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT));
-        }
-        // (a value is read as a number only against a number: an address would throw on every frame otherwise)
-        Double n = number == null ? null : v instanceof Number x ? Double.valueOf(x.doubleValue()) : number(String.valueOf(v));
-        int c;
-        if (n != null && number != null) {
-            c = Double.compare(n, number);
-        } else {
-            c = String.valueOf(v).compareToIgnoreCase(value);
-        }
-        return switch (op) {
-            case "==" -> c == 0;
-            case "!=" -> c != 0;
-            case ">" -> c > 0;
-            case "<" -> c < 0;
-            case ">=" -> c >= 0;
-            default -> c <= 0;
+    /** {@code field matches "regex"} ({@code ~}): any value in which the expression is found, case-sensitively as Wireshark's. */
+    private static Node matches(String field, java.util.regex.Pattern p) {
+        return ev -> {
+            for (Object v : values(ev, field)) {
+                if (Budget.find(p, String.valueOf(v))) {
+                    return true;
+                }
+            }
+            return false;
         };
     }
 
-    private static Double number(String s) {
-        try {
-            return s.startsWith("0x") || s.startsWith("0X") ? Double.valueOf(Long.parseLong(s.substring(2), 16))
-                    : Double.valueOf(s);
-        } catch (NumberFormatException e) {
-            return null;
+    /**
+     * A regular expression's search with a bound on the characters it may read: an expression that backtracks without
+     * end on a long value gives up (no match) instead of holding the filter for ever.
+     */
+    private static final class Budget implements CharSequence {
+        private static final long STEPS = 1_000_000;
+        private final String s;
+        private final long[] left;
+
+        private Budget(String s, long[] left) {
+            this.s = s;
+            this.left = left;
+        }
+
+        static boolean find(java.util.regex.Pattern p, String s) {
+            try {
+                return p.matcher(new Budget(s, new long[] {STEPS})).find();
+            } catch (IllegalStateException | StackOverflowError e) {
+                return false;
+            }
+        }
+
+        @Override
+        public char charAt(int i) {
+            if (--left[0] < 0) {
+                throw new IllegalStateException("regular expression budget spent");
+            }
+            return s.charAt(i);
+        }
+
+        @Override
+        public int length() {
+            return s.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Budget(s.substring(start, end), left);
+        }
+
+        @Override
+        public String toString() {
+            return s;
         }
     }
 
     /** The values a field name reaches in the events: list elements one by one; a protocol name yields its events. */
     private static List<Object> values(View frame, String field) {
-        if (LAYER_FIELDS.contains(field.toLowerCase(Locale.ROOT))) {
-            return frame.layers() != null ? frame.layers().values(field.toLowerCase(Locale.ROOT)) : List.of();
+        String lower = field.toLowerCase(Locale.ROOT);
+        if (LAYER_FIELDS.contains(lower)) {
+            return frame.layers() != null ? frame.layers().values(lower) : List.of();
+        }
+        Alias alias = ALIASES.get(lower);
+        if (alias != null) {
+            return alias.values(frame.events());
+        }
+        if (lower.equals("ntlmssp") || lower.startsWith("ntlmssp.")) {
+            field = "ntlm" + field.substring("ntlmssp".length()); // Wireshark's protocol name for NTLM's messages
         }
         List<Object> out = new ArrayList<>();
         String[] path = field.split("\\.");
@@ -405,6 +642,74 @@ public final class DisplayFilter {
             }
         }
         return out;
+    }
+
+    /**
+     * A Wireshark field name that names an event field under another name ({@code http.response.code} for
+     * {@code http.status}), of the events of one kind only ({@code http.request.method}: the requests', not the method a
+     * response event repeats), its value converted where Wireshark's differs ({@code kerberos.msg_type == 30} for a
+     * KRB-ERROR); a null field: the event itself ({@code http.request}).
+     */
+    private record Alias(String protocol, String kindField, String kind, String field, Map<String, Integer> codes) {
+        List<Object> values(List<Event> events) {
+            List<Object> out = new ArrayList<>(1);
+            for (Event e : events) {
+                if (!e.protocol().equals(protocol) || kind != null && !kind.equals(String.valueOf(e.fields().get(kindField)))) {
+                    continue;
+                }
+                Object v = field == null ? Boolean.TRUE : e.fields().get(field);
+                if (v != null && codes != null) {
+                    v = codes.get(String.valueOf(v));
+                }
+                if (v instanceof List<?> l) {
+                    out.addAll(l);
+                } else if (v != null) {
+                    out.add(v);
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Alias alias(String protocol, String kind, String field) {
+        return new Alias(protocol, "kind", kind, field, null);
+    }
+
+    /** Wireshark's names of the messages' fields, with the event fields they read (lower case). */
+    private static final Map<String, Alias> ALIASES = Map.ofEntries(
+            Map.entry("http.request", alias("http", "request", null)),
+            Map.entry("http.response", alias("http", "response", null)),
+            Map.entry("http.request.method", alias("http", "request", "method")),
+            Map.entry("http.request.uri", alias("http", "request", "uri")),
+            Map.entry("http.request.version", alias("http", "request", "version")),
+            Map.entry("http.response.code", alias("http", "response", "status")),
+            Map.entry("http.response.phrase", alias("http", "response", "reason")),
+            Map.entry("http.response.version", alias("http", "response", "version")),
+            Map.entry("kerberos.msg_type", new Alias("kerberos", null, null, "msgType", Map.of("AS-REQ", 10, "AS-REP", 11,
+                    "TGS-REQ", 12, "TGS-REP", 13, "AP-REQ", 14, "AP-REP", 15, "KRB-ERROR", 30))),
+            Map.entry("kerberos.cnamestring", alias("kerberos", null, "cname")),
+            Map.entry("ntlmssp.messagetype", new Alias("ntlm", null, null, "messageType", Map.of("NEGOTIATE", 1,
+                    "CHALLENGE", 2, "AUTHENTICATE", 3))),
+            Map.entry("ntlmssp.auth.username", new Alias("ntlm", "messageType", "AUTHENTICATE", "user", null)),
+            Map.entry("ntlmssp.auth.domain", new Alias("ntlm", "messageType", "AUTHENTICATE", "domain", null)),
+            Map.entry("ntlmssp.auth.hostname", new Alias("ntlm", "messageType", "AUTHENTICATE", "workstation", null)),
+            Map.entry("dns.qry.name", alias("dns", null, "name")),
+            Map.entry("dns.qry.type", alias("dns", null, "type")),
+            Map.entry("dns.flags.rcode", alias("dns", "response", "rcode")),
+            Map.entry("dns.flags.response", new Alias("dns", null, null, "kind", Map.of("query", 0, "response", 1))),
+            Map.entry("tls.handshake.extensions_server_name", alias("tls", null, "sni")));
+
+    /** The Wireshark names of the messages' fields the filter reads under another name ({@code http.response.code} …). */
+    public static final java.util.Set<String> WIRESHARK_NAMES = java.util.Set.of("http.request", "http.response",
+            "http.request.method", "http.request.uri", "http.request.version", "http.response.code", "http.response.phrase",
+            "http.response.version", "kerberos.msg_type", "kerberos.CNameString", "ntlmssp", "ntlmssp.messagetype",
+            "ntlmssp.auth.username", "ntlmssp.auth.domain", "ntlmssp.auth.hostname", "dns.qry.name", "dns.qry.type",
+            "dns.flags.rcode", "dns.flags.response", "tls.handshake.extensions_server_name");
+
+    /** Whether {@code name} is one of the {@link #WIRESHARK_NAMES}, in any case. */
+    public static boolean isWiresharkName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return ALIASES.containsKey(lower) || lower.equals("ntlmssp");
     }
 
     /** A field by its JSON name, case-insensitively, and also by a Wireshark-style name (error_code → errorCode). */

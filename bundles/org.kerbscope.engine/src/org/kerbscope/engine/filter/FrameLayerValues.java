@@ -2,133 +2,291 @@ package org.kerbscope.engine.filter;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-import org.kerbscope.net.FlowKey;
 import org.kerbscope.net.HeaderListener;
 
 /**
  * The {@link DisplayFilter#LAYER_FIELDS} of one frame, taken from the headers the network decoder walks
- * ({@link org.kerbscope.net.NetworkDecoder#headersOf}): the addresses of each IPv4 and IPv6 header and the ports of each
- * TCP and UDP header, outer and inner alike (Wireshark's {@code ip.addr} matches a tunnel's addresses too). Reused
- * frame after frame: {@link #reset} before each.
+ * ({@link org.kerbscope.net.NetworkDecoder#headersOf}): the fields of each Ethernet, 802.1Q, IPv4, IPv6, TCP, UDP, ICMP
+ * and ICMPv6 header, outer and inner alike (Wireshark's {@code ip.addr} matches a tunnel's addresses too, and those an
+ * ICMP error quotes), and the frame's number and lengths. Reused frame after frame, in the capture's order:
+ * {@link #reset} before each. Built with {@code streams}, it numbers the TCP and UDP conversations as Wireshark's
+ * {@code tcp.stream} and {@code udp.stream} do, which needs every frame before in order.
  */
 public final class FrameLayerValues implements HeaderListener, DisplayFilter.Layers {
-    private final List<Object> ipSrc = new ArrayList<>(2), ipDst = new ArrayList<>(2);
-    private final List<Object> ip6Src = new ArrayList<>(2), ip6Dst = new ArrayList<>(2);
-    private final List<Object> tcpSrc = new ArrayList<>(2), tcpDst = new ArrayList<>(2);
-    private final List<Object> udpSrc = new ArrayList<>(2), udpDst = new ArrayList<>(2);
-    private final List<Object> tcpFlags = new ArrayList<>(2), tcpLen = new ArrayList<>(2);
+    private final Map<String, List<Object>> values = new HashMap<>();
+    private final List<List<Object>> used = new ArrayList<>();
+    private final boolean streams;
+    /** The protocols whose fields are asked for (their headers are read; the others' are passed by). */
+    private final java.util.Set<String> wanted;
+    private final Map<Conversation, long[]> tcpStreams = new HashMap<>(), udpStreams = new HashMap<>();
+    private byte[] lastSrc = new byte[0], lastDst = new byte[0];
     private long frame;
+    private int originalLength;
+
+    /** Every field's values but the stream numbers. */
+    public FrameLayerValues() {
+        this(FIELDS);
+    }
+
+    /**
+     * The values of these fields (others may come too); {@code tcp.stream} or {@code udp.stream} among them numbers the
+     * conversations, which needs every frame of the capture read, in order.
+     */
+    public FrameLayerValues(java.util.Collection<String> fields) {
+        java.util.Set<String> protocols = new java.util.HashSet<>();
+        for (String f : fields) {
+            int dot = f.indexOf('.');
+            protocols.add(dot < 0 ? f : f.substring(0, dot));
+        }
+        this.wanted = protocols;
+        this.streams = fields.stream().anyMatch(STREAM_FIELDS::contains);
+    }
 
     /** Forgets the frame before: the next frame's headers follow. */
     public void reset(long frameNumber) {
         frame = frameNumber;
-        ipSrc.clear();
-        ipDst.clear();
-        ip6Src.clear();
-        ip6Dst.clear();
-        tcpSrc.clear();
-        tcpDst.clear();
-        udpSrc.clear();
-        udpDst.clear();
-        tcpFlags.clear();
-        tcpLen.clear();
+        for (List<Object> l : used) {
+            l.clear();
+        }
+        used.clear();
+        lastSrc = new byte[0];
+        lastDst = new byte[0];
+        put("frame.number", frameNumber);
+    }
+
+    @Override
+    public void frame(long number, int originalLength, int capturedLength, long timeNanos) {
+        this.originalLength = originalLength;
+        if (!wanted.contains("frame")) {
+            return;
+        }
+        put("frame.len", originalLength);
+        put("frame.cap_len", capturedLength);
     }
 
     @Override
     public void header(String layer, ByteBuffer d, int off, int length, int end, int inFrame) {
+        if ((layer.equals("ip") || layer.equals("ipv6")) && streams) {
+            lastSrc = bytes(d, off + (layer.equals("ip") ? 12 : 8), layer.equals("ip") ? 4 : 16);
+            lastDst = bytes(d, off + (layer.equals("ip") ? 16 : 24), layer.equals("ip") ? 4 : 16);
+        }
+        if (!wanted.contains(layer)) {
+            return;
+        }
         switch (layer) {
+            case "eth" -> {
+                LayerAddress dst = mac(d, off), src = mac(d, off + 6);
+                put("eth", Boolean.TRUE);
+                put("eth.dst", dst);
+                put("eth.src", src);
+                put("eth.addr", dst);
+                put("eth.addr", src);
+                int type = u16(d, off + 12);
+                if (type >= 0x0600) {
+                    put("eth.type", type);
+                }
+            }
+            case "vlan" -> {
+                int tci = u16(d, off);
+                put("vlan", Boolean.TRUE);
+                put("vlan.id", tci & 0xfff);
+                put("vlan.priority", tci >> 13);
+                put("vlan.etype", u16(d, off + 2));
+            }
             case "ip" -> {
-                ipSrc.add(address(d, off + 12, 4));
-                ipDst.add(address(d, off + 16, 4));
+                LayerAddress src = address(bytes(d, off + 12, 4)), dst = address(bytes(d, off + 16, 4));
+                put("ip", Boolean.TRUE);
+                put("ip.src", src);
+                put("ip.dst", dst);
+                put("ip.addr", src);
+                put("ip.addr", dst);
+                put("ip.hdr_len", (d.get(off) & 0x0f) * 4);
+                int total = u16(d, off + 2);
+                // (segmentation offload hands up packets with total length 0: the frame is the packet, as Wireshark)
+                put("ip.len", total == 0 && inFrame >= 0 ? originalLength - inFrame : total);
+                put("ip.id", u16(d, off + 4));
+                int flags = u16(d, off + 6);
+                put("ip.flags.df", flags >> 14 & 1);
+                put("ip.flags.mf", flags >> 13 & 1);
+                put("ip.ttl", d.get(off + 8) & 0xff);
+                put("ip.proto", d.get(off + 9) & 0xff);
             }
             case "ipv6" -> {
-                ip6Src.add(address(d, off + 8, 16));
-                ip6Dst.add(address(d, off + 24, 16));
+                LayerAddress src = address(bytes(d, off + 8, 16)), dst = address(bytes(d, off + 24, 16));
+                put("ipv6", Boolean.TRUE);
+                put("ipv6.src", src);
+                put("ipv6.dst", dst);
+                put("ipv6.addr", src);
+                put("ipv6.addr", dst);
+                put("ipv6.flow", d.getInt(off) & 0xfffff);
+                put("ipv6.plen", u16(d, off + 4));
+                put("ipv6.nxt", d.get(off + 6) & 0xff);
+                put("ipv6.hlim", d.get(off + 7) & 0xff);
             }
             case "tcp" -> {
-                tcpSrc.add(d.getShort(off) & 0xffff);
-                tcpDst.add(d.getShort(off + 2) & 0xffff);
-                tcpFlags.add(d.getShort(off + 12) & 0x0FFF);
-                tcpLen.add(Math.max(0, end - off - length)); // as the IP header declares it, as Wireshark's tcp.len
+                int sport = u16(d, off), dport = u16(d, off + 2), flags = u16(d, off + 12) & 0x0FFF;
+                long seq = d.getInt(off + 4) & 0xffffffffL;
+                put("tcp", Boolean.TRUE);
+                put("tcp.srcport", sport);
+                put("tcp.dstport", dport);
+                put("tcp.port", sport);
+                put("tcp.port", dport);
+                put("tcp.seq_raw", seq);
+                put("tcp.ack_raw", d.getInt(off + 8) & 0xffffffffL);
+                put("tcp.hdr_len", (d.get(off + 12) >> 4 & 0x0f) * 4);
+                put("tcp.flags", flags);
+                for (int b = 0; b < TCP_FLAGS.length; b++) {
+                    put(TCP_FLAGS[b], flags >> b & 1);
+                }
+                put("tcp.window_size_value", u16(d, off + 14));
+                put("tcp.len", Math.max(0, end - off - length)); // as the IP header declares it, as Wireshark's tcp.len
+                if (streams) {
+                    put("tcp.stream", tcpStream(sport, dport, flags, seq));
+                }
             }
             case "udp" -> {
-                udpSrc.add(d.getShort(off) & 0xffff);
-                udpDst.add(d.getShort(off + 2) & 0xffff);
+                int sport = u16(d, off), dport = u16(d, off + 2);
+                put("udp", Boolean.TRUE);
+                put("udp.srcport", sport);
+                put("udp.dstport", dport);
+                put("udp.port", sport);
+                put("udp.port", dport);
+                put("udp.length", u16(d, off + 4));
+                if (streams) {
+                    put("udp.stream", udpStream(sport, dport));
+                }
+            }
+            case "icmp", "icmpv6" -> {
+                put(layer, Boolean.TRUE);
+                put(layer + ".type", d.get(off) & 0xff);
+                put(layer + ".code", d.get(off + 1) & 0xff);
             }
             default -> {
             }
         }
     }
 
+    /** Wireshark's names of TCP's flag bits, lowest first. */
+    private static final String[] TCP_FLAGS = {"tcp.flags.fin", "tcp.flags.syn", "tcp.flags.reset", "tcp.flags.push",
+            "tcp.flags.ack", "tcp.flags.urg", "tcp.flags.ece", "tcp.flags.cwr"};
+
+    /** Every field this class gives a value, as {@link DisplayFilter#LAYER_FIELDS} lists them. */
+    static final List<String> FIELDS = List.of("frame.number", "frame.len", "frame.cap_len", "eth", "eth.addr", "eth.src",
+            "eth.dst", "eth.type", "vlan", "vlan.id", "vlan.priority", "vlan.etype", "ip", "ip.addr", "ip.src", "ip.dst",
+            "ip.hdr_len", "ip.len", "ip.id", "ip.flags.df", "ip.flags.mf", "ip.ttl", "ip.proto", "ipv6", "ipv6.addr",
+            "ipv6.src", "ipv6.dst", "ipv6.flow", "ipv6.plen", "ipv6.nxt", "ipv6.hlim", "tcp", "tcp.port", "tcp.srcport",
+            "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.hdr_len", "tcp.flags", "tcp.flags.fin", "tcp.flags.syn",
+            "tcp.flags.reset", "tcp.flags.push", "tcp.flags.ack", "tcp.flags.urg", "tcp.flags.ece", "tcp.flags.cwr",
+            "tcp.window_size_value", "tcp.len", "tcp.stream", "udp", "udp.port", "udp.srcport", "udp.dstport", "udp.length",
+            "udp.stream", "icmp", "icmp.type", "icmp.code", "icmpv6", "icmpv6.type", "icmpv6.code");
+
+    /** The fields that number conversations, which need the capture read in order from its first frame. */
+    static final List<String> STREAM_FIELDS = List.of("tcp.stream", "udp.stream");
+
     @Override
     public void problem(String protocol, String message) {
     }
 
-    private static String address(ByteBuffer d, int at, int n) {
-        if (n == 4) {
-            // dotted quad by hand: asked for every frame of a capture, the JDK's formatter is the pass's largest cost
-            StringBuilder b = new StringBuilder(15);
-            for (int i = 0; i < 4; i++) {
-                b.append(i == 0 ? "" : ".").append(d.get(at + i) & 0xff);
-            }
-            return b.toString();
-        }
-        byte[] b = new byte[n];
-        d.get(at, b);
-        return FlowKey.text(b);
-    }
-
     @Override
     public List<Object> values(String field) {
-        return switch (field) {
-            case "ip" -> present(ipSrc);
-            case "ip.src" -> ipSrc;
-            case "ip.dst" -> ipDst;
-            case "ip.addr" -> both(ipSrc, ipDst);
-            case "ipv6" -> present(ip6Src);
-            case "ipv6.src" -> ip6Src;
-            case "ipv6.dst" -> ip6Dst;
-            case "ipv6.addr" -> both(ip6Src, ip6Dst);
-            case "tcp" -> present(tcpSrc);
-            case "tcp.srcport" -> tcpSrc;
-            case "tcp.dstport" -> tcpDst;
-            case "tcp.port" -> both(tcpSrc, tcpDst);
-            case "tcp.len" -> tcpLen;
-            case "tcp.flags" -> tcpFlags;
-            case "tcp.flags.fin" -> bit(0);
-            case "tcp.flags.syn" -> bit(1);
-            case "tcp.flags.reset" -> bit(2);
-            case "tcp.flags.push" -> bit(3);
-            case "tcp.flags.ack" -> bit(4);
-            case "udp" -> present(udpSrc);
-            case "udp.srcport" -> udpSrc;
-            case "udp.dstport" -> udpDst;
-            case "udp.port" -> both(udpSrc, udpDst);
-            case "frame.number" -> List.of(frame);
-            default -> List.of();
-        };
-    }
-
-    /** One TCP flag of each TCP header, 0 or 1. */
-    private List<Object> bit(int b) {
-        List<Object> out = new ArrayList<>(tcpFlags.size());
-        for (Object f : tcpFlags) {
-            out.add((Integer) f >> b & 1);
+        List<Object> l = values.get(field);
+        if (l == null || l.isEmpty()) {
+            return List.of();
         }
-        return out;
+        return field.indexOf('.') < 0 ? List.of(Boolean.TRUE) : l; // (a protocol named alone: present once)
     }
 
-    /** A protocol named alone: present when one of its headers is. */
-    private static List<Object> present(List<Object> any) {
-        return any.isEmpty() ? List.of() : List.of(Boolean.TRUE);
+    private void put(String field, Object value) {
+        List<Object> l = values.computeIfAbsent(field, k -> new ArrayList<>(2));
+        if (l.isEmpty()) {
+            used.add(l);
+        }
+        l.add(value);
     }
 
-    private static List<Object> both(List<Object> a, List<Object> b) {
-        List<Object> out = new ArrayList<>(a.size() + b.size());
-        out.addAll(a);
-        out.addAll(b);
-        return out;
+    // ------------------------------------------------------------------------------------------ conversations
+
+    /** Both ends of a conversation, the lower first, so that either direction finds it. */
+    private record Conversation(byte[] a, int aPort, byte[] b, int bPort) {
+        static Conversation of(byte[] src, int sport, byte[] dst, int dport) {
+            int c = Arrays.compareUnsigned(src, dst);
+            return c < 0 || c == 0 && sport <= dport ? new Conversation(src, sport, dst, dport)
+                    : new Conversation(dst, dport, src, sport);
+        }
+
+        boolean forward(byte[] src, int sport) {
+            return Arrays.equals(a, src) && aPort == sport;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Conversation c && aPort == c.aPort && bPort == c.bPort && Arrays.equals(a, c.a)
+                    && Arrays.equals(b, c.b);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Arrays.hashCode(a) * 31 + aPort) * 31 + Arrays.hashCode(b) * 17 + bPort;
+        }
+    }
+
+    /**
+     * The conversation's number, from 0 in the order of their first frames. A SYN without ACK whose sequence number is
+     * not the one its direction began with opens a new conversation on the same ports, as Wireshark's port-reuse rule.
+     */
+    private long tcpStream(int sport, int dport, int flags, long seq) {
+        Conversation key = Conversation.of(lastSrc, sport, lastDst, dport);
+        long[] s = tcpStreams.get(key);
+        boolean forward = key.forward(lastSrc, sport);
+        boolean synOnly = (flags & 0x12) == 0x02;
+        if (s == null || synOnly && s[forward ? 1 : 2] >= 0 && s[forward ? 1 : 2] != seq) {
+            s = new long[] {tcpStreams.size() + retired, -1, -1};
+            if (tcpStreams.put(key, s) != null) {
+                retired++;
+            }
+        }
+        int dir = forward ? 1 : 2;
+        if (s[dir] < 0) {
+            s[dir] = seq; // the direction's first sequence number: a SYN's, or the first segment seen
+        }
+        return s[0];
+    }
+
+    /** Conversations a port reuse replaced, still counted in the numbering. */
+    private long retired;
+
+    private long udpStream(int sport, int dport) {
+        Conversation key = Conversation.of(lastSrc, sport, lastDst, dport);
+        long[] s = udpStreams.get(key);
+        if (s == null) {
+            s = new long[] {udpStreams.size()};
+            udpStreams.put(key, s);
+        }
+        return s[0];
+    }
+
+    // ------------------------------------------------------------------------------------------ bytes
+
+    private static int u16(ByteBuffer d, int at) {
+        return d.getShort(at) & 0xffff;
+    }
+
+    private static byte[] bytes(ByteBuffer d, int at, int n) {
+        byte[] b = new byte[n];
+        d.get(at, b);
+        return b;
+    }
+
+    private static LayerAddress mac(ByteBuffer d, int at) {
+        return new LayerAddress(bytes(d, at, 6));
+    }
+
+    private static LayerAddress address(byte[] b) {
+        return new LayerAddress(b);
     }
 }

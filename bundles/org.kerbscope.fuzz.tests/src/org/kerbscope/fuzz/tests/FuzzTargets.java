@@ -296,12 +296,19 @@ public final class FuzzTargets {
         Analysis a = new Analysis();
         Engine engine = new Engine(tables(), options(), a);
         NetworkDecoder net = new NetworkDecoder(engine);
+        // the display filter's values of every frame's layers, conversations numbered
+        org.kerbscope.engine.filter.FrameLayerValues values = new org.kerbscope.engine.filter.FrameLayerValues(
+                DisplayFilter.LAYER_FIELDS);
         for (Frame f : frames(data, link)) {
             // each frame's details too: its layers lie within its bytes
             org.kerbscope.net.FrameLayers layers = new org.kerbscope.net.FrameLayers();
-            net.headersOf(f.number(), layers);
+            values.reset(f.number());
+            net.headersOf(f.number(), both(layers, values));
             net.decode(f);
             checkLayers(layers.root(), f.capturedLength());
+            for (String field : DisplayFilter.LAYER_FIELDS) {
+                values.values(field).forEach(String::valueOf);
+            }
         }
         net.finish();
         checkDiagnostics(net.diagnostics());
@@ -310,6 +317,29 @@ public final class FuzzTargets {
         if (engine.dissectorFailures() > 0) {
             throw new AssertionError(engine.dissectorFailures() + " dissector failure(s): " + a.diagnostics());
         }
+    }
+
+    /** One listener telling two. */
+    private static org.kerbscope.net.HeaderListener both(org.kerbscope.net.HeaderListener a, org.kerbscope.net.HeaderListener b) {
+        return new org.kerbscope.net.HeaderListener() {
+            @Override
+            public void frame(long number, int originalLength, int capturedLength, long timeNanos) {
+                a.frame(number, originalLength, capturedLength, timeNanos);
+                b.frame(number, originalLength, capturedLength, timeNanos);
+            }
+
+            @Override
+            public void header(String layer, ByteBuffer d, int offset, int length, int end, int inFrame) {
+                a.header(layer, d, offset, length, end, inFrame);
+                b.header(layer, d, offset, length, end, inFrame);
+            }
+
+            @Override
+            public void problem(String protocol, String message) {
+                a.problem(protocol, message);
+                b.problem(protocol, message);
+            }
+        };
     }
 
     private static volatile Analyzer analyzer;
@@ -676,12 +706,49 @@ public final class FuzzTargets {
             DisplayFilter f = DisplayFilter.parse(text);
             f.matches(EVENTS);
             f.matches(List.of());
+            for (DisplayFilter.Layers l : sampleLayers()) {
+                f.matches(EVENTS, l);
+            }
             String.valueOf(f);
         } catch (DisplayFilter.FilterException wrongFilter) {
             if (wrongFilter.getMessage() == null) {
                 throw new AssertionError("a wrong filter without a message");
             }
         }
+    }
+
+    private static volatile List<DisplayFilter.Layers> sampleLayers;
+
+    /**
+     * The layers of two frames a filter is asked about: Ethernet, 802.1Q, IPv4 and TCP (a SYN), and Ethernet, IPv6 and
+     * UDP, decoded as the workbench decodes them.
+     */
+    static List<DisplayFilter.Layers> sampleLayers() {
+        if (sampleLayers == null) {
+            byte[] tcp = java.util.HexFormat.of().parseHex("ffffffffffff000c2961f55f8100200a0800" // eth, vlan 10
+                    + "4500002812344000400600000a0000010a000002" // IPv4 10.0.0.1 → 10.0.0.2, DF, TTL 64
+                    + "c35000580000000100000000500272100000" + "0000"); // TCP 50000 → 88 SYN
+            byte[] udp = java.util.HexFormat.of().parseHex("333300000001000c2961f55f86dd"
+                    + "6000000000081140fe800000000000000000000000000001ff020000000000000000000000000001"
+                    + "c350003500080000");
+            List<DisplayFilter.Layers> out = new ArrayList<>();
+            NetworkDecoder net = new NetworkDecoder(org.kerbscope.net.TransportHandler.NONE);
+            long n = 0;
+            for (byte[] frame : List.of(tcp, udp)) {
+                n++;
+                org.kerbscope.engine.filter.FrameLayerValues v = new org.kerbscope.engine.filter.FrameLayerValues(
+                        DisplayFilter.LAYER_FIELDS);
+                v.reset(n);
+                net.headersOf(n, v);
+                net.decode(new Frame(n, 1_700_000_000_000_000_000L, 1, frame.length, ByteBuffer.wrap(frame).asReadOnlyBuffer()));
+                if (v.values("ip.addr").isEmpty() && v.values("ipv6.addr").isEmpty()) {
+                    throw new AssertionError("the sample frame " + n + " has no address");
+                }
+                out.add(v);
+            }
+            sampleLayers = out;
+        }
+        return sampleLayers;
     }
 
     /** For the seed writers: reads a file or fails the test. */

@@ -391,7 +391,7 @@ public final class PacketPane {
             showStatus();
             return why;
         }
-        // a field of the frame's own layers that the filter does not read (eth.addr, ip.ttl): it would hide every frame
+        // a field of the frame's own layers that the filter does not read (ip.dsfield.dscp): it would hide every frame
         // without saying why; the bar turns yellow, as Wireshark's does for a doubtful filter
         List<String> layers = f.layerNames();
         String layerWarning = layers.isEmpty() ? null : NLS.bind(Messages.layerFilter, String.join(", ", layers));
@@ -495,6 +495,7 @@ public final class PacketPane {
     public List<String> filterFields() {
         // and the frames' own addresses and ports (ip.addr, tcp.port …)
         TreeSet<String> names = new TreeSet<>(DisplayFilter.LAYER_FIELDS);
+        names.addAll(DisplayFilter.WIRESHARK_NAMES); // and Wireshark's names of the messages' fields (http.response.code …)
         if (byFrame != FrameEvents.NONE) {
             names.addAll(byFrame.fieldNames());
         } else {
