@@ -74,7 +74,7 @@ class FilterExpressionsTest {
         System.out.println("FilterExpressionsTest: filters made per field " + made);
         // what a user reads in the filter bar after "Apply as Filter"
         for (String expected : List.of("ip.src == 192.168.2.101", "eth.type == 0x800", "udp.dstport == 53", "tcp.flags == 0x2",
-                "kerberos.errorCode == 7", "http.response.code == 401", "http.request.method == \"GET\"", "kerberos.msg_type == 30",
+                "kerberos.error_code == 7", "http.response.code == 401", "http.request.method == \"GET\"", "kerberos.msg_type == 30",
                 "kerberos", "http")) {
             assertTrue(examples.contains(expected), expected + " among " + examples);
         }

@@ -59,7 +59,7 @@ public final class FilterExpressions {
             String loose = lower.replace("_", "");
             for (String f : eventFields) {
                 if (f.replace("_", "").toLowerCase(Locale.ROOT).equals(loose)) {
-                    field = f;
+                    field = name; // the node's own (Wireshark's) name: the filter reads kerberos.error_code as errorCode
                     break;
                 }
             }

@@ -18,6 +18,7 @@ import org.eclipse.ui.PlatformUI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kerbscope.core.model.Analysis;
+import org.kerbscope.core.model.Event;
 import org.kerbscope.core.model.FieldNode;
 import org.kerbscope.core.model.Finding;
 import org.kerbscope.core.model.Step;
@@ -194,6 +195,127 @@ class SampleCaptureTest {
             return null;
         });
         assertEquals(java.util.Set.of(26, 27, 28, 29), ui(packets::highlightedBytes), "the source address's bytes");
+    }
+
+    /**
+     * Wireshark's context menus: a field of the details applied or prepared as a filter (alone, negated, joined to the
+     * filter there is) and copied, and a frame's conversation as a filter.
+     */
+    @Test
+    void theContextMenusMakeFiltersOfAFieldAndOfAConversation() throws Exception {
+        Analysis a = openAndWait(sample("spn-unknown"));
+        PacketPane packets = editor(sample("spn-unknown")).packets();
+        ui(() -> packets.applyFilter(""));
+        long errorFrame = a.events("kerberos").stream().filter(e -> e.integer("errorCode", 0) == 7).mapToLong(Event::frame)
+                .findFirst().orElseThrow();
+        long errors = a.events("kerberos").stream().filter(e -> e.integer("errorCode", 0) == 7).count();
+        FieldNode tree = shownFrame(packets, errorFrame);
+        FieldNode code = tree.find("kerberos.error_code");
+        ui(() -> {
+            packets.selectField(code);
+            return null;
+        });
+        menu(packets.detailsMenu(), "Apply as Filter", "Selected");
+        assertEquals("kerberos.error_code == 7", ui(packets::filterText));
+        assertEquals(errors, (long) ui(packets::rows), "the KRB-ERROR 7 frames");
+        // the filter there is, joined to another field, prepared (not applied) for the user to edit
+        FieldNode tree2 = shownFrame(packets, errorFrame);
+        FieldNode src = tree2.find("ip.src");
+        ui(() -> {
+            packets.selectField(src);
+            return null;
+        });
+        menu(packets.detailsMenu(), "Prepare as Filter", "...and not Selected");
+        assertEquals("(kerberos.error_code == 7) && !(ip.src == 192.168.2.10)", ui(packets::filterText));
+        assertEquals(errors, (long) ui(packets::rows), "prepared, not applied");
+        menu(packets.detailsMenu(), "Copy", "As Filter");
+        assertEquals("ip.src == 192.168.2.10", ui(() -> (String) new org.eclipse.swt.dnd.Clipboard(
+                org.eclipse.swt.widgets.Display.getCurrent()).getContents(org.eclipse.swt.dnd.TextTransfer.getInstance())));
+        // a node the filter does not read (the Kerberos message's encrypted part) gives no filter
+        FieldNode cipher = tree2.find("kerberos.ENCTYPE") != null ? tree2.find("kerberos.ENCTYPE") : tree2.find("kerberos.pvno");
+        if (cipher != null) {
+            ui(() -> {
+                packets.selectField(cipher);
+                return null;
+            });
+            assertFalse(enabled(packets.detailsMenu(), "Apply as Filter", "Selected"), cipher.name() + " is not filterable");
+        }
+        // the web connection of the SYN in frame 9, either way
+        ui(() -> packets.applyFilter(""));
+        ui(() -> {
+            packets.reveal(9);
+            return null;
+        });
+        assertFalse(enabled(packets.listMenu(), "Conversation Filter", "IPv6"), "no IPv6 in frame 9");
+        assertFalse(enabled(packets.listMenu(), "Conversation Filter", "UDP"), "frame 9 is TCP");
+        menu(packets.listMenu(), "Conversation Filter", "TCP");
+        String conv = ui(packets::filterText);
+        assertEquals("ip.addr == 192.168.2.101 && ip.addr == 192.168.2.104 && tcp.port == 56866 && tcp.port == 80", conv);
+        List<Long> kept = new java.util.ArrayList<>();
+        try (var f = org.kerbscope.capture.CaptureFile.open(sample("spn-unknown"))) {
+            for (long n = 1; n <= a.capture().frames(); n++) {
+                String info = org.kerbscope.engine.FrameHeaders.of(f.frame(n)).info();
+                if (info.startsWith("56866 → 80 ") || info.startsWith("80 → 56866 ")) {
+                    kept.add(n);
+                }
+            }
+        }
+        for (Event e : a.events("http")) {
+            if (e.src().port() == 56866 || e.dst().port() == 56866) {
+                kept.add(e.frame());
+            }
+        }
+        java.util.Collections.sort(kept);
+        assertEquals(kept.stream().distinct().toList(), filtered(packets, conv), "the connection's frames, either way");
+        ui(() -> packets.applyFilter(""));
+    }
+
+    /** The frame's details once shown. */
+    private static FieldNode shownFrame(PacketPane packets, long n) throws Exception {
+        ui(() -> {
+            packets.reveal(n);
+            return null;
+        });
+        FieldNode t = null;
+        for (int i = 0; i < 400 && (t == null || !t.label().startsWith("Frame " + n + ":")); i++) {
+            Thread.sleep(25);
+            t = ui(packets::shownTree);
+        }
+        assertNotNull(t, "frame " + n + " shown");
+        return t;
+    }
+
+    /** Chooses a context menu's item, as a click on each level would (the menu shown, then the item selected). */
+    private static void menu(org.eclipse.jface.action.MenuManager manager, String... path) throws Exception {
+        ui(() -> {
+            org.eclipse.swt.widgets.MenuItem item = item(manager, path);
+            assertTrue(item.isEnabled(), String.join(" > ", path) + " is enabled");
+            item.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+            return null;
+        });
+    }
+
+    private static boolean enabled(org.eclipse.jface.action.MenuManager manager, String... path) throws Exception {
+        return ui(() -> item(manager, path).isEnabled());
+    }
+
+    private static org.eclipse.swt.widgets.MenuItem item(org.eclipse.jface.action.MenuManager manager, String... path) {
+        org.eclipse.swt.widgets.Menu menu = manager.getMenu();
+        org.eclipse.swt.widgets.MenuItem item = null;
+        for (String label : path) {
+            menu.notifyListeners(org.eclipse.swt.SWT.Show, new org.eclipse.swt.widgets.Event());
+            item = null;
+            List<String> seen = new java.util.ArrayList<>();
+            for (org.eclipse.swt.widgets.MenuItem i : menu.getItems()) {
+                seen.add(i.getText());
+                if (i.getText().equals(label)) {
+                    item = i;
+                }
+            }
+            assertNotNull(item, label + " among " + seen);
+            menu = item.getMenu();
+        }
+        return item;
     }
 
     @Test

@@ -71,6 +71,9 @@ public final class CaptureEditor extends EditorPart implements CaptureSession.Li
     public void createPartControl(Composite parent) {
         pane = new PacketPane(parent, session);
         getSite().setSelectionProvider(pane.selectionProvider());
+        // a plug-in may add to the details' and the list's context menus (popup:org.kerbscope.ui.packetDetails …)
+        getSite().registerContextMenu(PacketMenus.DETAILS_ID, pane.detailsMenu(), pane.selectionProvider());
+        getSite().registerContextMenu(PacketMenus.LIST_ID, pane.listMenu(), pane.selectionProvider());
         session.addListener(this);
         AnalysisService.get().addFrameListener(this);
         getSite().getPage().addPartListener(activation);

@@ -256,8 +256,8 @@ public final class PacketList extends Canvas {
             return;
         }
         int r = top + (e.y - headerHeight) / rowHeight;
-        if (r < count && e.button == 1) {
-            select(r);
+        if (r < count && (e.button == 1 || e.button == 3)) {
+            select(r); // (a right click too, as in Wireshark: the context menu is about the row under the pointer)
         }
     }
 

@@ -40,6 +40,7 @@ import org.kerbscope.core.model.FieldNode;
 import org.kerbscope.core.registry.Registries;
 import org.kerbscope.engine.FrameHeaders;
 import org.kerbscope.engine.filter.DisplayFilter;
+import org.kerbscope.engine.filter.FilterExpressions;
 import org.kerbscope.engine.report.JsonReport;
 import org.kerbscope.net.FrameLayers;
 import org.kerbscope.ui.internal.CaptureSession;
@@ -80,6 +81,7 @@ public final class PacketPane {
     private long firstTime;
     private String filterState = "";
     private ContentProposalAdapter completion;
+    private PacketMenus menus;
 
     public PacketPane(Composite parent, CaptureSession session) {
         this.session = session;
@@ -168,11 +170,60 @@ public final class PacketPane {
         hex = new StyledText(lower, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
         hex.setFont(org.eclipse.jface.resource.JFaceResources.getTextFont());
         hex.addListener(SWT.MouseUp, e -> selectNodeAtCaret());
+        menus = new PacketMenus(this, tree.getControl(), list);
         lower.setWeights(55, 45);
         sash.setWeights(60, 40);
         status = new Label(c, SWT.NONE);
         status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         showStatus();
+    }
+
+    /** The details' context menu (Apply as Filter …), for the editor to register with its site. */
+    public org.eclipse.jface.action.MenuManager detailsMenu() {
+        return menus.details;
+    }
+
+    /** The packet list's context menu (Conversation Filter …). */
+    public org.eclipse.jface.action.MenuManager listMenu() {
+        return menus.list;
+    }
+
+    /** The field selected in the details, or null. */
+    FieldNode selectedField() {
+        return selectedNode();
+    }
+
+    /** The filter that keeps the frames where {@code node}, a field of the shown frame, has its value; or null. */
+    String filterOf(FieldNode node) {
+        if (node == null || file == null || shownFrame < 1 || shownFrame > frames) {
+            return null;
+        }
+        return FilterExpressions.of(node, byFrame.fieldNames(), byFrame.of(shownFrame),
+                FilterExpressions.layersOf(file.frame(shownFrame)));
+    }
+
+    /** The layers of the frame selected in the list, as the display filter reads them; null when none is selected. */
+    DisplayFilter.Layers layersOfSelectedFrame() {
+        long n = selectedFrame();
+        return file == null || n < 1 || n > frames ? null : FilterExpressions.layersOf(file.frame(n));
+    }
+
+    /** The text in the filter bar. */
+    public String filterText() {
+        return filter.getText();
+    }
+
+    /** Puts a filter in the bar and applies it (a context menu's "Apply as Filter"). */
+    void applyFilterFromMenu(String text) {
+        filter.setText(text);
+        applyFilter(text);
+    }
+
+    /** Puts a filter in the bar, not applied, for the user to edit ("Prepare as Filter"). */
+    void prepareFilter(String text) {
+        filter.setText(text);
+        filter.setFocus();
+        filter.setSelection(text.length());
     }
 
     /** The list, tree and hex pane together: the editor's control. */

@@ -4,6 +4,25 @@ import org.eclipse.osgi.util.NLS;
 
 /** User-visible strings of the workbench. */
 public final class Messages extends NLS {
+    public static String applyAsFilter;
+    public static String prepareAsFilter;
+    public static String filterSelected;
+    public static String filterNotSelected;
+    public static String filterAndSelected;
+    public static String filterOrSelected;
+    public static String filterAndNotSelected;
+    public static String filterOrNotSelected;
+    public static String copyMenu;
+    public static String copyValue;
+    public static String copyAsFilter;
+    public static String copyFieldName;
+    public static String conversationFilter;
+    public static String conversationEth;
+    public static String conversationIp;
+    public static String conversationIpv6;
+    public static String conversationTcp;
+    public static String conversationUdp;
+    public static String notFilterable;
     public static String windowTitle;
     public static String openCapture;
     public static String openSample;
