@@ -24,6 +24,36 @@ public final class FrameLayers implements HeaderListener {
     public static final Set<String> LAYERS = Set.of("eth", "llc", "vlan", "ieee8021ad", "mpls", "pppoes", "ppp", "sll", "null", "ipnet",
             "radiotap", "ppi", "wlan", "ip", "ipv6", "gre", "erspan", "udp", "tcp", "icmp", "icmpv6");
 
+    /**
+     * The names of every field and header node this makes below the frame (Wireshark's names), which the display
+     * filter reads from it; {@code FrameLayersTest} checks that every node it makes on the lab's samples, the corpus
+     * and the crafted frames of every link type is named here.
+     */
+    public static final Set<String> FIELDS = Set.of("frame.time", "frame.number", "frame.len", "frame.cap_len", "eth.dst",
+            "eth.src", "eth.len", "eth.type", "llc.dsap", "llc.ssap", "llc.control", "llc.oui", "llc.type", "vlan.priority",
+            "vlan.dei", "vlan.id", "vlan.etype", "ieee8021ad.priority", "ieee8021ad.dei", "ieee8021ad.id", "ieee8021ah.etype",
+            "mpls.label", "mpls.exp", "mpls.bottom", "mpls.ttl", "pppoe.version", "pppoe.type", "pppoe.code",
+            "pppoe.session_id", "pppoe.payload_length", "ppp.protocol", "sll.pkttype", "sll.hatype", "sll.halen",
+            "sll.src.eth", "sll.src.other", "sll.etype", "sll.ifindex", "null.family", "radiotap.version", "radiotap.length",
+            "ppi.length", "wlan.fc", "wlan.duration", "wlan.ra", "wlan.ta", "wlan.da", "wlan.sa", "wlan.bssid", "wlan.seq",
+            "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len", "ip.id", "ip.flags",
+            "ip.flags.rb", "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "ip.ttl", "ip.proto", "ip.checksum", "ip.src",
+            "ip.dst", "ip.options", "ip.fragment", "ipv6.version", "ipv6.tclass", "ipv6.tclass.dscp", "ipv6.tclass.ecn",
+            "ipv6.flow", "ipv6.plen", "ipv6.nxt", "ipv6.hlim", "ipv6.src", "ipv6.dst", "ipv6.hopopts", "ipv6.hopopts.nxt",
+            "ipv6.hopopts.len", "ipv6.routing", "ipv6.routing.nxt", "ipv6.routing.len", "ipv6.dstopts", "ipv6.dstopts.nxt",
+            "ipv6.dstopts.len", "ah", "ah.nxt", "ah.len", "mipv6", "mipv6.nxt", "mipv6.len", "hip", "hip.nxt", "hip.len",
+            "shim6", "shim6.nxt", "shim6.len", "ipv6.fraghdr", "ipv6.fraghdr.nxt", "ipv6.fraghdr.offset",
+            "ipv6.fraghdr.more", "ipv6.fraghdr.ident", "gre.flags_and_version", "gre.proto", "gre.checksum", "gre.key",
+            "gre.sequence_number", "udp.srcport", "udp.dstport", "udp.length", "udp.checksum", "udp.payload", "tcp.srcport",
+            "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.hdr_len", "tcp.flags", "tcp.flags.res", "tcp.flags.ae",
+            "tcp.flags.cwr", "tcp.flags.ece", "tcp.flags.urg", "tcp.flags.ack", "tcp.flags.push", "tcp.flags.reset",
+            "tcp.flags.syn", "tcp.flags.fin", "tcp.window_size_value", "tcp.checksum", "tcp.urgent_pointer", "tcp.options",
+            "tcp.options.nop", "tcp.options.eol", "tcp.options.mss", "tcp.options.wscale", "tcp.options.sack_perm",
+            "tcp.options.sack", "tcp.options.timestamp", "tcp.options.unknown", "tcp.option_kind", "tcp.option_len",
+            "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.sack_le", "tcp.options.sack_re",
+            "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr", "tcp.len", "tcp.payload", "icmp.type", "icmp.code",
+            "icmp.checksum", "icmpv6.type", "icmpv6.code", "icmpv6.checksum");
+
     private FieldNode root;
     private FieldNode ipv6;
     private int captured, original;

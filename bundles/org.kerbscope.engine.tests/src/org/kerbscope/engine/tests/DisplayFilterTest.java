@@ -85,13 +85,13 @@ class DisplayFilterTest {
 
     @Test
     void aFilterNamesTheNetworkLayerFieldsItReadsAndThoseItDoesNot() throws Exception {
-        DisplayFilter f = DisplayFilter.parse("(ip.addr == 192.168.2.10 || kerberos.errorCode == 7) and !ip.dsfield.dscp == 46");
-        assertEquals(List.of("ip.addr", "kerberos.errorCode", "ip.dsfield.dscp"), f.names());
+        DisplayFilter f = DisplayFilter.parse("(ip.addr == 192.168.2.10 || kerberos.errorCode == 7) and !tcp.analysis.retransmission");
+        assertEquals(List.of("ip.addr", "kerberos.errorCode", "tcp.analysis.retransmission"), f.names());
         assertTrue(f.readsLayers());
-        assertEquals(List.of("ip.dsfield.dscp"), f.layerNames(), "the layers' fields it does not read");
+        assertEquals(List.of("tcp.analysis.retransmission"), f.layerNames(), "the layers' fields it does not read");
         assertFalse(DisplayFilter.parse("kerberos && http.status == 401").readsLayers());
-        assertEquals(List.of("tcp.options.mss_val"), DisplayFilter.parse("dns or udp or ip.ttl > 3 or tcp.options.mss_val < 1400")
-                .layerNames());
+        assertEquals(List.of("ip.geoip.country"), DisplayFilter.parse("dns or udp or ip.ttl > 3 or tcp.options.mss_val < 1400"
+                + " or ip.geoip.country == \"FR\"").layerNames());
         assertTrue(DisplayFilter.parse("ipv6.addr == fe80::1").readsLayers(), "an IPv6 address is a value");
     }
 

@@ -35,17 +35,32 @@ public final class DisplayFilter {
     }
 
     /** The protocols of a frame's own layers, whose fields Wireshark users filter on ({@code ip.addr}, {@code tcp.port} …). */
-    public static final java.util.Set<String> LAYER_PROTOCOLS = java.util.Set.of("frame", "eth", "vlan", "sll", "ip",
-            "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp");
+    public static final java.util.Set<String> LAYER_PROTOCOLS = layerProtocols();
+
+    private static java.util.Set<String> layerProtocols() {
+        java.util.Set<String> all = new java.util.HashSet<>(java.util.Set.of("frame", "arp", "pppoe", "ieee8021ah"));
+        all.addAll(org.kerbscope.net.FrameLayers.LAYERS);
+        return java.util.Set.copyOf(all);
+    }
 
     /**
      * The names of the frame's layers this filter reads, from its headers ({@link Layers}), as Wireshark names them: the
      * frame's number and lengths; Ethernet's addresses and type; 802.1Q's tag; IPv4's and IPv6's addresses, lengths, TTL
      * or hop limit and protocol; TCP's ports, flags, raw sequence numbers, window and segment length; UDP's ports and
      * length; ICMP's and ICMPv6's type and code; and {@code tcp.stream}/{@code udp.stream}, the conversations numbered
-     * from 0 in the order of their first frames. Outer and inner headers of a tunnel alike.
+     * from 0 in the order of their first frames; {@code tcp.payload} and {@code udp.payload} as text (for
+     * {@code contains} and {@code matches}). Every other field the frame's details show under Wireshark's name
+     * ({@code ip.dsfield.dscp}, {@code tcp.options.mss_val}, {@code llc.oui}, {@code gre.key} …) is read from them.
+     * Outer and inner headers of a tunnel alike.
      */
-    public static final java.util.Set<String> LAYER_FIELDS = java.util.Set.copyOf(FrameLayerValues.FIELDS);
+    public static final java.util.Set<String> LAYER_FIELDS = layerFields();
+
+    private static java.util.Set<String> layerFields() {
+        java.util.Set<String> all = new java.util.HashSet<>(FrameLayerValues.FIELDS);
+        all.addAll(org.kerbscope.net.FrameLayers.FIELDS); // every other field of the details, read from them
+        all.addAll(org.kerbscope.net.FrameLayers.LAYERS);
+        return java.util.Set.copyOf(all);
+    }
 
     /** What a frame's own layers hold, for the {@link #LAYER_FIELDS} (each field's values; empty when absent). */
     public interface Layers {

@@ -24,9 +24,11 @@ public final class FilterExpressions {
     private FilterExpressions() {
     }
 
-    /** The layers of one frame, as the display filter reads them (the frame decoded alone). */
+    /** The layers of one frame, every field of them, as the display filter reads them (the frame decoded alone). */
     public static FrameLayerValues layersOf(Frame frame) {
-        FrameLayerValues v = new FrameLayerValues();
+        List<String> fields = new ArrayList<>(DisplayFilter.LAYER_FIELDS);
+        fields.removeAll(FrameLayerValues.STREAM_FIELDS); // (a frame alone is its conversation's first)
+        FrameLayerValues v = new FrameLayerValues(fields);
         v.reset(frame.number());
         NetworkDecoder d = new NetworkDecoder(TransportHandler.NONE);
         d.headersOf(frame.number(), v);
@@ -50,6 +52,9 @@ public final class FilterExpressions {
         }
         String name = node.name();
         String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".payload")) {
+            return null; // the node holds the payload's length, the filter its bytes as text
+        }
         String field = null;
         if (DisplayFilter.LAYER_FIELDS.contains(lower)) {
             field = lower;

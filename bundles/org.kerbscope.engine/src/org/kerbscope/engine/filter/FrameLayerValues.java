@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kerbscope.net.FrameLayers;
 import org.kerbscope.net.HeaderListener;
 
 /**
@@ -26,7 +27,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
     private final Map<Conversation, long[]> tcpStreams = new HashMap<>(), udpStreams = new HashMap<>();
     private byte[] lastSrc = new byte[0], lastDst = new byte[0];
     private long frame;
-    private int originalLength;
+    private int originalLength, capturedLength;
 
     /** Every field's values but the stream numbers. */
     public FrameLayerValues() {
@@ -39,13 +40,26 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
      */
     public FrameLayerValues(java.util.Collection<String> fields) {
         java.util.Set<String> protocols = new java.util.HashSet<>();
+        java.util.Set<String> others = new java.util.HashSet<>();
         for (String f : fields) {
             int dot = f.indexOf('.');
             protocols.add(dot < 0 ? f : f.substring(0, dot));
+            if (!FIELDS.contains(f) && (FrameLayers.FIELDS.contains(f) || FrameLayers.LAYERS.contains(f))) {
+                others.add(f);
+            }
         }
         this.wanted = protocols;
         this.streams = fields.stream().anyMatch(STREAM_FIELDS::contains);
+        this.payloads = fields.contains("tcp.payload") || fields.contains("udp.payload");
+        this.detailed = java.util.Set.copyOf(others);
     }
+
+    /** The fields read from the frame's details ({@link FrameLayers}) rather than from the headers directly. */
+    private final java.util.Set<String> detailed;
+    /** Whether tcp.payload or udp.payload is asked for: the segment's bytes, as text. */
+    private final boolean payloads;
+    /** The frame's details, when a {@link #detailed} field is asked for. */
+    private FrameLayers details;
 
     /** Forgets the frame before: the next frame's headers follow. */
     public void reset(long frameNumber) {
@@ -57,11 +71,31 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
         lastSrc = new byte[0];
         lastDst = new byte[0];
         put("frame.number", frameNumber);
+        details = detailed.isEmpty() ? null : new FrameLayers();
+        innerSrc = null;
+        innerDst = null;
+    }
+
+    /** The innermost IPv4 or IPv6 header's addresses (a tunnel's inner ones), when ip or ipv6 is asked for; else null. */
+    private LayerAddress innerSrc, innerDst;
+
+    /** The source address of the innermost IP header, or null (see {@link #innermostDestination()}). */
+    public Object innermostSource() {
+        return innerSrc;
+    }
+
+    /** The destination address of the innermost IPv4 or IPv6 header, when ip or ipv6 fields are asked for; else null. */
+    public Object innermostDestination() {
+        return innerDst;
     }
 
     @Override
     public void frame(long number, int originalLength, int capturedLength, long timeNanos) {
         this.originalLength = originalLength;
+        this.capturedLength = capturedLength;
+        if (details != null) {
+            details.frame(number, originalLength, capturedLength, timeNanos);
+        }
         if (!wanted.contains("frame")) {
             return;
         }
@@ -71,6 +105,9 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
 
     @Override
     public void header(String layer, ByteBuffer d, int off, int length, int end, int inFrame) {
+        if (details != null) {
+            details.header(layer, d, off, length, end, inFrame);
+        }
         if ((layer.equals("ip") || layer.equals("ipv6")) && streams) {
             lastSrc = bytes(d, off + (layer.equals("ip") ? 12 : 8), layer.equals("ip") ? 4 : 16);
             lastDst = bytes(d, off + (layer.equals("ip") ? 16 : 24), layer.equals("ip") ? 4 : 16);
@@ -100,6 +137,8 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             }
             case "ip" -> {
                 LayerAddress src = address(bytes(d, off + 12, 4)), dst = address(bytes(d, off + 16, 4));
+                innerSrc = src;
+                innerDst = dst;
                 put("ip", Boolean.TRUE);
                 put("ip.src", src);
                 put("ip.dst", dst);
@@ -118,6 +157,8 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             }
             case "ipv6" -> {
                 LayerAddress src = address(bytes(d, off + 8, 16)), dst = address(bytes(d, off + 24, 16));
+                innerSrc = src;
+                innerDst = dst;
                 put("ipv6", Boolean.TRUE);
                 put("ipv6.src", src);
                 put("ipv6.dst", dst);
@@ -148,6 +189,9 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
                 if (streams) {
                     put("tcp.stream", tcpStream(sport, dport, flags, seq));
                 }
+                if (payloads) {
+                    payload("tcp.payload", d, off + length, end, inFrame < 0 ? d.limit() : off - inFrame + capturedLength);
+                }
             }
             case "udp" -> {
                 int sport = u16(d, off), dport = u16(d, off + 2);
@@ -159,6 +203,9 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
                 put("udp.length", u16(d, off + 4));
                 if (streams) {
                     put("udp.stream", udpStream(sport, dport));
+                }
+                if (payloads) {
+                    payload("udp.payload", d, off + 8, end, inFrame < 0 ? d.limit() : off - inFrame + capturedLength);
                 }
             }
             case "icmp", "icmpv6" -> {
@@ -175,25 +222,52 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
     private static final String[] TCP_FLAGS = {"tcp.flags.fin", "tcp.flags.syn", "tcp.flags.reset", "tcp.flags.push",
             "tcp.flags.ack", "tcp.flags.urg", "tcp.flags.ece", "tcp.flags.cwr"};
 
-    /** Every field this class gives a value, as {@link DisplayFilter#LAYER_FIELDS} lists them. */
-    static final List<String> FIELDS = List.of("frame.number", "frame.len", "frame.cap_len", "eth", "eth.addr", "eth.src",
+    /**
+     * The fields read from the headers directly (the others of {@link DisplayFilter#LAYER_FIELDS} are read from the
+     * frame's details, {@link FrameLayers}, made only when the filter names one).
+     */
+    public static final List<String> FIELDS = List.of("frame.number", "frame.len", "frame.cap_len", "eth", "eth.addr", "eth.src",
             "eth.dst", "eth.type", "vlan", "vlan.id", "vlan.priority", "vlan.etype", "ip", "ip.addr", "ip.src", "ip.dst",
             "ip.hdr_len", "ip.len", "ip.id", "ip.flags.df", "ip.flags.mf", "ip.ttl", "ip.proto", "ipv6", "ipv6.addr",
             "ipv6.src", "ipv6.dst", "ipv6.flow", "ipv6.plen", "ipv6.nxt", "ipv6.hlim", "tcp", "tcp.port", "tcp.srcport",
             "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.hdr_len", "tcp.flags", "tcp.flags.fin", "tcp.flags.syn",
             "tcp.flags.reset", "tcp.flags.push", "tcp.flags.ack", "tcp.flags.urg", "tcp.flags.ece", "tcp.flags.cwr",
-            "tcp.window_size_value", "tcp.len", "tcp.stream", "udp", "udp.port", "udp.srcport", "udp.dstport", "udp.length",
-            "udp.stream", "icmp", "icmp.type", "icmp.code", "icmpv6", "icmpv6.type", "icmpv6.code");
+            "tcp.window_size_value", "tcp.len", "tcp.stream", "tcp.payload", "udp", "udp.port", "udp.srcport", "udp.dstport", "udp.length",
+            "udp.stream", "udp.payload", "icmp", "icmp.type", "icmp.code", "icmpv6", "icmpv6.type", "icmpv6.code");
 
     /** The fields that number conversations, which need the capture read in order from its first frame. */
-    static final List<String> STREAM_FIELDS = List.of("tcp.stream", "udp.stream");
+    public static final List<String> STREAM_FIELDS = List.of("tcp.stream", "udp.stream");
 
     @Override
     public void problem(String protocol, String message) {
+        if (details != null) {
+            details.problem(protocol, message);
+        }
+    }
+
+    /**
+     * The bytes a segment or datagram carries, as far as the frame holds them ({@code captured}: where the frame's
+     * captured bytes end in {@code d}, which may hold more), as text (for contains and matches).
+     */
+    private void payload(String field, ByteBuffer d, int from, int end, int captured) {
+        int to = Math.min(Math.min(end, captured), d.limit());
+        if (to > from) {
+            byte[] b = new byte[to - from];
+            d.get(from, b);
+            put(field, new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
     }
 
     @Override
     public List<Object> values(String field) {
+        if (details != null && detailed.contains(field)) {
+            List<Object> out = new ArrayList<>(1);
+            if (details.root() != null) {
+                collect(details.root(), field, out);
+            }
+            return field.indexOf('.') < 0 || FrameLayers.LAYERS.contains(field) ? (out.isEmpty() ? List.of() : List.of(Boolean.TRUE))
+                    : out;
+        }
         List<Object> l = values.get(field);
         if (l == null || l.isEmpty()) {
             return List.of();
@@ -201,7 +275,17 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
         return field.indexOf('.') < 0 ? List.of(Boolean.TRUE) : l; // (a protocol named alone: present once)
     }
 
-    private void put(String field, Object value) {
+    /** The values of the nodes named {@code field} below {@code n}: a node without a value (a header) is present. */
+    private static void collect(org.kerbscope.core.model.FieldNode n, String field, List<Object> out) {
+        for (org.kerbscope.core.model.FieldNode c : n.children()) {
+            if (field.equals(c.name()) && !c.isMalformed()) {
+                out.add(c.value() != null ? c.value() : Boolean.TRUE);
+            }
+            collect(c, field, out);
+        }
+    }
+
+        private void put(String field, Object value) {
         List<Object> l = values.computeIfAbsent(field, k -> new ArrayList<>(2));
         if (l.isEmpty()) {
             used.add(l);

@@ -260,6 +260,7 @@ class FrameLayersTest {
                 FrameLayers l = new FrameLayers();
                 d.headersOf(f.number(), l);
                 d.decode(f);
+                named(l.root(), capture.getFileName() + " frame " + f.number());
                 List<String> ours = new ArrayList<>();
                 for (FieldNode c : l.root().children()) {
                     if (FrameLayers.isLayer(c)) {
@@ -283,6 +284,17 @@ class FrameLayersTest {
         assertEquals(Math.min(FRAMES, expected.size()), n, "frames");
         assertTrue(compared > 0 || capture.getFileName().toString().endsWith(".cap"),
                 "frames compared (all but Network Monitor's ETW events)");
+    }
+
+    /** Every node below the frame is named in FrameLayers.FIELDS or LAYERS: the display filter reads it by that name. */
+    private static void named(FieldNode frame, String where) {
+        for (FieldNode c : frame.children()) {
+            if (!c.isMalformed()) {
+                assertTrue(FrameLayers.FIELDS.contains(c.name()) || FrameLayers.LAYERS.contains(c.name()),
+                        where + ": " + c.name() + " is not in FrameLayers.FIELDS");
+            }
+            named(c, where);
+        }
     }
 
     private static void collect(FieldNode node, List<String> out, boolean protocol) {

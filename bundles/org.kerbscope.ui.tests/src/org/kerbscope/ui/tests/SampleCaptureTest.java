@@ -266,7 +266,40 @@ class SampleCaptureTest {
             }
         }
         java.util.Collections.sort(kept);
-        assertEquals(kept.stream().distinct().toList(), filtered(packets, conv), "the connection's frames, either way");
+        List<Long> connection = kept.stream().distinct().toList();
+        assertEquals(connection, filtered(packets, conv), "the connection's frames, either way");
+        // Follow TCP Stream: the connection's frames listed, its bytes shown, the client's red and the server's blue
+        ui(() -> packets.applyFilter(""));
+        ui(() -> {
+            packets.reveal(9);
+            return null;
+        });
+        menu(packets.listMenu(), "Follow", "TCP Stream");
+        org.kerbscope.ui.editors.FollowStreamDialog follow = null;
+        for (int i = 0; i < 400 && follow == null; i++) {
+            Thread.sleep(25);
+            follow = ui(packets::lastFollow);
+        }
+        assertNotNull(follow, "the Follow TCP Stream window opened");
+        org.kerbscope.ui.editors.FollowStreamDialog d = follow;
+        String text = ui(d::shownText);
+        assertTrue(text.startsWith("GET / HTTP/1.1\r\n"), text);
+        int response = text.indexOf("HTTP/1.1 401 Unauthorized");
+        assertTrue(response > 0, text);
+        assertEquals(org.kerbscope.ui.editors.FollowStreamDialog.clientColour(), ui(() -> d.colourAt(0)), "the request in red");
+        assertEquals(org.kerbscope.ui.editors.FollowStreamDialog.serverColour(), ui(() -> d.colourAt(response)),
+                "the answer in blue");
+        assertEquals("192.168.2.101:56866", d.stream().client());
+        String streamFilter = ui(packets::filterText);
+        assertTrue(streamFilter.matches("tcp\\.stream eq \\d+"), streamFilter);
+        assertEquals(connection, filtered(packets, streamFilter), "the stream's frames listed");
+        ui(() -> {
+            d.showAs(1);
+            return null;
+        });
+        assertTrue(ui(d::shownText).startsWith("00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  GET / HTTP/1.1.."),
+                ui(d::shownText));
+        ui(d::close);
         ui(() -> packets.applyFilter(""));
     }
 
@@ -436,9 +469,9 @@ class SampleCaptureTest {
         assertEquals(handshake, filtered(packets, "tcp.port == 80 && !http"), "the web connection's frames without HTTP");
         assertEquals(dc, filtered(packets, "ip.addr == 192.168.2.10"), "every frame to or from the domain controller");
         // a field of the layers the filter does not read: said so in the status line, not a silently empty list
-        assertEquals(null, ui(() -> packets.applyFilter("ip.dsfield.dscp == 46")));
+        assertEquals(null, ui(() -> packets.applyFilter("tcp.analysis.retransmission")));
         String status = ui(packets::statusText);
-        assertTrue(status.contains("ip.dsfield.dscp matches no frame"), status);
+        assertTrue(status.contains("tcp.analysis.retransmission matches no frame"), status);
         assertEquals(null, ui(() -> packets.applyFilter("kerberos")));
         assertTrue(!ui(packets::statusText).contains("matches no frame"), "no warning for the messages' own fields");
         ui(() -> packets.applyFilter(""));

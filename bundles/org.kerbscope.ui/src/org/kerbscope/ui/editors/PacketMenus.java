@@ -22,7 +22,8 @@ import org.kerbscope.ui.internal.Messages;
 /**
  * The context menus of the packet details and the packet list, as Wireshark's: a field of the details "Apply as
  * Filter" and "Prepare as Filter" (selected, not selected, and/or with the filter there is), copied as its value, as a
- * filter or by its name; a frame's "Conversation Filter" (Ethernet, IPv4, IPv6, TCP, UDP). Both menus are registered
+ * filter or by its name; a frame's "Conversation Filter" (Ethernet, IPv4, IPv6, TCP, UDP) and "Follow" (its TCP or UDP
+ * conversation's bytes, {@link FollowStreamDialog}). Both menus are registered
  * with the editor's site ({@link #DETAILS_ID}, {@link #LIST_ID}) so that a plug-in can add to them.
  */
 final class PacketMenus {
@@ -94,6 +95,10 @@ final class PacketMenus {
             conv.add(action(labels.get(i), expr != null, () -> pane.applyFilterFromMenu(expr)));
         }
         m.add(conv);
+        MenuManager follow = new MenuManager(Messages.followMenu);
+        follow.add(action(Messages.followTcp, layers != null && !layers.values("tcp").isEmpty(), () -> pane.follow("tcp")));
+        follow.add(action(Messages.followUdp, layers != null && !layers.values("udp").isEmpty(), () -> pane.follow("udp")));
+        m.add(follow);
         m.add(new Separator(IWorkbenchActionConstants.MB_ADDITIONS));
     }
 

@@ -41,6 +41,7 @@ import org.kerbscope.core.registry.Registries;
 import org.kerbscope.engine.FrameHeaders;
 import org.kerbscope.engine.filter.DisplayFilter;
 import org.kerbscope.engine.filter.FilterExpressions;
+import org.kerbscope.engine.filter.FollowStream;
 import org.kerbscope.engine.report.JsonReport;
 import org.kerbscope.net.FrameLayers;
 import org.kerbscope.ui.internal.CaptureSession;
@@ -217,6 +218,52 @@ public final class PacketPane {
     void applyFilterFromMenu(String text) {
         filter.setText(text);
         applyFilter(text);
+    }
+
+    /** The last "Follow … Stream" window opened (for tests), or null. */
+    private FollowStreamDialog lastFollow;
+
+    /**
+     * Follows the TCP or UDP conversation of the selected frame, as Wireshark: its frames filtered ({@code tcp.stream eq
+     * N}) and its bytes shown in a window; read in the background (every frame before it numbers the conversations).
+     */
+    void follow(String kind) {
+        CaptureFile cf = file;
+        long n = selectedFrame();
+        if (cf == null || n < 1 || n > frames) {
+            return;
+        }
+        Job job = new Job(NLS.bind(Messages.followReading, kind.toUpperCase(java.util.Locale.ROOT), n)) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                FollowStream.Stream s;
+                try {
+                    s = FollowStream.of(cf, n, kind, monitor::isCanceled);
+                } catch (java.io.IOException e) {
+                    return Status.error(NLS.bind(Messages.cannotReadFrame, n, e.getMessage()));
+                }
+                if (s == null) {
+                    return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
+                }
+                list.getDisplay().asyncExec(() -> {
+                    if (list.isDisposed()) {
+                        return;
+                    }
+                    applyFilterFromMenu(s.filter());
+                    FollowStreamDialog d = new FollowStreamDialog(list.getShell(), PacketPane.this, kind, s);
+                    lastFollow = d;
+                    d.open();
+                });
+                return Status.OK_STATUS;
+            }
+        };
+        job.setUser(true);
+        job.schedule();
+    }
+
+    /** For tests: the last "Follow … Stream" window opened, or null. */
+    public FollowStreamDialog lastFollow() {
+        return lastFollow;
     }
 
     /** Puts a filter in the bar, not applied, for the user to edit ("Prepare as Filter"). */
@@ -442,7 +489,7 @@ public final class PacketPane {
             showStatus();
             return why;
         }
-        // a field of the frame's own layers that the filter does not read (ip.dsfield.dscp): it would hide every frame
+        // a field of the frame's own layers that the filter does not read (tcp.analysis.*): it would hide every frame
         // without saying why; the bar turns yellow, as Wireshark's does for a doubtful filter
         List<String> layers = f.layerNames();
         String layerWarning = layers.isEmpty() ? null : NLS.bind(Messages.layerFilter, String.join(", ", layers));

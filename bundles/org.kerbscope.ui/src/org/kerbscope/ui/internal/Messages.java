@@ -23,6 +23,17 @@ public final class Messages extends NLS {
     public static String conversationTcp;
     public static String conversationUdp;
     public static String notFilterable;
+    public static String followMenu;
+    public static String followTcp;
+    public static String followUdp;
+    public static String followReading;
+    public static String followTitle;
+    public static String followShowAs;
+    public static String followAscii;
+    public static String followHex;
+    public static String followFilterOut;
+    public static String followSummary;
+    public static String followTruncated;
     public static String windowTitle;
     public static String openCapture;
     public static String openSample;
