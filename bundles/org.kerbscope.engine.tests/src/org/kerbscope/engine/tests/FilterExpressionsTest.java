@@ -144,14 +144,14 @@ class FilterExpressionsTest {
      */
     @Test
     void wiresharkNamesOfTheMessagesKeepTsharksFrames(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(tshark(List.of("tshark", "-v")) != null, "tshark not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Tshark.installed(), "tshark not installed");
         Path merged = dir.resolve("merged.pcapng");
         List<String> merge = new ArrayList<>(List.of("mergecap", "-a", "-F", "pcapng", "-w", merged.toString()));
         for (String s : List.of("spn-unknown.pcapng", "ntlm-fallback.pcapng", "name-not-resolved.pcapng", "https-success.pcapng",
                 "ntlm-only.pcapng")) {
             merge.add(UnionTest.sample(s).toString());
         }
-        tshark(merge);
+        Tshark.run(merge);
         Analysis a = new Analyzer(Registries.platform(), AnalysisOptions.defaults()).analyze(merged, "merged", List.of(),
                 Progress.NONE);
         Map<Long, List<Event>> byFrame = new TreeMap<>();
@@ -160,7 +160,7 @@ class FilterExpressionsTest {
         try (CaptureFile file = CaptureFile.open(merged)) {
             List<java.util.concurrent.Future<List<String>>> theirs = new ArrayList<>();
             for (String f : WIRESHARK) {
-                theirs.add(pool.submit(() -> tshark(List.of("tshark", "-n", "-r", merged.toString(), "-Y", f, "-T", "fields", "-e",
+                theirs.add(pool.submit(() -> Tshark.run(List.of("tshark", "-n", "-r", merged.toString(), "-Y", f, "-T", "fields", "-e",
                         "frame.number"))));
             }
             int kept = 0;
@@ -177,19 +177,6 @@ class FilterExpressionsTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** A command's output lines (null when it cannot start). */
-    private static List<String> tshark(List<String> command) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (java.io.IOException e) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), command.toString());
-        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
     }
 
     private static long firstUdp(CaptureFile file, long frames) {

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -30,22 +28,9 @@ import org.kerbscope.engine.filter.FollowStream;
 class FollowStreamTest {
     @TestFactory
     Stream<DynamicTest> everyConversationIsFollowedAsTsharkFollowsIt() throws Exception {
-        assumeTrue(run(List.of("tshark", "-v")) != null, "tshark not installed");
-        List<Path> captures = new ArrayList<>();
-        try (Stream<Path> s = Files.list(UnionTest.root().resolve("bundles/org.kerbscope.lab/samples"))) {
-            s.filter(p -> p.toString().endsWith(".pcapng")).sorted().forEach(captures::add);
-        }
-        Path corpus = UnionTest.root().resolveSibling("shared").resolve("corpus/captures");
-        if (!Files.isDirectory(corpus)) {
-            corpus = Path.of("/work/shared/corpus/captures");
-        }
-        if (Files.isDirectory(corpus)) {
-            try (Stream<Path> s = Files.walk(corpus)) {
-                // (the ETW captures aside: tshark 4.0 does not open their packets)
-                s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(pcap|pcapng)$"))
-                        .filter(p -> !p.getFileName().toString().startsWith("PktMon")).sorted().forEach(captures::add);
-            }
-        }
+        assumeTrue(Tshark.installed(), "tshark not installed");
+        // (the ETW captures aside: tshark 4.0 does not open their packets)
+        List<Path> captures = Tshark.captures().stream().filter(p -> !p.getFileName().toString().startsWith("PktMon")).toList();
         return captures.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
             follow(p, "tcp");
             follow(p, "udp");
@@ -74,7 +59,7 @@ class FollowStreamTest {
                 args.add("-z");
                 args.add("follow," + kind + ",raw," + i);
             }
-            List<List<String[]>> theirs = parse(run(args));
+            List<List<String[]>> theirs = parse(Tshark.run(args));
             assertEquals(first.size(), theirs.size(), capture + ": tshark's follow sections");
             for (int i = 0; i < first.size(); i++) {
                 FollowStream.Stream ours = FollowStream.of(file, first.get(i), kind, () -> false);
@@ -156,17 +141,5 @@ class FollowStreamTest {
             String server = new String(web.chunks().get(1).data(), StandardCharsets.ISO_8859_1);
             assertTrue(server.startsWith("HTTP/1.1 401 Unauthorized\r\n") && server.toLowerCase(java.util.Locale.ROOT).contains("www-authenticate: negotiate"), server);
         }
-    }
-
-    private static List<String> run(List<String> command) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (java.io.IOException e) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), command.toString());
-        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
     }
 }

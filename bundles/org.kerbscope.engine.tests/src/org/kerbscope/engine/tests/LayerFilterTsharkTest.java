@@ -42,8 +42,8 @@ class LayerFilterTsharkTest {
 
     @TestFactory
     Stream<DynamicTest> everyFieldHasTsharksValues() throws IOException {
-        assumeTrue(tsharkInstalled(), "tshark not installed");
-        return captures().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> sameValues(p)));
+        assumeTrue(Tshark.installed(), "tshark not installed");
+        return Tshark.captures().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> sameValues(p)));
     }
 
     private static void sameValues(Path capture) throws Exception {
@@ -53,7 +53,7 @@ class LayerFilterTsharkTest {
             args.add("-e");
             args.add(f);
         }
-        List<String> lines = run(args);
+        List<String> lines = Tshark.run(args);
         FrameLayerValues ours = new FrameLayerValues(FIELDS);
         NetworkDecoder decoder = new NetworkDecoder(TransportHandler.NONE);
         int n = 0, compared = 0;
@@ -135,9 +135,9 @@ class LayerFilterTsharkTest {
      */
     @Test
     void filtersKeepTsharksFrames(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        assumeTrue(tsharkInstalled(), "tshark not installed");
+        assumeTrue(Tshark.installed(), "tshark not installed");
         List<String> parts = new ArrayList<>();
-        for (Path p : captures()) {
+        for (Path p : Tshark.captures()) {
             String name = p.getFileName().toString();
             if (name.equals("spn-unknown.pcapng") || name.equals("erspan.pcap")
                     || p.toString().contains("smb2-ntlmssp-negotiateflags")) {
@@ -148,7 +148,7 @@ class LayerFilterTsharkTest {
         Path merged = dir.resolve("merged.pcapng");
         List<String> merge = new ArrayList<>(List.of("mergecap", "-a", "-F", "pcapng", "-w", merged.toString()));
         merge.addAll(parts);
-        run(merge);
+        Tshark.run(merge);
         assertTrue(Files.size(merged) > 0, "mergecap wrote nothing");
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try (CaptureFile file = CaptureFile.open(merged)) {
@@ -157,7 +157,7 @@ class LayerFilterTsharkTest {
             for (String filter : FILTERS) {
                 // (udp && !dns: the display filter reads DNS from the events, tshark from the packets; no event is given here)
                 String f = filter.equals("udp && !dns") ? "udp" : filter;
-                theirs.add(pool.submit(() -> run(List.of("tshark", "-n", "-r", merged.toString(), "-Y", f, "-T", "fields",
+                theirs.add(pool.submit(() -> Tshark.run(List.of("tshark", "-n", "-r", merged.toString(), "-Y", f, "-T", "fields",
                         "-e", "frame.number"))));
             }
             int kept = 0;
@@ -197,46 +197,5 @@ class LayerFilterTsharkTest {
         // a protocol named alone and the logical and after it is not a bitwise and
         assertTrue(DisplayFilter.parse("tcp&&udp").readsLayers());
         assertEquals(List.of("tcp.flags", "ip.addr"), DisplayFilter.parse("tcp.flags & 0x02 && ip.addr == 10.0.0.0/8").names());
-    }
-
-    // ------------------------------------------------------------------------------------------------ helpers
-
-    private static List<Path> captures() throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(UnionTest.root().resolve("bundles/org.kerbscope.lab/samples"))) {
-            s.filter(p -> p.toString().endsWith(".pcapng")).sorted().forEach(out::add);
-        }
-        Path corpus = UnionTest.root().resolveSibling("shared").resolve("corpus/captures");
-        if (!Files.isDirectory(corpus)) {
-            corpus = Path.of("/work/shared/corpus/captures");
-        }
-        if (Files.isDirectory(corpus)) {
-            try (Stream<Path> s = Files.walk(corpus)) {
-                s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(pcap|pcapng|cap)$")).sorted()
-                        .forEach(out::add);
-            }
-        }
-        return out;
-    }
-
-    private static List<String> run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "tshark did not finish: " + command);
-        String text = new String(out, StandardCharsets.ISO_8859_1);
-        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
-    }
-
-    private static boolean tsharkInstalled() {
-        try {
-            Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -117,12 +117,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
         }
         switch (layer) {
             case "eth" -> {
-                LayerAddress dst = mac(d, off), src = mac(d, off + 6);
-                put("eth", Boolean.TRUE);
-                put("eth.dst", dst);
-                put("eth.src", src);
-                put("eth.addr", dst);
-                put("eth.addr", src);
+                pair(ETH, mac(d, off), mac(d, off + 6));
                 int type = u16(d, off + 12);
                 if (type >= 0x0600) {
                     put("eth.type", type);
@@ -136,14 +131,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
                 put("vlan.etype", u16(d, off + 2));
             }
             case "ip" -> {
-                LayerAddress src = address(bytes(d, off + 12, 4)), dst = address(bytes(d, off + 16, 4));
-                innerSrc = src;
-                innerDst = dst;
-                put("ip", Boolean.TRUE);
-                put("ip.src", src);
-                put("ip.dst", dst);
-                put("ip.addr", src);
-                put("ip.addr", dst);
+                addresses(IP, bytes(d, off + 12, 4), bytes(d, off + 16, 4));
                 put("ip.hdr_len", (d.get(off) & 0x0f) * 4);
                 int total = u16(d, off + 2);
                 // (segmentation offload hands up packets with total length 0: the frame is the packet, as Wireshark)
@@ -156,14 +144,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
                 put("ip.proto", d.get(off + 9) & 0xff);
             }
             case "ipv6" -> {
-                LayerAddress src = address(bytes(d, off + 8, 16)), dst = address(bytes(d, off + 24, 16));
-                innerSrc = src;
-                innerDst = dst;
-                put("ipv6", Boolean.TRUE);
-                put("ipv6.src", src);
-                put("ipv6.dst", dst);
-                put("ipv6.addr", src);
-                put("ipv6.addr", dst);
+                addresses(IPV6, bytes(d, off + 8, 16), bytes(d, off + 24, 16));
                 put("ipv6.flow", d.getInt(off) & 0xfffff);
                 put("ipv6.plen", u16(d, off + 4));
                 put("ipv6.nxt", d.get(off + 6) & 0xff);
@@ -172,11 +153,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             case "tcp" -> {
                 int sport = u16(d, off), dport = u16(d, off + 2), flags = u16(d, off + 12) & 0x0FFF;
                 long seq = d.getInt(off + 4) & 0xffffffffL;
-                put("tcp", Boolean.TRUE);
-                put("tcp.srcport", sport);
-                put("tcp.dstport", dport);
-                put("tcp.port", sport);
-                put("tcp.port", dport);
+                pair(TCP, sport, dport);
                 put("tcp.seq_raw", seq);
                 put("tcp.ack_raw", d.getInt(off + 8) & 0xffffffffL);
                 put("tcp.hdr_len", (d.get(off + 12) >> 4 & 0x0f) * 4);
@@ -195,11 +172,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             }
             case "udp" -> {
                 int sport = u16(d, off), dport = u16(d, off + 2);
-                put("udp", Boolean.TRUE);
-                put("udp.srcport", sport);
-                put("udp.dstport", dport);
-                put("udp.port", sport);
-                put("udp.port", dport);
+                pair(UDP, sport, dport);
                 put("udp.length", u16(d, off + 4));
                 if (streams) {
                     put("udp.stream", udpStream(sport, dport));
@@ -216,6 +189,28 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
             default -> {
             }
         }
+    }
+
+    /** A protocol's name, then the names of its two ends' fields and of the field either end matches. */
+    private static final String[] IP = {"ip", "ip.src", "ip.dst", "ip.addr"}, IPV6 = {"ipv6", "ipv6.src", "ipv6.dst", "ipv6.addr"},
+            ETH = {"eth", "eth.dst", "eth.src", "eth.addr"}, TCP = {"tcp", "tcp.srcport", "tcp.dstport", "tcp.port"},
+            UDP = {"udp", "udp.srcport", "udp.dstport", "udp.port"};
+
+    /** An IP header's protocol and addresses, the innermost so far. */
+    private void addresses(String[] names, byte[] source, byte[] destination) {
+        LayerAddress src = new LayerAddress(source), dst = new LayerAddress(destination);
+        innerSrc = src;
+        innerDst = dst;
+        pair(names, src, dst);
+    }
+
+    /** A protocol present, its two ends' values, and both as the field either end matches ({@code ip.addr}, {@code tcp.port}). */
+    private void pair(String[] names, Object first, Object second) {
+        put(names[0], Boolean.TRUE);
+        put(names[1], first);
+        put(names[2], second);
+        put(names[3], first);
+        put(names[3], second);
     }
 
     /** Wireshark's names of TCP's flag bits, lowest first. */
@@ -368,9 +363,5 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
 
     private static LayerAddress mac(ByteBuffer d, int at) {
         return new LayerAddress(bytes(d, at, 6));
-    }
-
-    private static LayerAddress address(byte[] b) {
-        return new LayerAddress(b);
     }
 }

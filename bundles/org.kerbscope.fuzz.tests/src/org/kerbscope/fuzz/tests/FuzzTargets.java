@@ -297,8 +297,9 @@ public final class FuzzTargets {
         Engine engine = new Engine(tables(), options(), a);
         NetworkDecoder net = new NetworkDecoder(engine);
         // the display filter's values of every frame's layers, conversations numbered
+        // (the fields read from the headers themselves: those read from the details are the FrameLayers checked below)
         org.kerbscope.engine.filter.FrameLayerValues values = new org.kerbscope.engine.filter.FrameLayerValues(
-                DisplayFilter.LAYER_FIELDS);
+                org.kerbscope.engine.filter.FrameLayerValues.FIELDS);
         for (Frame f : frames(data, link)) {
             // each frame's details too: its layers lie within its bytes
             org.kerbscope.net.FrameLayers layers = new org.kerbscope.net.FrameLayers();
@@ -306,7 +307,7 @@ public final class FuzzTargets {
             net.headersOf(f.number(), both(layers, values));
             net.decode(f);
             checkLayers(layers.root(), f.capturedLength());
-            for (String field : DisplayFilter.LAYER_FIELDS) {
+            for (String field : org.kerbscope.engine.filter.FrameLayerValues.FIELDS) {
                 values.values(field).forEach(String::valueOf);
             }
         }
@@ -361,6 +362,21 @@ public final class FuzzTargets {
         Analyzer az = analyzer();
         Analysis a = az.read(f, "fuzz.pcap", List.of(), org.kerbscope.engine.Progress.NONE);
         diagnoseAndReport(az, a);
+        // the packet list's Follow TCP/UDP Stream of the last frame: bounded, and within the file's bytes
+        try (org.kerbscope.capture.CaptureFile file = org.kerbscope.capture.CaptureFile.open(f)) {
+            long n = file.index().size();
+            for (long frame : new long[] {n}) {
+                for (String kind : List.of("tcp", "udp")) {
+                    org.kerbscope.engine.filter.FollowStream.Stream s = org.kerbscope.engine.filter.FollowStream.of(file, frame,
+                            kind, () -> false);
+                    // (each frame's bytes at most, and a "[N bytes missing in capture file]" note before each)
+                    if (s != null && s.clientBytes() + s.serverBytes() > f.toFile().length() + 48 * n) {
+                        throw new AssertionError("followed " + (s.clientBytes() + s.serverBytes()) + " bytes of a "
+                                + f.toFile().length() + "-byte capture");
+                    }
+                }
+            }
+        }
     }
 
     /** The lab captures an evidenceAnalysis input is read with (its second byte chooses). */
