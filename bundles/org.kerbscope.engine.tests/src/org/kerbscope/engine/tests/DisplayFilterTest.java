@@ -40,6 +40,9 @@ class DisplayFilterTest {
         assertTrue(m("kerberos.errorCode eq 0x7", krbError));
         assertTrue(m("kerberos.error_code == 7", krbError), "Wireshark-style names reach the same field");
         assertTrue(m("kerberos.sname contains \"iisserver\"", krbError));
+        assertTrue(m("kerberos.sname contains \"IISServer\"", krbError), "text compared without regard to case");
+        assertFalse(m("kerberos.sname contains \"iisserverx\"", krbError));
+        assertTrue(m("kerberos.sname contains \"\"", krbError), "the empty text is in every value");
         assertTrue(m("http.status >= 400 and http.wwwAuthenticate == negotiate", http401));
         assertTrue(m("http.authorization.token == ntlm", httpReq));
         assertTrue(m("not kerberos || http", http401));

@@ -500,7 +500,7 @@ public final class DisplayFilter {
 
     private static boolean test(Object v, String op, Literal value) {
         return switch (op) {
-            case "contains" -> String.valueOf(v).toLowerCase(Locale.ROOT).contains(value.text.toLowerCase(Locale.ROOT));
+            case "contains" -> containsIgnoringCase(String.valueOf(v), value.text);
             case "==" -> equal(v, value);
             case "!==" -> !equal(v, value);
             case ">" -> order(v, value) > 0;
@@ -508,6 +508,25 @@ public final class DisplayFilter {
             case ">=" -> order(v, value) >= 0;
             default -> order(v, value) <= 0;
         };
+    }
+
+    /**
+     * Whether {@code text} holds {@code part}, case aside, without a lower-case copy of either: a segment's payload
+     * ({@code tcp.payload contains "krbtgt"}) is asked for every TCP frame of a capture.
+     */
+    static boolean containsIgnoringCase(String text, String part) {
+        int n = part.length();
+        if (n == 0) {
+            return true;
+        }
+        char first = part.charAt(0), lower = Character.toLowerCase(first), upper = Character.toUpperCase(first);
+        for (int i = 0, last = text.length() - n; i <= last; i++) {
+            char c = text.charAt(i);
+            if ((c == lower || c == upper || c == first) && text.regionMatches(true, i, part, 0, n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean equal(Object v, Literal value) {
