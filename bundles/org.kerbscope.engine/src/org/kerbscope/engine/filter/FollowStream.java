@@ -56,6 +56,7 @@ public final class FollowStream {
         // the conversation's number: every frame before it is read, as the numbering needs
         long index = -1;
         FrameLayerValues numbering = new FrameLayerValues(List.of(streamField));
+        int[] ports = null;
         NetworkDecoder decoder = new NetworkDecoder(TransportHandler.NONE);
         try (CaptureReader reader = file.reader()) {
             FrameCursor c = new FrameCursor();
@@ -72,6 +73,8 @@ public final class FollowStream {
                         return null;
                     }
                     index = ((Number) v.get(v.size() - 1)).longValue();
+                    List<Object> sp = numbering.values(kind + ".srcport"), dp = numbering.values(kind + ".dstport");
+                    ports = new int[] {((Number) sp.get(sp.size() - 1)).intValue(), ((Number) dp.get(dp.size() - 1)).intValue()};
                 }
             }
         }
@@ -82,6 +85,7 @@ public final class FollowStream {
         List<String> fields = List.of(streamField, kind + ".srcport", kind + ".dstport", kind + ".payload", "ip.src", "ipv6.src",
                 "ip.dst", "ipv6.dst", "tcp.seq_raw", "tcp.flags", "tcp.len");
         FrameLayerValues values = new FrameLayerValues(fields);
+        values.payloadsOnly(ports[0], ports[1]); // (no other conversation's bytes are copied)
         decoder = new NetworkDecoder(TransportHandler.NONE);
         List<Chunk> chunks = new ArrayList<>();
         String client = null, server = null;

@@ -54,6 +54,23 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
         this.detailed = java.util.Set.copyOf(others);
     }
 
+    /** The two ports whose segments' and datagrams' payloads are read, either way; -1: every payload. */
+    private int payloadPortA = -1, payloadPortB = -1;
+
+    /**
+     * Reads the payloads of the segments and datagrams between these two ports only (either way), for a caller that
+     * wants one conversation's bytes: the others' are not copied.
+     */
+    public void payloadsOnly(int portA, int portB) {
+        payloadPortA = portA;
+        payloadPortB = portB;
+    }
+
+    private boolean payloadWanted(int sport, int dport) {
+        return payloads && (payloadPortA < 0 || sport == payloadPortA && dport == payloadPortB
+                || sport == payloadPortB && dport == payloadPortA);
+    }
+
     /** The fields read from the frame's details ({@link FrameLayers}) rather than from the headers directly. */
     private final java.util.Set<String> detailed;
     /** Whether tcp.payload or udp.payload is asked for: the segment's bytes, as text. */
@@ -166,7 +183,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
                 if (streams) {
                     put("tcp.stream", tcpStream(sport, dport, flags, seq));
                 }
-                if (payloads) {
+                if (payloadWanted(sport, dport)) {
                     payload("tcp.payload", d, off + length, end, inFrame < 0 ? d.limit() : off - inFrame + capturedLength);
                 }
             }
@@ -177,7 +194,7 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
                 if (streams) {
                     put("udp.stream", udpStream(sport, dport));
                 }
-                if (payloads) {
+                if (payloadWanted(sport, dport)) {
                     payload("udp.payload", d, off + 8, end, inFrame < 0 ? d.limit() : off - inFrame + capturedLength);
                 }
             }
