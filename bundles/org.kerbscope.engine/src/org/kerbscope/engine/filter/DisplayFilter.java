@@ -649,7 +649,7 @@ public final class DisplayFilter {
         if (alias != null) {
             return alias.values(frame.events());
         }
-        if (lower.equals("ntlmssp") || lower.startsWith("ntlmssp.")) {
+        if (lower.startsWith("ntlmssp.")) {
             field = "ntlm" + field.substring("ntlmssp".length()); // Wireshark's protocol name for NTLM's messages
         }
         List<Object> out = new ArrayList<>();
@@ -709,8 +709,8 @@ public final class DisplayFilter {
         return new Alias(protocol, "kind", kind, field, null);
     }
 
-    /** Wireshark's names of the messages' fields, with the event fields they read (lower case). */
-    private static final Map<String, Alias> ALIASES = Map.ofEntries(
+    /** Wireshark's names of the messages' fields, as Wireshark spells them, with the event fields they read. */
+    private static final Map<String, Alias> WIRESHARK = Map.ofEntries(
             Map.entry("http.request", alias("http", "request", null)),
             Map.entry("http.response", alias("http", "response", null)),
             Map.entry("http.request.method", alias("http", "request", "method")),
@@ -721,7 +721,8 @@ public final class DisplayFilter {
             Map.entry("http.response.version", alias("http", "response", "version")),
             Map.entry("kerberos.msg_type", new Alias("kerberos", null, null, "msgType", Map.of("AS-REQ", 10, "AS-REP", 11,
                     "TGS-REQ", 12, "TGS-REP", 13, "AP-REQ", 14, "AP-REP", 15, "KRB-ERROR", 30))),
-            Map.entry("kerberos.cnamestring", alias("kerberos", null, "cname")),
+            Map.entry("kerberos.CNameString", alias("kerberos", null, "cname")),
+            Map.entry("ntlmssp", new Alias("ntlm", null, null, null, null)),
             Map.entry("ntlmssp.messagetype", new Alias("ntlm", null, null, "messageType", Map.of("NEGOTIATE", 1,
                     "CHALLENGE", 2, "AUTHENTICATE", 3))),
             Map.entry("ntlmssp.auth.username", new Alias("ntlm", "messageType", "AUTHENTICATE", "user", null)),
@@ -733,17 +734,22 @@ public final class DisplayFilter {
             Map.entry("dns.flags.response", new Alias("dns", null, null, "kind", Map.of("query", 0, "response", 1))),
             Map.entry("tls.handshake.extensions_server_name", alias("tls", null, "sni")));
 
+    /** The same, by lower-case name: field names are compared without regard to case. */
+    private static final Map<String, Alias> ALIASES = lowerCase(WIRESHARK);
+
+    private static Map<String, Alias> lowerCase(Map<String, Alias> m) {
+        Map<String, Alias> out = new java.util.HashMap<>();
+        m.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        return Map.copyOf(out);
+    }
+
     /** The Wireshark names of the messages' fields the filter reads under another name ({@code http.response.code} …). */
-    public static final java.util.Set<String> WIRESHARK_NAMES = java.util.Set.of("http.request", "http.response",
-            "http.request.method", "http.request.uri", "http.request.version", "http.response.code", "http.response.phrase",
-            "http.response.version", "kerberos.msg_type", "kerberos.CNameString", "ntlmssp", "ntlmssp.messagetype",
-            "ntlmssp.auth.username", "ntlmssp.auth.domain", "ntlmssp.auth.hostname", "dns.qry.name", "dns.qry.type",
-            "dns.flags.rcode", "dns.flags.response", "tls.handshake.extensions_server_name");
+    public static final java.util.Set<String> WIRESHARK_NAMES = WIRESHARK.keySet();
 
     /** Whether {@code name} is one of the {@link #WIRESHARK_NAMES}, in any case. */
     public static boolean isWiresharkName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return ALIASES.containsKey(lower) || lower.equals("ntlmssp");
+        return ALIASES.containsKey(lower);
     }
 
     /** A field by its JSON name, case-insensitively, and also by a Wireshark-style name (error_code → errorCode). */

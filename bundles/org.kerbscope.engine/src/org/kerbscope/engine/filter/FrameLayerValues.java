@@ -29,11 +29,6 @@ public final class FrameLayerValues implements HeaderListener, DisplayFilter.Lay
     private long frame;
     private int originalLength, capturedLength;
 
-    /** Every field's values but the stream numbers. */
-    public FrameLayerValues() {
-        this(FIELDS);
-    }
-
     /**
      * The values of these fields (others may come too); {@code tcp.stream} or {@code udp.stream} among them numbers the
      * conversations, which needs every frame of the capture read, in order.
