@@ -232,6 +232,10 @@ public final class CaptureFile implements AutoCloseable {
     }
 
     private RecordParser parser() {
+        return parser(file);
+    }
+
+    private RecordParser parser(MappedFile file) {
         RecordParser p = switch (format) {
             case PCAP -> new PcapParser(file);
             case PCAPNG -> new PcapngParser(file);
@@ -266,6 +270,17 @@ public final class CaptureFile implements AutoCloseable {
     /** A new pass over the frames from the first; the file stays open when the reader is closed. */
     public CaptureReader reader() {
         return new ParserReader(parser(), null);
+    }
+
+    /**
+     * A new pass over the frames from the first, for one thread that reads the whole file once (the analysis): the
+     * file is read into a buffer of the reader's own instead of through the mapping, whose page faults cost more than
+     * the copy on virtual machines (see {@link MappedFile#streamed()}). The frames' objects hold copies of their
+     * bytes; a {@link org.kerbscope.capture.FrameCursor}'s buffer is valid until the reader moves on. The file stays
+     * open when the reader is closed.
+     */
+    public CaptureReader streamingReader() {
+        return new ParserReader(parser(file.streamed()), null);
     }
 
     /** The frame index, built by one pass on first use (its diagnostics: {@link #diagnostics()}). */

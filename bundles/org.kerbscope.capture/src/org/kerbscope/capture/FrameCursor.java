@@ -10,8 +10,19 @@ import org.kerbscope.core.model.Frame;
  * {@link Frame} is made only when asked for ({@link #frame()}): on a busy capture most frames belong to
  * conversations nobody reads, and two objects for each of tens of millions of them would be the reading pass'
  * largest cost after the bytes themselves. Mutable; valid until the reader moves on.
+ * <p>
+ * A reader that reads the file into a buffer it reuses (instead of mapping it) gives the cursor a {@link Source}:
+ * the {@link Frame} is then made of a copy of the frame's bytes, which stays valid after the buffer has moved on,
+ * also for a cursor {@linkplain #copyFrom copied} from this one and asked later.
  */
 public final class FrameCursor {
+    /** Where a frame's bytes can be had again once the buffer the cursor points into holds other bytes. */
+    @FunctionalInterface
+    public interface Source {
+        /** A read-only, big-endian copy of {@code length} bytes at {@code fileOffset}, position 0. */
+        ByteBuffer copy(long fileOffset, int length);
+    }
+
     private long number;
     private long timeNanos;
     private int linkType;
@@ -20,6 +31,8 @@ public final class FrameCursor {
     private ByteBuffer buffer;
     private int offset;
     private Frame frame;
+    private Source source;
+    private long fileOffset;
 
     /** Puts the cursor on a frame whose bytes are {@code buffer[offset .. offset + capturedLength)}. */
     public void set(long number, long timeNanos, int linkType, int originalLength, ByteBuffer buffer, int offset,
@@ -32,6 +45,18 @@ public final class FrameCursor {
         this.offset = offset;
         this.capturedLength = capturedLength;
         this.frame = null;
+        this.source = null;
+    }
+
+    /**
+     * Puts the cursor on a frame whose bytes are {@code buffer[offset .. offset + capturedLength)} for now, a buffer
+     * whose bytes change as the reader moves on: the frame's object copies them from {@code source}.
+     */
+    public void set(long number, long timeNanos, int linkType, int originalLength, ByteBuffer buffer, int offset,
+            int capturedLength, Source source, long fileOffset) {
+        set(number, timeNanos, linkType, originalLength, buffer, offset, capturedLength);
+        this.source = source;
+        this.fileOffset = fileOffset;
     }
 
     /** Puts the cursor on a frame that already exists. */
@@ -44,6 +69,7 @@ public final class FrameCursor {
         offset = 0;
         capturedLength = f.data().limit();
         frame = f;
+        source = null;
     }
 
     /** Makes this cursor describe the same frame as {@code o} (which may move on afterwards). */
@@ -56,6 +82,8 @@ public final class FrameCursor {
         offset = o.offset;
         capturedLength = o.capturedLength;
         frame = o.frame;
+        source = o.source;
+        fileOffset = o.fileOffset;
     }
 
     public long number() {
@@ -91,7 +119,8 @@ public final class FrameCursor {
     public Frame frame() {
         Frame f = frame;
         if (f == null) {
-            f = new Frame(number, timeNanos, linkType, originalLength, buffer.slice(offset, capturedLength));
+            f = new Frame(number, timeNanos, linkType, originalLength,
+                    source != null ? source.copy(fileOffset, capturedLength) : buffer.slice(offset, capturedLength));
             frame = f;
         }
         return f;

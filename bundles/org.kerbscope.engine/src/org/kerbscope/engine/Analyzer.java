@@ -159,8 +159,10 @@ public final class Analyzer {
 
     private void readCapture(CaptureFile file, String label, Analysis a, Progress progress, ConversationSpans kept)
             throws IOException {
-        try (CaptureReader reader = file.reader()) {
-            int n = threadsFor(file.size());
+        int n = threadsFor(file.size());
+        // one thread reads the file through a buffer (no page faults of the mapping); several get the mapping's
+        // frames, which outlive the reader's position in their batches
+        try (CaptureReader reader = n == 1 ? file.streamingReader() : file.reader()) {
             List<Analysis> parts = new ArrayList<>();
             List<NetworkDecoder> nets = new ArrayList<>();
             List<Engine> engines = new ArrayList<>();

@@ -170,6 +170,15 @@ public final class NetworkDecoder {
         return cur.frame();
     }
 
+    /**
+     * {@code d[off, off + len)} for a handler, which may keep it: a view of the frame's own bytes when they are the
+     * frame's (the reader's buffer may hold other bytes once it moves on; the frame's object does not), else of
+     * {@code d} (a datagram put together from fragments: a copy already).
+     */
+    private ByteBuffer payload(Frame f, ByteBuffer d, int off, int len) {
+        return detached ? d.slice(off, len) : f.data().slice(off - base, len);
+    }
+
     /** The end of the capture: holes left in TCP streams become gaps, incomplete IP datagrams are dropped. */
     public void finish() {
         if (repeats > 1) {
@@ -952,7 +961,9 @@ public final class NetworkDecoder {
             int udpLen = u16(d, ports + 4);
             int payEnd = udpLen >= 8 ? Math.min(end, ports + udpLen) : end;
             if (payEnd > ports + 8) {
-                handler.quotedDatagram(frame(), refused, d.slice(ports + 8, payEnd - (ports + 8)), ports + 8 - base);
+                Frame f = frame();
+                handler.quotedDatagram(f, refused, payload(f, d, ports + 8, payEnd - (ports + 8)),
+                        detached ? -1 : ports + 8 - base);
             }
         }
     }
@@ -1061,7 +1072,8 @@ public final class NetworkDecoder {
         }
         int capPay = Math.min(pEnd, capEnd);
         UdpFlow flow = udpFlow(sp, dp);
-        handler.datagram(frame(), flow, flow.firstIsCanonical != probe.swapped, d.slice(off + 8, capPay - (off + 8)),
+        Frame f = frame();
+        handler.datagram(f, flow, flow.firstIsCanonical != probe.swapped, payload(f, d, off + 8, capPay - (off + 8)),
                 detached ? -1 : off + 8 - base);
     }
 

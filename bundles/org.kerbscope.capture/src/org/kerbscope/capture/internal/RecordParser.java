@@ -122,6 +122,15 @@ public abstract class RecordParser {
         return true;
     }
 
+    /**
+     * The frame just described could not be had (the file changed under the reader): the walk ends here, with a
+     * diagnostic that says why.
+     */
+    public final void fail(RuntimeException e) {
+        damage(-1, "could not be read (" + e.getMessage() + ")");
+        done = true;
+    }
+
     /** Format-specific step; returns false at the end (after reporting damage, if any). */
     protected abstract boolean next();
 

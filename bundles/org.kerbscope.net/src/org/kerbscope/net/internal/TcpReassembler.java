@@ -372,6 +372,12 @@ public final class TcpReassembler {
                 dataOffset += k;
             }
         }
+        if (origin == null && dataOffset >= 0) {
+            // the current frame's own bytes: a view of its object's, which stay valid when the reader moves on
+            Frame f = frame();
+            handler.tcpData(f, t, fromClient, f.data().slice(dataOffset, len), dataOffset);
+            return;
+        }
         handler.tcpData(origin != null ? origin : frame(), t, fromClient, buf.slice(at, len), dataOffset);
     }
 
