@@ -301,7 +301,9 @@ public final class CaptureFile implements AutoCloseable {
         if (done != null) {
             return done;
         }
-        RecordParser p = parser();
+        // through a buffer, not the mapping: the pass reads every record's header, so it would fault in every page
+        // (the frames shown later are read through the mapping, a few pages each)
+        RecordParser p = parser(file.streamed());
         FrameIndex idx = new FrameIndex();
         building = idx;
         boolean more = true;

@@ -462,8 +462,9 @@ public final class Analyzer {
         NetworkDecoder net = new NetworkDecoder(engine, decoderLimits());
         net.headersOf(frameNumber, engine.layers());
         if (from == 1) {
-            // in file order with a cursor, as the analysis reads: no frame object for the frames passed over
-            try (CaptureReader reader = file.reader()) {
+            // in file order with a cursor through a buffer, as the analysis reads: no frame object for the frames
+            // passed over, no page faults of the mapping
+            try (CaptureReader reader = file.streamingReader()) {
                 FrameCursor c = new FrameCursor();
                 while (reader.advance(c) && c.number() <= frameNumber) {
                     net.decode(c);

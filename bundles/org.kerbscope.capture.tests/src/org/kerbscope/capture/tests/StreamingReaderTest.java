@@ -26,13 +26,16 @@ import org.kerbscope.core.model.Frame;
  * ({@link CaptureFile#streamingReader()}): every frame is the one the mapping gives (numbers, times, lengths,
  * bytes), in every format, in files several times the size of the buffer and with records across its steps; the
  * frame objects made during the pass keep their bytes after the buffer has moved on; a file that shrinks while it
- * is read ends the pass with a diagnostic.
+ * is read ends the pass with a diagnostic. The frame index ({@link CaptureFile#index()}) is made by such a pass
+ * as well.
  */
 class StreamingReaderTest {
     @TempDir
     Path dir;
 
-    /** Records of 60 bytes to 64 KiB (most small, as on a network), so that the buffer's 4 MiB steps fall inside them. */
+    /**
+     * Records of 60 bytes to 64 KiB (most small, as on a network), so that the buffer's 4 MiB steps fall inside them.
+     */
     private static List<byte[]> frames(int n, long seed) {
         Random r = new Random(seed);
         List<byte[]> out = new ArrayList<>();
@@ -98,6 +101,21 @@ class StreamingReaderTest {
                 }
                 assertEquals(null, r.next());
             }
+        }
+        // the frame index is made by a streamed pass too: random access by number finds every frame; the diagnostics
+        try (CaptureFile f = CaptureFile.open(p); CaptureReader r = f.reader()) {
+            Seen mapped = pass(r);
+            assertEquals(frames, f.index().size(), p + ": frames indexed");
+            for (int i = 0; i < frames; i++) {
+                Frame fr = f.frame(i + 1);
+                assertEquals(mapped.descriptions().get(i), fr.number() + "/" + fr.timeNanos() + "/" + fr.linkType()
+                        + "/" + fr.originalLength() + "/" + fr.capturedLength() + "/" + f.comment(i + 1),
+                        p + " indexed frame " + (i + 1));
+                byte[] x = new byte[fr.capturedLength()];
+                fr.data().get(0, x);
+                assertArrayEquals(mapped.bytes().get(i), x, p + " indexed frame " + (i + 1));
+            }
+            assertEquals(mapped.diagnostics(), f.diagnostics(), p + ": the index's diagnostics");
         }
     }
 

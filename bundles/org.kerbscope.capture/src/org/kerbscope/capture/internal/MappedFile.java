@@ -396,8 +396,9 @@ public final class MappedFile implements AutoCloseable {
     }
 
     /**
-     * Closes the channel (a streamed instance leaves it to the instance it came from). The JDK unmaps the windows once they are unreachable (Java 21 has no supported way
-     * to unmap earlier); on Windows the file stays locked until then.
+     * Closes the channel (a streamed instance leaves it to the instance it came from). The JDK unmaps the windows
+     * once they are unreachable (Java 21 has no supported way to unmap earlier); on Windows the file stays locked
+     * until then.
      */
     @Override
     public void close() throws IOException {

@@ -142,7 +142,7 @@ public final class DisplayFilter {
         org.kerbscope.net.NetworkDecoder decoder = new org.kerbscope.net.NetworkDecoder(org.kerbscope.net.TransportHandler.NONE);
         long[] out = new long[1024];
         int k = 0;
-        try (org.kerbscope.capture.CaptureReader reader = file.reader()) {
+        try (org.kerbscope.capture.CaptureReader reader = file.streamingReader()) {
             org.kerbscope.capture.FrameCursor c = new org.kerbscope.capture.FrameCursor();
             while (reader.advance(c) && c.number() <= upTo) {
                 long n = c.number();

@@ -58,7 +58,7 @@ public final class FollowStream {
         FrameLayerValues numbering = new FrameLayerValues(List.of(streamField));
         int[] ports = null;
         NetworkDecoder decoder = new NetworkDecoder(TransportHandler.NONE);
-        try (CaptureReader reader = file.reader()) {
+        try (CaptureReader reader = file.streamingReader()) {
             FrameCursor c = new FrameCursor();
             while (reader.advance(c) && c.number() <= frame) {
                 if ((c.number() & 0xffff) == 0 && cancelled.getAsBoolean()) {
@@ -92,7 +92,7 @@ public final class FollowStream {
         long clientBytes = 0, serverBytes = 0, kept = 0;
         long[] next = {-1, -1}; // the next sequence number expected from the client and from the server
         boolean truncated = false;
-        try (CaptureReader reader = file.reader()) {
+        try (CaptureReader reader = file.streamingReader()) {
             FrameCursor c = new FrameCursor();
             while (reader.advance(c)) {
                 if ((c.number() & 0xffff) == 0 && cancelled.getAsBoolean()) {
