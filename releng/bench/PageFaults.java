@@ -34,6 +34,13 @@ public class PageFaults {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             System.out.printf("%s: %d MiB; %d rounds%n", file, size >> 20, rounds);
+            // the loops compiled first (on the first 64 MiB), so that no round measures the interpreter
+            long warm = 0;
+            for (int i = 0; i < 20; i++) {
+                warm += read(ch, Math.min(size, 64L << 20)) + touchPages(ch, Math.min(size, 8L << 20), 4096)
+                        + touchPages(ch, Math.min(size, 8L << 20), 64);
+            }
+            System.out.printf("(warmed up: %x)%n", warm);
             for (int r = 1; r <= rounds; r++) {
                 long t0 = System.nanoTime();
                 long a = read(ch, size);
