@@ -22,8 +22,8 @@ import java.nio.file.StandardOpenOption;
  * positional reads into one buffer of its own, which {@link #window(long)} moves forward, and copies what must
  * outlive the pass ({@link #slice}, {@link #bytes}). Mapping a page of the file costs its first reader a page
  * fault; on a virtual machine whose page tables the hypervisor keeps, that costs several times the copy a read makes
- * (measured: touching every page of a 1.2 GiB capture through a mapping 0.83–0.95 s, reading it through a 1 MiB
- * buffer 0.20 s; see releng/bench/RESULTS.md, "Twenty-fourth session").
+ * (measured with releng/bench/PageFaults.java: touching every page of a 1.2 GiB capture through a mapping
+ * 0.57–0.61 s, reading it through a 4 MiB buffer 0.14–0.17 s; see releng/bench/RESULTS.md, "Twenty-fourth session").
  */
 public final class MappedFile implements AutoCloseable {
     /** 1 GiB windows: far below the 2 GiB limit of one {@link MappedByteBuffer}. */
