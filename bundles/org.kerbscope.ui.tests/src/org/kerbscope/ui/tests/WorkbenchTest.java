@@ -66,6 +66,26 @@ class WorkbenchTest {
     }
 
     @Test
+    void ctrlOOpensACaptureAsInWireshark() throws Exception {
+        waitForWorkbench();
+        boolean defined = ui(() -> PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class)
+                .getCommand("org.kerbscope.ui.open").isDefined());
+        assertTrue(defined, "File > Open Capture... has a command (its action names it)");
+        String keys = ui(() -> {
+            org.eclipse.ui.keys.IBindingService b = PlatformUI.getWorkbench()
+                    .getService(org.eclipse.ui.keys.IBindingService.class);
+            org.eclipse.jface.bindings.TriggerSequence t = b.getBestActiveBindingFor("org.kerbscope.ui.open");
+            return t == null ? null : t.format();
+        });
+        String expected = org.eclipse.jface.bindings.keys.KeySequence.getInstance(
+                org.eclipse.jface.bindings.keys.KeyStroke.getInstance(org.eclipse.swt.SWT.MOD1, 'O')).format();
+        assertEquals(expected, keys, "the key that opens a capture");
+        boolean handled = ui(() -> PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class)
+                .getCommand("org.kerbscope.ui.open").isHandled());
+        assertTrue(handled, "the key runs the File menu's action");
+    }
+
+    @Test
     void helpOffersInstallNewSoftwareAndAboutListsThePlugins() throws Exception {
         waitForWorkbench();
         boolean defined = ui(() -> PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class)

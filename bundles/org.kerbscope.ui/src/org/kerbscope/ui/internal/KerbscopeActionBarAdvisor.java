@@ -91,6 +91,7 @@ final class KerbscopeActionBarAdvisor extends ActionBarAdvisor {
         // a workspace keeps its layout: views added by a newer version (or closed by the user) come back with a reset
         resetPerspective = ActionFactory.RESET_PERSPECTIVE.create(w);
         about = new AboutAction(w);
+        register(open); // its key binding (plugin.xml) runs it
         register(exit);
         register(prefs);
         register(resetPerspective);
