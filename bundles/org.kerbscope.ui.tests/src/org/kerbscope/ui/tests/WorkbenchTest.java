@@ -65,12 +65,16 @@ class WorkbenchTest {
         assertTrue(title.contains("Kerbscope"), "window title: " + title);
     }
 
+    /** The workbench's command of this id (on the UI thread). */
+    private static org.eclipse.core.commands.Command command(String id) {
+        return PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class).getCommand(id);
+    }
+
     @Test
     void ctrlOOpensACaptureAsInWireshark() throws Exception {
         waitForWorkbench();
-        boolean defined = ui(() -> PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class)
-                .getCommand("org.kerbscope.ui.open").isDefined());
-        assertTrue(defined, "File > Open Capture... has a command (its action names it)");
+        assertTrue(ui(() -> command("org.kerbscope.ui.open").isDefined()),
+                "File > Open Capture... has a command (its action names it)");
         String keys = ui(() -> {
             org.eclipse.ui.keys.IBindingService b = PlatformUI.getWorkbench()
                     .getService(org.eclipse.ui.keys.IBindingService.class);
@@ -80,17 +84,14 @@ class WorkbenchTest {
         String expected = org.eclipse.jface.bindings.keys.KeySequence.getInstance(
                 org.eclipse.jface.bindings.keys.KeyStroke.getInstance(org.eclipse.swt.SWT.MOD1, 'O')).format();
         assertEquals(expected, keys, "the key that opens a capture");
-        boolean handled = ui(() -> PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class)
-                .getCommand("org.kerbscope.ui.open").isHandled());
-        assertTrue(handled, "the key runs the File menu's action");
+        assertTrue(ui(() -> command("org.kerbscope.ui.open").isHandled()), "the key runs the File menu's action");
     }
 
     @Test
     void helpOffersInstallNewSoftwareAndAboutListsThePlugins() throws Exception {
         waitForWorkbench();
-        boolean defined = ui(() -> PlatformUI.getWorkbench().getService(org.eclipse.ui.commands.ICommandService.class)
-                .getCommand("org.eclipse.equinox.p2.ui.sdk.install").isDefined());
-        assertTrue(defined, "p2's Install New Software command is there");
+        assertTrue(ui(() -> command("org.eclipse.equinox.p2.ui.sdk.install").isDefined()),
+                "p2's Install New Software command is there");
         String about = ui(org.kerbscope.ui.internal.AboutAction::text);
         assertTrue(about.contains("org.kerbscope.core") && about.contains("org.kerbscope.dissect.kerberos"), about);
     }
