@@ -382,16 +382,9 @@ public final class MappedFile implements AutoCloseable {
             main.get((int) (off - base), b);
             return;
         }
-        ByteBuffer into = ByteBuffer.wrap(b);
-        try {
-            while (into.hasRemaining()) {
-                int n = channel.read(into, off + into.position());
-                if (n < 0) {
-                    throw shrunk(off + into.position());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + " at byte offset " + off, e);
+        int got = read(ByteBuffer.wrap(b), off, b.length);
+        if (got < b.length) {
+            throw shrunk(off + got);
         }
     }
 

@@ -372,13 +372,10 @@ public final class TcpReassembler {
                 dataOffset += k;
             }
         }
-        if (origin == null && dataOffset >= 0) {
-            // the current frame's own bytes: a view of its object's, which stay valid when the reader moves on
-            Frame f = frame();
-            handler.tcpData(f, t, fromClient, f.data().slice(dataOffset, len), dataOffset);
-            return;
-        }
-        handler.tcpData(origin != null ? origin : frame(), t, fromClient, buf.slice(at, len), dataOffset);
+        Frame f = origin != null ? origin : frame();
+        // the current frame's own bytes as a view of its object's, which stay valid when the reader moves on
+        ByteBuffer bytes = origin == null && dataOffset >= 0 ? f.data().slice(dataOffset, len) : buf.slice(at, len);
+        handler.tcpData(f, t, fromClient, bytes, dataOffset);
     }
 
     /** Bytes that never arrived: within what the consumer skips they go unmentioned. */
